@@ -1,0 +1,224 @@
+"""Reverse-mode backward: iterative topological order, one pass, linear time.
+
+Nodes are :class:`autograd.function.Function` instances (the ``ctx`` of an
+op). The engine never recurses, so a chain of 100,000 ops backpropagates; it
+sums the gradient of a broadcast input back to the input's shape (the one
+place that does so), checks every gradient's shape against its input, and
+frees saved buffers once a node has run unless ``retain_graph`` is set.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterable, Sequence
+
+import numpy as np
+
+from .mode import STATE
+
+
+def _parents(node: Any) -> list:
+    return [t.grad_fn for _, t in node._grad_input_slots if t.grad_fn is not None]
+
+
+def topological_order(roots: Iterable[Any]) -> list:
+    """Nodes reachable from ``roots``, each before every node it depends on.
+
+    Iterative depth-first search with an explicit stack (post-order, then
+    reversed): O(nodes + edges), no recursion limit.
+    """
+    post: list = []
+    seen: set = set()
+    for root in roots:
+        if root is None or root in seen:
+            continue
+        seen.add(root)
+        stack = [(root, iter(_parents(root)))]
+        while stack:
+            node, it = stack[-1]
+            for parent in it:
+                if parent not in seen:
+                    seen.add(parent)
+                    stack.append((parent, iter(_parents(parent))))
+                    break
+            else:
+                stack.pop()
+                post.append(node)
+    post.reverse()
+    return post
+
+
+def sum_to_shape(grad: Any, shape: tuple, node: Any, index: int) -> Any:
+    """Sum a broadcast gradient back to ``shape`` (the input's), or raise.
+
+    Only ops that broadcast their inputs (``Function.broadcasts``) get the sum;
+    any other shape mismatch is a bug in that op's backward and is reported.
+    """
+    gshape = grad.shape
+    if node.broadcasts and len(gshape) >= len(shape):
+        lead = len(gshape) - len(shape)
+        ok = all(s == 1 or s == g for s, g in zip(shape, gshape[lead:]))
+        if ok:
+            axes = tuple(range(lead)) + tuple(
+                lead + i for i, s in enumerate(shape) if s == 1 and gshape[lead + i] != 1
+            )
+            if not axes:
+                return grad.reshape(shape)
+            return grad.sum(axes).reshape(shape)
+    raise RuntimeError(
+        f"{type(node).__name__}.backward returned {tuple(gshape)} for input {index} "
+        f"of shape {tuple(shape)}"
+    )
+
+
+def _check_anomaly(node: Any, grad: Any, index: int, shape: tuple) -> None:
+    arr = grad.data
+    if arr.dtype.kind in "fc" and not np.isfinite(arr).all():
+        what = "nan" if np.isnan(arr).any() else "inf"
+        where = node._trace or "  (creation site not recorded: the op ran outside detect_anomaly)"
+        err = RuntimeError(
+            f"{type(node).__name__}.backward produced {what} in its gradient for input "
+            f"{index} of shape {tuple(shape)}\nThe op was created at:\n{where}"
+        )
+        err.node = node  # lets the graph drawing mark the failing op
+        raise err
+
+
+def _own(grad: Any, handed: set) -> Any:
+    """A gradient a leaf may keep: copy it if its buffer is shared with another."""
+    arr = grad.data
+    if arr.base is not None or id(arr) in handed:
+        return type(grad)._make(arr.copy())
+    handed.add(id(arr))
+    return grad
+
+
+def run_backward(
+    roots: Sequence[Any],
+    grads: Sequence[Any],
+    retain_graph: bool,
+    create_graph: bool,
+    inputs: Sequence[Any] | None = None,
+    allow_unused: bool = False,
+) -> list | None:
+    """Backpropagate ``grads`` from ``roots``.
+
+    With ``inputs=None`` gradients accumulate into the ``.grad`` of leaves
+    (``Tensor.backward``); otherwise they are returned for ``inputs`` and no
+    ``.grad`` is touched (``autograd.grad``).
+    """
+    pending: dict = {}  # node -> list of output gradients
+    handed: set = set(id(g.data) for g in grads)
+    captured: dict | None = None
+    wanted_nonleaf: dict = {}
+    if inputs is not None:
+        captured = {id(t): None for t in inputs}
+        for t in inputs:
+            if t.grad_fn is not None:
+                wanted_nonleaf.setdefault(t.grad_fn, []).append(t)
+
+    root_nodes = []
+    for t, g in zip(roots, grads):
+        if t.grad_fn is None:
+            _deliver_leaf(t, g, captured, handed, create_graph)
+        else:
+            _add_pending(pending, t.grad_fn, t._out_idx, g)
+            root_nodes.append(t.grad_fn)
+
+    prev_mode = STATE.grad_enabled
+    anomaly = STATE.anomaly
+    try:
+        for node in topological_order(root_nodes):
+            out_grads = pending.pop(node, None)
+            if out_grads is None:
+                continue
+            if node._out_meta is not None:
+                _fill_missing(node, out_grads)
+            if node._hooks is not None:
+                _run_output_hooks(node, out_grads)
+            if node._retain is not None:
+                for i, ref in node._retain.items():
+                    t = ref()
+                    if t is not None and out_grads[i] is not None:
+                        t.grad = out_grads[i] if t.grad is None else t.grad + out_grads[i]
+            if node in wanted_nonleaf:
+                for t in wanted_nonleaf[node]:
+                    captured[id(t)] = out_grads[t._out_idx]  # type: ignore[index]
+
+            STATE.grad_enabled = create_graph
+            try:
+                in_grads = node._run_backward(out_grads)
+            finally:
+                STATE.grad_enabled = prev_mode
+            if not retain_graph:
+                node._free()
+
+            for i, inp in node._grad_input_slots:
+                g = in_grads[i] if i < len(in_grads) else None
+                if g is None:
+                    continue
+                if g.shape != inp.shape:
+                    g = sum_to_shape(g, inp.shape, node, i)
+                if anomaly:
+                    _check_anomaly(node, g, i, inp.shape)
+                if inp.grad_fn is None:
+                    _deliver_leaf(inp, g, captured, handed, create_graph)
+                else:
+                    _add_pending(pending, inp.grad_fn, inp._out_idx, g)
+    finally:
+        STATE.grad_enabled = prev_mode
+
+    if captured is None:
+        return None
+    result = [captured[id(t)] for t in inputs]  # type: ignore[union-attr]
+    if not allow_unused:
+        for k, (t, g) in enumerate(zip(inputs, result)):  # type: ignore[arg-type]
+            if g is None:
+                raise RuntimeError(
+                    f"grad: input {k} of shape {tuple(t.shape)} was not used to compute the "
+                    "outputs (or does not require grad); pass allow_unused=True to get None"
+                )
+    return result
+
+
+def _add_pending(pending: dict, node: Any, idx: int, g: Any) -> None:
+    slot = pending.get(node)
+    if slot is None:
+        slot = pending[node] = [None] * node._n_out
+    slot[idx] = g if slot[idx] is None else slot[idx] + g
+
+
+def _fill_missing(node: Any, out_grads: list) -> None:
+    for i, (shape, dtype) in enumerate(node._out_meta):
+        if out_grads[i] is None:
+            out_grads[i] = node._tensor_cls._make(np.zeros(shape, dtype))
+
+
+def _run_output_hooks(node: Any, out_grads: list) -> None:
+    for i, hooks in node._hooks.items():
+        if out_grads[i] is None:
+            continue
+        for hook in hooks:
+            new = hook(out_grads[i])
+            if new is not None:
+                out_grads[i] = new
+
+
+def _deliver_leaf(t: Any, g: Any, captured: dict | None, handed: set, create_graph: bool) -> None:
+    if t._hooks:
+        for hook in t._hooks:
+            new = hook(g)
+            if new is not None:
+                g = new
+    if captured is not None:
+        key = id(t)
+        if key in captured:
+            captured[key] = g if captured[key] is None else captured[key] + g
+        return
+    if not t.requires_grad:
+        return
+    if g.data.dtype != t.data.dtype:
+        g = g.to(t.data.dtype)
+    if t.grad is None:
+        t.grad = g if create_graph else _own(g, handed)
+    else:
+        # out of place: the old .grad buffer may be held by the user
+        t.grad = t.grad + g

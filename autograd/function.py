@@ -1,0 +1,224 @@
+"""``Function``: one differentiable op, its forward and backward side by side.
+
+A subclass writes ``forward(ctx, *arrays, **kwargs)`` on numpy arrays and
+``backward(ctx, *grads)`` with Tensor ops, so recording the backward pass
+(``create_graph=True``) gives higher-order derivatives of every op, custom
+ones included. The ``ctx`` is the graph node itself.
+"""
+from __future__ import annotations
+
+import traceback
+import weakref
+from typing import Any
+
+import numpy as np
+
+from .mode import STATE
+from .tensor import Tensor
+
+_OUT = object()  # marks a saved output in ctx._saved
+_ENGINE_FIELDS = ("_grad_input_slots", "_n_args", "_n_out", "_out_meta", "_hooks", "_retain", "_trace")
+
+
+class Function:
+    """Base class of every op; subclass it to write a custom op.
+
+    Example:
+        >>> import autograd as ag
+        >>> class Cube(ag.Function):
+        ...     @staticmethod
+        ...     def forward(ctx, x):
+        ...         ctx.save_for_backward(x)
+        ...         return x ** 3
+        ...     @staticmethod
+        ...     def backward(ctx, grad):
+        ...         (x,) = ctx.saved_tensors
+        ...         return grad * 3 * x ** 2
+        >>> x = ag.tensor(2.0, requires_grad=True)
+        >>> Cube.apply(x).backward()
+        >>> x.grad.item()
+        12.0
+    """
+
+    #: set True on ops whose forward broadcasts its inputs; the engine then sums
+    #: each input's gradient back to that input's shape.
+    broadcasts = False
+
+    # Set on every node by apply(); kept as plain attributes for speed.
+    _grad_input_slots: list
+    _n_out: int = 1
+    _out_meta: list | None = None
+    _hooks: dict | None = None
+    _retain: dict | None = None
+    _saved: list | None = None
+    _outputs: list | None = None
+    _freed: bool = False
+    _trace: str | None = None
+    _tensor_cls = Tensor
+
+    @staticmethod
+    def forward(ctx: Any, *args: Any, **kwargs: Any) -> Any:
+        """Compute the op on numpy arrays; return an array or a tuple of arrays."""
+        raise NotImplementedError
+
+    @staticmethod
+    def backward(ctx: Any, *grads: Any) -> Any:
+        """Given the gradient of each output (Tensors), return one per input (or None)."""
+        raise NotImplementedError
+
+    # ----------------------------------------------------------------- ctx API
+    def save_for_backward(self, *items: Any) -> None:
+        """Keep inputs or outputs (arrays from forward) for backward.
+
+        An input array comes back from :attr:`saved_tensors` as that input
+        Tensor, an output as the output Tensor; anything else as a constant.
+        """
+        self._saved = list(items)
+
+    @property
+    def saved_tensors(self) -> tuple:
+        """The objects given to :meth:`save_for_backward`, as Tensors."""
+        if self._freed:
+            raise RuntimeError(
+                f"Trying to backward through the graph a second time: {type(self).__name__}'s "
+                "saved tensors were freed after the first backward. Pass retain_graph=True "
+                "to the first backward() (or autograd.grad) if you need to backward twice."
+            )
+        if self._saved is None:
+            return ()
+        out = []
+        for entry in self._saved:
+            if type(entry) is tuple and entry and entry[0] is _OUT:
+                out.append(self._saved_output(*entry[1:]))
+            elif type(entry) is tuple:
+                t, version = entry
+                if t._vbox[0] != version:
+                    raise RuntimeError(
+                        "one of the variables needed for gradient computation has been modified "
+                        f"by an in-place operation: {type(self).__name__} saved a tensor of shape "
+                        f"{tuple(t.shape)} at version {version}; it is now at version "
+                        f"{t._vbox[0]}. Use an out-of-place op (x = x * 2, not x *= 2) or clone() "
+                        "the tensor before modifying it."
+                    )
+                out.append(t)
+            else:
+                out.append(entry)
+        return tuple(out)
+
+    @property
+    def needs_input_grad(self) -> tuple:
+        """For each input of apply(): does backward need to produce its gradient?"""
+        flags = [False] * self._n_args
+        for i, _ in self._grad_input_slots:
+            flags[i] = True
+        return tuple(flags)
+
+    def mark_non_differentiable(self, *arrays: Any) -> None:
+        """Accepted for PyTorch compatibility; integer outputs never require grad."""
+
+    def _saved_output(self, idx: int, arr: np.ndarray, vbox: list, version: int) -> Tensor:
+        if vbox[0] != version:
+            raise RuntimeError(
+                f"one of the variables needed for gradient computation has been modified by an "
+                f"in-place operation: the output of {type(self).__name__} (shape "
+                f"{arr.shape}) is at version {vbox[0]}, expected {version}"
+            )
+        ref = self._outputs[idx] if self._outputs is not None else None
+        t = ref() if ref is not None else None
+        if t is None or t.data is not arr:
+            # the output Tensor is gone: rebuild one that still points at this node,
+            # so double backward through it stays correct
+            t = Tensor._make(arr, self, idx, True)
+            t._vbox = vbox
+        return t
+
+    def _run_backward(self, out_grads: list) -> tuple:
+        if self._freed:
+            self.saved_tensors  # raises the explanatory error
+        res = type(self).backward(self, *out_grads)
+        if type(res) is not tuple:
+            res = (res,)
+        if any(r is not None and not isinstance(r, Tensor) for r in res):
+            res = tuple(
+                r if r is None or isinstance(r, Tensor) else Tensor._make(np.asarray(r)) for r in res
+            )
+        return res
+
+    def _free(self) -> None:
+        # Drop saved buffers and every attribute forward stored on ctx; keep the
+        # engine's own fields so a second backward reaches this node and explains.
+        d = self.__dict__
+        saved = d.pop("_saved", None)
+        keep = {k: d[k] for k in _ENGINE_FIELDS if k in d}
+        if saved is not None or len(d) > len(keep):
+            d.clear()
+            d.update(keep)
+            self._freed = True
+
+    # ------------------------------------------------------------------- apply
+    @classmethod
+    def apply(cls, *args: Any, **kwargs: Any) -> Any:
+        """Run the op on Tensors (and plain values), recording it when grad is on."""
+        arrays = [a.data if isinstance(a, Tensor) else a for a in args]
+        record = STATE.grad_enabled and any(
+            isinstance(a, Tensor) and a.requires_grad for a in args
+        )
+        ctx = cls.__new__(cls)
+        out = cls.forward(ctx, *arrays, **kwargs)
+        if not record:
+            if type(out) is tuple:
+                return tuple(Tensor._make(_arr(o)) for o in out)
+            return Tensor._make(_arr(out))
+
+        ctx._n_args = len(args)
+        ctx._grad_input_slots = [
+            (i, a) for i, a in enumerate(args) if isinstance(a, Tensor) and a.requires_grad
+        ]
+        if STATE.anomaly:
+            ctx._trace = "".join(traceback.format_stack()[:-2][-6:])
+        multi = type(out) is tuple
+        outs = [_arr(o) for o in out] if multi else [_arr(out)]
+        results = []
+        for i, o in enumerate(outs):
+            diff = o.dtype.kind in "fc"
+            results.append(Tensor._make(o, ctx if diff else None, i, diff))
+        if multi:
+            ctx._n_out = len(outs)
+            ctx._out_meta = [(o.shape, o.dtype) for o in outs]
+        if ctx._saved is not None:
+            ctx._resolve_saved(args, arrays, outs, results)
+        return tuple(results) if multi else results[0]
+
+    def _resolve_saved(self, args: tuple, arrays: list, outs: list, results: list) -> None:
+        saved = []
+        for item in self._saved:  # type: ignore[union-attr]
+            if isinstance(item, Tensor):
+                saved.append((item, item._vbox[0]))
+                continue
+            entry = None
+            for a, arr in zip(args, arrays):
+                if arr is item and isinstance(a, Tensor):
+                    entry = (a, a._vbox[0])
+                    break
+            if entry is None:
+                for k, o in enumerate(outs):
+                    if o is item:
+                        if self._outputs is None:
+                            self._outputs = [weakref.ref(r) for r in results]
+                        entry = (_OUT, k, o, results[k]._vbox, 0)
+                        break
+            if entry is None:
+                entry = Tensor._make(np.asarray(item)) if item is not None else None
+            saved.append(entry)
+        self._saved = saved
+
+
+def _arr(o: Any) -> np.ndarray:
+    return o if type(o) is np.ndarray else np.asarray(o)
+
+
+def share_version(view: Tensor, base: Tensor) -> Tensor:
+    """Make ``view`` share ``base``'s version counter when it aliases its memory."""
+    if view.data.base is not None:
+        view._vbox = base._vbox
+    return view

@@ -1,0 +1,93 @@
+"""Grad mode and anomaly mode: thread-local switches, as PyTorch's."""
+from __future__ import annotations
+
+import threading
+from contextlib import ContextDecorator
+from typing import Any
+
+
+class _State(threading.local):
+    def __init__(self) -> None:
+        self.grad_enabled = True
+        self.anomaly = False
+
+
+STATE = _State()
+
+
+def is_grad_enabled() -> bool:
+    """True when operations are being recorded for backward in this thread."""
+    return STATE.grad_enabled
+
+
+class _GradMode(ContextDecorator):
+    _enabled = True
+
+    def __enter__(self) -> None:
+        self._prev = STATE.grad_enabled
+        STATE.grad_enabled = self._enabled
+
+    def __exit__(self, *exc: Any) -> None:
+        STATE.grad_enabled = self._prev
+
+
+class no_grad(_GradMode):
+    """Context manager (or decorator) that stops recording operations.
+
+    Example:
+        >>> import autograd as ag
+        >>> x = ag.tensor([1.0, 2.0], requires_grad=True)
+        >>> with ag.no_grad():
+        ...     y = x * 2
+        >>> y.requires_grad
+        False
+    """
+
+    _enabled = False
+
+
+class enable_grad(_GradMode):
+    """Context manager (or decorator) that turns recording back on inside ``no_grad``."""
+
+    _enabled = True
+
+
+class set_grad_enabled(_GradMode):
+    """Set grad mode to ``mode`` for the enclosed block."""
+
+    def __init__(self, mode: bool) -> None:
+        self._enabled = bool(mode)
+
+
+class detect_anomaly(ContextDecorator):
+    """Make a NaN or inf produced in backward raise, naming the op and where it was created.
+
+    Forward records the creation site of every op while this is active, so it
+    costs time; use it to debug, not to train.
+
+    Example:
+        >>> import autograd as ag
+        >>> x = ag.tensor([0.0], requires_grad=True)
+        >>> with ag.detect_anomaly():
+        ...     y = x.sqrt().sum()   # d sqrt(x)/dx = inf at 0
+        ...     try:
+        ...         y.backward()
+        ...     except RuntimeError as e:
+        ...         print(str(e).splitlines()[0])
+        Sqrt.backward produced inf in its gradient for input 0 of shape (1,)
+    """
+
+    def __init__(self, check_nan: bool = True) -> None:
+        self.check_nan = check_nan
+
+    def __enter__(self) -> None:
+        self._prev = STATE.anomaly
+        STATE.anomaly = self.check_nan
+
+    def __exit__(self, *exc: Any) -> None:
+        STATE.anomaly = self._prev
+
+
+def is_anomaly_enabled() -> bool:
+    """True inside ``detect_anomaly()`` in this thread."""
+    return STATE.anomaly

@@ -1,0 +1,246 @@
+"""Arithmetic: add, sub, mul, div, neg, pow, matmul.
+
+The binary ops broadcast as numpy; the engine sums each input's gradient back
+to that input's shape (``broadcasts = True``), so backward here is the
+textbook rule only: the add node passes the gradient on, the mul node swaps
+its inputs.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..function import Function
+from ..registry import register
+from ..tensor import Tensor
+from ._common import pair, shapes_error
+
+
+def _binary(op: str, fn: Any, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    try:
+        return fn(a, b)
+    except ValueError:
+        raise shapes_error(op, np.shape(a), np.shape(b)) from None
+
+
+class Add(Function):
+    broadcasts = True
+
+    @staticmethod
+    def forward(ctx, a, b):
+        return _binary("add", np.add, a, b)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad, grad
+
+
+@register()
+def add(a: Any, b: Any) -> Tensor:
+    """``a + b`` with broadcasting.
+
+    Example:
+        >>> import autograd as ag
+        >>> ag.add(ag.tensor([1.0, 2.0]), 1.0)
+        tensor([2., 3.])
+    """
+    return Add.apply(*pair(a, b))
+
+
+class Sub(Function):
+    broadcasts = True
+
+    @staticmethod
+    def forward(ctx, a, b):
+        return _binary("sub", np.subtract, a, b)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad, -grad
+
+
+@register()
+def sub(a: Any, b: Any) -> Tensor:
+    """``a - b`` with broadcasting."""
+    return Sub.apply(*pair(a, b))
+
+
+class Mul(Function):
+    broadcasts = True
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return _binary("mul", np.multiply, a, b)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        need = ctx.needs_input_grad
+        return (grad * b if need[0] else None), (grad * a if need[1] else None)
+
+
+@register()
+def mul(a: Any, b: Any) -> Tensor:
+    """``a * b`` with broadcasting.
+
+    Example (the textbook apple tax):
+        >>> import autograd as ag
+        >>> apple = ag.tensor(100.0, requires_grad=True)
+        >>> price = apple * 2.0 * 1.1
+        >>> price.backward(); round(apple.grad.item(), 4)
+        2.2
+    """
+    return Mul.apply(*pair(a, b))
+
+
+class Div(Function):
+    broadcasts = True
+
+    @staticmethod
+    def forward(ctx, a, b):
+        out = _binary("div", np.true_divide, a, b)
+        ctx.save_for_backward(b, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        b, out = ctx.saved_tensors
+        need = ctx.needs_input_grad
+        ga = grad / b if need[0] else None
+        gb = -(grad * out) / b if need[1] else None  # d(a/b)/db = -a/b**2 = -out/b
+        return ga, gb
+
+
+@register()
+def div(a: Any, b: Any) -> Tensor:
+    """``a / b`` (true division) with broadcasting."""
+    return Div.apply(*pair(a, b))
+
+
+class Neg(Function):
+    @staticmethod
+    def forward(ctx, a):
+        return np.negative(a)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return -grad
+
+
+@register()
+def neg(a: Tensor) -> Tensor:
+    """``-a``."""
+    return Neg.apply(a)
+
+
+class PowScalar(Function):
+    @staticmethod
+    def forward(ctx, a, p):
+        ctx.save_for_backward(a)
+        ctx.p = p
+        return np.power(a, p)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (a,) = ctx.saved_tensors
+        p = ctx.p
+        if p == 2:
+            return grad * a * 2.0
+        return grad * p * a ** (p - 1)
+
+
+class Pow(Function):
+    broadcasts = True
+
+    @staticmethod
+    def forward(ctx, a, b):
+        out = _binary("pow", np.power, a, b)
+        ctx.save_for_backward(a, b, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b, out = ctx.saved_tensors
+        need = ctx.needs_input_grad
+        ga = grad * b * a ** (b - 1) if need[0] else None
+        gb = None
+        if need[1]:
+            # d(a**b)/db = a**b * log(a); defined as 0 where a == 0 (as PyTorch)
+            safe = Tensor._make(np.where(a.data > 0, a.data, 1).astype(a.data.dtype))
+            gb = grad * out * safe.log()
+        return ga, gb
+
+
+@register()
+def pow(a: Any, b: Any) -> Tensor:  # noqa: A001
+    """``a ** b``; a Python number as exponent takes the cheaper scalar path.
+
+    Example:
+        >>> import autograd as ag
+        >>> x = ag.tensor(3.0, requires_grad=True)
+        >>> (x ** 2).backward(); x.grad.item()
+        6.0
+    """
+    if isinstance(a, Tensor) and isinstance(b, (int, float)) and not isinstance(b, bool):
+        return PowScalar.apply(a, b)
+    return Pow.apply(*pair(a, b))
+
+
+class MatMul(Function):
+    broadcasts = True  # batch dimensions broadcast as numpy's matmul
+
+    @staticmethod
+    def forward(ctx, a, b):
+        if a.ndim == 0 or b.ndim == 0:
+            raise ValueError(f"matmul: both arguments need at least 1 dim, got shapes "
+                             f"{a.shape} and {b.shape}")
+        ka = a.shape[-1]
+        kb = b.shape[-2] if b.ndim > 1 else b.shape[0]
+        if ka != kb:
+            raise ValueError(
+                f"matmul: shapes {a.shape} and {b.shape} are not aligned: {ka} (dim -1 of the "
+                f"first) != {kb} (dim {-2 if b.ndim > 1 else 0} of the second)"
+            )
+        ctx.save_for_backward(a, b)
+        try:
+            return np.matmul(a, b)
+        except ValueError:
+            raise ValueError(f"matmul: batch dimensions of {a.shape} and {b.shape} cannot be "
+                             "broadcast together") from None
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        need = ctx.needs_input_grad
+        a2 = a.unsqueeze(0) if a.ndim == 1 else a   # (..., n, k)
+        b2 = b.unsqueeze(-1) if b.ndim == 1 else b  # (..., k, m)
+        g = grad
+        if a.ndim == 1:
+            g = g.unsqueeze(-2)
+        if b.ndim == 1:
+            g = g.unsqueeze(-1)                     # (..., n, m)
+        ga = gb = None
+        if need[0]:
+            ga = g @ b2.mT                          # (..., n, k)
+            ga = ga.squeeze(-2) if a.ndim == 1 else ga
+        if need[1]:
+            gb = a2.mT @ g                          # (..., k, m)
+            gb = gb.squeeze(-1) if b.ndim == 1 else gb
+        return ga, gb
+
+
+@register()
+def matmul(a: Any, b: Any) -> Tensor:
+    """Matrix product with numpy's rules (1-D operands, broadcast batch dims).
+
+    Shape:
+        a (..., n, k), b (..., k, m) -> (..., n, m)
+
+    Example:
+        >>> import autograd as ag
+        >>> (ag.ones(2, 3) @ ag.ones(3, 4)).shape
+        (2, 4)
+    """
+    return MatMul.apply(*pair(a, b))

@@ -1,0 +1,742 @@
+"""``Tensor``: a numpy array that remembers how it was made.
+
+The operators and methods here are written out one by one and dispatch to the
+registered ops (:data:`autograd.registry.OPS`); the ops themselves live in
+``autograd/ops``, one file per family, forward and backward side by side.
+"""
+from __future__ import annotations
+
+import weakref
+from typing import Any, Callable, Iterator
+
+import numpy as np
+
+from . import engine
+from .mode import STATE
+from .random import default_generator
+from .registry import OPS as _ops
+
+_FLOAT_KINDS = "fc"
+
+
+def _to_array(data: Any, dtype: Any = None) -> np.ndarray:
+    """PyTorch's dtype rule: Python floats -> float32, ints -> int64, arrays keep theirs."""
+    if isinstance(data, Tensor):
+        arr = data.data
+        return arr.copy() if dtype is None else arr.astype(dtype)
+    if dtype is not None:
+        return np.array(data, dtype=np.dtype(dtype))
+    if isinstance(data, (np.ndarray, np.generic)):
+        return np.array(data)
+    arr = np.array(data)
+    if arr.dtype == np.float64:
+        return arr.astype(np.float32)
+    if arr.dtype.kind == "i" and arr.dtype != np.int64:
+        return arr.astype(np.int64)
+    if arr.dtype.kind not in "biufc":
+        raise TypeError(
+            f"tensor: cannot make a tensor from {type(data).__name__} (numpy dtype {arr.dtype}); "
+            "give numbers, nested lists of numbers, or a numeric numpy array"
+        )
+    return arr
+
+
+def _check_grad_dtype(arr: np.ndarray, what: str) -> None:
+    if arr.dtype.kind not in _FLOAT_KINDS:
+        raise TypeError(
+            f"{what}: only floating point tensors can require gradients, got dtype {arr.dtype}; "
+            "convert first, e.g. x.float() or ag.tensor(data, dtype='float32')"
+        )
+
+
+class Tensor:
+    """An n-dimensional array with reverse-mode automatic differentiation.
+
+    Args:
+        data: array-like; Python floats become float32, ints int64, and numpy
+            arrays keep their dtype (as ``torch.tensor``).
+        requires_grad: record operations on this tensor for backward.
+        name: a label used by graph drawings.
+
+    Example:
+        >>> import autograd as ag
+        >>> x = ag.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        >>> (x * x).sum().backward()
+        >>> x.grad
+        tensor([2., 4., 6.])
+    """
+
+    __slots__ = ("data", "grad", "requires_grad", "grad_fn", "_out_idx", "_vbox", "name",
+                 "_hooks", "__weakref__")
+    __array_ufunc__ = None  # numpy defers to our reflected operators (ndarray * Tensor)
+
+    data: np.ndarray
+    grad: Tensor | None
+    requires_grad: bool
+    grad_fn: Any
+
+    def __init__(self, data: Any, requires_grad: bool = False, name: str | None = None,
+                 dtype: Any = None) -> None:
+        arr = _to_array(data, dtype)
+        if requires_grad:
+            _check_grad_dtype(arr, "Tensor")
+        self.data = arr
+        self.grad = None
+        self.requires_grad = bool(requires_grad)
+        self.grad_fn = None
+        self._out_idx = 0
+        self._vbox = [0]
+        self.name = name
+        self._hooks = None
+
+    @classmethod
+    def _make(cls, arr: np.ndarray, grad_fn: Any = None, idx: int = 0,
+              requires_grad: bool = False) -> Tensor:
+        """Wrap an array without copying or checks (the engine's fast path)."""
+        t = object.__new__(cls)
+        t.data = arr
+        t.grad = None
+        t.requires_grad = requires_grad
+        t.grad_fn = grad_fn
+        t._out_idx = idx
+        t._vbox = [0]
+        t.name = None
+        t._hooks = None
+        return t
+
+    # ------------------------------------------------------------ attributes
+    @property
+    def shape(self) -> tuple:
+        return self.data.shape
+
+    @property
+    def ndim(self) -> int:
+        return self.data.ndim
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self.data.dtype
+
+    @property
+    def is_leaf(self) -> bool:
+        """True for tensors created by the user (not by a recorded op)."""
+        return self.grad_fn is None
+
+    @property
+    def T(self) -> Tensor:
+        """All dimensions reversed (for 2-D, the transpose)."""
+        return _ops.permute(self, tuple(range(self.ndim - 1, -1, -1)))
+
+    @property
+    def mT(self) -> Tensor:
+        """The last two dimensions swapped (batched matrix transpose)."""
+        return _ops.transpose(self, -2, -1)
+
+    @property
+    def _version(self) -> int:
+        return self._vbox[0]
+
+    def size(self, dim: int | None = None) -> Any:
+        return self.data.shape if dim is None else self.data.shape[dim]
+
+    def dim(self) -> int:
+        return self.data.ndim
+
+    def numel(self) -> int:
+        return int(self.data.size)
+
+    def numpy(self) -> np.ndarray:
+        """The underlying array (shared, as PyTorch's ``.numpy()``)."""
+        return self.data
+
+    def item(self) -> Any:
+        if self.data.size != 1:
+            raise ValueError(
+                f"item: only one-element tensors can be converted to a Python scalar, "
+                f"got shape {tuple(self.shape)}"
+            )
+        return self.data.item()
+
+    def tolist(self) -> Any:
+        return self.data.tolist()
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        return self.data if dtype is None else self.data.astype(dtype)
+
+    def __len__(self) -> int:
+        if self.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self.data.shape[0]
+
+    def __iter__(self) -> Iterator[Tensor]:
+        if self.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(self.data.shape[0]))
+
+    def __bool__(self) -> bool:
+        if self.data.size != 1:
+            raise RuntimeError(
+                f"Boolean value of a tensor with {self.data.size} values is ambiguous; "
+                "use .any() or .all()"
+            )
+        return bool(self.data)
+
+    def __float__(self) -> float:
+        return float(self.item())
+
+    def __int__(self) -> int:
+        return int(self.item())
+
+    def __index__(self) -> int:
+        if self.data.dtype.kind not in "iub" or self.data.size != 1:
+            raise TypeError("only integer tensors of a single element can be used as an index")
+        return int(self.data.item())
+
+    __hash__ = object.__hash__
+
+    def __repr__(self) -> str:
+        body = np.array2string(self.data, separator=", ", prefix="tensor(",
+                               precision=4, floatmode="maxprec_equal")
+        extra = []
+        if self.data.dtype not in (np.float32, np.int64, np.bool_):
+            extra.append(f"dtype={self.data.dtype}")
+        if self.grad_fn is not None:
+            extra.append(f"grad_fn=<{type(self.grad_fn).__name__}Backward>")
+        elif self.requires_grad:
+            extra.append("requires_grad=True")
+        if self.name:
+            extra.append(f"name={self.name!r}")
+        return "tensor(" + ", ".join([body] + extra) + ")"
+
+    # Jupyter shows a tensor that has a graph as that graph
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict:
+        bundle = {"text/plain": repr(self)}
+        if self.grad_fn is not None or self.requires_grad:
+            try:
+                from . import viz
+
+                bundle["image/svg+xml"] = viz.to_svg(self)
+            except Exception:  # no Graphviz binary: the text form is still right
+                pass
+        return bundle
+
+    # ------------------------------------------------------------ autograd
+    def backward(self, gradient: Any = None, retain_graph: bool | None = None,
+                 create_graph: bool = False) -> None:
+        """Accumulate d(self)/d(leaf) into the ``.grad`` of every leaf that requires grad.
+
+        Args:
+            gradient: d(loss)/d(self); may be omitted only for one-element tensors.
+            retain_graph: keep saved buffers so backward can run again
+                (defaults to ``create_graph``).
+            create_graph: record the backward pass, for higher-order derivatives.
+        """
+        if not self.requires_grad:
+            raise RuntimeError(
+                "backward: this tensor does not require grad and has no grad_fn; "
+                "create its inputs with requires_grad=True (and not under no_grad)"
+            )
+        g = _grad_for(self, gradient, "backward")
+        engine.run_backward([self], [g], bool(create_graph if retain_graph is None
+                                              else retain_graph), create_graph)
+
+    def detach(self) -> Tensor:
+        """A tensor sharing this data, cut from the graph."""
+        t = Tensor._make(self.data)
+        t._vbox = self._vbox
+        return t
+
+    def detach_(self) -> Tensor:
+        self.grad_fn = None
+        self.requires_grad = False
+        return self
+
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        if requires_grad:
+            _check_grad_dtype(self.data, "requires_grad_")
+        if not requires_grad and self.grad_fn is not None:
+            raise RuntimeError(
+                "requires_grad_(False) on a non-leaf tensor; use .detach() instead"
+            )
+        self.requires_grad = bool(requires_grad)
+        return self
+
+    def retain_grad(self) -> None:
+        """Keep ``.grad`` for this non-leaf tensor after backward."""
+        if self.grad_fn is None:
+            if not self.requires_grad:
+                raise RuntimeError("retain_grad: tensor does not require grad")
+            return
+        node = self.grad_fn
+        if node._retain is None:
+            node._retain = {}
+        node._retain[self._out_idx] = weakref.ref(self)
+
+    def register_hook(self, hook: Callable[[Tensor], Tensor | None]) -> Callable[[], None]:
+        """Call ``hook(grad)`` when this tensor's gradient is computed; a returned
+        tensor replaces the gradient. Returns a function that removes the hook."""
+        if not self.requires_grad:
+            raise RuntimeError("register_hook: cannot register a hook on a tensor that "
+                               "doesn't require gradient")
+        if self.grad_fn is None:
+            if self._hooks is None:
+                self._hooks = []
+            hooks = self._hooks
+        else:
+            node = self.grad_fn
+            if node._hooks is None:
+                node._hooks = {}
+            hooks = node._hooks.setdefault(self._out_idx, [])
+        hooks.append(hook)
+
+        def remove() -> None:
+            if hook in hooks:
+                hooks.remove(hook)
+
+        return remove
+
+    # ------------------------------------------------------------ conversion
+    def to(self, dtype: Any) -> Tensor:
+        """Cast to ``dtype`` (differentiable between float types)."""
+        return _ops.cast(self, np.dtype(dtype))
+
+    def float(self) -> Tensor:
+        return self.to(np.float32)
+
+    def double(self) -> Tensor:
+        return self.to(np.float64)
+
+    def long(self) -> Tensor:
+        return self.to(np.int64)
+
+    def int(self) -> Tensor:
+        return self.to(np.int32)
+
+    def bool(self) -> Tensor:
+        return self.to(np.bool_)
+
+    def type(self, dtype: Any) -> Tensor:
+        return self.to(dtype)
+
+    def clone(self) -> Tensor:
+        return _ops.clone(self)
+
+    def contiguous(self) -> Tensor:
+        return self
+
+    # ------------------------------------------------------------ operators
+    def __add__(self, other: Any) -> Tensor:
+        return _ops.add(self, other)
+
+    def __radd__(self, other: Any) -> Tensor:
+        return _ops.add(other, self)
+
+    def __sub__(self, other: Any) -> Tensor:
+        return _ops.sub(self, other)
+
+    def __rsub__(self, other: Any) -> Tensor:
+        return _ops.sub(other, self)
+
+    def __mul__(self, other: Any) -> Tensor:
+        return _ops.mul(self, other)
+
+    def __rmul__(self, other: Any) -> Tensor:
+        return _ops.mul(other, self)
+
+    def __truediv__(self, other: Any) -> Tensor:
+        return _ops.div(self, other)
+
+    def __rtruediv__(self, other: Any) -> Tensor:
+        return _ops.div(other, self)
+
+    def __pow__(self, other: Any) -> Tensor:
+        return _ops.pow(self, other)
+
+    def __rpow__(self, other: Any) -> Tensor:
+        return _ops.pow(other, self)
+
+    def __matmul__(self, other: Any) -> Tensor:
+        return _ops.matmul(self, other)
+
+    def __rmatmul__(self, other: Any) -> Tensor:
+        return _ops.matmul(other, self)
+
+    def __neg__(self) -> Tensor:
+        return _ops.neg(self)
+
+    def __pos__(self) -> Tensor:
+        return self
+
+    def __abs__(self) -> Tensor:
+        return _ops.abs(self)
+
+    def __getitem__(self, index: Any) -> Tensor:
+        return _ops.getitem(self, index)
+
+    # comparisons: no gradient, boolean results
+    def __eq__(self, other: Any) -> Tensor:  # type: ignore[override]
+        return Tensor._make(np.equal(self.data, _raw(other)))
+
+    def __ne__(self, other: Any) -> Tensor:  # type: ignore[override]
+        return Tensor._make(np.not_equal(self.data, _raw(other)))
+
+    def __lt__(self, other: Any) -> Tensor:
+        return Tensor._make(np.less(self.data, _raw(other)))
+
+    def __le__(self, other: Any) -> Tensor:
+        return Tensor._make(np.less_equal(self.data, _raw(other)))
+
+    def __gt__(self, other: Any) -> Tensor:
+        return Tensor._make(np.greater(self.data, _raw(other)))
+
+    def __ge__(self, other: Any) -> Tensor:
+        return Tensor._make(np.greater_equal(self.data, _raw(other)))
+
+    def __invert__(self) -> Tensor:
+        return Tensor._make(np.invert(self.data))
+
+    def __and__(self, other: Any) -> Tensor:
+        return Tensor._make(np.logical_and(self.data, _raw(other)))
+
+    def __or__(self, other: Any) -> Tensor:
+        return Tensor._make(np.logical_or(self.data, _raw(other)))
+
+    # ------------------------------------------------------------ in place
+    def __iadd__(self, other: Any) -> Tensor:
+        return self._inplace(_ops.add, other, "add_")
+
+    def __isub__(self, other: Any) -> Tensor:
+        return self._inplace(_ops.sub, other, "sub_")
+
+    def __imul__(self, other: Any) -> Tensor:
+        return self._inplace(_ops.mul, other, "mul_")
+
+    def __itruediv__(self, other: Any) -> Tensor:
+        return self._inplace(_ops.div, other, "div_")
+
+    def add_(self, other: Any, alpha: float = 1.0) -> Tensor:
+        return self._inplace(_ops.add, other if alpha == 1 else other * alpha, "add_")
+
+    def sub_(self, other: Any, alpha: float = 1.0) -> Tensor:
+        return self._inplace(_ops.sub, other if alpha == 1 else other * alpha, "sub_")
+
+    def mul_(self, other: Any) -> Tensor:
+        return self._inplace(_ops.mul, other, "mul_")
+
+    def div_(self, other: Any) -> Tensor:
+        return self._inplace(_ops.div, other, "div_")
+
+    def clamp_(self, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002
+        return self._inplace(lambda x, _: _ops.clip(x, min, max), None, "clamp_")
+
+    def zero_(self) -> Tensor:
+        return self.fill_(0)
+
+    def fill_(self, value: Any) -> Tensor:
+        return self.copy_(value)
+
+    def copy_(self, src: Any) -> Tensor:
+        src_t = src if isinstance(src, Tensor) else Tensor._make(np.asarray(src, self.dtype))
+        try:
+            np.broadcast_shapes(src_t.shape, self.shape)
+        except ValueError:
+            raise ValueError(f"copy_: source of shape {tuple(src_t.shape)} cannot be broadcast "
+                             f"to destination of shape {tuple(self.shape)}") from None
+        # the result depends on src only: the old value gets no gradient
+        return self._inplace(lambda x, s: _ops.expand(_ops.cast(s, x.dtype), x.shape),
+                             src_t, "copy_")
+
+    def __setitem__(self, index: Any, value: Any) -> None:
+        self._inplace(lambda x, v: _ops.index_put(x, index, v), value, "__setitem__")
+
+    def _inplace(self, fn: Callable, other: Any, opname: str) -> Tensor:
+        """Write ``fn(self, other)`` into this tensor's array and bump its version.
+
+        When recording, the tensor takes the new op as its history (as
+        PyTorch rebases it); a leaf that requires grad refuses, as PyTorch.
+        """
+        if STATE.grad_enabled and (self.requires_grad or _requires(other)):
+            if self.requires_grad and self.grad_fn is None:
+                raise RuntimeError(
+                    f"{opname}: a leaf tensor that requires grad is being used in an in-place "
+                    "operation; do it under `with ag.no_grad():` or on a clone()"
+                )
+            # the op sees the old value as a tensor of its own, so what it saves survives the write
+            old = Tensor._make(self.data.copy(), self.grad_fn, self._out_idx, self.requires_grad)
+            res = fn(old, other)
+            _write(self, res.data, opname)
+            self.grad_fn, self._out_idx, self.requires_grad = (
+                res.grad_fn, res._out_idx, res.requires_grad)
+            if res.grad_fn is not None and res.grad_fn._outputs is not None:
+                res.grad_fn._outputs[res._out_idx] = weakref.ref(self)
+        else:
+            prev = STATE.grad_enabled
+            STATE.grad_enabled = False
+            try:
+                res = fn(self, other)
+            finally:
+                STATE.grad_enabled = prev
+            _write(self, res.data, opname)
+        self._vbox[0] += 1
+        return self
+
+    # ------------------------------------------------------------ methods
+    def sum(self, dim: Any = None, keepdim: bool = False, **kw: Any) -> Tensor:
+        return _ops.sum(self, dim, keepdim, **kw)
+
+    def mean(self, dim: Any = None, keepdim: bool = False, **kw: Any) -> Tensor:
+        return _ops.mean(self, dim, keepdim, **kw)
+
+    def var(self, dim: Any = None, keepdim: bool = False, **kw: Any) -> Tensor:
+        return _ops.var(self, dim, keepdim=keepdim, **kw)
+
+    def std(self, dim: Any = None, keepdim: bool = False, **kw: Any) -> Tensor:
+        return _ops.std(self, dim, keepdim=keepdim, **kw)
+
+    def max(self, dim: Any = None, keepdim: bool = False, **kw: Any) -> Any:
+        if isinstance(dim, Tensor):
+            return _ops.maximum(self, dim)
+        return _ops.max(self, dim, keepdim, **kw)
+
+    def min(self, dim: Any = None, keepdim: bool = False, **kw: Any) -> Any:
+        if isinstance(dim, Tensor):
+            return _ops.minimum(self, dim)
+        return _ops.min(self, dim, keepdim, **kw)
+
+    def argmax(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
+        return Tensor._make(_argreduce(np.argmax, self.data, dim, keepdim))
+
+    def argmin(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
+        return Tensor._make(_argreduce(np.argmin, self.data, dim, keepdim))
+
+    def all(self, dim: Any = None) -> Tensor:
+        return Tensor._make(np.asarray(self.data.all(axis=dim)))
+
+    def any(self, dim: Any = None) -> Tensor:
+        return Tensor._make(np.asarray(self.data.any(axis=dim)))
+
+    def logsumexp(self, dim: Any = None, keepdim: bool = False) -> Tensor:
+        return _ops.logsumexp(self, dim, keepdim)
+
+    def softmax(self, dim: int = -1) -> Tensor:
+        return _ops.softmax(self, dim)
+
+    def log_softmax(self, dim: int = -1) -> Tensor:
+        return _ops.log_softmax(self, dim)
+
+    def exp(self) -> Tensor:
+        return _ops.exp(self)
+
+    def log(self) -> Tensor:
+        return _ops.log(self)
+
+    def sqrt(self) -> Tensor:
+        return _ops.sqrt(self)
+
+    def abs(self) -> Tensor:
+        return _ops.abs(self)
+
+    def sin(self) -> Tensor:
+        return _ops.sin(self)
+
+    def cos(self) -> Tensor:
+        return _ops.cos(self)
+
+    def tanh(self) -> Tensor:
+        return _ops.tanh(self)
+
+    def sigmoid(self) -> Tensor:
+        return _ops.sigmoid(self)
+
+    def relu(self) -> Tensor:
+        return _ops.relu(self)
+
+    def pow(self, exponent: Any) -> Tensor:
+        return _ops.pow(self, exponent)
+
+    def clamp(self, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002
+        return _ops.clip(self, min, max)
+
+    clip = clamp
+
+    def maximum(self, other: Any) -> Tensor:
+        return _ops.maximum(self, other)
+
+    def minimum(self, other: Any) -> Tensor:
+        return _ops.minimum(self, other)
+
+    def matmul(self, other: Any) -> Tensor:
+        return _ops.matmul(self, other)
+
+    def reshape(self, *shape: Any) -> Tensor:
+        return _ops.reshape(self, _shape_args(shape))
+
+    def view(self, *shape: Any) -> Tensor:
+        return _ops.view(self, _shape_args(shape))
+
+    def transpose(self, dim0: int, dim1: int) -> Tensor:
+        return _ops.transpose(self, dim0, dim1)
+
+    def permute(self, *dims: Any) -> Tensor:
+        return _ops.permute(self, _shape_args(dims))
+
+    def squeeze(self, dim: Any = None) -> Tensor:
+        return _ops.squeeze(self, dim)
+
+    def unsqueeze(self, dim: int) -> Tensor:
+        return _ops.unsqueeze(self, dim)
+
+    def expand(self, *shape: Any) -> Tensor:
+        return _ops.expand(self, _shape_args(shape))
+
+    def broadcast_to(self, shape: Any) -> Tensor:
+        return _ops.expand(self, tuple(shape))
+
+    def expand_as(self, other: Tensor) -> Tensor:
+        return _ops.expand(self, other.shape)
+
+    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+        return _ops.flatten(self, start_dim, end_dim)
+
+    def split(self, split_size_or_sections: Any, dim: int = 0) -> tuple:
+        return _ops.split(self, split_size_or_sections, dim)
+
+    def chunk(self, chunks: int, dim: int = 0) -> tuple:
+        size = -(-self.shape[dim] // chunks)
+        return _ops.split(self, size, dim)
+
+    def sum_to_size(self, *shape: Any) -> Tensor:
+        return _ops.sum_to(self, _shape_args(shape))
+
+    def masked_fill(self, mask: Any, value: Any) -> Tensor:
+        return _ops.where(mask, value, self)
+
+
+def _shape_args(shape: tuple) -> tuple:
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+        return tuple(shape[0])
+    return tuple(shape)
+
+
+def _raw(x: Any) -> Any:
+    return x.data if isinstance(x, Tensor) else x
+
+
+def _requires(x: Any) -> bool:
+    return isinstance(x, Tensor) and x.requires_grad
+
+
+def _argreduce(fn: Callable, arr: np.ndarray, dim: Any, keepdim: bool) -> np.ndarray:
+    if dim is None:
+        return np.asarray(fn(arr), dtype=np.int64)
+    return np.asarray(fn(arr, axis=dim, keepdims=keepdim), dtype=np.int64)
+
+
+def _write(t: Tensor, new: np.ndarray, opname: str) -> None:
+    if new.shape != t.data.shape:
+        raise RuntimeError(
+            f"{opname}: result of shape {tuple(new.shape)} does not fit the in-place "
+            f"target of shape {tuple(t.data.shape)}"
+        )
+    np.copyto(t.data, new, casting="same_kind")
+
+
+def _grad_for(t: Tensor, gradient: Any, what: str) -> Tensor:
+    if gradient is None:
+        if t.data.size != 1:
+            raise RuntimeError(
+                f"{what}: grad can be implicitly created only for scalar outputs, but this "
+                f"tensor has shape {tuple(t.shape)}; pass gradient= a tensor of that shape "
+                "(or call .sum() first)"
+            )
+        return Tensor._make(np.ones_like(t.data))
+    g = gradient if isinstance(gradient, Tensor) else Tensor._make(np.asarray(gradient,
+                                                                              t.data.dtype))
+    if g.shape != t.shape:
+        raise RuntimeError(
+            f"{what}: gradient has shape {tuple(g.shape)} but the tensor has shape "
+            f"{tuple(t.shape)}; they must match"
+        )
+    return g
+
+
+# ---------------------------------------------------------------- factories
+def tensor(data: Any, dtype: Any = None, requires_grad: bool = False,
+           name: str | None = None) -> Tensor:
+    """Make a tensor from data (copied). Python floats -> float32, ints -> int64.
+
+    Example:
+        >>> import autograd as ag
+        >>> ag.tensor([1, 2]).dtype, ag.tensor([1.0]).dtype
+        (dtype('int64'), dtype('float32'))
+    """
+    return Tensor(data, requires_grad=requires_grad, name=name, dtype=dtype)
+
+
+def _factory(arr: np.ndarray, requires_grad: bool, name: str | None = None) -> Tensor:
+    t = Tensor._make(arr)
+    if requires_grad:
+        t.requires_grad_()
+    t.name = name
+    return t
+
+
+def _size(shape: tuple) -> tuple:
+    shape = _shape_args(shape)
+    for s in shape:
+        if not isinstance(s, (int, np.integer)) or s < 0:
+            raise ValueError(f"sizes must be non-negative integers, got {shape}")
+    return tuple(int(s) for s in shape)
+
+
+def zeros(*shape: Any, dtype: Any = np.float32, requires_grad: bool = False) -> Tensor:
+    """A tensor of zeros (float32 by default)."""
+    return _factory(np.zeros(_size(shape), dtype), requires_grad)
+
+
+def ones(*shape: Any, dtype: Any = np.float32, requires_grad: bool = False) -> Tensor:
+    """A tensor of ones (float32 by default)."""
+    return _factory(np.ones(_size(shape), dtype), requires_grad)
+
+
+def full(shape: Any, fill_value: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """A tensor filled with ``fill_value``."""
+    if dtype is None:
+        dtype = np.float32 if isinstance(fill_value, float) else _to_array(fill_value).dtype
+    return _factory(np.full(_size((shape,)), fill_value, dtype), requires_grad)
+
+
+def zeros_like(t: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    return _factory(np.zeros(t.shape, dtype or t.dtype), requires_grad)
+
+
+def ones_like(t: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    return _factory(np.ones(t.shape, dtype or t.dtype), requires_grad)
+
+
+def arange(start: Any, end: Any = None, step: Any = 1, dtype: Any = None,
+           requires_grad: bool = False) -> Tensor:
+    """Values from ``start`` to ``end`` (exclusive); int64 for ints, float32 otherwise."""
+    if end is None:
+        start, end = 0, start
+    if dtype is None:
+        ints = all(isinstance(v, (int, np.integer)) for v in (start, end, step))
+        dtype = np.int64 if ints else np.float32
+    return _factory(np.arange(start, end, step, dtype=dtype), requires_grad)
+
+
+def eye(n: int, m: int | None = None, dtype: Any = np.float32,
+        requires_grad: bool = False) -> Tensor:
+    return _factory(np.eye(n, m, dtype=dtype), requires_grad)
+
+
+def randn(*shape: Any, dtype: Any = np.float32, requires_grad: bool = False) -> Tensor:
+    """Standard normal samples from the global generator (see ``manual_seed``)."""
+    arr = default_generator().standard_normal(_size(shape)).astype(dtype, copy=False)
+    return _factory(arr, requires_grad)
+
+
+def rand(*shape: Any, dtype: Any = np.float32, requires_grad: bool = False) -> Tensor:
+    """Uniform samples in [0, 1) from the global generator."""
+    arr = default_generator().random(_size(shape)).astype(dtype, copy=False)
+    return _factory(arr, requires_grad)
