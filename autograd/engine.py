@@ -125,6 +125,7 @@ def run_backward(
 
     prev_mode = STATE.grad_enabled
     anomaly = STATE.anomaly
+    observer = STATE.backward_observer
     try:
         for node in topological_order(root_nodes):
             out_grads = pending.pop(node, None)
@@ -148,6 +149,8 @@ def run_backward(
                 in_grads = node._run_backward(out_grads)
             finally:
                 STATE.grad_enabled = prev_mode
+            if observer is not None:
+                observer(node, out_grads, in_grads)
             if not retain_graph:
                 node._free()
 

@@ -17,7 +17,7 @@ from .mode import STATE
 from .tensor import Tensor
 
 _OUT = object()  # marks a saved output in ctx._saved
-_ENGINE_FIELDS = ("_grad_input_slots", "_n_args", "_n_out", "_out_meta", "_hooks", "_retain", "_trace")
+_ENGINE_FIELDS = ("_grad_input_slots", "_n_args", "_scope", "_n_out", "_out_meta", "_hooks", "_retain", "_trace")
 
 
 class Function:
@@ -54,6 +54,7 @@ class Function:
     _outputs: list | None = None
     _freed: bool = False
     _trace: str | None = None
+    _scope: tuple | None = None  # module call path, e.g. ("net", "net.0"), when inside nn
     _tensor_cls = Tensor
 
     @staticmethod
@@ -174,6 +175,8 @@ class Function:
         ctx._grad_input_slots = [
             (i, a) for i, a in enumerate(args) if isinstance(a, Tensor) and a.requires_grad
         ]
+        if STATE.scope is not None:
+            ctx._scope = STATE.scope
         if STATE.anomaly:
             ctx._trace = "".join(traceback.format_stack()[:-2][-6:])
         multi = type(out) is tuple

@@ -10,6 +10,11 @@ class _State(threading.local):
     def __init__(self) -> None:
         self.grad_enabled = True
         self.anomaly = False
+        # names of the nn.Module calls being run, outermost first (graph drawings
+        # group the ops of each call); None outside any module
+        self.scope: tuple | None = None
+        # called as observer(node, out_grads, in_grads) for each node backward runs
+        self.backward_observer: Any = None
 
 
 STATE = _State()
@@ -91,3 +96,17 @@ class detect_anomaly(ContextDecorator):
 def is_anomaly_enabled() -> bool:
     """True inside ``detect_anomaly()`` in this thread."""
     return STATE.anomaly
+
+
+class module_scope(ContextDecorator):
+    """Record ``name`` on every op created inside (used by ``nn.Module.__call__``)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __enter__(self) -> None:
+        self._prev = STATE.scope
+        STATE.scope = (self._prev or ()) + (self.name,)
+
+    def __exit__(self, *exc: Any) -> None:
+        STATE.scope = self._prev
