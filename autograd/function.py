@@ -17,7 +17,7 @@ from .mode import STATE
 from .tensor import Tensor
 
 _OUT = object()  # marks a saved output in ctx._saved
-_ENGINE_FIELDS = ("_grad_input_slots", "_n_args", "_scope", "_n_out", "_out_meta", "_hooks", "_retain", "_trace")
+_ENGINE_FIELDS = ("_grad_input_slots", "_inputs", "_n_args", "_scope", "_n_out", "_out_meta", "_hooks", "_retain", "_trace")
 
 
 class Function:
@@ -172,6 +172,7 @@ class Function:
             return Tensor._make(_arr(out))
 
         ctx._n_args = len(args)
+        ctx._inputs = args  # every argument, constants included (graph drawings show them)
         ctx._grad_input_slots = [
             (i, a) for i, a in enumerate(args) if isinstance(a, Tensor) and a.requires_grad
         ]
