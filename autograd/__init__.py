@@ -11,18 +11,24 @@ Example:
     [2.2, 110.0, 200.0]
 """
 from . import ops
+from .autograd_api import grad
 from .function import Function
-from .mode import detect_anomaly, enable_grad, is_anomaly_enabled, is_grad_enabled, no_grad, set_grad_enabled
+from .mode import (detect_anomaly, enable_grad, is_anomaly_enabled, is_grad_enabled, no_grad,
+                   set_grad_enabled)
+from .ops.activation import (cross_entropy, elu, gelu, leaky_relu, log_softmax, relu, softmax,
+                             softplus)
 from .ops.arith import add, div, matmul, mul, neg, pow, sub
+from .ops.index import getitem, index_put
+from .ops.reduce import logsumexp, max, mean, min, std, sum, sum_to, var
+from .ops.select import clamp, clip, maximum, minimum, where
+from .ops.shape import (broadcast_to, cat, concat, concatenate, expand, flatten, pad, permute,
+                        reshape, split, squeeze, stack, transpose, unsqueeze, view)
+from .ops.unary import abs, cast, clone, cos, erf, exp, log, sigmoid, sin, sqrt, tanh
 from .random import default_generator, get_rng_state, manual_seed, set_rng_state
 from .registry import REGISTRY
 from .tensor import (Tensor, arange, eye, full, ones, ones_like, rand, randn, tensor, zeros,
                      zeros_like)
 
-__all__ = [
-    "Tensor", "Function", "tensor", "zeros", "ones", "full", "arange", "eye", "rand", "randn",
-    "zeros_like", "ones_like", "manual_seed", "default_generator", "get_rng_state",
-    "set_rng_state", "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled",
-    "detect_anomaly", "is_anomaly_enabled", "REGISTRY", "ops",
-    "add", "sub", "mul", "div", "neg", "pow", "matmul",
-]
+float32 = "float32"
+float64 = "float64"
+int64 = "int64"

@@ -1,2 +1,2 @@
 """The op families, one file each. Importing this package registers every op."""
-from . import arith  # noqa: F401
+from . import activation, arith, index, reduce, select, shape, unary  # noqa: F401

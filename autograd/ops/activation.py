@@ -1,0 +1,279 @@
+"""Activations and the softmax family: relu, leaky_relu, elu, gelu, softplus,
+softmax, log_softmax, and the fused cross_entropy.
+
+softmax, log_softmax and cross_entropy subtract the row maximum before
+exponentiating (the overflow trick), so inputs of +-1e4 stay finite.
+cross_entropy is fused (one op, gradient softmax - target) for stability and
+speed rather than composed from log_softmax and indexing.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from ..function import Function
+from ..mode import STATE
+from ..registry import register
+from ..tensor import Tensor
+from ._common import norm_dim
+from .unary import erf, sigmoid, tanh
+
+
+class Relu(Function):
+    @staticmethod
+    def forward(ctx, x):
+        out = np.maximum(x, 0)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        return grad * Tensor._make((out.data > 0).astype(grad.data.dtype))
+
+
+@register()
+def relu(x: Tensor) -> Tensor:
+    """max(x, 0) elementwise; the gradient at 0 is 0 (as PyTorch).
+
+    Example:
+        >>> import autograd as ag
+        >>> ag.relu(ag.tensor([-1.0, 0.0, 2.0]))
+        tensor([0., 0., 2.])
+    """
+    return Relu.apply(x)
+
+
+class LeakyRelu(Function):
+    @staticmethod
+    def forward(ctx, x, slope):
+        ctx.scale = np.where(x > 0, 1, slope).astype(x.dtype)
+        return x * ctx.scale
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad * Tensor._make(ctx.scale), None
+
+
+@register()
+def leaky_relu(x: Tensor, negative_slope: float = 0.01) -> Tensor:
+    """x where x > 0, else negative_slope * x."""
+    return LeakyRelu.apply(x, negative_slope)
+
+
+@register()
+def elu(x: Tensor, alpha: float = 1.0) -> Tensor:
+    """x where x > 0, else alpha * (exp(x) - 1); built from where and exp."""
+    from .select import where
+
+    neg = (x.clamp(max=0.0).exp() - 1.0) * alpha  # clamp keeps exp finite for large x
+    return where(x.data > 0, x, neg)
+
+
+_SQRT_HALF = 1.0 / math.sqrt(2.0)
+_SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
+
+
+@register()
+def gelu(x: Tensor, approximate: str = "none") -> Tensor:
+    """x * Phi(x) with Phi the normal CDF (exact, via erf) or its tanh approximation."""
+    if approximate == "none":
+        return x * 0.5 * (erf(x * _SQRT_HALF) + 1.0)
+    if approximate == "tanh":
+        return x * 0.5 * (tanh((x + x * x * x * 0.044715) * _SQRT_2_OVER_PI) + 1.0)
+    raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
+
+
+class Softplus(Function):
+    @staticmethod
+    def forward(ctx, x, beta, threshold):
+        ctx.save_for_backward(x)
+        ctx.beta, ctx.threshold = beta, threshold
+        bx = x * beta
+        soft = np.logaddexp(0, bx) / beta
+        return np.where(bx > threshold, x, soft).astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        linear = Tensor._make((x.data * ctx.beta > ctx.threshold).astype(grad.data.dtype))
+        return grad * (sigmoid(x * ctx.beta) * (1.0 - linear) + linear), None, None
+
+
+@register()
+def softplus(x: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+    """log(1 + exp(beta x)) / beta, linear where beta x > threshold (as PyTorch)."""
+    return Softplus.apply(x, beta, threshold)
+
+
+def _log_softmax(x: np.ndarray, dim: int) -> np.ndarray:
+    m = np.max(x, axis=dim, keepdims=True) if x.size else np.zeros((), x.dtype)
+    m = np.where(np.isfinite(m), m, 0)
+    shifted = x - m
+    return shifted - np.log(np.sum(np.exp(shifted), axis=dim, keepdims=True))
+
+
+class Softmax(Function):
+    @staticmethod
+    def forward(ctx, x, dim):
+        ctx.dim = dim
+        e = np.exp(x - np.max(x, axis=dim, keepdims=True)) if x.size else np.exp(x)
+        out = e / np.sum(e, axis=dim, keepdims=True)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        gy = grad * out
+        return gy - out * gy.sum(ctx.dim, keepdim=True), None
+
+
+@register()
+def softmax(x: Tensor, dim: int = -1) -> Tensor:
+    """exp(x) / sum(exp(x)) along ``dim``, shifted by the max so it never overflows.
+
+    Example:
+        >>> import autograd as ag
+        >>> ag.softmax(ag.tensor([1000.0, 1000.0]), dim=0)
+        tensor([0.5, 0.5])
+    """
+    return Softmax.apply(x, norm_dim(dim, x.ndim, "softmax"))
+
+
+class LogSoftmax(Function):
+    @staticmethod
+    def forward(ctx, x, dim):
+        ctx.dim = dim
+        out = _log_softmax(x, dim)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        return grad - out.exp() * grad.sum(ctx.dim, keepdim=True), None
+
+
+@register()
+def log_softmax(x: Tensor, dim: int = -1) -> Tensor:
+    """x - logsumexp(x) along ``dim``, computed stably."""
+    return LogSoftmax.apply(x, norm_dim(dim, x.ndim, "log_softmax"))
+
+
+class CrossEntropy(Function):
+    """Fused softmax + cross-entropy over class dim 1 (logits already moved to (M, C))."""
+
+    @staticmethod
+    def forward(ctx, z, q, w, scale):
+        # z (M, C) logits; q (M, C) target distribution times class weights;
+        # scale (M,) per-row factor that applies the reduction
+        logp = _log_softmax(z, 1)
+        ctx.save_for_backward(z)
+        ctx.q, ctx.scale = q, scale
+        ctx.p = np.exp(logp)
+        return -(q * logp).sum(1) * scale
+
+    @staticmethod
+    def backward(ctx, grad):
+        (z,) = ctx.saved_tensors
+        q = Tensor._make(ctx.q)
+        a = Tensor._make(ctx.q.sum(1, keepdims=True))   # (M, 1)
+        scale = Tensor._make(ctx.scale[:, None])
+        # d/dz of -sum_c q_c log p_c = p * sum_c q_c - q
+        p = softmax(z, 1) if STATE.grad_enabled else Tensor._make(ctx.p)
+        return (p * a - q) * (grad.unsqueeze(1) * scale), None, None, None
+
+
+@register()
+def cross_entropy(input: Tensor, target: Any, weight: Any = None,  # noqa: A002
+                  ignore_index: int = -100, reduction: str = "mean",
+                  label_smoothing: float = 0.0) -> Tensor:
+    """Cross-entropy between logits and class indices or class probabilities.
+
+    Fused: one op computes log-softmax and the loss; its gradient is
+    (softmax(input) - target) scaled by the reduction, the course's y - t.
+
+    Args:
+        input: logits, (C,), (N, C) or (N, C, d1, ...).
+        target: class indices (N,) / (N, d1, ...) (int) or probabilities of input's shape.
+        weight: optional (C,) per-class weights.
+        ignore_index: index targets equal to this contribute nothing.
+        reduction: 'mean' | 'sum' | 'none'.
+        label_smoothing: epsilon in [0, 1]; the target mixes with uniform.
+
+    Example:
+        >>> import autograd as ag
+        >>> z = ag.tensor([[2.0, 0.0, 0.0]], requires_grad=True)
+        >>> loss = ag.cross_entropy(z, ag.tensor([0]))
+        >>> loss.backward(); z.grad            # softmax(z) - one_hot
+        tensor([[-0.2103,  0.1051,  0.1051]])
+    """
+    if reduction not in ("mean", "sum", "none"):
+        raise ValueError(f"cross_entropy: reduction must be 'mean', 'sum' or 'none', "
+                         f"got {reduction!r}")
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise ValueError(f"cross_entropy: label_smoothing must be in [0, 1], "
+                         f"got {label_smoothing}")
+    x = input
+    if x.ndim == 0:
+        raise ValueError("cross_entropy: input must have a class dim, got a 0-d tensor")
+    unbatched = x.ndim == 1
+    if unbatched:
+        x = x.unsqueeze(0)
+    n, c = x.shape[0], x.shape[1]
+    t = target.data if isinstance(target, Tensor) else np.asarray(target)
+    if unbatched and t.dtype.kind in "iu":
+        t = t.reshape(1)
+    elif unbatched:
+        t = t.reshape(1, -1)
+    probs = t.dtype.kind == "f"
+    spatial = x.shape[2:]
+    if probs and t.shape != x.shape:
+        raise ValueError(f"cross_entropy: probability target of shape {t.shape} must match "
+                         f"input of shape {tuple(x.shape)}")
+    if not probs and t.shape != (n,) + spatial:
+        raise ValueError(f"cross_entropy: index target of shape {t.shape} does not match input "
+                         f"of shape {tuple(x.shape)} (expected {(n,) + spatial})")
+    dtype = x.data.dtype
+    w = np.ones(c, dtype) if weight is None else np.asarray(
+        weight.data if isinstance(weight, Tensor) else weight, dtype)
+    if w.shape != (c,):
+        raise ValueError(f"cross_entropy: weight must have shape ({c},), got {w.shape}")
+
+    # move the class dim last and flatten: (N, C, *d) -> (M, C)
+    z = x.permute((0, *range(2, x.ndim), 1)).reshape(-1, c) if spatial else x
+    m = z.shape[0]
+    if probs:
+        q = t.reshape(n, c, -1).transpose(0, 2, 1).reshape(m, c).astype(dtype)
+        if label_smoothing:
+            q = q * (1 - label_smoothing) + label_smoothing / c
+        q = q * w
+        row_w = np.ones(m, dtype)
+    else:
+        ti = t.reshape(m).astype(np.int64)
+        valid = ti != ignore_index
+        bad = valid & ((ti < 0) | (ti >= c))
+        if bad.any():
+            raise IndexError(f"cross_entropy: target {int(ti[bad][0])} is out of range for "
+                             f"{c} classes")
+        q = np.zeros((m, c), dtype)
+        rows = np.nonzero(valid)[0]
+        q[rows, ti[rows]] = 1.0
+        if label_smoothing:
+            q[rows] = q[rows] * (1 - label_smoothing) + label_smoothing / c
+        q *= w
+        row_w = np.where(valid, w[np.where(valid, ti, 0)], 0).astype(dtype)
+    if reduction == "mean":
+        denom = row_w.sum() if not probs else m
+        scale = np.full(m, 1.0 / denom if denom else np.nan, dtype)
+    else:
+        scale = np.ones(m, dtype)
+    losses = CrossEntropy.apply(z, q, w, scale)  # (M,)
+    if reduction == "none":
+        out = losses.reshape((n,) + spatial)
+        return out.reshape(()) if unbatched else out
+    return losses.sum()
+

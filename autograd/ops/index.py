@@ -1,0 +1,134 @@
+"""Indexing: ``x[index]`` (getitem) and ``x[index] = v`` (index_put).
+
+Every numpy index kind works: ints, slices, None, Ellipsis, integer arrays and
+boolean masks, alone or in a tuple. The gradient of getitem scatters back
+into the input's shape, adding up where a fancy index repeats a position;
+scattering and gathering are each other's backward, so double backward works.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..function import Function, share_version
+from ..registry import register
+from ..tensor import Tensor
+from ._common import as_tensor
+
+_BASIC = (int, np.integer, slice, type(None), type(Ellipsis))
+
+
+def _normalize(index: Any) -> tuple[Any, bool]:
+    """Index with Tensors turned into arrays; True when it is basic (views, no repeats)."""
+    items = index if isinstance(index, tuple) else (index,)
+    out = []
+    basic = True
+    for it in items:
+        if isinstance(it, Tensor):
+            it = it.data
+        if isinstance(it, (list, np.ndarray)):
+            arr = np.asarray(it)
+            if arr.dtype == bool:
+                out.extend(np.nonzero(arr))  # a mask is its nonzero positions
+            elif arr.dtype.kind in "iu" or arr.size == 0:
+                out.append(arr.astype(np.intp))
+            else:
+                raise IndexError(f"getitem: index arrays must be integer or boolean, "
+                                 f"got dtype {arr.dtype}")
+            basic = False
+        elif isinstance(it, (bool, np.bool_)):
+            out.append(np.asarray(it))
+            basic = False
+        elif isinstance(it, _BASIC):
+            out.append(it)
+        else:
+            raise IndexError(f"getitem: unsupported index {it!r} of type {type(it).__name__}; "
+                             "use ints, slices, None, Ellipsis, integer or boolean arrays")
+    return tuple(out), basic
+
+
+def _take(arr: np.ndarray, index: tuple, shape: tuple, op: str) -> np.ndarray:
+    try:
+        return arr[index]
+    except IndexError as e:
+        raise IndexError(f"{op}: {e} (tensor of shape {shape})") from None
+
+
+class Gather(Function):
+    @staticmethod
+    def forward(ctx, x, index, basic):
+        ctx.shape, ctx.index, ctx.basic = x.shape, index, basic
+        return _take(x, index, x.shape, "getitem")
+
+    @staticmethod
+    def backward(ctx, grad):
+        return ScatterAdd.apply(grad, ctx.shape, ctx.index, ctx.basic), None, None
+
+
+class ScatterAdd(Function):
+    """Add ``g`` into zeros of ``shape`` at ``index`` (getitem's backward)."""
+
+    @staticmethod
+    def forward(ctx, g, shape, index, basic):
+        ctx.index, ctx.basic = index, basic
+        out = np.zeros(shape, g.dtype)
+        if basic:
+            out[index] = g
+        else:
+            np.add.at(out, index, g)  # repeated positions accumulate
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        return Gather.apply(grad, ctx.index, ctx.basic), None, None, None
+
+
+@register()
+def getitem(x: Tensor, index: Any) -> Tensor:
+    """``x[index]`` for every numpy index kind; basic indexing returns a view.
+
+    Example:
+        >>> import autograd as ag
+        >>> x = ag.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        >>> x[[0, 0, 2]].sum().backward()   # index 0 used twice
+        >>> x.grad
+        tensor([2., 0., 1.])
+    """
+    idx, basic = _normalize(index)
+    out = Gather.apply(x, idx, basic)
+    return share_version(out, x) if basic else out
+
+
+class IndexPut(Function):
+    broadcasts = True  # the value broadcasts into the indexed region
+
+    @staticmethod
+    def forward(ctx, x, v, index):
+        ctx.index = index
+        out = x.copy()
+        try:
+            out[index] = v
+        except IndexError as e:
+            raise IndexError(f"index_put: {e} (tensor of shape {x.shape})") from None
+        except ValueError:
+            region = np.shape(x[index])
+            raise ValueError(f"index_put: value of shape {np.shape(v)} cannot be broadcast to "
+                             f"the indexed region of shape {region}") from None
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        keep = np.ones(grad.shape, grad.data.dtype)
+        keep[ctx.index] = 0  # overwritten positions get no gradient
+        return grad * Tensor._make(keep), Gather.apply(grad, ctx.index, False), None
+
+
+@register()
+def index_put(x: Tensor, index: Any, value: Any) -> Tensor:
+    """A copy of ``x`` with ``x[index] = value`` (the out-of-place form of setitem)."""
+    idx, _ = _normalize(index)
+    v = as_tensor(value, x)
+    if v.data.dtype != x.data.dtype:
+        v = v.to(x.data.dtype)
+    return IndexPut.apply(x, v, idx)

@@ -1,0 +1,245 @@
+"""Reductions: sum, mean, var, std, max, min, logsumexp, sum_to.
+
+Each takes ``dim`` (int, tuple or None for all) and ``keepdim``; numpy's
+``axis`` and ``keepdims`` are accepted as aliases. Backward reshapes the
+gradient to the kept-dims shape and broadcasts it back over the input.
+"""
+from __future__ import annotations
+
+import builtins
+from collections import namedtuple
+from typing import Any
+
+import numpy as np
+
+from ..function import Function
+from ..registry import register
+from ..tensor import Tensor
+from ._common import norm_dims, reduce_args
+
+#: what ``max``/``min`` with a ``dim`` return, as ``torch.return_types.max``
+MaxMin = namedtuple("MaxMin", ["values", "indices"])
+
+
+def _kept_shape(shape: tuple, dims: tuple | None) -> tuple:
+    if dims is None:
+        return (1,) * len(shape)
+    return tuple(1 if i in dims else s for i, s in enumerate(shape))
+
+
+def _spread(grad: Tensor, shape: tuple, dims: tuple | None) -> Tensor:
+    """The gradient of a reduction, broadcast back over the reduced dims."""
+    return grad.reshape(_kept_shape(shape, dims)).expand(shape)
+
+
+class Sum(Function):
+    @staticmethod
+    def forward(ctx, x, dims, keepdim):
+        ctx.shape, ctx.dims = x.shape, dims
+        return np.sum(x, axis=dims, keepdims=keepdim)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return _spread(grad, ctx.shape, ctx.dims)
+
+
+@register()
+def sum(x: Tensor, dim: Any = None, keepdim: bool = False, *, axis: Any = None,  # noqa: A001
+        keepdims: Any = None) -> Tensor:
+    """Sum over ``dim`` (all dims when None).
+
+    Example:
+        >>> import autograd as ag
+        >>> x = ag.tensor([[1.0, 2.0], [3.0, 4.0]])
+        >>> x.sum(), x.sum(dim=0), x.sum(1, keepdim=True).shape
+        (tensor(10.), tensor([4., 6.]), (2, 1))
+    """
+    dim, keepdim = reduce_args("sum", dim, keepdim, axis, keepdims)
+    return Sum.apply(x, norm_dims(dim, x.ndim, "sum"), keepdim)
+
+
+class Mean(Function):
+    @staticmethod
+    def forward(ctx, x, dims, keepdim):
+        ctx.shape, ctx.dims = x.shape, dims
+        n = x.size if dims is None else int(np.prod([x.shape[d] for d in dims]))
+        ctx.scale = 1.0 / n if n else float("nan")
+        return np.mean(x, axis=dims, keepdims=keepdim) if n else np.full(
+            np.sum(x, axis=dims, keepdims=keepdim).shape, np.nan, x.dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return _spread(grad * ctx.scale, ctx.shape, ctx.dims)
+
+
+@register()
+def mean(x: Tensor, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
+         keepdims: Any = None) -> Tensor:
+    """Arithmetic mean over ``dim`` (all dims when None); nan for an empty reduction."""
+    dim, keepdim = reduce_args("mean", dim, keepdim, axis, keepdims)
+    if x.data.dtype.kind not in "fc":
+        raise TypeError(f"mean: needs a floating point tensor, got dtype {x.data.dtype}")
+    return Mean.apply(x, norm_dims(dim, x.ndim, "mean"), keepdim)
+
+
+@register()
+def var(x: Tensor, dim: Any = None, *, correction: int | None = None,
+        unbiased: bool | None = None, keepdim: bool = False, axis: Any = None,
+        keepdims: Any = None, ddof: int | None = None) -> Tensor:
+    """Variance over ``dim``, dividing by N - correction (default 1, as PyTorch).
+
+    Built from mean, sub, mul and sum, so it needs no backward of its own.
+
+    Example:
+        >>> import autograd as ag
+        >>> ag.var(ag.tensor([1.0, 2.0, 3.0, 4.0]))
+        tensor(1.6667)
+    """
+    dim, keepdim = reduce_args("var", dim, keepdim, axis, keepdims)
+    if correction is None:
+        correction = ddof if ddof is not None else (0 if unbiased is False else 1)
+    dims = norm_dims(dim, x.ndim, "var")
+    n = x.data.size if dims is None else int(np.prod([x.shape[d] for d in dims]))
+    d = x - mean(x, dims, keepdim=True)
+    return sum(d * d, dims, keepdim) / builtins.max(n - correction, 0)
+
+
+@register()
+def std(x: Tensor, dim: Any = None, *, correction: int | None = None,
+        unbiased: bool | None = None, keepdim: bool = False, axis: Any = None,
+        keepdims: Any = None, ddof: int | None = None) -> Tensor:
+    """Standard deviation: the square root of :func:`var`."""
+    return var(x, dim, correction=correction, unbiased=unbiased, keepdim=keepdim, axis=axis,
+               keepdims=keepdims, ddof=ddof).sqrt()
+
+
+def _check_nonempty(x: Tensor, dims: tuple | None, op: str) -> None:
+    sizes = x.shape if dims is None else [x.shape[d] for d in dims]
+    if x.data.size == 0 and (dims is None or 0 in sizes):
+        raise ValueError(f"{op}: cannot reduce an empty tensor of shape {tuple(x.shape)} "
+                         f"over dim {dims if dims is None else dims[0]}: it has no identity")
+
+
+class _ExtremeAll(Function):
+    pick: Any = None
+
+    @classmethod
+    def forward(cls, ctx, x):
+        out = cls.pick(x)
+        hit = (x == out)
+        # ties share the gradient evenly (PyTorch's rule for a full reduction)
+        ctx.share = (hit / hit.sum()).astype(x.dtype)
+        return np.asarray(out)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad * Tensor._make(ctx.share)
+
+
+class MaxAll(_ExtremeAll):
+    pick = staticmethod(np.max)
+
+
+class MinAll(_ExtremeAll):
+    pick = staticmethod(np.min)
+
+
+class ExtremeDim(Function):
+    """Values at given indices along one dim; the gradient goes to those indices only."""
+
+    @staticmethod
+    def forward(ctx, x, dim, keepdim, idx):
+        ctx.shape, ctx.dim, ctx.idx = x.shape, dim, idx
+        vals = np.take_along_axis(x, np.expand_dims(idx, dim), dim)
+        return vals if keepdim else np.squeeze(vals, dim)
+
+    @staticmethod
+    def backward(ctx, grad):
+        mask = np.zeros(ctx.shape, grad.data.dtype)
+        np.put_along_axis(mask, np.expand_dims(ctx.idx, ctx.dim), 1, ctx.dim)
+        return _spread(grad, ctx.shape, (ctx.dim,)) * Tensor._make(mask), None, None, None
+
+
+def _extreme(x: Tensor, dim: Any, keepdim: bool, axis: Any, keepdims: Any, op: str,
+             full: type, arg: Any) -> Any:
+    dim, keepdim = reduce_args(op, dim, keepdim, axis, keepdims)
+    dims = norm_dims(dim, x.ndim, op)
+    _check_nonempty(x, dims, op)
+    if dims is None:
+        return full.apply(x)
+    if len(dims) != 1:
+        raise ValueError(f"{op}: dim must be a single int when given, got {dim!r}")
+    d = dims[0] if x.ndim else None
+    if d is None:  # 0-d tensor: the value itself
+        return MaxMin(x.clone(), Tensor._make(np.zeros((), np.int64)))
+    idx = arg(x.data, axis=d)
+    values = ExtremeDim.apply(x, d, keepdim, idx)
+    return MaxMin(values, Tensor._make(np.expand_dims(idx, d) if keepdim else idx))
+
+
+@register()
+def max(x: Tensor, dim: Any = None, keepdim: bool = False, *, axis: Any = None,  # noqa: A001
+        keepdims: Any = None) -> Any:
+    """Largest value; with ``dim``, a (values, indices) pair as ``torch.max``.
+
+    A full reduction splits the gradient evenly over ties; a ``dim``
+    reduction sends it to the one index returned.
+
+    Example:
+        >>> import autograd as ag
+        >>> x = ag.tensor([[1.0, 5.0], [7.0, 2.0]])
+        >>> x.max(), x.max(dim=1).indices
+        (tensor(7.), tensor([1, 0]))
+    """
+    return _extreme(x, dim, keepdim, axis, keepdims, "max", MaxAll, np.argmax)
+
+
+@register()
+def min(x: Tensor, dim: Any = None, keepdim: bool = False, *, axis: Any = None,  # noqa: A001
+        keepdims: Any = None) -> Any:
+    """Smallest value; with ``dim``, a (values, indices) pair as ``torch.min``."""
+    return _extreme(x, dim, keepdim, axis, keepdims, "min", MinAll, np.argmin)
+
+
+class LogSumExp(Function):
+    @staticmethod
+    def forward(ctx, x, dims, keepdim):
+        ctx.shape, ctx.dims = x.shape, dims
+        m = np.max(x, axis=dims, keepdims=True) if x.size else np.zeros(
+            _kept_shape(x.shape, dims), x.dtype)
+        m = np.where(np.isfinite(m), m, 0)  # all -inf rows stay -inf, not nan
+        out = np.log(np.sum(np.exp(x - m), axis=dims, keepdims=True)) + m
+        ctx.save_for_backward(x, out)
+        return out if keepdim else out.reshape(np.sum(x, axis=dims).shape)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, out = ctx.saved_tensors
+        kept = _kept_shape(ctx.shape, ctx.dims)
+        return _spread(grad, ctx.shape, ctx.dims) * (x - out.reshape(kept)).exp()
+
+
+@register()
+def logsumexp(x: Tensor, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
+              keepdims: Any = None) -> Tensor:
+    """log(sum(exp(x))) over ``dim``, computed stably by shifting by the max.
+
+    Example:
+        >>> import autograd as ag
+        >>> ag.logsumexp(ag.tensor([1e4, 1e4]), dim=0)
+        tensor(10000.6934)
+    """
+    dim, keepdim = reduce_args("logsumexp", dim, keepdim, axis, keepdims)
+    return LogSumExp.apply(x, norm_dims(dim, x.ndim, "logsumexp"), keepdim)
+
+
+@register()
+def sum_to(x: Tensor, shape: tuple) -> Tensor:
+    """Sum ``x`` down to ``shape``, the inverse of broadcasting (``Tensor.sum_to_size``)."""
+    shape = tuple(shape)
+    lead = x.ndim - len(shape)
+    if lead < 0 or any(s != 1 and s != g for s, g in zip(shape, x.shape[lead:])):
+        raise ValueError(f"sum_to: shape {tuple(x.shape)} cannot be summed to {shape}")
+    axes = tuple(range(lead)) + tuple(lead + i for i, s in enumerate(shape)
+                                      if s == 1 and x.shape[lead + i] != 1)
+    return sum(x, axes).reshape(shape) if axes else x.reshape(shape)

@@ -1,0 +1,295 @@
+"""Shape ops: reshape, view, transpose, permute, squeeze, unsqueeze, expand,
+flatten, cat, stack, split, pad.
+
+Forward returns numpy views where numpy can; a view shares its base's
+version counter, so modifying either in place is seen by saved tensors.
+"""
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import numpy as np
+
+from ..function import Function, share_version
+from ..registry import register
+from ..tensor import Tensor
+from ._common import norm_dim
+
+
+def _infer_shape(shape: tuple, size: int, op: str, src: tuple) -> tuple:
+    shape = tuple(int(s) for s in shape)
+    if shape.count(-1) > 1:
+        raise ValueError(f"{op}: only one dimension can be -1, got {shape}")
+    known = int(np.prod([s for s in shape if s != -1]))
+    if -1 in shape:
+        if known == 0 or size % known:
+            raise ValueError(f"{op}: shape {shape} is invalid for input of shape {src} "
+                             f"({size} elements)")
+        shape = tuple(size // known if s == -1 else s for s in shape)
+    if int(np.prod(shape)) != size or any(s < 0 for s in shape):
+        raise ValueError(f"{op}: shape {shape} is invalid for input of shape {src} "
+                         f"({size} elements)")
+    return shape
+
+
+class Reshape(Function):
+    @staticmethod
+    def forward(ctx, x, shape):
+        ctx.shape = x.shape
+        return x.reshape(shape)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.reshape(ctx.shape)
+
+
+@register()
+def reshape(x: Tensor, shape: Sequence[int]) -> Tensor:
+    """``x`` with a new shape of the same size; one dim may be -1.
+
+    Example:
+        >>> import autograd as ag
+        >>> ag.arange(6).reshape(2, -1).shape
+        (2, 3)
+    """
+    shape = _infer_shape(tuple(shape), x.data.size, "reshape", x.shape)
+    if shape == x.shape:
+        return x
+    return share_version(Reshape.apply(x, shape), x)
+
+
+@register()
+def view(x: Tensor, shape: Sequence[int]) -> Tensor:
+    """Same as :func:`reshape` (every array here can be viewed or copied)."""
+    shape = _infer_shape(tuple(shape), x.data.size, "view", x.shape)
+    return share_version(Reshape.apply(x, shape), x)
+
+
+@register()
+def flatten(x: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+    """Merge dims ``start_dim`` .. ``end_dim`` into one (a reshape)."""
+    if x.ndim == 0:
+        return reshape(x, (1,))
+    s = norm_dim(start_dim, x.ndim, "flatten")
+    e = norm_dim(end_dim, x.ndim, "flatten")
+    if s > e:
+        raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim}")
+    shape = x.shape[:s] + (int(np.prod(x.shape[s:e + 1])),) + x.shape[e + 1:]
+    return reshape(x, shape)
+
+
+class Permute(Function):
+    @staticmethod
+    def forward(ctx, x, dims):
+        ctx.inverse = tuple(np.argsort(dims))
+        return np.transpose(x, dims)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.permute(ctx.inverse)
+
+
+@register()
+def permute(x: Tensor, dims: Sequence[int]) -> Tensor:
+    """Reorder the dims of ``x``: output dim i is input dim ``dims[i]``."""
+    nd = tuple(norm_dim(d, x.ndim, "permute") for d in dims) if x.ndim else tuple(dims)
+    if sorted(nd) != list(range(x.ndim)):
+        raise ValueError(f"permute: dims {tuple(dims)} are not a permutation of the "
+                         f"{x.ndim} dims of a tensor of shape {tuple(x.shape)}")
+    return share_version(Permute.apply(x, nd), x)
+
+
+@register()
+def transpose(x: Tensor, dim0: int, dim1: int) -> Tensor:
+    """Swap two dims of ``x``."""
+    if x.ndim == 0:
+        return x
+    a, b = norm_dim(dim0, x.ndim, "transpose"), norm_dim(dim1, x.ndim, "transpose")
+    dims = list(range(x.ndim))
+    dims[a], dims[b] = dims[b], dims[a]
+    return share_version(Permute.apply(x, tuple(dims)), x)
+
+
+@register()
+def squeeze(x: Tensor, dim: Any = None) -> Tensor:
+    """Remove size-1 dims (all of them, or only those in ``dim``)."""
+    if dim is None:
+        shape = tuple(s for s in x.shape if s != 1)
+    else:
+        dims = dim if isinstance(dim, (tuple, list)) else (dim,)
+        drop = {norm_dim(d, x.ndim, "squeeze") for d in dims} if x.ndim else set()
+        shape = tuple(s for i, s in enumerate(x.shape) if not (i in drop and s == 1))
+    return reshape(x, shape)
+
+
+@register()
+def unsqueeze(x: Tensor, dim: int) -> Tensor:
+    """Insert a size-1 dim at ``dim`` (-1 appends)."""
+    d = norm_dim(dim, x.ndim + 1, "unsqueeze")
+    return reshape(x, x.shape[:d] + (1,) + x.shape[d:])
+
+
+class Expand(Function):
+    broadcasts = True  # the engine sums the gradient back to the input's shape
+
+    @staticmethod
+    def forward(ctx, x, shape):
+        return np.broadcast_to(x, shape)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad
+
+
+@register()
+def expand(x: Tensor, shape: Sequence[int]) -> Tensor:
+    """Broadcast ``x`` to ``shape`` without copying; -1 keeps a dim (``broadcast_to``)."""
+    shape = tuple(shape)
+    lead = len(shape) - x.ndim
+    if lead < 0:
+        raise ValueError(f"expand: target shape {shape} has fewer dims than the tensor's "
+                         f"{tuple(x.shape)}")
+    full = tuple(x.shape[i - lead] if (s == -1 and i >= lead) else s
+                 for i, s in enumerate(shape))
+    if full == x.shape:
+        return x
+    for i, s in enumerate(x.shape):
+        if s != 1 and s != full[lead + i]:
+            raise ValueError(f"expand: the tensor of shape {tuple(x.shape)} cannot be "
+                             f"expanded to {shape} (dim {i} has size {s}, not 1)")
+    return share_version(Expand.apply(x, full), x)
+
+
+broadcast_to = expand
+
+
+class Cat(Function):
+    @staticmethod
+    def forward(ctx, dim, *xs):
+        ctx.dim = dim
+        ctx.bounds = np.cumsum([x.shape[dim] for x in xs])[:-1]
+        return np.concatenate(xs, axis=dim)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return (None,) + tuple(grad.split(_sizes(ctx.bounds, grad.shape[ctx.dim]), ctx.dim))
+
+
+def _sizes(bounds: np.ndarray, total: int) -> list:
+    edges = [0, *[int(b) for b in bounds], total]
+    return [edges[i + 1] - edges[i] for i in range(len(edges) - 1)]
+
+
+@register()
+def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
+    """Join tensors along an existing dim (``concat``, ``concatenate``).
+
+    Example:
+        >>> import autograd as ag
+        >>> ag.cat([ag.zeros(2, 3), ag.ones(1, 3)]).shape
+        (3, 3)
+    """
+    tensors = [t if isinstance(t, Tensor) else Tensor(t) for t in tensors]
+    if not tensors:
+        raise ValueError("cat: expected a non-empty list of tensors")
+    ref = tensors[0]
+    d = norm_dim(dim, ref.ndim, "cat")
+    for k, t in enumerate(tensors):
+        if t.ndim != ref.ndim or any(a != b for i, (a, b) in enumerate(zip(t.shape, ref.shape))
+                                     if i != d):
+            raise ValueError(f"cat: tensor {k} has shape {tuple(t.shape)}, which does not match "
+                             f"{tuple(ref.shape)} outside dim {d}")
+    dtype = np.result_type(*[t.data for t in tensors])
+    tensors = [t.to(dtype) for t in tensors]
+    return Cat.apply(d, *tensors)
+
+
+concat = concatenate = cat
+
+
+@register()
+def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
+    """Join same-shaped tensors along a new dim."""
+    tensors = [t if isinstance(t, Tensor) else Tensor(t) for t in tensors]
+    if not tensors:
+        raise ValueError("stack: expected a non-empty list of tensors")
+    shape = tensors[0].shape
+    for k, t in enumerate(tensors):
+        if t.shape != shape:
+            raise ValueError(f"stack: tensor {k} has shape {tuple(t.shape)}, expected "
+                             f"{tuple(shape)} like tensor 0")
+    d = norm_dim(dim, len(shape) + 1, "stack")
+    return cat([unsqueeze(t, d) for t in tensors], d)
+
+
+class Split(Function):
+    @staticmethod
+    def forward(ctx, x, sizes, dim):
+        ctx.dim = dim
+        edges = np.cumsum(sizes)[:-1]
+        return tuple(np.split(x, edges, axis=dim))
+
+    @staticmethod
+    def backward(ctx, *grads):
+        return cat(list(grads), ctx.dim), None, None
+
+
+@register()
+def split(x: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple:
+    """Split into chunks of a given size (last may be smaller) or of listed sizes.
+
+    Example:
+        >>> import autograd as ag
+        >>> [t.shape for t in ag.arange(5.0).split(2)]
+        [(2,), (2,), (1,)]
+    """
+    d = norm_dim(dim, x.ndim, "split")
+    n = x.shape[d]
+    if isinstance(split_size_or_sections, (int, np.integer)):
+        size = int(split_size_or_sections)
+        if size <= 0:
+            raise ValueError(f"split: split_size must be positive, got {size}")
+        sizes = [size] * (n // size) + ([n % size] if n % size else [])
+        sizes = sizes or [0]
+    else:
+        sizes = [int(s) for s in split_size_or_sections]
+        if sum(sizes) != n or any(s < 0 for s in sizes):
+            raise ValueError(f"split: sections {sizes} do not add up to size {n} of dim {d} "
+                             f"of a tensor of shape {tuple(x.shape)}")
+    if len(sizes) == 1:
+        return (x,)
+    return Split.apply(x, sizes, d)
+
+
+class Pad(Function):
+    @staticmethod
+    def forward(ctx, x, widths, value):
+        ctx.slices = tuple(slice(lo, lo + s) for (lo, _), s in zip(widths, x.shape))
+        return np.pad(x, widths, mode="constant", constant_values=value)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad[ctx.slices], None, None
+
+
+@register()
+def pad(x: Tensor, pad: Sequence[int], mode: str = "constant", value: float = 0.0) -> Tensor:
+    """Pad with a constant; ``pad`` lists (left, right) for the last dim first, as F.pad.
+
+    Example:
+        >>> import autograd as ag
+        >>> ag.pad(ag.ones(2, 2), (1, 1, 0, 2)).shape   # last dim +1+1, dim 0 +0+2
+        (4, 4)
+    """
+    if mode != "constant":
+        raise ValueError(f"pad: only mode='constant' is supported, got {mode!r}")
+    pad = tuple(int(p) for p in pad)
+    if len(pad) % 2 or len(pad) // 2 > x.ndim:
+        raise ValueError(f"pad: padding {pad} must have an even length of at most 2 * ndim "
+                         f"({2 * x.ndim}) for a tensor of shape {tuple(x.shape)}")
+    if any(p < 0 for p in pad):
+        raise ValueError(f"pad: negative padding {pad} is not supported")
+    widths = [(0, 0)] * x.ndim
+    for i in range(len(pad) // 2):
+        widths[x.ndim - 1 - i] = (pad[2 * i], pad[2 * i + 1])
+    return Pad.apply(x, widths, value)

@@ -1,0 +1,238 @@
+"""Elementwise math: exp, log, sqrt, abs, sin, cos, tanh, sigmoid, erf, cast, clone.
+
+Where the derivative can be written with the output (exp, sqrt, tanh,
+sigmoid), backward reuses the saved output instead of recomputing.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from ..function import Function
+from ..registry import register
+from ..tensor import Tensor
+
+
+class Exp(Function):
+    @staticmethod
+    def forward(ctx, x):
+        out = np.exp(x)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        return grad * out
+
+
+@register()
+def exp(x: Tensor) -> Tensor:
+    """Elementwise e**x.
+
+    Example:
+        >>> import autograd as ag
+        >>> ag.exp(ag.tensor([0.0, 1.0]))
+        tensor([1.    , 2.7183])
+    """
+    return Exp.apply(x)
+
+
+class Log(Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return np.log(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return grad / x
+
+
+@register()
+def log(x: Tensor) -> Tensor:
+    """Elementwise natural logarithm (``-inf`` at 0, ``nan`` below, as numpy)."""
+    return Log.apply(x)
+
+
+class Sqrt(Function):
+    @staticmethod
+    def forward(ctx, x):
+        out = np.sqrt(x)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        return grad / (out * 2.0)
+
+
+@register()
+def sqrt(x: Tensor) -> Tensor:
+    """Elementwise square root."""
+    return Sqrt.apply(x)
+
+
+class Abs(Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.sign = np.sign(x)
+        return np.abs(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad * Tensor._make(ctx.sign)  # sign(0) = 0, as PyTorch
+
+
+@register()
+def abs(x: Tensor) -> Tensor:  # noqa: A001
+    """Elementwise |x|; the gradient at 0 is 0 (as PyTorch)."""
+    return Abs.apply(x)
+
+
+class Sin(Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return np.sin(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return grad * x.cos()
+
+
+@register()
+def sin(x: Tensor) -> Tensor:
+    """Elementwise sine."""
+    return Sin.apply(x)
+
+
+class Cos(Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return np.cos(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return -(grad * x.sin())
+
+
+@register()
+def cos(x: Tensor) -> Tensor:
+    """Elementwise cosine."""
+    return Cos.apply(x)
+
+
+class Tanh(Function):
+    @staticmethod
+    def forward(ctx, x):
+        out = np.tanh(x)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        return grad * (1.0 - out * out)
+
+
+@register()
+def tanh(x: Tensor) -> Tensor:
+    """Elementwise hyperbolic tangent; d tanh = 1 - tanh**2."""
+    return Tanh.apply(x)
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    # exp of a non-positive number only, so no overflow for large |x|
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(x.dtype, copy=False)
+
+
+class Sigmoid(Function):
+    @staticmethod
+    def forward(ctx, x):
+        out = _sigmoid(x)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        return grad * out * (1.0 - out)
+
+
+@register()
+def sigmoid(x: Tensor) -> Tensor:
+    """Elementwise 1 / (1 + e**-x), stable for large |x|; d sigmoid = y (1 - y).
+
+    Example:
+        >>> import autograd as ag
+        >>> ag.sigmoid(ag.tensor([-1e4, 0.0, 1e4]))
+        tensor([0. , 0.5, 1. ])
+    """
+    return Sigmoid.apply(x)
+
+
+_erf_vec = np.frompyfunc(math.erf, 1, 1)
+_TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
+
+
+class Erf(Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return _erf_vec(x).astype(x.dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return grad * _TWO_OVER_SQRT_PI * (-(x * x)).exp()
+
+
+@register()
+def erf(x: Tensor) -> Tensor:
+    """The error function, elementwise (used by the exact GELU)."""
+    return Erf.apply(x)
+
+
+class Cast(Function):
+    @staticmethod
+    def forward(ctx, x, dtype):
+        ctx.src = x.dtype
+        return x.astype(dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.to(ctx.src) if ctx.src.kind in "fc" else None
+
+
+@register()
+def cast(x: Tensor, dtype: Any) -> Tensor:
+    """``x`` as ``dtype``; differentiable between floating types (``Tensor.to``)."""
+    dtype = np.dtype(dtype)
+    if x.data.dtype == dtype:
+        return x
+    return Cast.apply(x, dtype)
+
+
+class Clone(Function):
+    @staticmethod
+    def forward(ctx, x):
+        return x.copy()
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad
+
+
+@register()
+def clone(x: Tensor) -> Tensor:
+    """A copy of ``x`` that stays in the graph (gradient passes straight through)."""
+    return Clone.apply(x)
