@@ -1,0 +1,7 @@
+"""``python -m autograd`` runs the ``scratchgrad`` command."""
+import sys
+
+from .cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())
