@@ -181,7 +181,8 @@ class Function:
         if STATE.anomaly:
             ctx._trace = "".join(traceback.format_stack()[:-2][-6:])
         multi = type(out) is tuple
-        outs = [_arr(o) for o in out] if multi else [_arr(out)]
+        raw_outs = out if multi else (out,)
+        outs = [_arr(o) for o in raw_outs]
         results = []
         for i, o in enumerate(outs):
             diff = o.dtype.kind in "fc"
@@ -190,10 +191,11 @@ class Function:
             ctx._n_out = len(outs)
             ctx._out_meta = [(o.shape, o.dtype) for o in outs]
         if ctx._saved is not None:
-            ctx._resolve_saved(args, arrays, outs, results)
+            ctx._resolve_saved(args, arrays, raw_outs, outs, results)
         return tuple(results) if multi else results[0]
 
-    def _resolve_saved(self, args: tuple, arrays: list, outs: list, results: list) -> None:
+    def _resolve_saved(self, args: tuple, arrays: list, raw_outs: tuple, outs: list,
+                       results: list) -> None:
         saved = []
         for item in self._saved:  # type: ignore[union-attr]
             if isinstance(item, Tensor):
@@ -206,7 +208,8 @@ class Function:
                     break
             if entry is None:
                 for k, o in enumerate(outs):
-                    if o is item:
+                    # forward may return a numpy scalar for 0-d results; match either form
+                    if o is item or raw_outs[k] is item:
                         if self._outputs is None:
                             self._outputs = [weakref.ref(r) for r in results]
                         entry = (_OUT, k, o, results[k]._vbox, 0)

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from ..function import Function
-from ..registry import register
+from ..registry import OPS, register
 from ..tensor import Tensor
 from ._common import pair, shapes_error
 
@@ -168,7 +168,7 @@ class Pow(Function):
         gb = None
         if need[1]:
             # d(a**b)/db = a**b * log(a); defined as 0 where a == 0 (as PyTorch)
-            safe = Tensor._make(np.where(a.data > 0, a.data, 1).astype(a.data.dtype))
+            safe = OPS.where(a.data > 0, a, 1.0)  # stays a function of a for double backward
             gb = grad * out * safe.log()
         return ga, gb
 

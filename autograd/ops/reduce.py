@@ -209,8 +209,10 @@ class LogSumExp(Function):
             _kept_shape(x.shape, dims), x.dtype)
         m = np.where(np.isfinite(m), m, 0)  # all -inf rows stay -inf, not nan
         out = np.log(np.sum(np.exp(x - m), axis=dims, keepdims=True)) + m
-        ctx.save_for_backward(x, out)
-        return out if keepdim else out.reshape(np.sum(x, axis=dims).shape)
+        if not keepdim:
+            out = out.reshape(np.sum(x, axis=dims).shape)
+        ctx.save_for_backward(x, out)  # the returned array, so double backward sees it
+        return out
 
     @staticmethod
     def backward(ctx, grad):

@@ -188,7 +188,7 @@ class Erf(Function):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return _erf_vec(x).astype(x.dtype)
+        return np.asarray(_erf_vec(x), dtype=x.dtype)
 
     @staticmethod
     def backward(ctx, grad):

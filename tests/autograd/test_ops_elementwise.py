@@ -1,0 +1,115 @@
+"""Elementwise ops (arith, unary math, selection): the table and its walk."""
+import math
+
+import numpy as np
+import pytest
+
+import autograd as ag
+from autograd.testing import Input
+from tests.autograd.opspec import OpSpec, walk
+
+_erf = np.vectorize(math.erf, otypes=[float])
+
+
+def _np_sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+
+
+def _np_gelu(x):
+    return x * 0.5 * (1 + _erf(x / math.sqrt(2)))
+
+
+TABLE = [
+    OpSpec("add", ag.add, np.add, (2,)),
+    OpSpec("sub", ag.sub, np.subtract, (2,)),
+    OpSpec("mul", ag.mul, np.multiply, (2,)),
+    OpSpec("div", ag.div, np.divide, (Input(domain="any"), Input(domain="nonzero"))),
+    OpSpec("neg", ag.neg, np.negative),
+    OpSpec("pow", ag.pow, np.power, (Input(domain="positive"), Input(domain="any"))),
+    OpSpec("pow", lambda x: x ** 3, lambda x: x ** 3),
+    OpSpec("pow", lambda x: x ** 2.5, lambda x: x ** 2.5, domain="positive"),
+    OpSpec("exp", ag.exp, np.exp),
+    OpSpec("log", ag.log, np.log, domain="positive"),
+    OpSpec("sqrt", ag.sqrt, np.sqrt, domain="positive"),
+    OpSpec("abs", ag.abs, np.abs, domain="nonzero"),
+    OpSpec("sin", ag.sin, np.sin),
+    OpSpec("cos", ag.cos, np.cos),
+    OpSpec("tanh", ag.tanh, np.tanh),
+    OpSpec("sigmoid", ag.sigmoid, _np_sigmoid),
+    OpSpec("erf", ag.erf, _erf),
+    OpSpec("cast", lambda x: ag.cast(x, np.float64) * 2, lambda x: x * 2),
+    OpSpec("clone", ag.clone, np.copy),
+    # shifted so equal draws never tie (ties have their own test)
+    OpSpec("maximum", lambda a, b: ag.maximum(a, b + 0.05), lambda a, b: np.maximum(a, b + 0.05),
+           (2,)),
+    OpSpec("minimum", lambda a, b: ag.minimum(a, b + 0.05), lambda a, b: np.minimum(a, b + 0.05),
+           (2,)),
+    OpSpec("where", lambda a, b: ag.where(a.data > 0, a, b),
+           lambda a, b: np.where(a > 0, a, b), (2,), domain="nonzero"),
+    OpSpec("clip", lambda x: ag.clip(x, -0.5, 0.7), lambda x: np.clip(x, -0.5, 0.7),
+           domain=(-0.45, 0.65)),
+    OpSpec("clip", lambda x: ag.clip(x, min=0.9), lambda x: np.clip(x, 0.9, None),
+           domain=(1.0, 2.0)),
+    OpSpec("relu", ag.relu, lambda x: np.maximum(x, 0), domain="nonzero"),
+    OpSpec("leaky_relu", lambda x: ag.leaky_relu(x, 0.1), lambda x: np.where(x > 0, x, 0.1 * x),
+           domain="nonzero"),
+    OpSpec("elu", ag.elu, lambda x: np.where(x > 0, x, np.expm1(x)), domain="nonzero"),
+    OpSpec("gelu", ag.gelu, _np_gelu),
+    OpSpec("gelu", lambda x: ag.gelu(x, approximate="tanh"),
+           lambda x: 0.5 * x * (1 + np.tanh(math.sqrt(2 / math.pi) * (x + 0.044715 * x ** 3)))),
+    OpSpec("softplus", ag.softplus, lambda x: np.log1p(np.exp(x))),
+    OpSpec("softplus", lambda x: ag.softplus(x, beta=2.0, threshold=1.0),
+           lambda x: np.where(2 * x > 1.0, x, np.log1p(np.exp(2 * x)) / 2), domain=(0.6, 2.0)),
+]
+
+
+@pytest.mark.parametrize("spec", TABLE, ids=str)
+def test_op(spec):
+    walk(spec)
+
+
+@pytest.mark.parametrize("op", [ag.add, ag.sub, ag.mul, ag.div, ag.maximum, ag.pow])
+def test_binary_shape_mismatch_names_op_and_shapes(op):
+    a, b = ag.ones(3, 2), ag.ones(4, 2)
+    with pytest.raises(ValueError) as e:
+        op(a, b)
+    msg = str(e.value)
+    assert op.__name__ in msg and "(3, 2)" in msg and "(4, 2)" in msg
+
+
+def test_python_scalars_keep_float32():
+    x = ag.ones(2)
+    for y in (x + 1, 2.0 * x, x / 3, x ** 2, 1 - x, ag.maximum(x, 0.5), ag.where(x > 0, x, 0.0)):
+        assert y.dtype == np.float32
+
+
+def test_numpy_array_on_the_left_defers_to_tensor():
+    y = np.ones(2) * ag.tensor([1.0, 2.0], requires_grad=True)
+    assert isinstance(y, ag.Tensor) and y.requires_grad
+
+
+def test_maximum_tie_splits_gradient():
+    a = ag.tensor([1.0, 2.0], requires_grad=True)
+    b = ag.tensor([1.0, 3.0], requires_grad=True)
+    ag.maximum(a, b).sum().backward()
+    assert a.grad.tolist() == [0.5, 0.0] and b.grad.tolist() == [0.5, 1.0]
+
+
+def test_sigmoid_and_softplus_stay_finite_at_extremes():
+    x = ag.tensor([-1e4, -50.0, 0.0, 50.0, 1e4], requires_grad=True)
+    y = ag.sigmoid(x) + ag.softplus(x) * 0
+    y.sum().backward()
+    assert np.isfinite(y.data).all() and np.isfinite(x.grad.data).all()
+
+
+def test_relu_gradient_at_zero_is_zero():
+    x = ag.tensor([0.0], requires_grad=True)
+    ag.relu(x).sum().backward()
+    assert x.grad.item() == 0.0
+
+
+def test_pow_gradient_wrt_exponent_at_zero_base():
+    a = ag.tensor([0.0, 2.0], dtype="float64")
+    b = ag.tensor([2.0, 3.0], dtype="float64", requires_grad=True)
+    (a ** b).sum().backward()
+    np.testing.assert_allclose(b.grad.data, [0.0, 8 * math.log(2)])

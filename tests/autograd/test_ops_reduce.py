@@ -1,0 +1,155 @@
+"""Reductions and the softmax family: the table and its walk."""
+import numpy as np
+import pytest
+from hypothesis import strategies as st
+
+import autograd as ag
+from autograd.testing import Input
+from tests.autograd.opspec import OpSpec, walk
+
+
+def _np_softmax(x, d):
+    e = np.exp(x - x.max(axis=d, keepdims=True))
+    return e / e.sum(axis=d, keepdims=True)
+
+
+def _np_lse(x, d):
+    m = x.max(axis=d, keepdims=True)
+    return np.squeeze(np.log(np.exp(x - m).sum(axis=d, keepdims=True)) + m, d)
+
+
+NONEMPTY = dict(min_side=1, min_dims=1)
+# values far apart so max/min have no ties (ties are tested on their own)
+DISTINCT = st.integers(1, 4).map(lambda n: (n, 3))
+
+TABLE = [
+    OpSpec("sum", ag.sum, np.sum),
+    OpSpec("sum", lambda x: ag.sum(x, -1, keepdim=True), lambda x: x.sum(-1, keepdims=True),
+           kw=dict(min_dims=1)),
+    OpSpec("sum", lambda x: ag.sum(x, axis=(0, 1)), lambda x: x.sum(axis=(0, 1)),
+           kw=dict(min_dims=2)),
+    OpSpec("mean", ag.mean, np.mean, kw=dict(min_side=1)),
+    OpSpec("mean", lambda x: ag.mean(x, 0), lambda x: x.mean(0), kw=NONEMPTY),
+    OpSpec("var", ag.var, lambda x: x.var(ddof=1), kw=dict(min_dims=1, min_side=2)),
+    OpSpec("var", lambda x: ag.var(x, 0, correction=0, keepdim=True),
+           lambda x: x.var(0, keepdims=True), kw=NONEMPTY),
+    OpSpec("std", lambda x: ag.std(x, -1), lambda x: x.std(-1, ddof=1),
+           kw=dict(min_dims=1, min_side=2)),
+    OpSpec("max", ag.max, np.max, kw=NONEMPTY),
+    OpSpec("max", lambda x: ag.max(x, 1).values, lambda x: x.max(1), (Input(DISTINCT),)),
+    OpSpec("min", ag.min, np.min, kw=NONEMPTY),
+    OpSpec("min", lambda x: ag.min(x, -1, keepdim=True).values,
+           lambda x: x.min(-1, keepdims=True), (Input(DISTINCT),)),
+    OpSpec("logsumexp", lambda x: ag.logsumexp(x, -1), lambda x: _np_lse(x, -1), kw=NONEMPTY),
+    OpSpec("softmax", lambda x: ag.softmax(x, -1), lambda x: _np_softmax(x, -1), kw=NONEMPTY),
+    OpSpec("softmax", lambda x: ag.softmax(x, 0), lambda x: _np_softmax(x, 0), kw=NONEMPTY),
+    OpSpec("log_softmax", lambda x: ag.log_softmax(x, -1),
+           lambda x: np.log(_np_softmax(x, -1)), kw=NONEMPTY),
+    OpSpec("sum_to", lambda x: ag.sum_to(x, (1, 3)), lambda x: x.sum(0, keepdims=True),
+           (Input((4, 3)),)),
+]
+
+
+@pytest.mark.parametrize("spec", TABLE, ids=str)
+def test_op(spec):
+    walk(spec)
+
+
+def _np_ce(z, t, w=None, smooth=0.0, reduction="mean", ignore=-100):
+    c = z.shape[1]
+    logp = np.log(_np_softmax(z, 1))
+    w = np.ones(c) if w is None else w
+    losses, weights = [], []
+    for i, ti in enumerate(t):
+        if ti == ignore:
+            losses.append(0.0)
+            weights.append(0.0)
+            continue
+        q = np.full(c, smooth / c)
+        q[ti] += 1 - smooth
+        losses.append(-(q * w * logp[i]).sum())
+        weights.append(w[ti])
+    losses = np.array(losses)
+    if reduction == "none":
+        return losses
+    return losses.sum() / (np.sum(weights) if reduction == "mean" else 1)
+
+
+CE = [
+    dict(),
+    dict(reduction="sum"),
+    dict(reduction="none"),
+    dict(label_smoothing=0.2),
+    dict(weight=np.array([0.2, 1.0, 3.0])),
+    dict(weight=np.array([0.5, 1.0, 2.0]), label_smoothing=0.1, reduction="sum"),
+]
+
+
+@pytest.mark.parametrize("kw", CE, ids=str)
+def test_cross_entropy_indices(kw):
+    t = np.array([0, 2, 1, 2])
+    ref_kw = {("w" if k == "weight" else "smooth" if k == "label_smoothing" else k): v
+              for k, v in kw.items()}
+    spec = OpSpec("cross_entropy", lambda z: ag.cross_entropy(z, t, **kw),
+                  lambda z: _np_cross(z, t, ref_kw), (Input((4, 3)),))
+    walk(spec)
+
+
+def _np_cross(z, t, kw):
+    return _np_ce(z, t, **kw)
+
+
+def test_cross_entropy_probabilities_and_spatial():
+    rng = np.random.default_rng(0)
+    q = _np_softmax(rng.normal(size=(2, 3, 4)), 1)
+    walk(OpSpec("cross_entropy", lambda z: ag.cross_entropy(z, q),
+                lambda z: -(q * np.log(_np_softmax(z, 1))).sum(1).mean(), (Input((2, 3, 4)),)))
+    t = rng.integers(0, 3, size=(2, 4))
+    t[0, 1] = -100
+    ref = (lambda z: _np_ce(np.moveaxis(z, 1, -1).reshape(-1, 3), t.reshape(-1)))
+    walk(OpSpec("cross_entropy", lambda z: ag.cross_entropy(z, t), ref, (Input((2, 3, 4)),)))
+
+
+def test_cross_entropy_gradient_is_softmax_minus_target():
+    z = ag.tensor(np.random.default_rng(1).normal(size=(5, 4)), requires_grad=True)
+    t = np.array([0, 1, 2, 3, 0])
+    ag.cross_entropy(z, t, reduction="sum").backward()
+    expected = _np_softmax(z.data, 1) - np.eye(4)[t]
+    np.testing.assert_allclose(z.grad.data, expected, atol=1e-12)
+
+
+@pytest.mark.parametrize("big", [1e4, -1e4])
+def test_softmax_family_finite_at_1e4(big):
+    z = ag.tensor([[big, 0.0, -big]], dtype="float64", requires_grad=True)
+    for out in (ag.softmax(z, 1), ag.log_softmax(z, 1), ag.logsumexp(z, 1),
+                ag.cross_entropy(z, [2])):
+        assert np.isfinite(out.data).all()
+        z.grad = None
+        out.sum().backward()
+        assert np.isfinite(z.grad.data).all()
+
+
+def test_max_ties_full_splits_dim_picks_one():
+    x = ag.tensor([[3.0, 3.0, 1.0]], requires_grad=True)
+    x.max().backward()
+    assert x.grad.tolist() == [[0.5, 0.5, 0.0]]
+    x.grad = None
+    x.max(dim=1).values.sum().backward()
+    assert sorted(x.grad.tolist()[0]) == [0.0, 0.0, 1.0]
+
+
+def test_reduce_errors():
+    with pytest.raises(IndexError, match="sum: dim 2 is out of range"):
+        ag.ones(2, 3).sum(2)
+    with pytest.raises(ValueError, match="max: cannot reduce an empty tensor of shape"):
+        ag.zeros(0, 3).max()
+    with pytest.raises(ValueError, match=r"cross_entropy: index target of shape \(3,\)"):
+        ag.cross_entropy(ag.zeros(2, 4), [0, 1, 2])
+    with pytest.raises(IndexError, match="target 7 is out of range for 4 classes"):
+        ag.cross_entropy(ag.zeros(2, 4), [0, 7])
+
+
+def test_numpy_aliases():
+    x = ag.tensor(np.arange(6.0).reshape(2, 3))
+    assert x.sum(axis=1, keepdims=True).shape == (2, 1)
+    assert x.mean(axis=0).tolist() == [1.5, 2.5, 3.5]
