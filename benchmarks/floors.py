@@ -1,0 +1,378 @@
+"""Hand-written numpy forward and backward for each workload: the floor a numpy engine can reach.
+
+Each floor does exactly the arithmetic of its workload with no graph, no Python
+object per op and no bookkeeping: BLAS for every matmul, conv2d by im2col on a
+strided view and one matmul, col2im by slice-adds (no ``np.add.at``), max-pool
+by strided slices, the fused stable cross-entropy, and in-place SGD updates.
+Parameters are dicts keyed by PyTorch's state-dict names, so the same arrays
+load into the scratchgrad and PyTorch models and the gradients compare by name.
+
+The floors work in any float dtype; ``tests/benchmarks/test_floors.py`` checks
+their gradients against scratchgrad's (and PyTorch's) in float64.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+Params = dict[str, np.ndarray]
+
+
+# ---------------------------------------------------------------- init and update
+def _uniform(rng: np.random.Generator, shape: tuple, fan_in: int, dtype: Any) -> np.ndarray:
+    bound = 1.0 / np.sqrt(fan_in)  # PyTorch's default for Linear, Conv2d and LSTM
+    return rng.uniform(-bound, bound, shape).astype(dtype)
+
+
+def _linear_params(rng: np.random.Generator, params: Params, name: str, n_in: int, n_out: int,
+                   dtype: Any) -> None:
+    params[f"{name}.weight"] = _uniform(rng, (n_out, n_in), n_in, dtype)
+    params[f"{name}.bias"] = _uniform(rng, (n_out,), n_in, dtype)
+
+
+def sgd_(params: Params, grads: Params, lr: float) -> None:
+    """``p -= lr * g`` in place for every parameter (the gradient buffer is reused)."""
+    for name, g in grads.items():
+        np.multiply(g, -lr, out=g)
+        params[name] += g
+
+
+def cross_entropy(logits: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
+    """Mean cross-entropy of ``logits`` (N, C) against class indices ``y`` and its gradient."""
+    n = logits.shape[0]
+    z = logits - logits.max(1, keepdims=True)  # (N, C)
+    e = np.exp(z)
+    s = e.sum(1, keepdims=True)  # (N, 1)
+    rows = np.arange(n)
+    loss = float(np.log(s[:, 0]).sum() - z[rows, y].sum()) / n
+    e /= s  # softmax
+    e[rows, y] -= 1
+    e *= 1.0 / n
+    return loss, e
+
+
+def _dense_forward(layers: list, h: np.ndarray) -> list:
+    """Linear layers with ReLU between them; returns every layer's input and the logits."""
+    acts = [h]
+    for k, (w, b) in enumerate(layers):
+        z = h @ w.T  # (N, out)
+        z += b
+        if k < len(layers) - 1:
+            np.maximum(z, 0, out=z)
+        acts.append(z)
+        h = z
+    return acts
+
+
+def _dense_backward(layers: list, names: list, acts: list, dz: np.ndarray, grads: Params,
+                    need_dx: bool) -> np.ndarray | None:
+    for k in range(len(layers) - 1, -1, -1):
+        w, _ = layers[k]
+        h_in = acts[k]
+        grads[f"{names[k]}.weight"] = dz.T @ h_in
+        grads[f"{names[k]}.bias"] = dz.sum(0)
+        if k == 0 and not need_dx:
+            return None
+        dz = dz @ w
+        if k > 0:
+            dz *= h_in > 0  # ReLU backward through the previous layer's output
+    return dz
+
+
+# ---------------------------------------------------------------- W1: MLP
+MLP_SIZES = (784, 512, 256, 10)
+
+
+def init_mlp(rng: np.random.Generator, sizes: tuple = MLP_SIZES, dtype: Any = np.float32
+             ) -> Params:
+    """Parameters of ``Sequential(Linear, ReLU, Linear, ReLU, Linear)`` by state-dict name."""
+    params: Params = {}
+    for k, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+        _linear_params(rng, params, str(2 * k), n_in, n_out, dtype)
+    return params
+
+
+def _mlp_layers(params: Params) -> tuple[list, list]:
+    names = sorted({k.split(".")[0] for k in params}, key=int)
+    return [(params[f"{n}.weight"], params[f"{n}.bias"]) for n in names], names
+
+
+def mlp_grads(params: Params, x: np.ndarray, y: np.ndarray) -> tuple[float, Params]:
+    """Loss and parameter gradients of the MLP on a batch: x (N, 784), y (N,)."""
+    layers, names = _mlp_layers(params)
+    acts = _dense_forward(layers, x)
+    loss, dz = cross_entropy(acts[-1], y)
+    grads: Params = {}
+    _dense_backward(layers, names, acts, dz, grads, need_dx=False)
+    return loss, grads
+
+
+def mlp_step(params: Params, x: np.ndarray, y: np.ndarray, lr: float = 0.01) -> float:
+    """One SGD training step of the MLP."""
+    loss, grads = mlp_grads(params, x, y)
+    sgd_(params, grads, lr)
+    return loss
+
+
+# ---------------------------------------------------------------- conv2d and pooling
+def conv2d_forward(x: np.ndarray, w: np.ndarray, b: np.ndarray | None, pad: int
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """Stride-1 conv2d by im2col; returns the output (a view) and the columns for backward.
+
+    Shape:
+        x (N, C, H, W), w (O, C, kh, kw) -> out (N, O, Ho, Wo), cols (C*kh*kw, N*Ho*Wo)
+    """
+    n, c, h, wd = x.shape
+    o, _, kh, kw = w.shape
+    if pad:
+        xp = np.zeros((n, c, h + 2 * pad, wd + 2 * pad), x.dtype)
+        xp[:, :, pad:pad + h, pad:pad + wd] = x
+    else:
+        xp = x
+    ho, wo = xp.shape[2] - kh + 1, xp.shape[3] - kw + 1
+    win = sliding_window_view(xp, (kh, kw), axis=(2, 3))  # (N, C, Ho, Wo, kh, kw), no copy
+    # (C, kh, kw, N, Ho, Wo): the copy reads rows of Wo contiguous elements
+    cols = win.transpose(1, 4, 5, 0, 2, 3).reshape(c * kh * kw, n * ho * wo)
+    out = w.reshape(o, -1) @ cols  # (O, N*Ho*Wo), one BLAS call
+    if b is not None:
+        out += b[:, None]
+    return out.reshape(o, n, ho, wo).transpose(1, 0, 2, 3), cols
+
+
+def conv2d_backward(dout: np.ndarray, x_shape: tuple, w: np.ndarray, cols: np.ndarray,
+                    pad: int, need_dx: bool = True, need_db: bool = True
+                    ) -> tuple[np.ndarray | None, np.ndarray, np.ndarray | None]:
+    """Gradients of :func:`conv2d_forward` for x, w and b (col2im by slice-adds)."""
+    n, c, h, wd = x_shape
+    o, _, kh, kw = w.shape
+    ho, wo = dout.shape[2], dout.shape[3]
+    d = dout.transpose(1, 0, 2, 3).reshape(o, -1)  # (O, N*Ho*Wo)
+    dw = (d @ cols.T).reshape(w.shape)
+    db = d.sum(1) if need_db else None
+    if not need_dx:
+        return None, dw, db
+    dcols = (w.reshape(o, -1).T @ d).reshape(c, kh, kw, n, ho, wo)
+    dxp = np.zeros((n, c, h + 2 * pad, wd + 2 * pad), dout.dtype)
+    for i in range(kh):
+        for j in range(kw):
+            dxp[:, :, i:i + ho, j:j + wo] += dcols[:, i, j].transpose(1, 0, 2, 3)
+    dx = dxp[:, :, pad:pad + h, pad:pad + wd] if pad else dxp
+    return dx, dw, db
+
+
+def maxpool2_forward(x: np.ndarray) -> np.ndarray:
+    """2x2 max-pool with stride 2 as the maximum of four strided slices (N, C, H, W)."""
+    return np.maximum(np.maximum(x[:, :, 0::2, 0::2], x[:, :, 0::2, 1::2]),
+                      np.maximum(x[:, :, 1::2, 0::2], x[:, :, 1::2, 1::2]))
+
+
+def maxpool2_backward(dout: np.ndarray, x: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """Route each output gradient to the input(s) that held the maximum."""
+    n, c, h, w = x.shape
+    xr = x.reshape(n, c, h // 2, 2, w // 2, 2)
+    mask = xr == out[:, :, :, None, :, None]
+    return (mask * dout[:, :, :, None, :, None]).reshape(n, c, h, w)
+
+
+# ---------------------------------------------------------------- W2: LeNet
+LENET_CONVS = (("0", 1, 6, 2), ("3", 6, 16, 0))  # name, in, out, padding; 5x5 kernels
+LENET_DENSE = (("7", 400, 120), ("9", 120, 84), ("11", 84, 10))
+
+
+def init_lenet(rng: np.random.Generator, dtype: Any = np.float32) -> Params:
+    """Parameters of the LeNet ``Sequential`` (conv, relu, pool, conv, relu, pool, flatten, fc)."""
+    params: Params = {}
+    for name, c_in, c_out, _ in LENET_CONVS:
+        fan_in = c_in * 25
+        params[f"{name}.weight"] = _uniform(rng, (c_out, c_in, 5, 5), fan_in, dtype)
+        params[f"{name}.bias"] = _uniform(rng, (c_out,), fan_in, dtype)
+    for name, n_in, n_out in LENET_DENSE:
+        _linear_params(rng, params, name, n_in, n_out, dtype)
+    return params
+
+
+def lenet_grads(params: Params, x: np.ndarray, y: np.ndarray) -> tuple[float, Params]:
+    """Loss and gradients of LeNet on x (N, 1, 28, 28), y (N,)."""
+    grads: Params = {}
+    saved = []
+    h = x
+    for name, _, _, pad in LENET_CONVS:
+        c, cols = conv2d_forward(h, params[f"{name}.weight"], params[f"{name}.bias"], pad)
+        r = np.maximum(c, 0)  # (N, O, Ho, Wo)
+        p = maxpool2_forward(r)  # (N, O, Ho/2, Wo/2)
+        saved.append((h.shape, cols, r, p))
+        h = p
+    n = x.shape[0]
+    layers = [(params[f"{m}.weight"], params[f"{m}.bias"]) for m, _, _ in LENET_DENSE]
+    acts = _dense_forward(layers, h.reshape(n, -1))  # (N, 400) ...
+    loss, dz = cross_entropy(acts[-1], y)
+    names = [m for m, _, _ in LENET_DENSE]
+    dh = _dense_backward(layers, names, acts, dz, grads, need_dx=True)
+    d = dh.reshape(h.shape)
+    for k in range(len(LENET_CONVS) - 1, -1, -1):
+        name, _, _, pad = LENET_CONVS[k]
+        x_shape, cols, r, p = saved[k]
+        dr = maxpool2_backward(d, r, p)
+        dr *= r > 0
+        d, grads[f"{name}.weight"], grads[f"{name}.bias"] = conv2d_backward(
+            dr, x_shape, params[f"{name}.weight"], cols, pad, need_dx=k > 0)
+    return loss, grads
+
+
+def lenet_step(params: Params, x: np.ndarray, y: np.ndarray, lr: float = 0.01) -> float:
+    """One SGD training step of LeNet."""
+    loss, grads = lenet_grads(params, x, y)
+    sgd_(params, grads, lr)
+    return loss
+
+
+# ---------------------------------------------------------------- W3: conv2d
+def conv_fwd_bwd(x: np.ndarray, w: np.ndarray, g: np.ndarray, pad: int = 1
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """conv2d forward, then the gradients for x and w given the upstream gradient g."""
+    out, cols = conv2d_forward(x, w, None, pad)
+    dx, dw, _ = conv2d_backward(g, x.shape, w, cols, pad, need_db=False)
+    return dx, dw
+
+
+# ---------------------------------------------------------------- W4, W5: op chains
+def scalar_chain(x: np.ndarray, a: np.ndarray, b: np.ndarray, n_ops: int
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``x = tanh(x * a + b)`` repeated to ``n_ops`` ops; returns dx, da, db of the result.
+
+    The ops cycle mul, add, tanh; a trailing partial cycle does its first ops.
+    """
+    xs, ts = [], []
+    for k in range(n_ops):
+        op = k % 3
+        if op == 0:
+            xs.append(x)
+            x = x * a
+        elif op == 1:
+            x = x + b
+        else:
+            x = np.tanh(x)
+            ts.append(x)
+    g = np.ones_like(x)
+    ga = np.zeros_like(a)
+    gb = np.zeros_like(b)
+    for k in range(n_ops - 1, -1, -1):
+        op = k % 3
+        if op == 2:
+            t = ts.pop()
+            g = g * (1 - t * t)
+        elif op == 1:
+            gb = gb + g
+        else:
+            ga = ga + g * xs.pop()
+            g = g * a
+    return g, ga, gb
+
+
+def const_chain(x: np.ndarray, n_ops: int, a: float = 0.9, b: float = 0.1) -> np.ndarray:
+    """``x = tanh(x * a + b)`` with constants, to ``n_ops`` ops; returns d(sum of result)/dx."""
+    ts = []
+    for k in range(n_ops):
+        op = k % 3
+        if op == 0:
+            x = x * a
+        elif op == 1:
+            x = x + b
+        else:
+            x = np.tanh(x)
+            ts.append(x)
+    g = np.ones_like(x)
+    for k in range(n_ops - 1, -1, -1):
+        op = k % 3
+        if op == 2:
+            t = ts.pop()
+            g = g * (1 - t * t)
+        elif op == 0:
+            g = g * a
+    return g
+
+
+# ---------------------------------------------------------------- W7: LSTM
+def init_lstm(rng: np.random.Generator, n_in: int, hidden: int, n_out: int,
+              dtype: Any = np.float32) -> Params:
+    """Parameters of an LSTM (PyTorch's gate order i, f, g, o) with a Linear head."""
+    h4 = 4 * hidden
+    params = {
+        "lstm.weight_ih_l0": _uniform(rng, (h4, n_in), hidden, dtype),
+        "lstm.weight_hh_l0": _uniform(rng, (h4, hidden), hidden, dtype),
+        "lstm.bias_ih_l0": _uniform(rng, (h4,), hidden, dtype),
+        "lstm.bias_hh_l0": _uniform(rng, (h4,), hidden, dtype),
+    }
+    _linear_params(rng, params, "fc", hidden, n_out, dtype)
+    return params
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    out = np.negative(z)
+    np.exp(out, out=out)
+    out += 1
+    np.reciprocal(out, out=out)
+    return out
+
+
+def lstm_grads(params: Params, x: np.ndarray, y: np.ndarray) -> tuple[float, Params]:
+    """Loss and gradients of LSTM -> last output -> Linear -> cross-entropy.
+
+    Shape:
+        x (T, N, I), y (N,)
+    """
+    w_ih, w_hh = params["lstm.weight_ih_l0"], params["lstm.weight_hh_l0"]
+    w_fc, b_fc = params["fc.weight"], params["fc.bias"]
+    t_len, n, n_in = x.shape
+    hid = w_hh.shape[1]
+    xw = x.reshape(t_len * n, n_in) @ w_ih.T  # (T*N, 4H), one matmul for every step
+    xw += params["lstm.bias_ih_l0"] + params["lstm.bias_hh_l0"]
+    xw = xw.reshape(t_len, n, 4 * hid)
+    h = np.zeros((n, hid), x.dtype)
+    c = np.zeros((n, hid), x.dtype)
+    saved = []
+    for t in range(t_len):
+        gates = xw[t] + h @ w_hh.T  # (N, 4H)
+        act = _sigmoid(gates)
+        act[:, 2 * hid:3 * hid] = np.tanh(gates[:, 2 * hid:3 * hid])
+        i, f, g, o = (act[:, k * hid:(k + 1) * hid] for k in range(4))
+        c_prev, h_prev = c, h
+        c = f * c_prev + i * g
+        tc = np.tanh(c)
+        h = o * tc
+        saved.append((act, c_prev, h_prev, tc))
+    logits = h @ w_fc.T + b_fc  # (N, C)
+    loss, dz = cross_entropy(logits, y)
+    grads: Params = {"fc.weight": dz.T @ h, "fc.bias": dz.sum(0)}
+    dh = dz @ w_fc
+    dc = np.zeros_like(c)
+    dgates_all = np.empty_like(xw)  # (T, N, 4H)
+    dw_hh = np.zeros_like(w_hh)
+    for t in range(t_len - 1, -1, -1):
+        act, c_prev, h_prev, tc = saved[t]
+        i, f, g, o = (act[:, k * hid:(k + 1) * hid] for k in range(4))
+        dc += dh * o * (1 - tc * tc)
+        dg = dgates_all[t]
+        dg[:, 0 * hid:1 * hid] = dc * g * i * (1 - i)
+        dg[:, 1 * hid:2 * hid] = dc * c_prev * f * (1 - f)
+        dg[:, 2 * hid:3 * hid] = dc * i * (1 - g * g)
+        dg[:, 3 * hid:4 * hid] = dh * tc * o * (1 - o)
+        dc *= f
+        dw_hh += dg.T @ h_prev
+        dh = dg @ w_hh
+    dflat = dgates_all.reshape(t_len * n, 4 * hid)
+    grads["lstm.weight_ih_l0"] = dflat.T @ x.reshape(t_len * n, n_in)
+    grads["lstm.weight_hh_l0"] = dw_hh
+    db = dflat.sum(0)
+    grads["lstm.bias_ih_l0"] = db
+    grads["lstm.bias_hh_l0"] = db.copy()
+    return loss, grads
+
+
+def lstm_step(params: Params, x: np.ndarray, y: np.ndarray, lr: float = 0.01) -> float:
+    """One SGD training step of the LSTM model."""
+    loss, grads = lstm_grads(params, x, y)
+    sgd_(params, grads, lr)
+    return loss

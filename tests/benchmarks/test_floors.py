@@ -1,0 +1,140 @@
+"""The numpy floors compute the same gradients as scratchgrad (and PyTorch), in float64.
+
+The floors are what the benchmarks compare scratchgrad against, so a floor
+that skipped work would flatter nobody but itself; these tests pin them to the
+engines on tiny inputs. A scratchgrad piece that has not landed yet skips its
+case; PyTorch cases skip when torch is absent.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repo root holds benchmarks/
+
+from benchmarks import floors, workloads  # noqa: E402
+
+F64 = np.float64
+TOL = dict(rtol=1e-7, atol=1e-9)
+
+
+class Engine:
+    """scratchgrad or PyTorch behind the few calls these tests make."""
+
+    def __init__(self, name: str, needs: tuple = ()) -> None:
+        self.name = name
+        if name == "torch":
+            torch = pytest.importorskip("torch")
+            self.lib, self.nn, self.F = torch, torch.nn, torch.nn.functional
+            self.put = workloads.put_torch(torch)
+        else:
+            try:
+                s = workloads.scratchgrad(*needs)
+            except workloads.Missing as e:
+                pytest.skip(f"scratchgrad: {e}")
+            self.lib, self.nn, self.F = s.ag, s.nn, s.F
+            self.put = workloads.put_scratchgrad
+
+    def tensor(self, arr: np.ndarray, requires_grad: bool = False) -> Any:
+        if self.name == "torch":
+            return self.lib.tensor(arr, requires_grad=requires_grad)
+        return self.lib.tensor(arr, requires_grad=requires_grad)
+
+    def model_grads(self, model: Any, params: floors.Params, x: np.ndarray, y: np.ndarray
+                    ) -> tuple[float, dict]:
+        workloads.load_params(model, params, self.put)
+        loss = self.F.cross_entropy(model(self.tensor(x)), self.tensor(y))
+        loss.backward()
+        return loss.item(), {n: np.asarray(p.grad.numpy()) for n, p in model.named_parameters()}
+
+
+ENGINES = ["scratchgrad", "torch"]
+
+
+def check_model(engine: str, needs: tuple, make: Callable, grads_fn: Callable,
+                params: floors.Params, x: np.ndarray, y: np.ndarray) -> None:
+    e = Engine(engine, needs)
+    loss, got = e.model_grads(make(e.nn), params, x, y)
+    floor_loss, want = grads_fn({k: v.copy() for k, v in params.items()}, x, y)
+    assert floor_loss == pytest.approx(loss, rel=1e-10)
+    assert sorted(got) == sorted(want)
+    for name in want:
+        assert want[name].dtype == F64, name
+        np.testing.assert_allclose(want[name], got[name], err_msg=name, **TOL)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_mlp(engine: str) -> None:
+    rng = np.random.default_rng(1)
+    sizes = (12, 8, 6, 4)
+    params = floors.init_mlp(rng, sizes, F64)
+    x, y = rng.standard_normal((5, 12)), rng.integers(0, 4, 5)
+    check_model(engine, workloads.MLP_NEEDS, lambda nn: workloads.mlp_model(nn, sizes),
+                floors.mlp_grads, params, x, y)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_lenet(engine: str) -> None:
+    rng = np.random.default_rng(2)
+    params = floors.init_lenet(rng, F64)
+    x, y = rng.standard_normal((2, 1, 28, 28)), rng.integers(0, 10, 2)
+    check_model(engine, workloads.LENET_NEEDS, workloads.lenet_model, floors.lenet_grads,
+                params, x, y)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_lstm(engine: str) -> None:
+    rng = np.random.default_rng(3)
+    params = floors.init_lstm(rng, 5, 6, 4, F64)
+    x, y = rng.standard_normal((4, 3, 5)), rng.integers(0, 4, 3)
+    check_model(engine, workloads.LSTM_NEEDS, lambda nn: workloads.lstm_model(nn, 5, 6, 4),
+                floors.lstm_grads, params, x, y)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("pad", [0, 1, 2])
+def test_conv2d(engine: str, pad: int) -> None:
+    e = Engine(engine)
+    conv = e.F.conv2d if engine == "torch" else workloads._sg_conv2d()
+    rng = np.random.default_rng(4)
+    x, w = rng.standard_normal((2, 3, 6, 7)), rng.standard_normal((4, 3, 3, 3))
+    xt, wt = e.tensor(x, True), e.tensor(w, True)
+    out = conv(xt, wt, padding=pad)
+    g = rng.standard_normal(tuple(out.shape))
+    out.backward(e.tensor(g))
+    dx, dw = floors.conv_fwd_bwd(x, w, g, pad)
+    np.testing.assert_allclose(dx, xt.grad.numpy(), **TOL)
+    np.testing.assert_allclose(dw, wt.grad.numpy(), **TOL)
+
+
+def test_maxpool_matches_reshape_max() -> None:
+    x = np.random.default_rng(5).standard_normal((2, 3, 6, 8))
+    want = x.reshape(2, 3, 3, 2, 4, 2).max(axis=(3, 5))
+    np.testing.assert_array_equal(floors.maxpool2_forward(x), want)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("n_ops", [1, 2, 3, 10])
+def test_scalar_chain(engine: str, n_ops: int) -> None:
+    e = Engine(engine, ("op:tanh",))
+    vals = [np.array(v) for v in (0.3, 0.9, 0.1)]
+    leaves = [e.tensor(v, True) for v in vals]
+    workloads.scalar_graph(*leaves, n_ops).backward()
+    want = floors.scalar_chain(*vals, n_ops)
+    for t, w in zip(leaves, want):
+        got = 0.0 if t.grad is None else t.grad.item()
+        assert float(w) == pytest.approx(got, rel=1e-10, abs=1e-12)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_const_chain(engine: str) -> None:
+    e = Engine(engine, ("op:tanh",))
+    x = np.random.default_rng(6).standard_normal((3, 3))
+    xt = e.tensor(x, True)
+    y = workloads.const_graph(xt, 11)
+    y.backward(e.tensor(np.ones((3, 3))))
+    np.testing.assert_allclose(floors.const_chain(x, 11), xt.grad.numpy(), **TOL)
