@@ -1,0 +1,502 @@
+"""Convolution: im2col / col2im, conv2d, conv_transpose2d (fused for speed).
+
+The course's picture of a convolution is *im2col*: copy every window the
+filter visits into one row of a matrix, then one matrix product with the
+flattened filters computes the whole layer. That is also how it is fast on
+numpy: the windows are a strided view of the (padded) input, copied once
+into a buffer, and the product is a single BLAS call per group.
+
+The engine keeps the windows in the transposed layout, ``(C*FH*FW, N*OH*OW)``
+(one *column* per window), because then the forward product
+``W (OC, C*FH*FW) @ cols`` and both backward products are plain contiguous
+matrix products, and the copy that builds the buffer moves whole output rows.
+:func:`im2col` returns the textbook layout, which is the transpose.
+
+Backward, with the matrix ``cols`` kept from forward and freed after:
+
+* weight gradient: ``grad (OC, N*OH*OW) @ cols.T`` (:class:`Conv2dWeight`);
+* input gradient: ``W.T @ grad`` then *col2im*, which adds each of the FH*FW
+  kernel offsets' slices back into the image: a transposed convolution
+  (:class:`ConvTranspose2d`).
+
+Each of these is itself an op whose backward is written with the others, so
+``create_graph=True`` gives second derivatives.
+"""
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+import numpy as np
+from numpy.lib.stride_tricks import as_strided
+
+from ..function import Function
+from ..mode import STATE
+from ..registry import OPS, register
+from ..tensor import Tensor
+from ._common import as_tensor
+
+
+class Window(NamedTuple):
+    """Where a sliding window goes: kernel, stride, padding and dilation per axis."""
+
+    kh: int
+    kw: int
+    sh: int = 1
+    sw: int = 1
+    ph: int = 0
+    pw: int = 0
+    dh: int = 1
+    dw: int = 1
+
+
+# ------------------------------------------------------------ argument checks
+def as_pair(value: Any, name: str, op: str, low: int = 1) -> tuple[int, int]:
+    """An int or a pair of ints as a pair, each at least ``low``, or a clear error."""
+    pair = tuple(value) if isinstance(value, (tuple, list)) else (value, value)
+    if len(pair) != 2 or not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool)
+                                 for v in pair):
+        raise TypeError(f"{op}: {name} must be an int or a pair of ints, got {value!r}")
+    if any(v < low for v in pair):
+        what = "positive" if low == 1 else "non-negative"
+        raise ValueError(f"{op}: {name} must be {what}, got {value!r}")
+    return int(pair[0]), int(pair[1])
+
+
+def out_len(op: str, axis: str, size: int, k: int, s: int, p: int, d: int) -> int:
+    """``(size + 2P - D*(F-1) - 1) // S + 1``, or an error giving the formula with numbers."""
+    n = (size + 2 * p - d * (k - 1) - 1) // s + 1
+    if n < 1:
+        a = axis[0].upper()
+        raise ValueError(
+            f"{op}: the kernel is larger than the padded input along the {axis}: the kernel "
+            f"spans {d * (k - 1) + 1} (size {k}, dilation {d}) but the padded {axis} is "
+            f"{size + 2 * p} ({size} + 2*{p}), so the output would be empty: "
+            f"O{a} = ({a} + 2P - D*(F{a}-1) - 1) // S + 1 = ({size} + 2*{p} - {d}*({k}-1) - 1)"
+            f" // {s} + 1 = {n}. Use a smaller kernel or dilation, or more padding."
+        )
+    return n
+
+
+def _window(op: str, kernel: tuple, stride: Any, padding: Any, dilation: Any) -> Window:
+    sh, sw = as_pair(stride, "stride", op)
+    ph, pw = as_pair(padding, "padding", op, low=0)
+    dh, dw = as_pair(dilation, "dilation", op)
+    return Window(kernel[0], kernel[1], sh, sw, ph, pw, dh, dw)
+
+
+def _out_hw(op: str, h: int, w: int, win: Window) -> tuple[int, int]:
+    return (out_len(op, "height", h, win.kh, win.sh, win.ph, win.dh),
+            out_len(op, "width", w, win.kw, win.sw, win.pw, win.dw))
+
+
+# ------------------------------------------------------- numpy im2col / col2im
+def _unfold(x: np.ndarray, win: Window, oh: int, ow: int) -> np.ndarray:
+    """Windows of ``x`` (N, C, H, W) as the matrix (C*KH*KW, N*OH*OW), one column per window."""
+    n, c, h, w = x.shape
+    if win.ph or win.pw:
+        xp = np.zeros((n, c, h + 2 * win.ph, w + 2 * win.pw), x.dtype)
+        xp[:, :, win.ph:win.ph + h, win.pw:win.pw + w] = x
+    else:
+        xp = x
+    s_n, s_c, s_h, s_w = xp.strides
+    view = as_strided(xp, (c, win.kh, win.kw, n, oh, ow),  # (C, KH, KW, N, OH, OW)
+                      (s_c, s_h * win.dh, s_w * win.dw, s_n, s_h * win.sh, s_w * win.sw),
+                      writeable=False)
+    cols = np.empty(view.shape, x.dtype)
+    np.copyto(cols, view)
+    return cols.reshape(c * win.kh * win.kw, n * oh * ow)
+
+
+def _fold(cols: np.ndarray, shape: tuple, win: Window, oh: int, ow: int) -> np.ndarray:
+    """Add the columns (C*KH*KW, N*OH*OW) back into an image of ``shape`` (N, C, H, W).
+
+    One slice-add per kernel offset (KH*KW of them), each covering all windows.
+    """
+    n, c, h, w = shape
+    out = np.zeros((n, c, h + 2 * win.ph, w + 2 * win.pw), cols.dtype)
+    into = out.transpose(1, 0, 2, 3)                                  # (C, N, Hp, Wp) view
+    c6 = cols.reshape(c, win.kh, win.kw, n, oh, ow)
+    for i in range(win.kh):
+        r0 = i * win.dh
+        rows = slice(r0, r0 + win.sh * (oh - 1) + 1, win.sh)
+        for j in range(win.kw):
+            c0 = j * win.dw
+            into[:, :, rows, c0:c0 + win.sw * (ow - 1) + 1:win.sw] += c6[:, i, j]
+    if win.ph or win.pw:
+        out = np.ascontiguousarray(out[:, :, win.ph:win.ph + h, win.pw:win.pw + w])
+    return out
+
+
+def _image(x: Any, op: str) -> np.ndarray:
+    arr = np.asarray(x.data if isinstance(x, Tensor) else x)
+    if arr.ndim != 4:
+        raise ValueError(f"{op}: expected an array of shape (N, C, H, W), got shape {arr.shape}")
+    return arr
+
+
+def im2col(x: Any, kernel_size: Any, stride: Any = 1, padding: Any = 0,
+           dilation: Any = 1) -> np.ndarray:
+    """Unroll every window of ``x`` into one row of a matrix (the textbook im2col).
+
+    The window at output position ``(n, oh, ow)`` becomes row
+    ``(n * OH + oh) * OW + ow``; within a row the values run over channel,
+    then kernel row, then kernel column, matching ``weight.reshape(OC, -1)``.
+    A convolution is then one matrix product: ``im2col(x, ...) @
+    weight.reshape(OC, -1).T`` gives the output as (N*OH*OW, OC). The engine
+    uses the transpose of this matrix (see the module docs).
+
+    Args:
+        x: array (or Tensor) of shape (N, C, H, W).
+        kernel_size, stride, padding, dilation: int or (height, width) pair.
+
+    Shape:
+        x (N, C, H, W) -> (N*OH*OW, C*FH*FW), with
+        ``OH = (H + 2P - D*(FH-1) - 1) // S + 1`` and likewise OW.
+
+    Returns:
+        A new numpy array (a copy; padding is zeros).
+
+    Example (the course's 4x4 input and 3x3 filter):
+        >>> import numpy as np
+        >>> from autograd.ops.conv import im2col
+        >>> x = np.array([[1, 2, 3, 0], [0, 1, 2, 3], [3, 0, 1, 2], [2, 3, 0, 1]], np.float32)
+        >>> f = np.array([[2, 0, 1], [0, 1, 2], [1, 0, 2]], np.float32)
+        >>> cols = im2col(x.reshape(1, 1, 4, 4), 3)
+        >>> cols.shape                     # 2x2 windows, 9 values each
+        (4, 9)
+        >>> cols[1]                        # the window one step to the right
+        array([2., 3., 0., 1., 2., 3., 0., 1., 2.], dtype=float32)
+        >>> (cols @ f.reshape(9)).reshape(2, 2)
+        array([[15., 16.],
+               [ 6., 15.]], dtype=float32)
+    """
+    arr = _image(x, "im2col")
+    win = _window("im2col", as_pair(kernel_size, "kernel_size", "im2col"), stride, padding,
+                  dilation)
+    oh, ow = _out_hw("im2col", arr.shape[2], arr.shape[3], win)
+    return np.ascontiguousarray(_unfold(arr, win, oh, ow).T)
+
+
+def col2im(cols: Any, input_shape: Any, kernel_size: Any, stride: Any = 1, padding: Any = 0,
+           dilation: Any = 1) -> np.ndarray:
+    """Add the rows of an im2col matrix back into an image (the adjoint of :func:`im2col`).
+
+    Values from overlapping windows are summed (this is the input gradient of
+    a convolution); padding is cut off.
+
+    Args:
+        cols: array of shape (N*OH*OW, C*FH*FW), as :func:`im2col` returns.
+        input_shape: (N, C, H, W) of the image to rebuild.
+        kernel_size, stride, padding, dilation: as given to :func:`im2col`.
+
+    Shape:
+        cols (N*OH*OW, C*FH*FW) -> input_shape (N, C, H, W)
+
+    Example (how many 3x3 windows cover each pixel of a 4x4 image):
+        >>> import numpy as np
+        >>> from autograd.ops.conv import col2im
+        >>> col2im(np.ones((4, 9)), (1, 1, 4, 4), 3)[0, 0]
+        array([[1., 2., 2., 1.],
+               [2., 4., 4., 2.],
+               [2., 4., 4., 2.],
+               [1., 2., 2., 1.]])
+    """
+    shape = tuple(int(s) for s in input_shape)
+    if len(shape) != 4:
+        raise ValueError(f"col2im: input_shape must be (N, C, H, W), got {input_shape!r}")
+    n, c, h, w = shape
+    win = _window("col2im", as_pair(kernel_size, "kernel_size", "col2im"), stride, padding,
+                  dilation)
+    oh, ow = _out_hw("col2im", h, w, win)
+    arr = np.asarray(cols.data if isinstance(cols, Tensor) else cols)
+    want = (n * oh * ow, c * win.kh * win.kw)
+    if arr.shape != want:
+        raise ValueError(f"col2im: cols has shape {arr.shape}, but an image of shape {shape} "
+                         f"with these windows needs {want} (N*OH*OW, C*FH*FW)")
+    return _fold(np.ascontiguousarray(arr.T), shape, win, oh, ow)
+
+
+# ----------------------------------------------------------------- the ops
+def _keeps_cols(w: Any) -> bool:
+    """Keep the im2col buffer for backward only when the weight gradient will need it."""
+    return STATE.grad_enabled and isinstance(w, Tensor) and w.requires_grad
+
+
+def _channels_first(g: np.ndarray, groups: int) -> np.ndarray:
+    """(N, C, H, W) -> (groups, C/groups, N*H*W), contiguous for the matrix products."""
+    n, c, h, w = g.shape
+    return np.ascontiguousarray(g.transpose(1, 0, 2, 3)).reshape(groups, c // groups, n * h * w)
+
+
+class Conv2d(Function):
+    """Fused conv2d: im2col + one matrix product per group (+ bias)."""
+
+    @staticmethod
+    def forward(ctx, x, w, b, win, groups, keep_cols, out_hw, cols=None):
+        n, c, h, wd = x.shape
+        oc = w.shape[0]
+        oh, ow = out_hw
+        if cols is None:
+            cols = _unfold(x, win, oh, ow)                            # (C*KH*KW, N*OH*OW)
+        if groups == 1:
+            out = w.reshape(oc, -1) @ cols                             # (OC, N*OH*OW)
+        else:
+            out = np.matmul(w.reshape(groups, oc // groups, -1),
+                            cols.reshape(groups, -1, cols.shape[1]))   # (G, OC/G, N*OH*OW)
+        out = out.reshape(oc, n, oh, ow)
+        if b is not None:
+            out += b.reshape(oc, 1, 1, 1)
+        ctx.save_for_backward(x, w)
+        ctx.win, ctx.groups = win, groups
+        if keep_cols:
+            ctx.cols = cols
+        return np.ascontiguousarray(out.transpose(1, 0, 2, 3))         # (N, OC, OH, OW)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, w = ctx.saved_tensors
+        need = ctx.needs_input_grad
+        gx = gw = gb = None
+        if need[0]:
+            gx = ConvTranspose2d.apply(grad, w, None, ctx.win, ctx.groups, x.shape[2:])
+        if need[1]:
+            gw = Conv2dWeight.apply(x, grad, ctx.win, ctx.groups, w.shape[2:],
+                                    getattr(ctx, "cols", None))
+        if need[2]:
+            gb = grad.sum((0, 2, 3))
+        return gx, gw, gb
+
+
+class ConvTranspose2d(Function):
+    """Fused transposed convolution: one matrix product per group, then col2im (+ bias)."""
+
+    @staticmethod
+    def forward(ctx, x, w, b, win, groups, out_hw):
+        n, cin, h, wd = x.shape
+        cout = w.shape[1] * groups
+        x3 = _channels_first(x, groups)                                # (G, Cin/G, N*H*W)
+        if groups == 1:
+            cols = w.reshape(cin, -1).T @ x3[0]                        # (Cout*KH*KW, N*H*W)
+        else:
+            cols = np.matmul(w.reshape(groups, cin // groups, -1).transpose(0, 2, 1), x3)
+            cols = cols.reshape(-1, n * h * wd)
+        out = _fold(cols, (n, cout) + tuple(out_hw), win, h, wd)       # (N, Cout, OH, OW)
+        if b is not None:
+            out += b.reshape(1, cout, 1, 1)
+        ctx.save_for_backward(x, w)
+        ctx.win, ctx.groups = win, groups
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, w = ctx.saved_tensors
+        need = ctx.needs_input_grad
+        win, groups = ctx.win, ctx.groups
+        gx = gw = gb = None
+        if need[0] or need[1]:
+            cols = _unfold(grad.data, win, x.shape[2], x.shape[3])      # shared by both
+            if need[0]:
+                gx = Conv2d.apply(grad, w, None, win, groups, _keeps_cols(w), x.shape[2:], cols)
+            if need[1]:
+                gw = Conv2dWeight.apply(grad, x, win, groups, w.shape[2:], cols)
+        if need[2]:
+            gb = grad.sum((0, 2, 3))
+        return gx, gw, gb
+
+
+class Conv2dWeight(Function):
+    """The weight gradient of conv2d, ``grad @ cols.T``, as an op of (input, grad)."""
+
+    @staticmethod
+    def forward(ctx, x, grad, win, groups, k_hw, cols=None):
+        n, c = x.shape[:2]
+        oc, oh, ow = grad.shape[1:]
+        if cols is None:
+            cols = _unfold(x, win, oh, ow)                             # (C*KH*KW, N*OH*OW)
+        g3 = _channels_first(grad, groups)                             # (G, OC/G, N*OH*OW)
+        if groups == 1:
+            gw = g3[0] @ cols.T                                        # (OC, C*KH*KW)
+        else:
+            gw = np.matmul(g3, cols.reshape(groups, -1, cols.shape[1]).transpose(0, 2, 1))
+        ctx.save_for_backward(x, grad)
+        ctx.win, ctx.groups = win, groups
+        return gw.reshape((oc, c // groups) + tuple(k_hw))
+
+    @staticmethod
+    def backward(ctx, ggw):
+        x, grad = ctx.saved_tensors
+        need = ctx.needs_input_grad
+        win, groups = ctx.win, ctx.groups
+        gx = ggrad = None
+        if need[0]:
+            gx = ConvTranspose2d.apply(grad, ggw, None, win, groups, x.shape[2:])
+        if need[1]:
+            ggrad = Conv2d.apply(x, ggw, None, win, groups, False, grad.shape[2:])
+        return gx, ggrad
+
+
+def _check_operands(op: str, x: Tensor, weight: Tensor, bias: Any, groups: Any,
+                    transposed: bool) -> None:
+    if not isinstance(groups, (int, np.integer)) or isinstance(groups, bool) or groups < 1:
+        raise ValueError(f"{op}: groups must be a positive int, got {groups!r}")
+    if x.ndim != 4:
+        raise ValueError(f"{op}: expected input of shape (N, C, H, W) or (C, H, W), got "
+                         f"shape {tuple(x.shape)}")
+    if weight.ndim != 4:
+        raise ValueError(f"{op}: expected a 4-D weight, got shape {tuple(weight.shape)}")
+    if x.dtype != weight.dtype or (bias is not None and bias.dtype != x.dtype):
+        got = f"input {x.dtype}, weight {weight.dtype}"
+        raise TypeError(f"{op}: input, weight and bias must have the same dtype, got {got}"
+                        + (f", bias {bias.dtype}" if bias is not None else "")
+                        + "; convert one, e.g. x.float() or x.double()")
+    c = x.shape[1]
+    if transposed:
+        if weight.shape[0] != c:
+            raise ValueError(
+                f"{op}: input has {c} channels, but the weight of shape {tuple(weight.shape)} "
+                f"expects weight.shape[0] = {weight.shape[0]} input channels (groups={groups})")
+        if c % groups:
+            raise ValueError(f"{op}: input channels {c} are not divisible by groups={groups}")
+        n_out = weight.shape[1] * groups
+    else:
+        n_out = weight.shape[0]
+        if weight.shape[1] * groups != c:
+            raise ValueError(
+                f"{op}: input has {c} channels, but the weight of shape {tuple(weight.shape)} "
+                f"with groups={groups} expects weight.shape[1] * groups = {weight.shape[1]} * "
+                f"{groups} = {weight.shape[1] * groups} input channels")
+        if n_out % groups:
+            raise ValueError(f"{op}: out_channels {n_out} (weight.shape[0]) are not divisible "
+                             f"by groups={groups}")
+    if bias is not None and tuple(bias.shape) != (n_out,):
+        raise ValueError(f"{op}: bias must have shape ({n_out},) (one per output channel), "
+                         f"got {tuple(bias.shape)}")
+
+
+def _same_padding(x: Tensor, k: tuple, dilation: Any, stride: Any) -> tuple[Tensor, tuple]:
+    if as_pair(stride, "stride", "conv2d") != (1, 1):
+        raise ValueError("conv2d: padding='same' needs stride 1 (as PyTorch), got "
+                         f"stride={stride!r}")
+    dh, dw = as_pair(dilation, "dilation", "conv2d")
+    th, tw = dh * (k[0] - 1), dw * (k[1] - 1)          # total padding per axis
+    if th % 2 or tw % 2:                               # the odd extra goes bottom/right
+        x = OPS.pad(x, (0, tw % 2, 0, th % 2))
+    return x, (th // 2, tw // 2)
+
+
+@register()
+def conv2d(input: Any, weight: Any, bias: Any = None, stride: Any = 1,  # noqa: A002
+           padding: Any = 0, dilation: Any = 1, groups: int = 1) -> Tensor:
+    """2-D convolution (cross-correlation, as PyTorch) over a batch of images.
+
+    ``out[n, o] = bias[o] + sum_c sum_(i,j) weight[o, c, i, j] * x[n, c, S*oh + D*i - P,
+    S*ow + D*j - P]``, with zero padding. With ``groups=g`` the channels split
+    into g groups, each convolved with its own OC/g filters.
+
+    Args:
+        input: (N, C, H, W), or (C, H, W) for one image.
+        weight: (OC, C/groups, FH, FW).
+        bias: (OC,) or None.
+        stride, dilation: int or (height, width) pair, positive.
+        padding: int, pair, ``'valid'`` (0) or ``'same'`` (output size = input
+            size; stride 1 only).
+        groups: number of channel groups.
+
+    Shape:
+        (N, C, H, W) -> (N, OC, OH, OW) with ``OH = (H + 2P - D*(FH-1) - 1) // S + 1``
+        (likewise OW).
+
+    Example (the course's worked example, then with padding 1):
+        >>> import autograd as ag
+        >>> from autograd.ops.conv import conv2d
+        >>> x = ag.tensor([[1, 2, 3, 0], [0, 1, 2, 3], [3, 0, 1, 2], [2, 3, 0, 1.]]).reshape(
+        ...     1, 1, 4, 4)
+        >>> f = ag.tensor([[2, 0, 1], [0, 1, 2], [1, 0, 2.]]).reshape(1, 1, 3, 3)
+        >>> conv2d(x, f)[0, 0]
+        tensor([[15., 16.],
+                [ 6., 15.]])
+        >>> conv2d(x, f, padding=1).shape
+        (1, 1, 4, 4)
+    """
+    op = "conv2d"
+    x = as_tensor(input)
+    weight = as_tensor(weight)
+    bias = None if bias is None else as_tensor(bias)
+    if x.ndim == 3:
+        return conv2d(x.unsqueeze(0), weight, bias, stride, padding, dilation, groups)[0]
+    _check_operands(op, x, weight, bias, groups, transposed=False)
+    k = tuple(weight.shape[2:])
+    if isinstance(padding, str):
+        if padding == "valid":
+            padding = 0
+        elif padding == "same":
+            x, padding = _same_padding(x, k, dilation, stride)
+        else:
+            raise ValueError(f"{op}: padding must be an int, a pair, 'valid' or 'same', "
+                             f"got {padding!r}")
+    win = _window(op, k, stride, padding, dilation)
+    out_hw = _out_hw(op, x.shape[2], x.shape[3], win)
+    return Conv2d.apply(x, weight, bias, win, int(groups), _keeps_cols(weight), out_hw)
+
+
+@register()
+def conv_transpose2d(input: Any, weight: Any, bias: Any = None, stride: Any = 1,  # noqa: A002
+                     padding: Any = 0, output_padding: Any = 0, groups: int = 1,
+                     dilation: Any = 1) -> Tensor:
+    """Transposed 2-D convolution: the gradient of conv2d with respect to its input.
+
+    Each input pixel scatters ``weight``-scaled copies of itself into the
+    output (col2im), which upsamples by ``stride``; used in decoders and GANs.
+    ``conv_transpose2d(conv2d(x, w, ...)-shaped g, w, ...)`` is exactly the
+    input gradient of ``conv2d(x, w, ...)``.
+
+    Args:
+        input: (N, Cin, H, W), or (Cin, H, W) for one image.
+        weight: (Cin, Cout/groups, FH, FW) (the layout of the conv2d it inverts).
+        bias: (Cout,) or None.
+        stride, padding, dilation: as the matching conv2d.
+        output_padding: extra rows/columns added to one side of the output,
+            to pick among the input sizes a strided conv2d maps to the same
+            output size; smaller than stride or dilation.
+        groups: number of channel groups.
+
+    Shape:
+        (N, Cin, H, W) -> (N, Cout, OH, OW) with
+        ``OH = (H - 1)*S - 2P + D*(FH-1) + output_padding + 1`` (likewise OW).
+
+    Example (stride 2 doubles the size):
+        >>> import autograd as ag
+        >>> from autograd.ops.conv import conv_transpose2d
+        >>> conv_transpose2d(ag.ones(1, 1, 2, 2), ag.ones(1, 1, 2, 2), stride=2)[0, 0]
+        tensor([[1., 1., 1., 1.],
+                [1., 1., 1., 1.],
+                [1., 1., 1., 1.],
+                [1., 1., 1., 1.]])
+    """
+    op = "conv_transpose2d"
+    x = as_tensor(input)
+    weight = as_tensor(weight)
+    bias = None if bias is None else as_tensor(bias)
+    if x.ndim == 3:
+        return conv_transpose2d(x.unsqueeze(0), weight, bias, stride, padding, output_padding,
+                                groups, dilation)[0]
+    _check_operands(op, x, weight, bias, groups, transposed=True)
+    win = _window(op, tuple(weight.shape[2:]), stride, padding, dilation)
+    oph, opw = as_pair(output_padding, "output_padding", op, low=0)
+    if not (oph < max(win.sh, win.dh) and opw < max(win.sw, win.dw)):
+        raise ValueError(f"{op}: output_padding {(oph, opw)} must be smaller than stride "
+                         f"{(win.sh, win.sw)} or dilation {(win.dh, win.dw)}")
+    out_hw = []
+    for axis, size, k, s, p, d, extra in (("height", x.shape[2], win.kh, win.sh, win.ph, win.dh,
+                                           oph),
+                                          ("width", x.shape[3], win.kw, win.sw, win.pw, win.dw,
+                                           opw)):
+        o = (size - 1) * s - 2 * p + d * (k - 1) + extra + 1
+        if o < 1:
+            a = axis[0].upper()
+            raise ValueError(
+                f"{op}: the output {axis} would be {o}: O{a} = ({a} - 1)*S - 2P + D*(F{a}-1) + "
+                f"output_padding + 1 = ({size} - 1)*{s} - 2*{p} + {d}*({k}-1) + {extra} + 1; "
+                "use less padding")
+        out_hw.append(o)
+    return ConvTranspose2d.apply(x, weight, bias, win, int(groups), tuple(out_hw))
