@@ -1,0 +1,34 @@
+"""Graph drawing: the textbook computational graph, drawn from a real run.
+
+The textbook picture in two lines (values forward, gradients backward on every edge)::
+
+    price = apple * num * tax
+    ag.viz.render(price, "apple_tax.svg", backward=True)   # runs price.backward() too
+
+Without ``backward=True`` the drawing shows the forward values and the
+gradients already in the leaves' ``.grad``. :func:`trace` keeps a traced graph
+to draw several ways; :func:`backward_steps` and :func:`render_steps` show the
+backward pass one node at a time; :func:`render_anomaly` draws the op where a
+NaN/inf first appeared under ``detect_anomaly``. DOT and Mermaid text need no
+Graphviz; SVG/PNG/PDF need its ``dot`` program.
+
+Example:
+    >>> import autograd as ag
+    >>> apple = ag.tensor(100.0, requires_grad=True, name="apple")
+    >>> num = ag.tensor(2.0, requires_grad=True, name="apple_num")
+    >>> tax = ag.tensor(1.1, requires_grad=True, name="tax")
+    >>> src = to_dot(apple * num * tax, backward=True).source
+    >>> all(f"label=<{s}>" in src for s in ("220", "2.2", "110", "200"))
+    True
+"""
+from .dot import GraphvizNotFoundError, dot_source, render, run_dot, to_dot, to_svg
+from .graph import Graph, snapshot, trace
+from .labels import fmt_value, local_derivative, op_symbol
+from .mermaid import to_mermaid
+from .steps import Frame, backward_steps, render_anomaly, render_steps
+
+__all__ = [
+    "to_dot", "dot_source", "render", "to_svg", "to_mermaid", "run_dot", "trace", "snapshot",
+    "Graph", "backward_steps", "render_steps", "render_anomaly", "Frame",
+    "GraphvizNotFoundError", "fmt_value", "op_symbol", "local_derivative",
+]

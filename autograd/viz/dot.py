@@ -1,0 +1,394 @@
+"""DOT text for the textbook picture, and rendering it with Graphviz's ``dot``.
+
+Black arrows run forward with the value above them; after backward a red
+arrow runs back along each of them with the gradient. DOT text needs no
+Graphviz at all; ``render`` and ``to_svg`` run the ``dot`` program with an
+argument list (never a shell).
+"""
+from __future__ import annotations
+
+import html
+import math
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Any, Iterable
+
+from ..tensor import Tensor
+from .graph import Graph, Op, Var, snapshot, trace, with_grads
+from .labels import fmt_value, grad_magnitude, local_derivative, op_symbol
+from .shrink import shrink
+
+INK = "#222222"
+GRAD = "#d62728"
+DERIV = "#1f5fa8"
+MUTED = "#8a8a8a"
+INSTALL_HINT = (
+    "Rendering needs the Graphviz program 'dot', which was not found on PATH. Install it:\n"
+    "  Debian/Ubuntu:  sudo apt-get install graphviz\n"
+    "  macOS:          brew install graphviz\n"
+    "  conda:          conda install graphviz\n"
+    "DOT text (to_dot(...).source) and to_mermaid(...) work without it."
+)
+FORMATS = ("svg", "png", "pdf", "jpg", "jpeg", "gif", "ps")
+SHOW = ("both", "values", "grads")
+_CTRL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+class GraphvizNotFoundError(RuntimeError):
+    """Raised when rendering needs the ``dot`` program and it is not installed."""
+
+
+def esc(text: Any) -> str:
+    """Text made safe inside a DOT HTML label (also against quotes and braces in names).
+
+    Example:
+        >>> esc('"; rm -rf ~ <b>')
+        '&quot;; rm -rf ~ &lt;b&gt;'
+    """
+    s = _CTRL.sub("", str(text).replace("\r\n", "\n"))
+    return html.escape(s, quote=True).replace("\n", "<br/>")
+
+
+def as_graph(root: Any, backward: bool = False, intermediates: bool = False,
+             gradient: Any = None, retain_graph: bool = False) -> Graph:
+    """A :class:`Graph` from a Tensor (traced when ``backward``), a node, or a Graph."""
+    if isinstance(root, Graph):
+        return root
+    if backward:
+        if not isinstance(root, Tensor):
+            raise TypeError("backward=True needs a Tensor to call backward() on")
+        return trace(root, gradient, retain_graph=retain_graph, intermediates=intermediates)
+    return with_grads(snapshot(root, intermediates), None)
+
+
+def dot_source(root: Any, *, show: str = "both", fmt: str = ".4g", max_elems: int = 6,
+               derivatives: bool = False, grad_color: bool = False,
+               cluster_modules: bool = False, cluster_depth: int = 2, highlight: Any = None,
+               rankdir: str = "LR", max_nodes: int | None = 400, backward: bool = False,
+               intermediates: bool = False, legend: bool = True, title: str | None = None,
+               active: str | None = None, fresh: Iterable[int] = ()) -> str:
+    """The DOT text of the picture; :func:`to_dot` documents the options."""
+    if show not in SHOW:
+        raise ValueError(f"viz: show must be one of {SHOW}, got {show!r}")
+    if rankdir not in ("LR", "RL", "TB", "BT"):
+        raise ValueError(f"viz: rankdir must be LR, RL, TB or BT, got {rankdir!r}")
+    if max_nodes is not None and max_nodes < 2:
+        raise ValueError(f"viz: max_nodes must be at least 2 (or None), got {max_nodes}")
+    g = shrink(as_graph(root, backward, intermediates), max_nodes)
+    marked = _highlight_ids(g, highlight)
+    fresh = set(fresh)
+    vals, grads = show in ("both", "values"), show in ("both", "grads")
+
+    lines = []
+    notes = list(g.notes)
+    if marked:
+        names = ", ".join(g.node(i).cls for i in marked)
+        notes.insert(0, f"red: the op whose backward produced the first NaN/inf ({names})")
+    label = ""
+    if title:
+        label += f'<font point-size="14"><b>{esc(title)}</b></font>'
+    if legend and grads and any(True for _ in g.edge_grad):
+        label += ("<br/>" if label else "") + (
+            f'<font color="{INK}">→ forward value</font>    '
+            f'<font color="{GRAD}">← gradient of the output</font>')
+    for n in notes:
+        label += ("<br/>" if label else "") + f'<font color="{MUTED}">{esc(n)}</font>'
+    graph_attr = (f'rankdir={rankdir} fontname="Helvetica" nodesep=0.3 ranksep=0.5 pad=0.25 '
+                  'bgcolor="white" newrank=true')
+    if label:
+        graph_attr += f" label=<{label}> labelloc=b fontsize=11"
+    lines.append(f"\tgraph [{graph_attr}]\n")
+    lines.append('\tnode [fontname="Helvetica" fontsize=12]\n')
+    lines.append(f'\tedge [fontname="Helvetica" fontsize=11 arrowsize=0.7 color="{INK}"]\n')
+
+    node_lines: dict = {}
+    for v in g.vars:
+        node_lines[v.id] = _var_line(g, v, fmt, max_elems, grads)
+    for op in g.ops:
+        node_lines[op.id] = _op_line(op, op.id in marked, op.id == active)
+    if cluster_modules:
+        lines.extend(_clustered(g, node_lines, cluster_depth))
+    else:
+        lines.extend(node_lines[v.id] for v in g.vars)
+        lines.extend(node_lines[op.id] for op in g.ops)
+
+    ops = {op.id: op for op in g.ops}
+    for i, e in enumerate(g.edges):
+        value_txt = "<br/>".join(esc(s) for s in fmt_value(e.value, fmt, max_elems))
+        if e.count > 1:
+            value_txt += ("<br/>" if value_txt else "") + f"(×{e.count:,})"
+        deriv = None
+        if derivatives and e.dst in ops and e.pos is not None:
+            d = ops[e.dst]
+            deriv = local_derivative(d.cls, e.pos, d.args, d.outs, fmt)
+        hot = (e.src, e.dst) in fresh
+        bold = " penwidth=2.2" if hot else ""
+        if vals:
+            lab = f"label=<{value_txt}>" if value_txt else ""
+            if deriv and not grads:
+                lab = f'label=<{value_txt}<br/><font color="{DERIV}" point-size="9">' \
+                      f"{esc(deriv)}</font>>"
+            lines.append(f"\t{e.src} -> {e.dst} [{lab}{bold}]\n".replace("[ ", "["))
+        gval = g.edge_grad.get(i)
+        if grads and gval is not None:
+            gtxt = "<br/>".join(esc(s) for s in fmt_value(gval, fmt, max_elems))
+            if deriv:
+                gtxt += f'<br/><font color="{DERIV}" point-size="9">{esc(deriv)}</font>'
+            color, width = GRAD, 1.0
+            if grad_color:
+                color, width = _magnitude_style(grad_magnitude(gval))
+            width = max(width, 2.2) if hot else width
+            lines.append(f'\t{e.src} -> {e.dst} [label=<{gtxt}> dir=back color="{color}" '
+                         f'fontcolor="{GRAD}" penwidth={width:.2f} style=dashed]\n')
+        elif not vals:
+            lines.append(f'\t{e.src} -> {e.dst} [color="{MUTED}" style=dotted]\n')
+    return "digraph scratchgrad {\n" + "".join(lines) + "}\n"
+
+
+def _highlight_ids(g: Graph, highlight: Any) -> set:
+    if highlight is None:
+        return set()
+    items = highlight if isinstance(highlight, (list, tuple, set)) else [highlight]
+    ids = set()
+    for h in items:
+        if isinstance(h, str):
+            ids.add(h)
+            continue
+        h = getattr(h, "node", h)  # an anomaly error carries the failing node
+        op = g.op_of(h)
+        if op is not None:
+            ids.add(op.id)
+    return ids
+
+
+def _magnitude_style(mag: float) -> tuple[str, float]:
+    """Blue for vanishing (|g| ≤ 1e-4), red around 1, purple for exploding (≥ 1e4)."""
+    x = 0.0 if mag <= 0 else min(max((math.log10(mag) + 4) / 8, 0.0), 1.0)
+    hue = 0.62 * (1 - 2 * x) if x <= 0.5 else 1.0 - 0.2 * (2 * x - 1)
+    return f"{hue % 1.0:.3f} 0.85 0.80", 0.6 + 4.4 * x
+
+
+def _var_line(g: Graph, v: Var, fmt: str, max_elems: int, grads: bool) -> str:
+    rows = []
+    shape_txt = None
+    if v.value is not None and getattr(v.value, "ndim", 0) > 0:
+        shape_txt = f"{tuple(v.value.shape)} {v.value.dtype}"
+    if v.kind == "elided":
+        return f'\t{v.id} [label=<{esc(v.name)}> shape=box style="rounded,dashed" ' \
+               f'color="{MUTED}" fontcolor="{MUTED}"]\n'
+    if v.name:
+        rows.append(f"<b>{esc(v.name)}</b>")
+        if shape_txt and v.kind in ("leaf", "const"):
+            rows.append(f'<font point-size="9" color="{MUTED}">{esc(shape_txt)}</font>')
+    if v.kind == "const" or (not v.name and v.kind in ("leaf", "inter")) \
+            or (v.kind == "root" and v.tensor is not None and v.tensor.grad_fn is None):
+        rows.extend(esc(s) for s in fmt_value(v.value, fmt, max_elems))
+    if not rows:
+        rows.append("<b>out</b>" if v.kind == "root" else "const")
+    parts = g.var_parts.get(v.id)
+    total = g.var_grad.get(v.id)
+    if grads and total is not None and (parts or v.kind == "inter"):
+        txt = " + ".join(fmt_value(p, fmt, 1)[0] for p in parts) + " = " if parts else ""
+        tot = fmt_value(total, fmt, max_elems)
+        rows.append(f'<font color="{GRAD}">{esc(txt + tot[0])}</font>')
+        rows.extend(f'<font color="{GRAD}">{esc(s)}</font>' for s in tot[1:])
+    label = "<br/>".join(rows)
+    if v.kind == "inter":
+        style = 'shape=box style="rounded" margin="0.08,0.04"'
+    elif v.kind == "const":
+        style = f'shape=plaintext fontcolor="{MUTED}"'
+    else:
+        style = "shape=plaintext"
+    return f"\t{v.id} [label=<{label}> {style}]\n"
+
+
+def _op_line(op: Op, marked: bool, active: bool) -> str:
+    if op.chain is not None:
+        kinds = op.args["kinds"]
+        first, last = op.args["ends"]
+        desc = ", ".join(f"{k} {c:,}" for k, c in kinds.most_common(3))
+        extra = f"<br/>+ {op.args['folded']:,} constants" if op.args.get("folded") else ""
+        label = (f"{esc(first)} → … → {esc(last)}<br/>"
+                 f'<font point-size="10">{len(op.chain):,} ops: {esc(desc)}{extra}</font>')
+        style = 'shape=box style="rounded,filled" fillcolor="#f2f2f2"'
+    else:
+        sym = op_symbol(op.cls, op.args)
+        label = esc(sym)
+        if len(sym) <= 2:
+            shape, styles = "shape=circle width=0.5 fixedsize=true fontsize=17", ["filled"]
+        elif len(sym) <= 4:
+            shape, styles = "shape=circle width=0.62 fixedsize=true fontsize=13", ["filled"]
+        else:
+            shape, styles = "shape=box fontsize=13", ["rounded", "filled"]
+        fill = "#ffffff"
+        if op.built_in_backward:  # made by a backward pass run with create_graph=True
+            styles.append("dashed")
+            fill = "#fff4e0"
+        color, width, font = INK, 1.2, INK
+        if marked:
+            color, fill, width, font = GRAD, "#ffd9d9", 2.5, GRAD
+        elif active:
+            color, fill, width = "#e6a100", "#fff3b0", 2.5
+        style = (f'{shape} style="{",".join(styles)}" fillcolor="{fill}" color="{color}" '
+                 f'fontcolor="{font}" penwidth={width}')
+    if op.cls != op_symbol(op.cls, op.args) and op.chain is None:
+        style += f' tooltip="{esc(op.cls)}"'
+    return f"\t{op.id} [label=<{label}> {style}]\n"
+
+
+def _clustered(g: Graph, node_lines: dict, depth: int) -> list:
+    """Node statements grouped into nested ``cluster`` subgraphs by module path."""
+    if depth < 1:
+        raise ValueError(f"viz: cluster_depth must be at least 1, got {depth}")
+    members: dict = {(): []}
+    children: dict = {(): []}
+    for n in list(g.vars) + list(g.ops):
+        scope = tuple(n.scope or ())[:depth]
+        for k in range(1, len(scope) + 1):
+            pre = scope[:k]
+            if pre not in members:
+                members[pre] = []
+                children[pre] = []
+                children[scope[:k - 1]].append(pre)
+        members[scope].append(node_lines[n.id])
+    out: list = []
+    counter = [0]
+    stack: list = [((), 1, False)]
+    while stack:  # iterative, depth-first; a closing marker ends each subgraph
+        pre, level, closing = stack.pop()
+        ind = "\t" * level
+        if closing:
+            out.append("\t" * (level - 1) + "}\n")
+            continue
+        if pre:
+            name = pre[-1]
+            out.append(f"{ind[:-1]}subgraph cluster_{counter[0]} {{\n")
+            counter[0] += 1
+            out.append(f'{ind}graph [label=<{esc(name)}> style="rounded,dashed" '
+                       f'color="#7a7a7a" fontcolor="#555555" fontsize=11 labeljust=l]\n')
+            stack.append((pre, level, True))
+        out.extend(ind + line.lstrip("\t") for line in members[pre])
+        for child in reversed(children[pre]):
+            stack.append((child, level + 1 if pre else level + 1, False))
+    return out
+
+
+# ------------------------------------------------------------------ public API
+def to_dot(root: Any, **opts: Any) -> Any:
+    """The textbook computational graph of ``root`` as a ``graphviz.Digraph``.
+
+    Args:
+        root: the output Tensor (or a sequence of them, a recorded node such as
+            ``err.node``, or a :class:`~autograd.viz.graph.Graph` from ``trace``).
+        backward: run ``root.backward()`` first and draw the gradient on every edge
+            (without it, gradients already in leaves' ``.grad`` are drawn).
+        show: ``"both"`` (default), ``"values"`` or ``"grads"``.
+        fmt: format spec for numbers (default ``".4g"``: 110.00000000000001 shows as 110).
+        max_elems: arrays with more elements show shape, dtype, mean, min and max.
+        derivatives: write each local derivative with numbers substituted.
+        grad_color: colour and thicken gradient arrows by mean |grad|.
+        cluster_modules: box the ops of each ``nn.Module`` call, ``cluster_depth`` levels deep.
+        highlight: a node (or an error with ``.node``) to draw in red.
+        max_nodes: past this many nodes, collapse chains and elide (None: draw all).
+        intermediates: draw every intermediate value as its own node.
+        rankdir: ``"LR"`` (default) or ``"TB"``, ...; title: a caption.
+
+    Returns:
+        a ``graphviz.Digraph`` (``.source`` is the DOT text; no binary needed).
+
+    Example:
+        >>> import autograd as ag
+        >>> a = ag.tensor(100.0, requires_grad=True, name="apple")
+        >>> n = ag.tensor(2.0, requires_grad=True, name="apple_num")
+        >>> src = to_dot(a * n, backward=True).source
+        >>> "apple_num" in src and "label=<200>" in src and "label=<2>" in src
+        True
+    """
+    try:
+        import graphviz
+    except ImportError as e:  # pragma: no cover - graphviz is a declared dependency
+        raise ImportError("to_dot needs the graphviz Python package: pip install graphviz "
+                          "(dot_source(...) gives the same text without it)") from e
+    src = dot_source(root, **opts)
+    body = src.split("\n")[1:-2]
+    dg = graphviz.Digraph("scratchgrad")
+    dg.body = [line + "\n" for line in body]
+    return dg
+
+
+def find_dot() -> str:
+    """The path of Graphviz's ``dot`` program, or raise :class:`GraphvizNotFoundError`."""
+    exe = shutil.which("dot")
+    if exe is None:
+        raise GraphvizNotFoundError(INSTALL_HINT)
+    return exe
+
+
+def run_dot(source: str, fmt: str = "svg") -> bytes:
+    """Lay out DOT text with ``dot -T<fmt>`` (an argument list, no shell) and return the bytes."""
+    if fmt not in FORMATS:
+        raise ValueError(f"viz: cannot render format {fmt!r}; use one of {FORMATS}")
+    exe = find_dot()
+    try:
+        proc = subprocess.run([exe, f"-T{fmt}"], input=source.encode("utf-8"),
+                              capture_output=True, timeout=300, check=False)
+    except FileNotFoundError:
+        raise GraphvizNotFoundError(INSTALL_HINT) from None
+    if proc.returncode != 0:
+        raise RuntimeError(f"dot failed (exit {proc.returncode}): "
+                           f"{proc.stderr.decode('utf-8', 'replace').strip()}")
+    return proc.stdout
+
+
+def to_svg(root: Any, **opts: Any) -> str:
+    """The picture as SVG text (needs ``dot``); takes :func:`to_dot`'s options."""
+    return run_dot(dot_source(root, **opts), "svg").decode("utf-8")
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file, so a crash leaves no half file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def render(root: Any, path: str | os.PathLike, **opts: Any) -> Path:
+    """Draw ``root``'s graph to ``path``; the extension picks the format.
+
+    ``.svg``, ``.png``, ``.pdf`` (and ``.jpg``, ``.gif``, ``.ps``) need ``dot``;
+    ``.dot``/``.gv`` write DOT text and ``.mmd`` Mermaid text, which need nothing.
+    Takes :func:`to_dot`'s options.
+
+    Example (the textbook picture in two lines):
+        >>> import autograd as ag, tempfile, os
+        >>> x = ag.tensor(3.0, requires_grad=True, name="x")
+        >>> p = render(x * x, os.path.join(tempfile.mkdtemp(), "sq.dot"), backward=True)
+        >>> "label=<9>" in p.read_text()
+        True
+    """
+    path = Path(path)
+    ext = path.suffix.lower().lstrip(".")
+    if ext in ("dot", "gv"):
+        data = dot_source(root, **opts).encode("utf-8")
+    elif ext in ("mmd", "mermaid"):
+        from .mermaid import to_mermaid
+
+        data = to_mermaid(root, **opts).encode("utf-8")
+    elif ext in FORMATS:
+        data = run_dot(dot_source(root, **opts), ext)
+    else:
+        raise ValueError(f"viz.render: unknown extension {path.suffix!r} for {str(path)!r}; "
+                         f"use .svg, .png, .pdf, .dot or .mmd")
+    write_atomic(path, data)
+    return path

@@ -1,0 +1,413 @@
+"""The drawable model of a recorded graph: variables, ops, and the edges between them.
+
+:func:`snapshot` walks the graph behind a tensor (iteratively, so a 100,000-op
+chain is fine) and keeps what a drawing needs while it is still there: every
+forward value, the constants an op used, the module path of each op.
+:func:`trace` additionally runs backward with an observer and keeps the
+gradient each node received and produced, so every edge of the picture gets
+its gradient, not only the leaves.
+
+Edges follow the textbook: an intermediate value used once is an edge from the
+op that made it to the op that uses it; a value used several times (or a named
+one) becomes a variable node, whose gradient is the sum of the contributions
+coming back along its out-edges.
+"""
+from __future__ import annotations
+
+import weakref
+from dataclasses import dataclass, field, replace
+from typing import Any, Sequence
+
+import numpy as np
+
+from ..engine import topological_order
+from ..function import Function
+from ..mode import STATE
+from ..tensor import Tensor
+
+#: nodes made by a backward pass run with ``create_graph=True`` (see :func:`trace`)
+GRAD_BUILT: weakref.WeakSet = weakref.WeakSet()
+_UNKNOWN = object()  # an input the engine did not keep (a constant after backward freed it)
+
+
+@dataclass(eq=False)
+class Var:
+    """A variable node: a leaf, a constant, an intermediate value used several times, or a root."""
+
+    id: str
+    kind: str  # "leaf" | "const" | "inter" | "root"
+    name: str | None
+    value: np.ndarray | None
+    tensor: Tensor | None = None
+    scope: tuple | None = None
+
+
+@dataclass(eq=False)
+class Op:
+    """An op node: one recorded Function call (or a collapsed chain of them)."""
+
+    id: str
+    cls: str
+    fn: Any = None
+    scope: tuple | None = None
+    args: dict = field(default_factory=dict)  # input position -> value (array or Python value)
+    outs: dict = field(default_factory=dict)  # output index -> value
+    built_in_backward: bool = False
+    chain: list | None = None  # op class names when this node stands for a collapsed chain
+
+
+@dataclass(eq=False)
+class Edge:
+    """An arrow ``src -> dst`` carrying a forward value (and, once known, a gradient)."""
+
+    src: str
+    dst: str
+    value: np.ndarray | None
+    pos: int | None = None  # input position at dst when dst is an op
+    out: int = 0  # output index at src when src is an op
+    name: str | None = None  # the tensor's name, for an intermediate drawn as an edge
+    tensor: Tensor | None = None
+    count: int = 1  # edges merged into this one by collapsing
+
+
+@dataclass(eq=False)
+class Graph:
+    """What a drawing shows. Build it with :func:`snapshot` or :func:`trace`.
+
+    ``var_grad`` maps a variable id to its gradient, ``var_parts`` to the
+    contributions summed into it, ``edge_grad`` an edge's index to the gradient
+    running back along it, ``notes`` says what the drawing left out.
+    """
+
+    vars: list
+    ops: list
+    edges: list
+    var_grad: dict = field(default_factory=dict)
+    var_parts: dict = field(default_factory=dict)
+    edge_grad: dict = field(default_factory=dict)
+    order: list = field(default_factory=list)  # op ids in the order backward processed them
+    notes: list = field(default_factory=list)
+    traced: bool = False
+
+    def node(self, node_id: str) -> Var | Op:
+        """The variable or op with this id."""
+        for n in self.vars:
+            if n.id == node_id:
+                return n
+        for n in self.ops:
+            if n.id == node_id:
+                return n
+        raise KeyError(node_id)
+
+    def op_of(self, fn: Any) -> Op | None:
+        """The op node drawn for the recorded Function ``fn`` (None when not drawn)."""
+        for op in self.ops:
+            if op.fn is fn:
+                return op
+        return None
+
+
+# ------------------------------------------------------------------ inputs
+def node_inputs(fn: Any) -> list:
+    """``(position, value)`` for each input of a recorded node that can be recovered.
+
+    Inputs that require grad are always kept by the engine. A constant input
+    (``x * 2.0``) is kept only while the node's saved buffers live (or always,
+    when the engine records ``_inputs``); one that cannot be recovered comes
+    back as a marker drawn as a constant of unknown value.
+    """
+    given = getattr(fn, "_inputs", None)
+    if given is not None:
+        return list(enumerate(given))
+    got = {i: t for i, t in fn._grad_input_slots}
+    n = getattr(fn, "_n_args", len(got))
+    missing = [i for i in range(n) if i not in got]
+    if missing:
+        saved = fn.__dict__.get("_saved") or []
+        consts = [e[0] for e in saved if type(e) is tuple and len(e) == 2
+                  and isinstance(e[0], Tensor) and not e[0].requires_grad]
+        if len(consts) == len(missing):
+            got.update(zip(missing, consts))
+        elif type(fn).__name__ == "PowScalar" and "p" in fn.__dict__:
+            got[1] = fn.__dict__["p"]
+        for i in missing:
+            got.setdefault(i, _UNKNOWN)
+    return sorted(got.items(), key=lambda kv: kv[0])
+
+
+# ------------------------------------------------------------------ walk
+def snapshot(roots: Any, intermediates: bool = False) -> Graph:
+    """Walk the graph behind ``roots`` (a Tensor, a sequence of them, or a node).
+
+    Args:
+        roots: the output(s) to draw from, or a recorded node (``err.node``).
+        intermediates: draw every intermediate value as a node, not only the
+            ones used several times or named.
+
+    Returns:
+        a :class:`Graph` with forward values and no gradients yet.
+
+    Example:
+        >>> import autograd as ag
+        >>> a = ag.tensor(2.0, requires_grad=True, name="a")
+        >>> g = snapshot(a * 3.0 + a)
+        >>> [op.cls for op in g.ops], [v.kind for v in g.vars]
+        (['Add', 'Mul'], ['root', 'leaf', 'const'])
+    """
+    if isinstance(roots, (Tensor, Function)):
+        roots = [roots]
+    counter = [0]
+
+    def new_id() -> str:
+        counter[0] += 1
+        return f"n{counter[0] - 1}"
+
+    graph = Graph([], [], [])
+    ops: dict = {}  # fn -> Op
+    leaf_vars: dict = {}  # id(tensor) -> Var
+    keep: list = []  # hold what ids are taken from while walking
+    produced: dict = {}  # (fn, k) -> [value, name, tensor, consumers [(Op, pos, tensor)]]
+    root_keys: list = []
+    stack: list = []
+
+    def see_op(fn: Any) -> Op:
+        op = ops.get(fn)
+        if op is None:
+            op = Op(new_id(), type(fn).__name__, fn, getattr(fn, "_scope", None))
+            op.built_in_backward = bool(getattr(fn, "_backward_built", False)) or fn in GRAD_BUILT
+            ops[fn] = op
+            graph.ops.append(op)
+        return op
+
+    def see_output(t: Tensor, consumer: tuple | None) -> None:
+        key = (t.grad_fn, t._out_idx)
+        entry = produced.get(key)
+        if entry is None:
+            entry = produced[key] = [t.data, t.name, t, []]
+        elif entry[1] is None and t.name:
+            entry[1] = t.name
+        if consumer is not None:
+            entry[3].append(consumer)
+
+    for r in roots:
+        if isinstance(r, Function):
+            if r not in ops:
+                see_op(r)
+                stack.append(r)
+            continue
+        if not isinstance(r, Tensor):
+            raise TypeError(f"viz: expected a Tensor (or a graph node) to draw from, got {type(r)}")
+        if r.grad_fn is None:
+            v = Var(new_id(), "root", r.name, r.data, r)
+            leaf_vars[id(r)] = v
+            keep.append(r)
+            graph.vars.append(v)
+            continue
+        root_var = Var(new_id(), "root", r.name, r.data, r)
+        graph.vars.append(root_var)
+        root_keys.append(((r.grad_fn, r._out_idx), root_var))
+        see_output(r, None)
+        if r.grad_fn not in ops:
+            see_op(r.grad_fn)
+            stack.append(r.grad_fn)
+
+    while stack:
+        fn = stack.pop()
+        op = ops[fn]
+        fresh = []
+        for pos, x in node_inputs(fn):
+            if isinstance(x, Tensor):
+                op.args[pos] = x.data
+                if x.grad_fn is not None:
+                    see_output(x, (op, pos, x))
+                    if x.grad_fn not in ops:
+                        see_op(x.grad_fn)
+                        fresh.append(x.grad_fn)
+                    continue
+                v = leaf_vars.get(id(x))
+                if v is None:
+                    kind = "leaf" if x.requires_grad else "const"
+                    v = leaf_vars[id(x)] = Var(new_id(), kind, x.name, x.data, x)
+                    keep.append(x)
+                    graph.vars.append(v)
+                graph.edges.append(Edge(v.id, op.id, x.data, pos, tensor=x))
+            elif x is _UNKNOWN:
+                v = Var(new_id(), "const", None, None)
+                graph.vars.append(v)
+                graph.edges.append(Edge(v.id, op.id, None, pos))
+            else:
+                op.args[pos] = x  # a Python value (exponent, dim, ...): part of the op's label
+        stack.extend(reversed(fresh))  # the first input's subgraph is walked first
+
+    for (fn, k), (value, _, _, _) in produced.items():
+        ops[fn].outs[k] = value
+    root_of = {key: var for key, var in root_keys}
+    for key, (value, name, t, consumers) in produced.items():
+        producer = ops[key[0]]
+        var = root_of.get(key)
+        if var is None and (intermediates or name or len(consumers) != 1):
+            var = Var(new_id(), "inter", name, value, t, producer.scope)
+            graph.vars.append(var)
+        if var is not None:
+            graph.edges.append(Edge(producer.id, var.id, value, None, key[1], tensor=t))
+            for cop, pos, ct in consumers:
+                graph.edges.append(Edge(var.id, cop.id, value, pos, tensor=ct))
+        else:
+            cop, pos, ct = consumers[0]
+            graph.edges.append(Edge(producer.id, cop.id, value, pos, key[1], name, ct))
+    _place_vars(graph)
+    return graph
+
+
+def _place_vars(graph: Graph) -> None:
+    """Put a leaf in the module box of its users when they all share one."""
+    scope_of = {op.id: op.scope for op in graph.ops}
+    users: dict = {}
+    for e in graph.edges:
+        if e.dst in scope_of:
+            users.setdefault(e.src, set()).add(scope_of[e.dst])
+    for v in graph.vars:
+        if v.kind in ("leaf", "const") and len(users.get(v.id, ())) == 1:
+            v.scope = next(iter(users[v.id]))
+
+
+# ------------------------------------------------------------------ gradients
+def _sum_to(arr: np.ndarray, shape: tuple) -> np.ndarray:
+    if arr.shape == tuple(shape):
+        return arr
+    lead = arr.ndim - len(shape)
+    axes = tuple(range(lead)) + tuple(
+        lead + i for i, s in enumerate(shape) if s == 1 and arr.shape[lead + i] != 1)
+    return arr.sum(axis=axes).reshape(shape) if axes else arr.reshape(shape)
+
+
+def with_grads(graph: Graph, record: dict | None, order: Sequence[Any] = ()) -> Graph:
+    """A copy of ``graph`` with gradients from a backward ``record`` (or from ``.grad``).
+
+    Args:
+        record: recorded node -> ``(out_grads, in_grads)`` as arrays, as collected
+            by :func:`record_backward`; None to use what ``.grad`` holds.
+        order: the nodes in the order backward ran them.
+    """
+    g = replace(graph, var_grad={}, var_parts={}, edge_grad={}, traced=record is not None,
+                order=[])
+    op_ids = {op.id: op for op in graph.ops}
+    var_ids = {v.id: v for v in graph.vars}
+    out_edges: dict = {}
+    in_edges: dict = {}
+    for idx, e in enumerate(graph.edges):
+        out_edges.setdefault(e.src, []).append(idx)
+        in_edges.setdefault(e.dst, []).append(idx)
+    if record is not None:
+        by_fn = _op_index(graph)
+        g.order = [by_fn[fn].id for fn in order if fn in by_fn]
+    for idx, e in enumerate(graph.edges):
+        grad = None
+        if record is not None:
+            dst, src = op_ids.get(e.dst), op_ids.get(e.src)
+            if dst is not None and dst.fn in record:
+                ins = record[dst.fn][1]
+                if e.pos is not None and e.pos < len(ins) and ins[e.pos] is not None:
+                    grad = ins[e.pos]
+                    if e.value is not None:
+                        grad = _sum_to(grad, np.shape(e.value))
+            elif src is not None and e.dst in var_ids and src.fn in record:
+                outs = record[src.fn][0]
+                if e.out < len(outs):
+                    grad = outs[e.out]
+        elif e.tensor is not None and e.tensor.grad is not None:
+            src_var = var_ids.get(e.src)
+            if src_var is None or src_var.kind != "leaf" or len(out_edges[e.src]) == 1:
+                grad = e.tensor.grad.data
+        if grad is not None:
+            g.edge_grad[idx] = grad
+    for v in graph.vars:
+        if record is None:
+            if v.tensor is not None and v.tensor.grad is not None:
+                g.var_grad[v.id] = v.tensor.grad.data
+            continue
+        outs = [g.edge_grad[i] for i in out_edges.get(v.id, ()) if i in g.edge_grad]
+        if v.kind in ("leaf", "const"):
+            if outs:
+                g.var_grad[v.id] = sum(outs[1:], outs[0])
+        else:
+            into = [g.edge_grad[i] for i in in_edges.get(v.id, ()) if i in g.edge_grad]
+            if into:
+                g.var_grad[v.id] = into[0]
+        if len(outs) > 1:
+            g.var_parts[v.id] = outs
+    return g
+
+
+def _op_index(graph: Graph) -> dict:
+    return {op.fn: op for op in graph.ops if op.fn is not None}
+
+
+def record_backward(root: Tensor, gradient: Any = None, retain_graph: bool = False,
+                    create_graph: bool = False) -> tuple[dict, list]:
+    """Run ``root.backward(...)`` and keep what every node received and produced.
+
+    Returns:
+        ``(record, order)``: node -> ``(out_grads, in_grads)`` as numpy arrays
+        (None where absent), and the nodes in the order the engine ran them.
+    """
+    record: dict = {}
+    order: list = []
+    made: list = []
+    prev = STATE.backward_observer
+
+    def observe(node: Any, out_grads: Sequence[Any], in_grads: Sequence[Any]) -> None:
+        order.append(node)
+        record[node] = ([None if x is None else x.data for x in out_grads],
+                        [None if x is None else x.data for x in in_grads])
+        if create_graph:
+            made.extend(x for x in in_grads if x is not None and x.grad_fn is not None)
+        if prev is not None:
+            prev(node, out_grads, in_grads)
+
+    forward = set(topological_order([root.grad_fn])) if create_graph else set()
+    STATE.backward_observer = observe
+    try:
+        root.backward(gradient, retain_graph=retain_graph, create_graph=create_graph)
+    finally:
+        STATE.backward_observer = prev
+    if made:
+        _mark_built(made, forward)
+    return record, order
+
+
+def _mark_built(made: list, forward: set) -> None:
+    """Remember nodes made by a create_graph backward: gradient ancestors not in forward."""
+    stack = [t.grad_fn for t in made]
+    while stack:
+        fn = stack.pop()
+        if fn is None or fn in forward or fn in GRAD_BUILT:
+            continue
+        GRAD_BUILT.add(fn)
+        stack.extend(t.grad_fn for _, t in fn._grad_input_slots)
+
+
+def trace(root: Tensor, gradient: Any = None, retain_graph: bool = False,
+          create_graph: bool = False, intermediates: bool = False) -> Graph:
+    """Snapshot the graph behind ``root``, run backward, and keep every edge's gradient.
+
+    This calls ``root.backward(gradient, ...)``, so leaves' ``.grad`` accumulate
+    exactly as after a plain backward.
+
+    Example:
+        >>> import autograd as ag
+        >>> x = ag.tensor(3.0, requires_grad=True, name="x")
+        >>> g = trace(x * x)
+        >>> [float(g.var_grad[v.id]) for v in g.vars]   # d(out)/d(out), d(out)/dx
+        [1.0, 6.0]
+        >>> x.grad.item()
+        6.0
+    """
+    if not isinstance(root, Tensor):
+        raise TypeError(f"trace: expected a Tensor, got {type(root).__name__}")
+    graph = snapshot(root, intermediates)
+    if root.grad_fn is None:
+        root.backward(gradient)
+        return with_grads(graph, None)
+    record, order = record_backward(root, gradient, retain_graph, create_graph)
+    return with_grads(graph, record, order)

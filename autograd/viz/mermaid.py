@@ -1,0 +1,153 @@
+"""Mermaid flowchart text of the graph, for notes written in Markdown."""
+from __future__ import annotations
+
+from typing import Any
+
+from .dot import SHOW, as_graph
+from .graph import Graph
+from .labels import fmt_value, local_derivative, op_symbol
+from .shrink import shrink
+
+_SAFE = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,:+-=_/()[]'∂")
+
+
+def mesc(text: Any) -> str:
+    """Text made safe inside a quoted Mermaid label: everything unusual becomes ``#code;``.
+
+    Example:
+        >>> mesc('"; rm -rf ~')
+        '#34;#59; rm -rf #126;'
+    """
+    out = []
+    for ch in str(text):
+        if ch == "\n":
+            out.append("<br/>")
+        elif ch in _SAFE or (ord(ch) > 127 and ch.isprintable()):
+            out.append(ch)
+        elif ch.isprintable():
+            out.append(f"#{ord(ch)};")
+    return "".join(out)
+
+
+def to_mermaid(root: Any, *, show: str = "both", fmt: str = ".4g", max_elems: int = 6,
+               derivatives: bool = False, cluster_modules: bool = False,
+               cluster_depth: int = 2, highlight: Any = None, rankdir: str = "LR",
+               max_nodes: int | None = 400, backward: bool = False,
+               intermediates: bool = False, **_: Any) -> str:
+    """The computational graph as Mermaid ``flowchart`` text (paste it into Markdown).
+
+    Each edge is labelled with the forward value and, once known, ``← gradient``
+    under it. Options as :func:`~autograd.viz.to_dot` (those that only make sense
+    in DOT, such as ``grad_color``, are accepted and ignored).
+
+    Example:
+        >>> import autograd as ag
+        >>> x = ag.tensor(3.0, requires_grad=True, name="x")
+        >>> y = ag.tensor(4.0, requires_grad=True, name="y")
+        >>> print(to_mermaid(x * y, backward=True))
+        flowchart LR
+          n0["out"]
+          n1(("×"))
+          n2["x"]
+          n3["y"]
+          n1 -->|"12<br/>← 1"| n0
+          n2 -->|"3<br/>← 4"| n1
+          n3 -->|"4<br/>← 3"| n1
+          classDef op fill:#fff,stroke:#222,stroke-width:1.5px
+          classDef var fill:#fff,stroke:#fff
+          class n1 op
+          class n0,n2,n3 var
+    """
+    if show not in SHOW:
+        raise ValueError(f"viz: show must be one of {SHOW}, got {show!r}")
+    g: Graph = shrink(as_graph(root, backward, intermediates), max_nodes)
+    from .dot import _highlight_ids
+
+    marked = _highlight_ids(g, highlight)
+    vals, grads = show in ("both", "values"), show in ("both", "grads")
+    node_txt: dict = {}
+    for v in g.vars:
+        rows = [v.name] if v.name else []
+        if v.kind == "const" or (not v.name and v.kind in ("leaf", "inter")):
+            rows += fmt_value(v.value, fmt, max_elems)
+        if not rows:
+            rows = ["out"] if v.kind == "root" else ["const"]
+        parts, total = g.var_parts.get(v.id), g.var_grad.get(v.id)
+        if grads and total is not None and (parts or v.kind == "inter"):
+            pre = " + ".join(fmt_value(p, fmt, 1)[0] for p in parts) + " = " if parts else ""
+            rows.append("← " + pre + fmt_value(total, fmt, max_elems)[0])
+        text = "<br/>".join(mesc(r) for r in rows)
+        node_txt[v.id] = f'{v.id}["{text}"]' if v.kind != "inter" else f'{v.id}("{text}")'
+    for op in g.ops:
+        if op.chain is not None:
+            first, last = op.args["ends"]
+            text = f"{mesc(first)} → … → {mesc(last)}<br/>{len(op.chain):,} ops"
+            node_txt[op.id] = f'{op.id}["{text}"]'
+        else:
+            node_txt[op.id] = f'{op.id}(("{mesc(op_symbol(op.cls, op.args))}"))'
+
+    lines = [f"flowchart {rankdir}"]
+    if cluster_modules:
+        lines.extend(_subgraphs(g, node_txt, cluster_depth))
+    else:
+        lines.extend(f"  {node_txt[n.id]}" for n in list(g.vars) + list(g.ops))
+    ops = {op.id: op for op in g.ops}
+    for i, e in enumerate(g.edges):
+        rows = fmt_value(e.value, fmt, max_elems) if vals else []
+        gval = g.edge_grad.get(i)
+        if grads and gval is not None:
+            rows.append("← " + " ".join(fmt_value(gval, fmt, max_elems)))
+        if derivatives and e.dst in ops and e.pos is not None:
+            d = ops[e.dst]
+            deriv = local_derivative(d.cls, e.pos, d.args, d.outs, fmt)
+            if deriv:
+                rows.append(deriv)
+        label = "<br/>".join(mesc(r) for r in rows)
+        arrow = "-->" if vals else "-.->"
+        lines.append(f'  {e.src} {arrow}|"{label}"| {e.dst}' if label
+                     else f"  {e.src} {arrow} {e.dst}")
+    lines.append("  classDef op fill:#fff,stroke:#222,stroke-width:1.5px")
+    lines.append("  classDef var fill:#fff,stroke:#fff")
+    plain_ops = [op.id for op in g.ops if op.id not in marked]
+    if plain_ops:
+        lines.append(f"  class {','.join(plain_ops)} op")
+    if g.vars:
+        lines.append(f"  class {','.join(v.id for v in g.vars)} var")
+    if marked:
+        lines.append("  classDef anomaly fill:#ffd9d9,stroke:#d62728,stroke-width:3px")
+        lines.append(f"  class {','.join(sorted(marked))} anomaly")
+    for note in g.notes:
+        lines.append(f"  %% {note}")
+    return "\n".join(lines) + "\n"
+
+
+def _subgraphs(g: Graph, node_txt: dict, depth: int) -> list:
+    """Node lines grouped into nested ``subgraph ... end`` blocks by module path."""
+    if depth < 1:
+        raise ValueError(f"viz: cluster_depth must be at least 1, got {depth}")
+    members: dict = {(): []}
+    children: dict = {(): []}
+    for n in list(g.vars) + list(g.ops):
+        scope = tuple(n.scope or ())[:depth]
+        for k in range(1, len(scope) + 1):
+            if scope[:k] not in members:
+                members[scope[:k]] = []
+                children[scope[:k]] = []
+                children[scope[:k - 1]].append(scope[:k])
+        members[scope].append(node_txt[n.id])
+    out: list = []
+    ids: dict = {}
+    stack: list = [((), False)]
+    while stack:
+        pre, closing = stack.pop()
+        ind = "  " * (len(pre) + 1)
+        if closing:
+            out.append("  " * len(pre) + "end")
+            continue
+        if pre:
+            ids[pre] = f"cluster{len(ids)}"
+            out.append(f'{"  " * len(pre)}subgraph {ids[pre]} ["{mesc(pre[-1])}"]')
+            stack.append((pre, True))
+        out.extend(ind + line for line in members[pre])
+        stack.extend((c, False) for c in reversed(children[pre]))
+    return out

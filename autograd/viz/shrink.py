@@ -1,0 +1,182 @@
+"""Keep big graphs legible: collapse chains of ops, then elide what is still too much.
+
+Both steps say what they left out in ``Graph.notes`` (drawn under the picture).
+"""
+from __future__ import annotations
+
+from collections import Counter, deque
+from dataclasses import replace
+
+from .graph import Edge, Graph, Op, Var
+from .labels import op_symbol
+
+
+def shrink(graph: Graph, max_nodes: int | None) -> Graph:
+    """``graph`` itself when it has at most ``max_nodes`` nodes, else a smaller drawing of it.
+
+    First every run of three or more ops that only feed each other is drawn as
+    one node naming its length and op kinds (its single-use inputs folded in);
+    then, if still too big, only the ``max_nodes`` nodes closest to the output
+    are kept and one node stands for the rest.
+
+    Example:
+        >>> import autograd as ag
+        >>> from autograd.viz.graph import snapshot
+        >>> y = ag.tensor(1.0, requires_grad=True)
+        >>> for _ in range(50):
+        ...     y = y * 1.5
+        >>> small = shrink(snapshot(y), 20)
+        >>> len(small.ops), small.notes[0]
+        (1, 'collapsed 1 chain of 50 ops (Mul 50)')
+    """
+    if max_nodes is None or len(graph.vars) + len(graph.ops) <= max_nodes:
+        return graph
+    g = _collapse_chains(graph)
+    if len(g.vars) + len(g.ops) > max_nodes:
+        g = _elide(g, max_nodes)
+    return g
+
+
+def _collapse_chains(graph: Graph) -> Graph:
+    ops = {op.id: op for op in graph.ops}
+    out_e: dict = {}
+    in_e: dict = {}
+    for i, e in enumerate(graph.edges):
+        out_e.setdefault(e.src, []).append(i)
+        in_e.setdefault(e.dst, []).append(i)
+
+    def op_in(op_id: str) -> list:
+        return [i for i in in_e.get(op_id, ()) if graph.edges[i].src in ops]
+
+    def link(op_id: str) -> str | None:
+        """The op this one feeds when it feeds exactly one op directly, and that op only it."""
+        outs = out_e.get(op_id, ())
+        if len(outs) != 1:
+            return None
+        nxt = graph.edges[outs[0]].dst
+        if nxt not in ops or len(op_in(nxt)) != 1:
+            return None
+        return nxt
+
+    prev: dict = {}
+    for op in graph.ops:
+        nxt = link(op.id)
+        if nxt is not None:
+            prev[nxt] = op.id
+    next_of = {p: n for n, p in prev.items()}
+    runs = []
+    for op in graph.ops:  # a run starts at an op with no chained predecessor
+        if op.id in prev or op.id not in next_of:
+            continue
+        run = [op.id]
+        while run[-1] in next_of:
+            run.append(next_of[run[-1]])
+        if len(run) >= 3:
+            runs.append(run)
+    if not runs:
+        return graph
+
+    member: dict = {}
+    new_ops = []
+    total = 0
+    for run in runs:
+        first, last = ops[run[0]], ops[run[-1]]
+        kinds = Counter(ops[i].cls for i in run)
+        chain = Op(first.id, "Chain", None, first.scope, chain=[ops[i].cls for i in run])
+        chain.args = {"kinds": kinds, "ends": (op_symbol(first.cls, first.args),
+                                               op_symbol(last.cls, last.args))}
+        chain.built_in_backward = all(ops[i].built_in_backward for i in run)
+        for i in run:
+            member[i] = chain
+        new_ops.append(chain)
+        total += len(run)
+    folded: set = set()  # a constant used once, inside a chain, is folded into it
+    for v in graph.vars:
+        outs = out_e.get(v.id, ())
+        if v.kind == "const" and len(outs) == 1 and graph.edges[outs[0]].dst in member:
+            folded.add(v.id)
+    for chain in new_ops:
+        chain.args["folded"] = 0
+
+    g = replace(graph, vars=[v for v in graph.vars if v.id not in folded], ops=[], edges=[],
+                edge_grad={}, notes=list(graph.notes))
+    seen_chain: set = set()
+    for op in graph.ops:
+        c = member.get(op.id)
+        if c is None:
+            g.ops.append(op)
+        elif c.id not in seen_chain:
+            seen_chain.add(c.id)
+            g.ops.append(c)
+    merged: dict = {}
+    for i, e in enumerate(graph.edges):
+        src = member[e.src].id if e.src in member else e.src
+        dst = member[e.dst].id if e.dst in member else e.dst
+        if src == dst:
+            continue
+        if e.src in folded:
+            member[e.dst].args["folded"] += 1
+            continue
+        key = (src, dst)
+        if key in merged:
+            merged[key].count += 1
+            continue
+        ne = replace(e, src=src, dst=dst)
+        merged[key] = ne
+        if i in graph.edge_grad:
+            g.edge_grad[len(g.edges)] = graph.edge_grad[i]
+        g.edges.append(ne)
+    g.order = [member[i].id if i in member else i for i in graph.order]
+    n = len(runs)
+    kinds = Counter(k for run in runs for k in (ops[i].cls for i in run))
+    what = ", ".join(f"{k} {c:,}" for k, c in kinds.most_common(4))
+    g.notes.append(f"collapsed {n:,} chain{'s' if n > 1 else ''} of {total:,} ops ({what})")
+    return g
+
+
+def _elide(graph: Graph, max_nodes: int) -> Graph:
+    """Keep the ``max_nodes`` nodes nearest the roots (walking back along edges)."""
+    in_e: dict = {}
+    for i, e in enumerate(graph.edges):
+        in_e.setdefault(e.dst, []).append(i)
+    roots = [v.id for v in graph.vars if v.kind == "root"] or [graph.ops[0].id]
+    keep: dict = {}
+    queue = deque(roots)
+    for r in roots:
+        keep[r] = True
+    limit = max(max_nodes - 1, len(roots))
+    while queue and len(keep) < limit:
+        nid = queue.popleft()
+        for i in in_e.get(nid, ()):
+            src = graph.edges[i].src
+            if src not in keep and len(keep) < limit:
+                keep[src] = True
+                queue.append(src)
+    gone_ops = [op for op in graph.ops if op.id not in keep]
+    gone_vars = [v for v in graph.vars if v.id not in keep]
+    if not gone_ops and not gone_vars:
+        return graph
+    counts = Counter(op.cls for op in gone_ops)
+    counts.update({"variable": len(gone_vars)} if gone_vars else {})
+    what = ", ".join(f"{k} {c:,}" for k, c in counts.most_common(5))
+    n_gone = len(gone_ops) + len(gone_vars)
+    stub = Var("elided", "elided", f"… {n_gone:,} more nodes", None)
+    g = replace(graph, vars=[v for v in graph.vars if v.id in keep] + [stub],
+                ops=[op for op in graph.ops if op.id in keep], edges=[], edge_grad={},
+                notes=list(graph.notes) + [f"elided {n_gone:,} nodes ({what}); "
+                                           f"raise max_nodes to draw more"])
+    stub_edges: dict = {}
+    for i, e in enumerate(graph.edges):
+        if e.dst not in keep:
+            continue
+        if e.src in keep:
+            if i in graph.edge_grad:
+                g.edge_grad[len(g.edges)] = graph.edge_grad[i]
+            g.edges.append(e)
+        elif e.dst not in stub_edges:
+            stub_edges[e.dst] = Edge("elided", e.dst, e.value, e.pos, e.out, e.name)
+            if i in graph.edge_grad:
+                g.edge_grad[len(g.edges)] = graph.edge_grad[i]
+            g.edges.append(stub_edges[e.dst])
+    g.order = [i for i in graph.order if i in keep]
+    return g
