@@ -216,11 +216,14 @@ class MatMul(Function):
         need = ctx.needs_input_grad
         a2 = a.unsqueeze(0) if a.ndim == 1 else a   # (..., n, k)
         b2 = b.unsqueeze(-1) if b.ndim == 1 else b  # (..., k, m)
-        g = grad
-        if a.ndim == 1:
-            g = g.unsqueeze(-2)
-        if b.ndim == 1:
-            g = g.unsqueeze(-1)                     # (..., n, m)
+        if a.ndim == 1 and b.ndim == 1:
+            g = grad.reshape((1, 1))
+        elif a.ndim == 1:
+            g = grad.unsqueeze(-2)
+        elif b.ndim == 1:
+            g = grad.unsqueeze(-1)
+        else:
+            g = grad                                # (..., n, m)
         ga = gb = None
         if need[0]:
             ga = g @ b2.mT                          # (..., n, k)

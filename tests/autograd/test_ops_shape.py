@@ -1,0 +1,143 @@
+"""Shape ops, indexing and matmul: the table and its walk."""
+import numpy as np
+import pytest
+from hypothesis import strategies as st
+
+import autograd as ag
+from autograd.registry import REGISTRY
+from autograd.testing import Input
+from tests.autograd.opspec import OpSpec, walk
+
+# (batch..., n, k) x (batch..., k, m) with broadcast batch dims, and 1-D operands
+_n = st.integers(0, 3)
+
+
+def _matmul_shapes():
+    def build(t):
+        n, k, m, ba, bb, one_a, one_b = t
+        a = (k,) if one_a else ba + (n, k)
+        b = (k,) if one_b else bb + (k, m)
+        return a, b
+    batch = st.sampled_from([(), (2,), (1,), (3, 1)])
+    batch_b = st.sampled_from([(), (2,), (1, 2)])
+    return st.tuples(_n, st.integers(1, 3), _n, batch, batch_b, st.booleans(),
+                     st.booleans()).map(build)
+
+
+def _np_pad(x):
+    return np.pad(x, [(0, 0)] * (x.ndim - 1) + [(1, 2)])
+
+
+TABLE = [
+    OpSpec("matmul", ag.matmul, np.matmul, (Input(), Input()),
+           kw=dict(shapes=_matmul_shapes())),
+    OpSpec("reshape", lambda x: ag.reshape(x, (-1,)), lambda x: x.reshape(-1)),
+    OpSpec("view", lambda x: ag.view(x, (2, -1)), lambda x: x.reshape(2, -1),
+           (Input((2, 3, 2)),)),
+    OpSpec("flatten", lambda x: ag.flatten(x, 1), lambda x: x.reshape(x.shape[0], int(np.prod(x.shape[1:]))),
+           kw=dict(min_dims=2)),
+    OpSpec("transpose", lambda x: ag.transpose(x, 0, -1), lambda x: np.swapaxes(x, 0, -1),
+           kw=dict(min_dims=1)),
+    OpSpec("permute", lambda x: ag.permute(x, (2, 0, 1)), lambda x: np.transpose(x, (2, 0, 1)),
+           kw=dict(min_dims=3, max_dims=3)),
+    OpSpec("squeeze", ag.squeeze, np.squeeze),
+    OpSpec("unsqueeze", lambda x: ag.unsqueeze(x, -1), lambda x: x[..., None]),
+    OpSpec("expand", lambda x: ag.expand(x, (2,) + x.shape), lambda x: np.broadcast_to(
+        x, (2,) + x.shape)),
+    OpSpec("expand", lambda x: ag.expand(x, (3, 4)), lambda x: np.broadcast_to(x, (3, 4)),
+           (Input((3, 1)),)),
+    OpSpec("cat", lambda a, b: ag.cat([a, b], 1), lambda a, b: np.concatenate([a, b], 1),
+           (Input((2, 3)), Input((2, 0)))),
+    OpSpec("cat", lambda a, b: ag.cat([a, b, a], 0), lambda a, b: np.concatenate([a, b, a]),
+           (Input((1, 2)), Input((3, 2)))),
+    OpSpec("stack", lambda a, b: ag.stack([a, b], -1), lambda a, b: np.stack([a, b], -1),
+           (Input((2, 3)), Input((2, 3)))),
+    OpSpec("split", lambda x: ag.split(x, 2, 1), lambda x: np.split(x, [2, 4], 1),
+           (Input((2, 5)),)),
+    OpSpec("split", lambda x: ag.split(x, [1, 0, 3], 0)[2] * 2, lambda x: x[1:] * 2,
+           (Input((4, 2)),)),
+    OpSpec("pad", lambda x: ag.pad(x, (1, 2)), _np_pad, kw=dict(min_dims=1)),
+    OpSpec("pad", lambda x: ag.pad(x, (0, 1, 2, 0), value=3.0),
+           lambda x: np.pad(x, [(2, 0), (0, 1)], constant_values=3.0), (Input((2, 3)),)),
+    OpSpec("getitem", lambda x: x[1:, ::2], lambda x: x[1:, ::2], kw=dict(min_dims=2)),
+    OpSpec("getitem", lambda x: x[..., None, 0], lambda x: x[..., None, 0],
+           kw=dict(min_dims=1, min_side=1)),
+    OpSpec("getitem", lambda x: x[[0, 2, 0, 0]], lambda x: x[[0, 2, 0, 0]], (Input((3, 2)),)),
+    OpSpec("getitem", lambda x: x[np.array([[1, 0]]), 1:], lambda x: x[np.array([[1, 0]]), 1:],
+           (Input((2, 3)),)),
+    OpSpec("getitem", lambda x: x[x.data > 0], lambda x: x[x > 0], domain="nonzero"),
+    OpSpec("getitem", lambda x: x[1, [0, 1], [2, 2]], lambda x: x[1, [0, 1], [2, 2]],
+           (Input((2, 2, 3)),)),
+    OpSpec("index_put", lambda x, v: ag.index_put(x, (slice(None), 1), v),
+           lambda x, v: _put(x, (slice(None), 1), v), (Input((3, 2)), Input((3,)))),
+    OpSpec("index_put", lambda x, v: ag.index_put(x, np.array([True, False, True]), v),
+           lambda x, v: _put(x, np.array([True, False, True]), v), (Input((3, 2)), Input((2,)))),
+]
+
+
+def _put(x, idx, v):
+    out = x.copy()
+    out[idx] = v
+    return out
+
+
+@pytest.mark.parametrize("spec", TABLE, ids=str)
+def test_op(spec):
+    walk(spec)
+
+
+def test_every_registered_op_is_in_a_table():
+    from tests.autograd import test_ops_elementwise, test_ops_reduce
+
+    tested = {s.name for t in (TABLE, test_ops_elementwise.TABLE, test_ops_reduce.TABLE)
+              for s in t} | {"cross_entropy"}
+    for extra in ("test_conv", "test_pool"):
+        try:
+            mod = __import__(f"tests.autograd.{extra}", fromlist=["TESTED_OPS"])
+        except ImportError:
+            continue
+        tested |= set(getattr(mod, "TESTED_OPS", ()))
+    missing = sorted(set(REGISTRY) - tested)
+    assert not missing, f"registered ops with no gradient-checked table row: {missing}"
+
+
+def test_repeated_fancy_index_accumulates():
+    x = ag.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    x[[0, 0, 0, 2]].sum().backward()
+    assert x.grad.tolist() == [3.0, 0.0, 1.0]
+
+
+@pytest.mark.parametrize("call, match", [
+    (lambda: ag.ones(2, 3) @ ag.ones(4, 5), r"matmul: shapes \(2, 3\) and \(4, 5\) are not "
+                                            r"aligned: 3 .* != 4"),
+    (lambda: ag.ones(2, 3, 4) @ ag.ones(3, 4, 5), r"matmul: batch dimensions of \(2, 3, 4\) and"),
+    (lambda: ag.ones(6).reshape(4, -1), r"reshape: shape \(4, -1\) is invalid for input of "
+                                         r"shape \(6,\)"),
+    (lambda: ag.cat([ag.ones(2, 3), ag.ones(2, 4)], 0), r"cat: tensor 1 has shape \(2, 4\)"),
+    (lambda: ag.ones(2, 3)[5], r"getitem: index 5 is out of bounds .*\(2, 3\)"),
+    (lambda: ag.ones(3).expand(2, 4), r"expand: the tensor of shape \(3,\) cannot be expanded"),
+    (lambda: ag.ones(3).split([1, 1]), r"split: sections \[1, 1\] do not add up to size 3"),
+    (lambda: ag.ones(2, 2).permute(1, 1), r"permute: dims \(1, 1\) are not a permutation"),
+])
+def test_shape_errors_name_op_and_shapes(call, match):
+    with pytest.raises((ValueError, IndexError), match=match):
+        call()
+
+
+def test_view_shares_version_with_base():
+    x = ag.tensor([1.0, 2.0, 3.0, 4.0], requires_grad=True)
+    y = x * 1
+    v = y.reshape(2, 2)
+    z = (v * v).sum()
+    with ag.no_grad():
+        y += 1  # modifies the storage v's Mul saved
+    with pytest.raises(RuntimeError, match="modified by an in-place operation: Mul"):
+        z.backward()
+
+
+def test_setitem_records_history():
+    x = ag.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    y = x * 2
+    y[1] = 0.0
+    y.sum().backward()
+    assert x.grad.tolist() == [2.0, 0.0, 2.0]
