@@ -1,0 +1,33 @@
+"""Optimizers and learning-rate schedulers, with PyTorch's names and update rules.
+
+``SGD``, ``Adagrad``, ``RMSprop``, ``Adam`` and ``AdamW`` take the same steps
+as ``torch.optim``'s for the same start and options. ``Momentum`` and
+``CourseAdaGrad`` are the course's formulas written exactly as the notes give
+them (see :mod:`optim.course` for how they differ from PyTorch's).
+``optim.lr_scheduler`` holds the schedules; ``EarlyStopping`` watches a
+validation metric.
+
+Example:
+    >>> import autograd as ag
+    >>> import optim
+    >>> w = ag.tensor([1.0, 2.0], requires_grad=True)
+    >>> opt = optim.SGD([w], lr=0.1)
+    >>> sched = optim.lr_scheduler.StepLR(opt, step_size=1, gamma=0.5)
+    >>> w.grad = ag.tensor([1.0, 1.0])
+    >>> opt.step(); sched.step()
+    >>> w, sched.get_last_lr()
+    (tensor([0.9, 1.9], requires_grad=True), [0.05])
+"""
+from . import lr_scheduler
+from .adagrad import Adagrad
+from .adam import Adam, AdamW
+from .course import CourseAdaGrad, Momentum
+from .early_stopping import EarlyStopping
+from .optimizer import Optimizer, required
+from .rmsprop import RMSprop
+from .sgd import SGD
+
+__all__ = [
+    "Optimizer", "required", "SGD", "Adagrad", "RMSprop", "Adam", "AdamW", "Momentum",
+    "CourseAdaGrad", "EarlyStopping", "lr_scheduler",
+]
