@@ -1,13 +1,56 @@
 """``nn``: modules, layers, losses, initialisation, functional API and checkpoints.
 
 PyTorch names and semantics, so a small PyTorch script ports by changing imports.
+
+Example:
+    >>> import autograd as ag, nn
+    >>> _ = ag.manual_seed(0)
+    >>> model = nn.Sequential(nn.Linear(4, 16), nn.ReLU(), nn.Linear(16, 3))
+    >>> loss = nn.CrossEntropyLoss()(model(ag.randn(8, 4)), ag.tensor([0, 1, 2, 0, 1, 2, 0, 1]))
+    >>> loss.backward()
+    >>> model[0].weight.grad.shape
+    (16, 4)
 """
-from . import functional, init
+from . import data, functional, init, utils
+from .activation import (
+    ELU,
+    GELU,
+    LeakyReLU,
+    LogSoftmax,
+    PReLU,
+    ReLU,
+    ReLU6,
+    Sigmoid,
+    SiLU,
+    Softmax,
+    Softplus,
+    Tanh,
+)
+from .containers import ModuleDict, ModuleList, Sequential
+from .dropout import Dropout
 from .linear import Bilinear, Flatten, Identity, Linear, Unflatten
-from .module import Module
+from .loss import (
+    BCELoss,
+    BCEWithLogitsLoss,
+    CrossEntropyLoss,
+    HuberLoss,
+    KLDivLoss,
+    L1Loss,
+    MSELoss,
+    NLLLoss,
+    SmoothL1Loss,
+)
+from .module import IncompatibleKeys, Module, RemovableHandle
 from .parameter import Parameter
+from .serialization import CheckpointError, load, save
 
 __all__ = [
-    "Module", "Parameter", "functional", "init",
-    "Identity", "Linear", "Bilinear", "Flatten", "Unflatten",
+    "Module", "Parameter", "IncompatibleKeys", "RemovableHandle",
+    "data", "functional", "init", "utils", "save", "load", "CheckpointError",
+    "Sequential", "ModuleList", "ModuleDict",
+    "Identity", "Linear", "Bilinear", "Flatten", "Unflatten", "Dropout",
+    "ReLU", "ReLU6", "LeakyReLU", "PReLU", "ELU", "Sigmoid", "Tanh", "GELU", "SiLU", "Softplus",
+    "Softmax", "LogSoftmax",
+    "MSELoss", "L1Loss", "HuberLoss", "SmoothL1Loss", "CrossEntropyLoss", "NLLLoss", "BCELoss",
+    "BCEWithLogitsLoss", "KLDivLoss",
 ]
