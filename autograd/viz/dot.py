@@ -117,8 +117,10 @@ def dot_source(root: Any, *, show: str = "both", fmt: str = ".4g", max_elems: in
         lines.extend(node_lines[op.id] for op in g.ops)
 
     ops = {op.id: op for op in g.ops}
+    consts = {v.id for v in g.vars if v.kind == "const"}  # their value is on the node
     for i, e in enumerate(g.edges):
-        value_txt = "<br/>".join(esc(s) for s in fmt_value(e.value, fmt, max_elems))
+        value_txt = "" if e.src in consts else "<br/>".join(
+            esc(s) for s in fmt_value(e.value, fmt, max_elems))
         if e.count > 1:
             value_txt += ("<br/>" if value_txt else "") + f"(×{e.count:,})"
         deriv = None

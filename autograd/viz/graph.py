@@ -319,8 +319,9 @@ def with_grads(graph: Graph, record: dict | None, order: Sequence[Any] = ()) -> 
             src_var = var_ids.get(e.src)
             if src_var is None or src_var.kind != "leaf" or len(out_edges[e.src]) == 1:
                 grad = e.tensor.grad.data
-        if grad is not None:
-            g.edge_grad[idx] = grad
+        src_var = var_ids.get(e.src)
+        if grad is not None and not (src_var is not None and src_var.kind == "const"):
+            g.edge_grad[idx] = grad  # nothing flows into a constant
     for v in graph.vars:
         if record is None:
             if v.tensor is not None and v.tensor.grad is not None:
