@@ -10,14 +10,16 @@ Example:
     >>> [round(t.grad.item(), 4) for t in (apple, num, tax)]
     [2.2, 110.0, 200.0]
 """
-from . import ops
+from . import ops, viz
 from .autograd_api import grad
 from .function import Function
+from .gradcheck import GradcheckError, gradcheck, gradgradcheck, numerical_grad
 from .mode import (detect_anomaly, enable_grad, is_anomaly_enabled, is_grad_enabled, no_grad,
                    set_grad_enabled)
 from .ops.activation import (cross_entropy, elu, gelu, leaky_relu, log_softmax, relu, softmax,
                              softplus)
 from .ops.arith import add, div, matmul, mul, neg, pow, sub
+from .ops.conv import col2im, conv2d, conv_transpose2d, im2col
 from .ops.index import getitem, index_put
 from .ops.reduce import logsumexp, max, mean, min, std, sum, sum_to, var
 from .ops.select import clamp, clip, maximum, minimum, where
