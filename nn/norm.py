@@ -1,0 +1,397 @@
+"""Normalization layers: batch_norm, layer_norm, group_norm and their modules.
+
+All three standardise ``x`` over some axes, ``xhat = (x - mean) / sqrt(var + eps)``
+(biased variance), then apply a per-channel (or per-element) affine map. The
+standardisation is one fused op, :class:`Normalize`; the affine map is
+ordinary broadcasting multiply and add.
+"""
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import numpy as np
+
+from autograd.function import Function
+from autograd.mode import is_grad_enabled, no_grad
+from autograd.tensor import Tensor
+
+from . import init
+from .module import Module, Parameter
+
+__all__ = [
+    "Normalize", "normalize", "batch_norm", "layer_norm", "group_norm",
+    "BatchNorm1d", "BatchNorm2d", "LayerNorm", "GroupNorm",
+]
+
+
+def _stats(x: np.ndarray, axes: tuple) -> tuple[np.ndarray, np.ndarray]:
+    # two-pass mean and biased variance: no catastrophic cancellation of E[x^2] - E[x]^2
+    mean = x.mean(axis=axes, keepdims=True)
+    xc = x - mean
+    var = np.mean(xc * xc, axis=axes, keepdims=True)
+    return mean, var
+
+
+class Normalize(Function):
+    """``xhat = (x - mean) / sqrt(var + eps)`` over ``axes``, as one node.
+
+    Fused for speed and stability: written with primitives it is seven nodes
+    and as many full passes over ``x`` in backward, and the variance would be
+    recomputed there. Here forward keeps ``xhat`` and ``1/std`` and backward is
+    the closed form ``gx = (g - mean(g) - xhat * mean(g * xhat)) / std``. When
+    backward is itself recorded (``create_graph=True``), it recomputes ``xhat``
+    and ``1/std`` from ``x`` with Tensor ops, so second derivatives are exact.
+    """
+
+    @staticmethod
+    def forward(ctx, x, axes, eps, mean=None, var=None):
+        if mean is None or var is None:
+            mean, var = _stats(x, axes)
+        invstd = (1.0 / np.sqrt(var + eps)).astype(x.dtype, copy=False)
+        xhat = (x - mean) * invstd
+        ctx.save_for_backward(x)
+        ctx.axes, ctx.eps, ctx.invstd, ctx.xhat = axes, eps, invstd, xhat
+        return xhat
+
+    @staticmethod
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
+        axes = ctx.axes
+        if is_grad_enabled():  # recording backward: build xhat from x so it is differentiable
+            mean = x.mean(axes, keepdim=True)
+            xc = x - mean
+            invstd = 1.0 / ((xc * xc).mean(axes, keepdim=True) + ctx.eps).sqrt()
+            xhat = xc * invstd
+        else:
+            invstd, xhat = Tensor._make(ctx.invstd), Tensor._make(ctx.xhat)
+        gx = (g - g.mean(axes, keepdim=True)
+              - xhat * (g * xhat).mean(axes, keepdim=True)) * invstd
+        return gx, None, None, None, None
+
+
+def normalize(x: Tensor, axes: Sequence[int], eps: float = 1e-5) -> Tensor:
+    """Standardise ``x`` to zero mean and unit (biased) variance over ``axes``.
+
+    Example:
+        >>> import autograd as ag
+        >>> y = normalize(ag.tensor([[1.0, 2.0, 3.0]]), axes=(1,))
+        >>> [round(v, 3) for v in y.tolist()[0]]
+        [-1.225, 0.0, 1.225]
+    """
+    axes = tuple(sorted(a % x.ndim for a in axes))
+    return Normalize.apply(x, axes, float(eps), None, None)
+
+
+def _affine(y: Tensor, weight: Tensor | None, bias: Tensor | None, shape: tuple) -> Tensor:
+    if weight is not None:
+        y = y * weight.reshape(shape)
+    if bias is not None:
+        y = y + bias.reshape(shape)
+    return y
+
+
+def _check_channels(x: Tensor, c: int, who: str, what: str) -> None:
+    if x.ndim < 2 or x.shape[1] != c:
+        raise ValueError(f"{who}: expected input of shape (N, {c}, *), got {tuple(x.shape)} "
+                         f"({what} has {c} channels)")
+
+
+def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor | None,  # noqa: A002
+               weight: Tensor | None = None, bias: Tensor | None = None, training: bool = False,
+               momentum: float = 0.1, eps: float = 1e-5) -> Tensor:
+    """Batch normalization over every dim but the channel dim 1 (Ioffe & Szegedy, 2015).
+
+    In training, each channel is standardised with the batch's mean and biased
+    variance, and the running statistics (when given) are updated in place:
+    ``running = (1 - momentum) * running + momentum * batch_stat``, with the
+    *unbiased* batch variance, as PyTorch. Otherwise the running statistics are used.
+
+    Args:
+        input: ``(N, C)``, ``(N, C, L)`` or ``(N, C, H, W)``.
+        running_mean, running_var: ``(C,)`` buffers, or None.
+        weight, bias: ``(C,)`` affine parameters, or None.
+        training: use batch statistics (and update the running ones).
+        momentum: weight of the new batch in the running average.
+        eps: added to the variance for stability.
+
+    Example:
+        >>> import autograd as ag
+        >>> x = ag.tensor([[1.0], [3.0]])
+        >>> rm, rv = ag.zeros(1), ag.ones(1)
+        >>> batch_norm(x, rm, rv, training=True).tolist()
+        [[-0.999...], [0.999...]]
+        >>> rm.tolist(), rv.tolist()
+        ([0.2...], [1.1...])
+    """
+    x = input
+    c = x.shape[1] if x.ndim >= 2 else 0
+    if x.ndim < 2:
+        raise ValueError(f"batch_norm: expected input of shape (N, C, *), got {tuple(x.shape)}")
+    axes = (0,) + tuple(range(2, x.ndim))
+    shape = (1, c) + (1,) * (x.ndim - 2)
+    if training:
+        count = x.data.size // max(c, 1)
+        if count <= 1:
+            raise ValueError(f"batch_norm: expected more than 1 value per channel when "
+                             f"training, got input of shape {tuple(x.shape)}")
+        mean, var = _stats(x.data, axes)
+        y = Normalize.apply(x, axes, float(eps), mean, var)
+        with no_grad():
+            if running_mean is not None:
+                rm = running_mean.data
+                rm *= 1 - momentum
+                rm += (momentum * mean.reshape(c)).astype(rm.dtype, copy=False)
+                running_mean._vbox[0] += 1
+            if running_var is not None:
+                rv = running_var.data
+                rv *= 1 - momentum
+                rv += (momentum * var.reshape(c) * (count / (count - 1))).astype(rv.dtype,
+                                                                                   copy=False)
+                running_var._vbox[0] += 1
+    else:
+        if running_mean is None or running_var is None:
+            raise ValueError("batch_norm: running_mean and running_var are needed when "
+                             "training=False")
+        rm = Tensor._make(running_mean.data.reshape(shape).astype(x.dtype, copy=False))
+        inv = 1.0 / np.sqrt(running_var.data.reshape(shape) + eps)
+        y = (x - rm) * Tensor._make(inv.astype(x.dtype, copy=False))
+    return _affine(y, weight, bias, shape)
+
+
+def layer_norm(input: Tensor, normalized_shape: Sequence[int], weight: Tensor | None = None,  # noqa: A002
+               bias: Tensor | None = None, eps: float = 1e-5) -> Tensor:
+    """Layer normalization over the trailing ``normalized_shape`` dims (Ba et al., 2016).
+
+    Args:
+        input: ``(*, *normalized_shape)``.
+        normalized_shape: the trailing dims to standardise over.
+        weight, bias: of shape ``normalized_shape``, or None.
+
+    Example:
+        >>> import autograd as ag
+        >>> y = layer_norm(ag.tensor([[0.0, 4.0], [1.0, 1.0]]), (2,))
+        >>> [[round(v, 3) for v in r] for r in y.tolist()]
+        [[-1.0, 1.0], [0.0, 0.0]]
+    """
+    ns = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    k = len(ns)
+    if k == 0 or tuple(input.shape[input.ndim - k:]) != ns or input.ndim < k:
+        raise ValueError(f"layer_norm: input of shape {tuple(input.shape)} does not end with "
+                         f"normalized_shape {ns}")
+    y = Normalize.apply(input, tuple(range(input.ndim - k, input.ndim)), float(eps), None, None)
+    return _affine(y, weight, bias, ns)
+
+
+def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None,  # noqa: A002
+               bias: Tensor | None = None, eps: float = 1e-5) -> Tensor:
+    """Group normalization: standardise each sample over groups of channels (Wu & He, 2018).
+
+    Args:
+        input: ``(N, C, *)`` with ``C`` divisible by ``num_groups``.
+        num_groups: number of channel groups.
+        weight, bias: ``(C,)`` per-channel affine parameters, or None.
+    """
+    x = input
+    if x.ndim < 2 or x.shape[1] % num_groups:
+        raise ValueError(f"group_norm: input of shape {tuple(x.shape)} must be (N, C, *) with C "
+                         f"divisible by num_groups={num_groups}")
+    n, c = x.shape[0], x.shape[1]
+    xg = x.reshape(n, num_groups, -1)  # (N, G, C/G * spatial)
+    y = Normalize.apply(xg, (2,), float(eps), None, None).reshape(x.shape)  # (N, C, *)
+    return _affine(y, weight, bias, (1, c) + (1,) * (x.ndim - 2))
+
+
+# --------------------------------------------------------------------- modules
+class _BatchNorm(Module):
+    _ndims: tuple = ()
+
+    def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1,
+                 affine: bool = True, track_running_stats: bool = True,
+                 dtype: Any = None) -> None:
+        super().__init__()
+        if not isinstance(num_features, (int, np.integer)) or num_features <= 0:
+            raise ValueError(f"{type(self).__name__}: num_features must be a positive int, "
+                             f"got {num_features!r}")
+        if momentum is not None and not 0.0 <= momentum <= 1.0:
+            raise ValueError(f"{type(self).__name__}: momentum must be in [0, 1] or None, "
+                             f"got {momentum!r}")
+        dt = np.dtype(np.float32 if dtype is None else dtype)
+        self.num_features, self.eps, self.momentum = int(num_features), float(eps), momentum
+        self.affine, self.track_running_stats = affine, track_running_stats
+        if affine:
+            self.weight = Parameter(np.ones(num_features, dt))
+            self.bias = Parameter(np.zeros(num_features, dt))
+        else:
+            self.register_parameter("weight", None)
+            self.register_parameter("bias", None)
+        if track_running_stats:
+            self.register_buffer("running_mean", Tensor._make(np.zeros(num_features, dt)))
+            self.register_buffer("running_var", Tensor._make(np.ones(num_features, dt)))
+            self.register_buffer("num_batches_tracked", Tensor._make(np.array(0, np.int64)))
+        else:
+            for name in ("running_mean", "running_var", "num_batches_tracked"):
+                self.register_buffer(name, None)
+
+    def reset_running_stats(self) -> None:
+        if self.track_running_stats:
+            self.running_mean.data[...] = 0
+            self.running_var.data[...] = 1
+            self.num_batches_tracked.data[...] = 0
+
+    def reset_parameters(self) -> None:
+        self.reset_running_stats()
+        if self.affine:
+            init.ones_(self.weight)
+            init.zeros_(self.bias)
+
+    def forward(self, x: Tensor) -> Tensor:
+        if x.ndim not in self._ndims:
+            dims = " or ".join(f"{d}-D" for d in self._ndims)
+            raise ValueError(f"{type(self).__name__}: expected a {dims} input, got shape "
+                             f"{tuple(x.shape)}")
+        _check_channels(x, self.num_features, type(self).__name__, "the layer")
+        factor = 0.0 if self.momentum is None else self.momentum
+        if self.training and self.track_running_stats:
+            self.num_batches_tracked.data += 1
+            if self.momentum is None:  # cumulative moving average
+                factor = 1.0 / float(self.num_batches_tracked.data)
+        use_batch = self.training or self.running_mean is None
+        track = not self.training or self.track_running_stats
+        return batch_norm(x, self.running_mean if track else None,
+                          self.running_var if track else None, self.weight, self.bias,
+                          use_batch, factor, self.eps)
+
+    def extra_repr(self) -> str:
+        return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
+                f"affine={self.affine}, track_running_stats={self.track_running_stats}")
+
+
+class BatchNorm1d(_BatchNorm):
+    """Batch normalization of ``(N, C)`` or ``(N, C, L)`` inputs, per channel.
+
+    Args:
+        num_features: ``C``.
+        eps: added to the variance.
+        momentum: weight of each new batch in the running statistics; None
+            gives the cumulative average over all batches so far.
+        affine: learn ``weight`` (init 1) and ``bias`` (init 0).
+        track_running_stats: keep ``running_mean``, ``running_var`` and
+            ``num_batches_tracked`` buffers and use them in eval mode.
+
+    Shape:
+        - Input: ``(N, C)`` or ``(N, C, L)``; Output: the same.
+
+    Example:
+        >>> import autograd as ag, nn
+        >>> bn = BatchNorm1d(3)
+        >>> y = bn(ag.randn(8, 3) * 5 + 2)
+        >>> [round(v, 3) for v in y.mean(0).tolist()]
+        [0.0, 0.0, 0.0]
+        >>> list(bn.state_dict())
+        ['weight', 'bias', 'running_mean', 'running_var', 'num_batches_tracked']
+    """
+
+    _ndims = (2, 3)
+
+
+class BatchNorm2d(_BatchNorm):
+    """Batch normalization of ``(N, C, H, W)`` images, per channel (statistics over N, H, W).
+
+    Args: as :class:`BatchNorm1d`.
+
+    Shape:
+        - Input: ``(N, C, H, W)``; Output: the same.
+
+    Example:
+        >>> import autograd as ag, nn
+        >>> bn = BatchNorm2d(4).eval()
+        >>> bn(ag.randn(2, 4, 5, 5)).shape
+        (2, 4, 5, 5)
+    """
+
+    _ndims = (4,)
+
+
+class LayerNorm(Module):
+    """Layer normalization over the trailing ``normalized_shape`` dims.
+
+    Args:
+        normalized_shape: int or tuple, the trailing dims.
+        eps: added to the variance.
+        elementwise_affine: learn ``weight`` (init 1) and ``bias`` (init 0) of that shape.
+        bias: learn the bias (when affine).
+
+    Shape:
+        - Input: ``(*, *normalized_shape)``; Output: the same.
+
+    Example:
+        >>> import autograd as ag
+        >>> LayerNorm(8)(ag.randn(2, 5, 8)).shape
+        (2, 5, 8)
+    """
+
+    def __init__(self, normalized_shape: int | Sequence[int], eps: float = 1e-5,
+                 elementwise_affine: bool = True, bias: bool = True, dtype: Any = None) -> None:
+        super().__init__()
+        ns = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+        self.normalized_shape, self.eps = tuple(int(s) for s in ns), float(eps)
+        self.elementwise_affine = elementwise_affine
+        dt = np.dtype(np.float32 if dtype is None else dtype)
+        if elementwise_affine:
+            self.weight = Parameter(np.ones(self.normalized_shape, dt))
+            if bias:
+                self.bias = Parameter(np.zeros(self.normalized_shape, dt))
+            else:
+                self.register_parameter("bias", None)
+        else:
+            self.register_parameter("weight", None)
+            self.register_parameter("bias", None)
+
+    def forward(self, x: Tensor) -> Tensor:
+        return layer_norm(x, self.normalized_shape, self.weight, self.bias, self.eps)
+
+    def extra_repr(self) -> str:
+        return (f"{self.normalized_shape}, eps={self.eps}, "
+                f"elementwise_affine={self.elementwise_affine}")
+
+
+class GroupNorm(Module):
+    """Group normalization: per sample, over groups of ``num_channels // num_groups`` channels.
+
+    Args:
+        num_groups: number of groups (divides ``num_channels``).
+        num_channels: ``C``.
+        eps: added to the variance.
+        affine: learn per-channel ``weight`` (init 1) and ``bias`` (init 0).
+
+    Shape:
+        - Input: ``(N, C, *)``; Output: the same.
+
+    Example:
+        >>> import autograd as ag
+        >>> GroupNorm(2, 6)(ag.randn(3, 6, 4, 4)).shape
+        (3, 6, 4, 4)
+    """
+
+    def __init__(self, num_groups: int, num_channels: int, eps: float = 1e-5,
+                 affine: bool = True, dtype: Any = None) -> None:
+        super().__init__()
+        if num_groups <= 0 or num_channels % num_groups:
+            raise ValueError(f"GroupNorm: num_channels={num_channels} must be divisible by "
+                             f"num_groups={num_groups}")
+        self.num_groups, self.num_channels = int(num_groups), int(num_channels)
+        self.eps, self.affine = float(eps), affine
+        dt = np.dtype(np.float32 if dtype is None else dtype)
+        if affine:
+            self.weight = Parameter(np.ones(num_channels, dt))
+            self.bias = Parameter(np.zeros(num_channels, dt))
+        else:
+            self.register_parameter("weight", None)
+            self.register_parameter("bias", None)
+
+    def forward(self, x: Tensor) -> Tensor:
+        _check_channels(x, self.num_channels, "GroupNorm", "the layer")
+        return group_norm(x, self.num_groups, self.weight, self.bias, self.eps)
+
+    def extra_repr(self) -> str:
+        return f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}"
