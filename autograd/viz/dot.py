@@ -54,23 +54,24 @@ def esc(text: Any) -> str:
 
 
 def as_graph(root: Any, backward: bool = False, intermediates: bool = False,
-             gradient: Any = None, retain_graph: bool = False) -> Graph:
+             params: dict | None = None) -> Graph:
     """A :class:`Graph` from a Tensor (traced when ``backward``), a node, or a Graph."""
     if isinstance(root, Graph):
         return root
     if backward:
         if not isinstance(root, Tensor):
             raise TypeError("backward=True needs a Tensor to call backward() on")
-        return trace(root, gradient, retain_graph=retain_graph, intermediates=intermediates)
-    return with_grads(snapshot(root, intermediates), None)
+        return trace(root, intermediates=intermediates, params=params)
+    return with_grads(snapshot(root, intermediates, params), None)
 
 
 def dot_source(root: Any, *, show: str = "both", fmt: str = ".4g", max_elems: int = 6,
                derivatives: bool = False, grad_color: bool = False,
                cluster_modules: bool = False, cluster_depth: int = 2, highlight: Any = None,
                rankdir: str = "LR", max_nodes: int | None = 400, backward: bool = False,
-               intermediates: bool = False, legend: bool = True, title: str | None = None,
-               active: str | None = None, fresh: Iterable[int] = ()) -> str:
+               intermediates: bool = False, params: dict | None = None, legend: bool = True,
+               title: str | None = None, active: str | None = None,
+               fresh: Iterable[tuple] = ()) -> str:
     """The DOT text of the picture; :func:`to_dot` documents the options."""
     if show not in SHOW:
         raise ValueError(f"viz: show must be one of {SHOW}, got {show!r}")
@@ -78,7 +79,7 @@ def dot_source(root: Any, *, show: str = "both", fmt: str = ".4g", max_elems: in
         raise ValueError(f"viz: rankdir must be LR, RL, TB or BT, got {rankdir!r}")
     if max_nodes is not None and max_nodes < 2:
         raise ValueError(f"viz: max_nodes must be at least 2 (or None), got {max_nodes}")
-    g = shrink(as_graph(root, backward, intermediates), max_nodes)
+    g = shrink(as_graph(root, backward, intermediates, params), max_nodes)
     marked = _highlight_ids(g, highlight)
     fresh = set(fresh)
     vals, grads = show in ("both", "values"), show in ("both", "grads")
@@ -297,6 +298,7 @@ def to_dot(root: Any, **opts: Any) -> Any:
         highlight: a node (or an error with ``.node``) to draw in red.
         max_nodes: past this many nodes, collapse chains and elide (None: draw all).
         intermediates: draw every intermediate value as its own node.
+        params: name -> tensor (``dict(model.named_parameters())``) to name unnamed leaves.
         rankdir: ``"LR"`` (default) or ``"TB"``, ...; title: a caption.
 
     Returns:

@@ -136,13 +136,15 @@ def node_inputs(fn: Any) -> list:
 
 
 # ------------------------------------------------------------------ walk
-def snapshot(roots: Any, intermediates: bool = False) -> Graph:
+def snapshot(roots: Any, intermediates: bool = False, params: dict | None = None) -> Graph:
     """Walk the graph behind ``roots`` (a Tensor, a sequence of them, or a node).
 
     Args:
         roots: the output(s) to draw from, or a recorded node (``err.node``).
         intermediates: draw every intermediate value as a node, not only the
             ones used several times or named.
+        params: name -> tensor (``dict(model.named_parameters())``), names for
+            leaves that have no ``.name`` of their own.
 
     Returns:
         a :class:`Graph` with forward values and no gradients yet.
@@ -163,6 +165,7 @@ def snapshot(roots: Any, intermediates: bool = False) -> Graph:
         return f"n{counter[0] - 1}"
 
     graph = Graph([], [], [])
+    given = {id(t): n for n, t in (params or {}).items()}
     ops: dict = {}  # fn -> Op
     leaf_vars: dict = {}  # id(tensor) -> Var
     keep: list = []  # hold what ids are taken from while walking
@@ -227,7 +230,8 @@ def snapshot(roots: Any, intermediates: bool = False) -> Graph:
                 v = leaf_vars.get(id(x))
                 if v is None:
                     kind = "leaf" if x.requires_grad else "const"
-                    v = leaf_vars[id(x)] = Var(new_id(), kind, x.name, x.data, x)
+                    v = Var(new_id(), kind, x.name or given.get(id(x)), x.data, x)
+                    leaf_vars[id(x)] = v
                     keep.append(x)
                     graph.vars.append(v)
                 graph.edges.append(Edge(v.id, op.id, x.data, pos, tensor=x))
@@ -389,7 +393,8 @@ def _mark_built(made: list, forward: set) -> None:
 
 
 def trace(root: Tensor, gradient: Any = None, retain_graph: bool = False,
-          create_graph: bool = False, intermediates: bool = False) -> Graph:
+          create_graph: bool = False, intermediates: bool = False,
+          params: dict | None = None) -> Graph:
     """Snapshot the graph behind ``root``, run backward, and keep every edge's gradient.
 
     This calls ``root.backward(gradient, ...)``, so leaves' ``.grad`` accumulate
@@ -406,7 +411,7 @@ def trace(root: Tensor, gradient: Any = None, retain_graph: bool = False,
     """
     if not isinstance(root, Tensor):
         raise TypeError(f"trace: expected a Tensor, got {type(root).__name__}")
-    graph = snapshot(root, intermediates)
+    graph = snapshot(root, intermediates, params)
     if root.grad_fn is None:
         root.backward(gradient)
         return with_grads(graph, None)

@@ -8,7 +8,7 @@ from .graph import Graph
 from .labels import fmt_value, local_derivative, op_symbol
 from .shrink import shrink
 
-_SAFE = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,:+-=_/()[]'∂")
+_SAFE = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,:+-=_/()[]'@")
 
 
 def mesc(text: Any) -> str:
@@ -33,7 +33,7 @@ def to_mermaid(root: Any, *, show: str = "both", fmt: str = ".4g", max_elems: in
                derivatives: bool = False, cluster_modules: bool = False,
                cluster_depth: int = 2, highlight: Any = None, rankdir: str = "LR",
                max_nodes: int | None = 400, backward: bool = False,
-               intermediates: bool = False, **_: Any) -> str:
+               intermediates: bool = False, params: dict | None = None, **_: Any) -> str:
     """The computational graph as Mermaid ``flowchart`` text (paste it into Markdown).
 
     Each edge is labelled with the forward value and, once known, ``← gradient``
@@ -47,12 +47,12 @@ def to_mermaid(root: Any, *, show: str = "both", fmt: str = ".4g", max_elems: in
         >>> print(to_mermaid(x * y, backward=True))
         flowchart LR
           n0["out"]
-          n1(("×"))
           n2["x"]
           n3["y"]
-          n1 -->|"12<br/>← 1"| n0
+          n1(("×"))
           n2 -->|"3<br/>← 4"| n1
           n3 -->|"4<br/>← 3"| n1
+          n1 -->|"12<br/>← 1"| n0
           classDef op fill:#fff,stroke:#222,stroke-width:1.5px
           classDef var fill:#fff,stroke:#fff
           class n1 op
@@ -60,7 +60,7 @@ def to_mermaid(root: Any, *, show: str = "both", fmt: str = ".4g", max_elems: in
     """
     if show not in SHOW:
         raise ValueError(f"viz: show must be one of {SHOW}, got {show!r}")
-    g: Graph = shrink(as_graph(root, backward, intermediates), max_nodes)
+    g: Graph = shrink(as_graph(root, backward, intermediates, params), max_nodes)
     from .dot import _highlight_ids
 
     marked = _highlight_ids(g, highlight)

@@ -45,7 +45,8 @@ class Frame:
 
 
 def backward_steps(root: Tensor, gradient: Any = None, retain_graph: bool = False,
-                   intermediates: bool = False, **opts: Any) -> list[Frame]:
+                   intermediates: bool = False, params: dict | None = None,
+                   **opts: Any) -> list[Frame]:
     """Run ``root.backward()`` and return one :class:`Frame` per node the engine processed.
 
     Each frame highlights the node being run, thickens the gradients it just
@@ -57,6 +58,7 @@ def backward_steps(root: Tensor, gradient: Any = None, retain_graph: bool = Fals
         root: the output to backpropagate from.
         gradient, retain_graph: as ``Tensor.backward``.
         intermediates: draw every intermediate value as its own node.
+        params: name -> tensor, to name unnamed leaves (``dict(model.named_parameters())``).
         **opts: drawing options of :func:`~autograd.viz.to_dot` (``fmt``, ``derivatives``, ...).
 
     Example:
@@ -68,7 +70,8 @@ def backward_steps(root: Tensor, gradient: Any = None, retain_graph: bool = Fals
         >>> [f.op for f in frames]
         ['×', '+']
         >>> print(frames[-1].caption)
-        Step 2 of 2: + (Add) gets gradient 10 and sends 10 to x, 10 to y.
+        Step 2 of 2: + (Add) gets gradient 10 and sends 10 to x, 10 to y. Its output feeds
+        2 paths, so its gradient is the sum 5 + 5 = 10.
     """
     if not isinstance(root, Tensor):
         raise TypeError(f"backward_steps: expected a Tensor, got {type(root).__name__}")
@@ -77,10 +80,11 @@ def backward_steps(root: Tensor, gradient: Any = None, retain_graph: bool = Fals
                          "build it from tensors with requires_grad=True")
     opts.setdefault("max_nodes", None)
     fmt = opts.get("fmt", ".4g")
-    graph = snapshot(root, intermediates)
+    graph = snapshot(root, intermediates, params)
     record, order = record_backward(root, gradient, retain_graph)
     by_fn = {op.fn: op for op in graph.ops}
     names = {v.id: v.name for v in graph.vars}
+    names.update({op.id: f"the {op_symbol(op.cls, op.args)} node" for op in graph.ops})
     frames = []
     for i, fn in enumerate(order):
         part = {n: record[n] for n in order[:i + 1]}
@@ -98,21 +102,30 @@ def backward_steps(root: Tensor, gradient: Any = None, retain_graph: bool = Fals
 
 def _caption(g: Graph, op: Any, rec: tuple, i: int, n: int, names: dict, fmt: str) -> str:
     outs, ins = rec
+    labels = {v.id: "a constant" for v in g.vars if v.kind == "const"}
+
     def short(a: Any) -> str:
         return " ".join(fmt_value(a, fmt, 4))
     got = ", ".join(short(x) for x in outs if x is not None) or "nothing"
     sends = []
     for e_idx, e in enumerate(g.edges):
         if e.dst == op.id and e.pos is not None and e_idx in g.edge_grad:
-            who = names.get(e.src) or ("its input" if len(ins) == 1 else f"input {e.pos}")
+            who = names.get(e.src) or labels.get(e.src) or f"input {e.pos}"
             sends.append(f"{short(g.edge_grad[e_idx])} to {who}")
     text = (f"Step {i + 1} of {n}: {op_symbol(op.cls, op.args)} ({op.cls}) gets gradient "
             f"{got} and sends {', '.join(sends) if sends else 'nothing'}.")
     for e in g.edges:  # the value this op made, when it fed several paths
         if e.src == op.id and e.dst in g.var_parts:
             parts = g.var_parts[e.dst]
-            text += (f" Its output feeds {len(parts)} paths: "
+            text += (f" Its output feeds {len(parts)} paths, so its gradient is the sum "
                      + " + ".join(short(p) for p in parts) + f" = {short(g.var_grad[e.dst])}.")
+    for e_idx, e in enumerate(g.edges):  # a leaf used several times: its sum so far
+        if e.dst == op.id and e_idx in g.edge_grad and e.src in g.var_parts and names.get(e.src):
+            parts = g.var_parts[e.src]
+            total = g.var_grad[e.src]
+            text += (f" {names[e.src]} has {len(parts)} contributions so far: "
+                     + " + ".join(short(p) for p in parts) + f" = {short(total)}.")
+            break
     return text
 
 
