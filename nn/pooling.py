@@ -1,0 +1,118 @@
+"""Pooling layers: MaxPool2d, AvgPool2d, AdaptiveAvgPool2d (modules over the pool ops)."""
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from autograd.ops.pool import adaptive_avg_pool2d, avg_pool2d, max_pool2d
+from autograd.tensor import Tensor
+
+from .module import Module
+
+__all__ = ["MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d"]
+
+_Size = Any  # int or (h, w)
+
+
+class MaxPool2d(Module):
+    """Max over each ``kernel_size`` window of every channel.
+
+    Args:
+        kernel_size: window size, int or ``(kh, kw)``.
+        stride: step between windows (default: ``kernel_size``).
+        padding: implicit ``-inf`` padding on each side (at most half the kernel).
+        dilation: spacing between window elements.
+        return_indices: also return the flat ``H*W`` index of each maximum.
+        ceil_mode: round the output size up instead of down.
+
+    Shape:
+        - Input: ``(N, C, H, W)`` or ``(C, H, W)``.
+        - Output: ``(N, C, H_out, W_out)``,
+          ``H_out = (H + 2 * padding - dilation * (kh - 1) - 1) // stride + 1``.
+
+    Example:
+        >>> import autograd as ag
+        >>> MaxPool2d(2)(ag.arange(16.0).reshape(1, 1, 4, 4))
+        tensor([[[[ 5.,  7.],
+                  [13., 15.]]]])
+    """
+
+    def __init__(self, kernel_size: _Size, stride: _Size | None = None, padding: _Size = 0,
+                 dilation: _Size = 1, return_indices: bool = False,
+                 ceil_mode: bool = False) -> None:
+        super().__init__()
+        self.kernel_size, self.stride, self.padding = kernel_size, stride, padding
+        self.dilation, self.return_indices, self.ceil_mode = dilation, return_indices, ceil_mode
+
+    def forward(self, x: Tensor) -> Any:
+        return max_pool2d(x, self.kernel_size, self.stride, self.padding, self.dilation,
+                          self.ceil_mode, self.return_indices)
+
+    def extra_repr(self) -> str:
+        stride = self.kernel_size if self.stride is None else self.stride
+        return (f"kernel_size={self.kernel_size}, stride={stride}, padding={self.padding}, "
+                f"dilation={self.dilation}, ceil_mode={self.ceil_mode}")
+
+
+class AvgPool2d(Module):
+    """Mean over each ``kernel_size`` window of every channel.
+
+    Args:
+        kernel_size: window size, int or ``(kh, kw)``.
+        stride: step between windows (default: ``kernel_size``).
+        padding: implicit zero padding on each side.
+        ceil_mode: round the output size up instead of down.
+        count_include_pad: count padded zeros in the divisor.
+        divisor_override: divide by this instead of the window size.
+
+    Shape:
+        - Input: ``(N, C, H, W)`` or ``(C, H, W)``; Output: ``(N, C, H_out, W_out)``.
+
+    Example:
+        >>> import autograd as ag
+        >>> AvgPool2d(2)(ag.arange(16.0).reshape(1, 1, 4, 4))
+        tensor([[[[ 2.5,  4.5],
+                  [10.5, 12.5]]]])
+    """
+
+    def __init__(self, kernel_size: _Size, stride: _Size | None = None, padding: _Size = 0,
+                 ceil_mode: bool = False, count_include_pad: bool = True,
+                 divisor_override: int | None = None) -> None:
+        super().__init__()
+        self.kernel_size, self.stride, self.padding = kernel_size, stride, padding
+        self.ceil_mode, self.count_include_pad = ceil_mode, count_include_pad
+        self.divisor_override = divisor_override
+
+    def forward(self, x: Tensor) -> Tensor:
+        return avg_pool2d(x, self.kernel_size, self.stride, self.padding, self.ceil_mode,
+                          self.count_include_pad, self.divisor_override)
+
+    def extra_repr(self) -> str:
+        stride = self.kernel_size if self.stride is None else self.stride
+        return f"kernel_size={self.kernel_size}, stride={stride}, padding={self.padding}"
+
+
+class AdaptiveAvgPool2d(Module):
+    """Average-pool to a fixed ``output_size`` whatever the input size (PyTorch's bins).
+
+    Args:
+        output_size: ``(OH, OW)`` or an int for a square; None in a position keeps
+            that input size.
+
+    Shape:
+        - Input: ``(N, C, H, W)`` or ``(C, H, W)``; Output: ``(N, C, OH, OW)``.
+
+    Example:
+        >>> import autograd as ag
+        >>> AdaptiveAvgPool2d(1)(ag.randn(2, 5, 7, 9)).shape
+        (2, 5, 1, 1)
+    """
+
+    def __init__(self, output_size: int | Sequence[int | None]) -> None:
+        super().__init__()
+        self.output_size = output_size
+
+    def forward(self, x: Tensor) -> Tensor:
+        return adaptive_avg_pool2d(x, self.output_size)
+
+    def extra_repr(self) -> str:
+        return f"output_size={self.output_size}"
