@@ -7,7 +7,6 @@ shapes agree and name both in the error.
 """
 from __future__ import annotations
 
-import math
 import warnings
 from typing import Any
 
@@ -348,7 +347,8 @@ def nll_loss(input: Tensor, target: Any, weight: Tensor | None = None,  # noqa: 
         return loss
     if reduction == "sum":
         return loss.sum()
-    return loss.sum() / Tensor._make(np.asarray(w.sum(), dtype=input.dtype))
+    with np.errstate(invalid="ignore", divide="ignore"):  # every target ignored: nan, as PyTorch
+        return loss.sum() / Tensor._make(np.asarray(w.sum(), dtype=input.dtype))
 
 
 def cross_entropy(input: Tensor, target: Any, weight: Tensor | None = None,  # noqa: A002
@@ -388,11 +388,17 @@ def binary_cross_entropy(input: Tensor, target: Any, weight: Any = None,  # noqa
         raise ValueError("binary_cross_entropy: all elements of input should be between 0 "
                          f"and 1, got range [{x.data.min()}, {x.data.max()}]; for logits use "
                          "binary_cross_entropy_with_logits")
-    floor = math.exp(-100.0)
-    loss = -(y * ag.clip(x, floor, None).log() + (1.0 - y) * ag.clip(1.0 - x, floor, None).log())
+    loss = -(y * _clamped_log(x) + (1.0 - y) * _clamped_log(1.0 - x))
     if weight is not None:
         loss = loss * _t(weight, like=x)
     return _reduce(loss, reduction, "binary_cross_entropy")
+
+
+def _clamped_log(p: Tensor) -> Tensor:
+    """``max(log p, -100)``, with log 0 = -100 and a zero gradient there, as PyTorch's BCE."""
+    tiny = float(np.finfo(p.dtype).tiny)
+    safe_log = ag.clip(p, tiny, None).log()
+    return ag.clip(ag.where(p.data > 0, safe_log, -100.0), -100.0, None)
 
 
 def binary_cross_entropy_with_logits(input: Tensor, target: Any,  # noqa: A002
