@@ -138,7 +138,7 @@ def softmax(x: Tensor, dim: int = -1) -> Tensor:
     Example:
         >>> import autograd as ag
         >>> ag.softmax(ag.tensor([1000.0, 1000.0]), dim=0)
-        tensor([0.5, 0.5])
+        tensor([0.5000, 0.5000])
     """
     return Softmax.apply(x, norm_dim(dim, x.ndim, "softmax"))
 
@@ -209,7 +209,7 @@ def cross_entropy(input: Tensor, target: Any, weight: Any = None,  # noqa: A002
         >>> z = ag.tensor([[2.0, 0.0, 0.0]], requires_grad=True)
         >>> loss = ag.cross_entropy(z, ag.tensor([0]))
         >>> loss.backward(); z.grad            # softmax(z) - one_hot
-        tensor([[-0.2103,  0.1051,  0.1051]])
+        tensor([[-0.2130,  0.1065,  0.1065]])
     """
     if reduction not in ("mean", "sum", "none"):
         raise ValueError(f"cross_entropy: reduction must be 'mean', 'sum' or 'none', "

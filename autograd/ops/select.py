@@ -132,7 +132,7 @@ def clip(x: Tensor, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002
     Example:
         >>> import autograd as ag
         >>> ag.clip(ag.tensor([-2.0, 0.5, 3.0]), -1.0, 1.0)
-        tensor([-1. ,  0.5,  1. ])
+        tensor([-1.0000,  0.5000,  1.0000])
     """
     if min is None and max is None:
         raise ValueError("clip: at least one of min and max must be given")

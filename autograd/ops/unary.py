@@ -35,7 +35,7 @@ def exp(x: Tensor) -> Tensor:
     Example:
         >>> import autograd as ag
         >>> ag.exp(ag.tensor([0.0, 1.0]))
-        tensor([1.    , 2.7183])
+        tensor([1.0000, 2.7183])
     """
     return Exp.apply(x)
 
@@ -175,7 +175,7 @@ def sigmoid(x: Tensor) -> Tensor:
     Example:
         >>> import autograd as ag
         >>> ag.sigmoid(ag.tensor([-1e4, 0.0, 1e4]))
-        tensor([0. , 0.5, 1. ])
+        tensor([0.0000, 0.5000, 1.0000])
     """
     return Sigmoid.apply(x)
 
