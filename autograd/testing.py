@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
 import numpy as np
-from hypothesis import given, settings
+from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
@@ -164,8 +164,8 @@ def _as_inputs(specs: Sequence) -> list:
 def check_op(fn: Callable, *inputs: Any, ref: Callable | None = None, domain: Any = "any",
              shapes: st.SearchStrategy | None = None, gradgrad: bool = True,
              min_dims: int = 0, max_dims: int = 3, min_side: int = 0, max_side: int = 4,
-             max_examples: int = 15, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-3,
-             ref_rtol: float = 1e-7, ref_atol: float = 1e-10) -> None:
+             max_examples: int = 15, shrink: bool = True, eps: float = 1e-6, atol: float = 1e-5,
+             rtol: float = 1e-3, ref_rtol: float = 1e-7, ref_atol: float = 1e-10) -> None:
     """Test an op on drawn inputs: forward vs ``ref``, gradcheck, shape contract, gradgradcheck.
 
     Args:
@@ -183,6 +183,8 @@ def check_op(fn: Callable, *inputs: Any, ref: Callable | None = None, domain: An
         gradgrad: also check second derivatives.
         min_dims, max_dims, min_side, max_side: for drawn shapes.
         max_examples: hypothesis examples (kept small so suites stay fast).
+        shrink: let hypothesis shrink a failing example to a minimal one
+            (clearer report, slower failure).
         eps, atol, rtol: passed to gradcheck and gradgradcheck.
         ref_rtol, ref_atol: forward tolerance against ``ref``.
 
@@ -208,7 +210,9 @@ def check_op(fn: Callable, *inputs: Any, ref: Callable | None = None, domain: An
     else:
         group = st.just(())
 
-    @settings(max_examples=max_examples, deadline=None, database=None)
+    phases = list(Phase) if shrink else [Phase.explicit, Phase.reuse, Phase.generate]
+
+    @settings(max_examples=max_examples, deadline=None, database=None, phases=phases)
     @given(data=st.data())
     def run(data: Any) -> None:
         drawn_shapes = dict(zip(drawn, data.draw(group, label="shapes")))
