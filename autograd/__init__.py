@@ -21,6 +21,7 @@ from .ops.activation import (cross_entropy, elu, gelu, leaky_relu, log_softmax, 
 from .ops.arith import add, div, matmul, mul, neg, pow, sub
 from .ops.conv import col2im, conv2d, conv_transpose2d, im2col
 from .ops.index import getitem, index_put
+from .ops.pool import adaptive_avg_pool2d, avg_pool2d, max_pool2d
 from .ops.reduce import logsumexp, max, mean, min, std, sum, sum_to, var
 from .ops.select import clamp, clip, maximum, minimum, where
 from .ops.shape import (broadcast_to, cat, concat, concatenate, expand, flatten, pad, permute,

@@ -1,3 +1,3 @@
 """The op families, one file each. Importing this package registers every op."""
-from . import activation, arith, conv, index, reduce, select, shape, unary  # noqa: F401
+from . import activation, arith, conv, index, pool, reduce, select, shape, unary  # noqa: F401
 from .conv import col2im, im2col
