@@ -16,7 +16,7 @@ Example:
     >>> w.grad = ag.tensor([1.0, 1.0])
     >>> opt.step(); sched.step()
     >>> w, sched.get_last_lr()
-    (tensor([0.9, 1.9], requires_grad=True), [0.05])
+    (tensor([0.9000, 1.9000], requires_grad=True), [0.05])
 """
 from . import lr_scheduler
 from .adagrad import Adagrad

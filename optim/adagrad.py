@@ -5,7 +5,7 @@ from typing import Any
 
 import numpy as np
 
-from .optimizer import Optimizer, ParamsT
+from .optimizer import Optimizer, ParamsT, fma, fma_
 
 
 class Adagrad(Optimizer):
@@ -48,7 +48,7 @@ class Adagrad(Optimizer):
         >>> w.grad = ag.tensor([4.0, -0.1])
         >>> opt.step()        # the first step is lr * sign(g): g / sqrt(g^2)
         >>> w
-        tensor([-0.5,  0.5], requires_grad=True)
+        tensor([-0.5000,  0.5000], requires_grad=True)
     """
 
     def __init__(self, params: ParamsT, lr: float = 1e-2, lr_decay: float = 0.0,
@@ -77,10 +77,10 @@ class Adagrad(Optimizer):
             state.update(step=0, sum=np.full_like(p, group["initial_accumulator_value"]))
         state["step"] += 1
         if group["weight_decay"] != 0:
-            g = g + dt(group["weight_decay"]) * p
+            g = fma(p, dt(group["weight_decay"]), g)
         clr = group["lr"] / (1 + (state["step"] - 1) * group["lr_decay"])
         s = state["sum"]
-        s += g * g
+        fma_(s, g, g)
         std = np.sqrt(s)
         std += dt(group["eps"])
         p += dt(-clr) * g / std

@@ -5,8 +5,7 @@ from typing import Any
 
 import numpy as np
 
-from .optimizer import Optimizer, ParamsT
-from .rmsprop import _lerp_
+from .optimizer import Optimizer, ParamsT, fma, fma_, lerp_
 
 
 class Adam(Optimizer):
@@ -61,7 +60,7 @@ class Adam(Optimizer):
         >>> w.grad = ag.tensor([2.0, -0.001, 50.0])
         >>> opt.step()     # each coordinate moves by lr * sign(g)
         >>> w
-        tensor([0.9, 1.1, 0.9], requires_grad=True)
+        tensor([0.9000, 1.1000, 0.9000], requires_grad=True)
     """
 
     def __init__(self, params: ParamsT, lr: float = 1e-3,
@@ -97,11 +96,11 @@ class Adam(Optimizer):
             if group["decoupled_weight_decay"]:
                 p *= dt(1 - lr * wd)
             else:
-                g = g + dt(wd) * p
+                g = fma(p, dt(wd), g)
         m, v = state["exp_avg"], state["exp_avg_sq"]
-        _lerp_(m, g, 1 - beta1)
+        lerp_(m, g, 1 - beta1)
         v *= dt(beta2)
-        v += dt(1 - beta2) * g * g
+        fma_(v, dt(1 - beta2) * g, g)
         step_size = lr / (1 - beta1 ** t)
         bias_correction2_sqrt = (1 - beta2 ** t) ** 0.5
         if group["amsgrad"]:
@@ -144,7 +143,7 @@ class AdamW(Adam):
         >>> w.grad = ag.tensor([1.0])
         >>> opt.step()     # 10 * (1 - 0.1 * 0.5) - 0.1
         >>> w
-        tensor([9.4], requires_grad=True)
+        tensor([9.4000], requires_grad=True)
     """
 
     def __init__(self, params: ParamsT, lr: float = 1e-3,

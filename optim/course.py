@@ -63,7 +63,7 @@ class Momentum(Optimizer):
         ...     w.grad = ag.tensor([1.0])
         ...     opt.step()
         >>> opt.state[w]["velocity"], w     # v = -0.1, then 0.5 * -0.1 - 0.1
-        (array([-0.15], dtype=float32), tensor([0.75], requires_grad=True))
+        (array([-0.15], dtype=float32), tensor([0.7500], requires_grad=True))
     """
 
     def __init__(self, params: ParamsT, lr: float = 0.01, momentum: float = 0.9,
@@ -120,7 +120,7 @@ class CourseAdaGrad(Optimizer):
         >>> w.grad = ag.tensor([0.5, 0.0], dtype="float64")
         >>> opt.step()     # -0.5 / sqrt(0.25 + 0.75), and nothing where g = 0
         >>> w
-        tensor([-0.5,  0.0], dtype=float64, requires_grad=True)
+        tensor([-0.5000,  0.0000], dtype=float64, requires_grad=True)
     """
 
     def __init__(self, params: ParamsT, lr: float = 0.01, eps: float = 1e-8,

@@ -51,7 +51,7 @@ class Optimizer:
         >>> w.grad, b.grad = ag.tensor([1.0, 1.0]), ag.tensor(1.0)
         >>> opt.step()
         >>> w, b
-        (tensor([0.9, 1.9], requires_grad=True), tensor(-0.5, requires_grad=True))
+        (tensor([0.9000, 1.9000], requires_grad=True), tensor(-0.5000, requires_grad=True))
     """
 
     #: state entries that are numbers (step counters), not arrays shaped like the parameter
@@ -317,6 +317,37 @@ class Optimizer:
                              f"has shape {arr.shape} but the parameter has shape "
                              f"{tuple(p.data.shape)}")
         return arr
+
+
+def fma(x: Any, y: Any, z: np.ndarray) -> np.ndarray:
+    """``x * y + z`` rounded once, in ``z``'s dtype: the fused multiply-add.
+
+    PyTorch's vectorised CPU kernels for ``add(alpha=)``, ``addcmul`` and
+    ``lerp`` compile to fused multiply-adds, so matching them bit for bit needs
+    the product unrounded. For float32 the product of two float32 values is
+    exact in float64, so this equals a hardware FMA (barring a double rounding
+    about once in 2**29 results); for float64 it works in ``np.longdouble``
+    (80-bit on x86, close to exact; plain float64 where longdouble is double).
+    Scalars should already be in ``z``'s dtype, as PyTorch rounds them.
+    """
+    wide = np.float64 if z.dtype.itemsize <= 4 else np.longdouble
+    r = np.multiply(x, y, dtype=wide)
+    r += z
+    return r.astype(z.dtype)
+
+
+def fma_(z: np.ndarray, x: Any, y: Any) -> None:
+    """``z = x * y + z`` in place, rounded once (see :func:`fma`)."""
+    np.copyto(z, fma(x, y, z))
+
+
+def lerp_(a: np.ndarray, b: np.ndarray, weight: float) -> None:
+    """``a += weight * (b - a)`` in place, computed as PyTorch's lerp computes it."""
+    w = a.dtype.type(weight)
+    if abs(weight) < 0.5:
+        fma_(a, w, b - a)
+    else:  # a = b - (b - a) * (1 - w), which stays exact as w -> 1
+        np.copyto(a, fma(a - b, a.dtype.type(1) - w, b))
 
 
 def _as_list(groups: Any) -> list[dict[str, Any]]:

@@ -5,7 +5,7 @@ from typing import Any
 
 import numpy as np
 
-from .optimizer import Optimizer, ParamsT
+from .optimizer import Optimizer, ParamsT, fma, fma_, lerp_
 
 
 class RMSprop(Optimizer):
@@ -56,7 +56,7 @@ class RMSprop(Optimizer):
         >>> w.grad = ag.tensor([3.0])
         >>> opt.step()     # v = 0.25 * 9, so the step is 0.01 * 3 / 1.5
         >>> w
-        tensor([-0.02], requires_grad=True)
+        tensor([-0.0200], requires_grad=True)
     """
 
     def __init__(self, params: ParamsT, lr: float = 1e-2, alpha: float = 0.99,
@@ -83,14 +83,14 @@ class RMSprop(Optimizer):
             state["grad_avg"] = np.zeros_like(p)
         state["step"] += 1
         if group["weight_decay"] != 0:
-            g = g + dt(group["weight_decay"]) * p
+            g = fma(p, dt(group["weight_decay"]), g)
         sq = state["square_avg"]
         sq *= dt(alpha)
-        sq += dt(1 - alpha) * g * g
+        fma_(sq, dt(1 - alpha) * g, g)
         if group["centered"]:
             ga = state["grad_avg"]
-            _lerp_(ga, g, 1 - alpha)
-            avg = np.sqrt(sq + dt(-1) * ga * ga)
+            lerp_(ga, g, 1 - alpha)
+            avg = np.sqrt(fma(-ga, ga, sq))
         else:
             avg = np.sqrt(sq)
         avg += dt(group["eps"])
@@ -98,15 +98,7 @@ class RMSprop(Optimizer):
             buf = state["momentum_buffer"]
             buf *= dt(mu)
             buf += g / avg
-            p += dt(-group["lr"]) * buf
+            fma_(p, buf, dt(-group["lr"]))
         else:
             p += dt(-group["lr"]) * g / avg
 
-
-def _lerp_(a: np.ndarray, b: np.ndarray, weight: float) -> None:
-    """``a += weight * (b - a)`` in place, in the form PyTorch's lerp uses for this weight."""
-    w = a.dtype.type(weight)
-    if abs(weight) < 0.5:
-        a += w * (b - a)
-    else:  # a = b - (b - a) * (1 - w), which stays exact as w -> 1
-        a[...] = b - (b - a) * (a.dtype.type(1) - w)

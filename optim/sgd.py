@@ -5,7 +5,7 @@ from typing import Any
 
 import numpy as np
 
-from .optimizer import Optimizer, ParamsT
+from .optimizer import Optimizer, ParamsT, fma, fma_
 
 
 class SGD(Optimizer):
@@ -52,7 +52,7 @@ class SGD(Optimizer):
         ...     w.grad = ag.tensor([1.0, 1.0])   # a constant gradient
         ...     opt.step()
         >>> w   # steps of 0.1, then 0.1 * (1 + 0.9)
-        tensor([ 0.71, -1.29], requires_grad=True)
+        tensor([ 0.7100, -1.2900], requires_grad=True)
     """
 
     def __init__(self, params: ParamsT, lr: float = 1e-3, momentum: float = 0.0,
@@ -75,7 +75,7 @@ class SGD(Optimizer):
         dt = p.dtype.type
         wd, mu = group["weight_decay"], group["momentum"]
         if wd != 0:
-            g = g + dt(wd) * p
+            g = fma(p, dt(wd), g)
         if mu != 0:
             buf = state.get("momentum_buffer")
             if buf is None:
@@ -83,6 +83,9 @@ class SGD(Optimizer):
             else:
                 buf *= dt(mu)
                 damp = 1 - group["dampening"]
-                buf += buf.dtype.type(damp) * g if damp != 1 else g
-            g = g + dt(mu) * buf if group["nesterov"] else buf
-        p += dt(-group["lr"]) * g
+                if damp == 1:
+                    buf += g
+                else:
+                    fma_(buf, g, dt(damp))
+            g = fma(buf, dt(mu), g) if group["nesterov"] else buf
+        fma_(p, g, dt(-group["lr"]))
