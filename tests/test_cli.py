@@ -173,3 +173,59 @@ def test_python_dash_m_autograd_runs_the_cli(user_ops):
                          capture_output=True, text=True, env=env, cwd=user_ops, timeout=60)
     assert res.returncode == 2 and "Traceback" not in res.stderr
     assert "unknown model 'nope'" in res.stderr
+
+
+def _train(out, *extra):
+    return main(["train", "--model", "mlp", "--data", "spiral", "--optim", "momentum",
+                 "--scheduler", "step", "--dropout", "0.2", "--batch-size", "32",
+                 "--no-progress", "--out", str(out), *extra])
+
+
+def test_train_writes_checkpoint_and_resume_continues_exactly(tmp_path, capsys):
+    import numpy as np
+
+    import nn
+
+    assert _train(tmp_path / "a", "--epochs", "2") == 0
+    ckpt = tmp_path / "a" / "checkpoint.npz"
+    assert ckpt.exists() and (tmp_path / "a" / "metrics.json").exists()
+    assert main(["train", "--resume", str(ckpt), "--epochs", "3", "--no-progress",
+                 "--out", str(tmp_path / "b")]) == 0
+    out = capsys.readouterr().out
+    assert "resuming" in out and "test: loss" in out and "train loss" in out
+    assert _train(tmp_path / "c", "--epochs", "3") == 0
+    resumed, straight = nn.load(tmp_path / "b" / "checkpoint.npz"), nn.load(
+        tmp_path / "c" / "checkpoint.npz")
+    for key in straight["model"]:
+        assert np.array_equal(np.asarray(resumed["model"][key]),
+                              np.asarray(straight["model"][key])), key
+    hist_r, hist_s = resumed["meta"]["history"], straight["meta"]["history"]
+    assert hist_r["train_loss"] == hist_s["train_loss"] and hist_r["lr"] == hist_s["lr"]
+    assert len(hist_r["train_loss"]) == 3
+
+
+def test_train_resume_refuses_changed_options_and_bad_files(tmp_path, capsys):
+    assert _train(tmp_path, "--epochs", "1") == 0
+    ckpt = str(tmp_path / "checkpoint.npz")
+    capsys.readouterr()
+    assert main(["train", "--resume", ckpt, "--lr", "0.5", "--no-progress"]) == 2
+    assert "differs from the checkpoint" in capsys.readouterr().err
+    (tmp_path / "junk.npz").write_bytes(b"not a checkpoint")
+    assert main(["train", "--resume", str(tmp_path / "junk.npz")]) == 2
+    assert main(["train", "--resume", str(tmp_path / "missing.npz")]) == 2
+    err = capsys.readouterr().err
+    assert "junk.npz" in err and "no checkpoint at" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("argv, needle", [
+    (["--model", "transformer"], "unknown model 'transformer'"),
+    (["--data", "cifar"], "unknown dataset 'cifar'"),
+    (["--optim", "lion"], "unknown optimizer 'lion'"),
+    (["--lr", "-1"], "bad --lr -1"),
+    (["--data", "mnist:/no/such/folder"], "MNIST IDX"),
+    (["--model", "lenet", "--data", "spiral"], "needs images"),
+])
+def test_train_errors_name_the_fix(tmp_path, capsys, argv, needle):
+    assert main(["train", *argv, "--no-progress", "--out", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert needle in err and len(err.strip().splitlines()) == 1
