@@ -174,6 +174,7 @@ def run(args: Any) -> int:
     """Evaluate, backpropagate, print the gradients, write the drawings asked for."""
     import autograd as ag
 
+    viz = _viz()
     leaves = parse_let(args.let, args.dtype, args.seed)
     out = evaluate(args.expr, leaves)
     if not isinstance(out, ag.Tensor) or out.grad_fn is None:
@@ -181,26 +182,26 @@ def run(args: Any) -> int:
                        "use at least one name defined with --let")
     used = [n for n, t in leaves.items() if _reaches(out, t)]
     print(f"out = {args.expr.strip()} = {_show(out)}")
+    gradient = None
     if out.numel() != 1:
         print(f"(out has shape {tuple(out.shape)}; backpropagating a gradient of ones, "
               "as out.sum().backward())")
-        out.backward(ag.ones_like(out), retain_graph=True)
-    else:
-        out.backward(retain_graph=True)
+        gradient = ag.ones_like(out)
+    graph = viz.trace(out, gradient=gradient)      # runs backward, keeps every edge's gradient
     width = max(len(n) for n in used)
     print("gradients of out:")
     for name in used:
         grad = leaves[name].grad
         print(f"  {name:<{width}} = {_show(grad) if grad is not None else 'None'}")
     if args.mermaid:
-        print(_viz().to_mermaid(out))
+        print(viz.to_mermaid(graph))
     if args.output:
-        print(f"wrote {write_graph(out, args.output)}")
+        print(f"wrote {write_graph(graph, args.output)}")
     if args.steps:
-        os.makedirs(args.steps, exist_ok=True)
-        frames = _viz().render_steps(out, args.steps)
-        count = len(frames) if hasattr(frames, "__len__") else "the"
-        print(f"wrote {count} backward-step frames into {args.steps}")
+        fresh = {n: ag.tensor(t.numpy(), requires_grad=True, name=n) for n, t in leaves.items()}
+        index = viz.render_steps(evaluate(args.expr, fresh), args.steps, gradient=gradient)
+        frames = len([f for f in os.listdir(args.steps) if f.startswith("step_")])
+        print(f"wrote {frames} backward-step frames into {args.steps}; open {index}")
     return 0
 
 
@@ -223,22 +224,12 @@ def _viz():
     return viz
 
 
-def write_graph(out: Any, path: str) -> str:
-    """Write ``out``'s graph to ``path``: DOT (.dot/.gv), Mermaid (.mmd/.md) or an image."""
-    viz = _viz()
-    folder = os.path.dirname(os.path.abspath(path))
-    os.makedirs(folder, exist_ok=True)
+def write_graph(graph: Any, path: str) -> str:
+    """Write a traced graph to ``path``: DOT (.dot/.gv), Mermaid (.mmd) or an image (Graphviz)."""
     ext = os.path.splitext(path)[1].lower()
-    if ext in (".dot", ".gv"):
-        with open(path, "w", encoding="utf-8") as f:
-            f.write(viz.to_dot(out).source)
-    elif ext in (".mmd", ".md"):
-        text = viz.to_mermaid(out)
-        with open(path, "w", encoding="utf-8") as f:
-            f.write(f"```mermaid\n{text}\n```\n" if ext == ".md" else text)
-    elif ext in (".svg", ".png", ".pdf"):
-        viz.render(out, path)
-    else:
+    if ext not in (".dot", ".gv", ".mmd", ".svg", ".png", ".pdf"):
         raise CLIError(f"cannot write a graph to {path!r}: unknown extension {ext!r}",
                        "use .svg, .png, .pdf (Graphviz) or .dot, .mmd (no Graphviz needed)")
-    return path
+    folder = os.path.dirname(os.path.abspath(path))
+    os.makedirs(folder, exist_ok=True)
+    return str(_viz().render(graph, path))
