@@ -17,7 +17,6 @@ from .mode import STATE
 from .tensor import Tensor
 
 _OUT = object()  # marks a saved output in ctx._saved
-_ENGINE_FIELDS = ("_grad_input_slots", "_inputs", "_n_args", "_scope", "_n_out", "_out_meta", "_hooks", "_retain", "_trace")
 
 
 class Function:
@@ -139,37 +138,43 @@ class Function:
         res = type(self).backward(self, *out_grads)
         if type(res) is not tuple:
             res = (res,)
-        if any(r is not None and not isinstance(r, Tensor) for r in res):
-            res = tuple(
-                r if r is None or isinstance(r, Tensor) else Tensor._make(np.asarray(r)) for r in res
-            )
+        for r in res:
+            if r is not None and not isinstance(r, Tensor):  # arrays are accepted too
+                return tuple(r if r is None or isinstance(r, Tensor)
+                             else Tensor._make(np.asarray(r)) for r in res)
         return res
 
     def _free(self) -> None:
-        # Drop saved buffers and every attribute forward stored on ctx; keep the
-        # engine's own fields so a second backward reaches this node and explains.
+        # Drop saved buffers and every attribute forward stored on ctx (engine fields
+        # start with "_" and stay, so a second backward reaches this node and explains).
         d = self.__dict__
-        saved = d.pop("_saved", None)
-        keep = {k: d[k] for k in _ENGINE_FIELDS if k in d}
-        if saved is not None or len(d) > len(keep):
-            d.clear()
-            d.update(keep)
+        user = [k for k in d if k[0] != "_"]
+        if user or d.get("_saved") is not None:
+            for k in user:
+                del d[k]
+            self._saved = None
             self._freed = True
 
     # ------------------------------------------------------------------- apply
     @classmethod
     def apply(cls, *args: Any, **kwargs: Any) -> Any:
         """Run the op on Tensors (and plain values), recording it when grad is on."""
-        arrays = [a.data if isinstance(a, Tensor) else a for a in args]
-        record = STATE.grad_enabled and any(
-            isinstance(a, Tensor) and a.requires_grad for a in args
-        )
-        ctx = cls.__new__(cls)
+        # hot path: one pass over args, no comprehensions, Tensor built inline
+        arrays = []
+        record = False
+        for a in args:
+            if isinstance(a, Tensor):
+                arrays.append(a.data)
+                if a.requires_grad:
+                    record = True
+            else:
+                arrays.append(a)
+        ctx = _new(cls)
         out = cls.forward(ctx, *arrays, **kwargs)
-        if not record:
+        if not (record and STATE.grad_enabled):
             if type(out) is tuple:
-                return tuple(Tensor._make(_arr(o)) for o in out)
-            return Tensor._make(_arr(out))
+                return tuple(_plain(o) for o in out)
+            return _plain(out)
 
         ctx._n_args = len(args)
         ctx._inputs = args  # every argument, constants included (graph drawings show them)
@@ -180,19 +185,23 @@ class Function:
             ctx._scope = STATE.scope
         if STATE.anomaly:
             ctx._trace = "".join(traceback.format_stack()[:-2][-6:])
-        multi = type(out) is tuple
-        raw_outs = out if multi else (out,)
-        outs = [_arr(o) for o in raw_outs]
+        if type(out) is not tuple:
+            o = out if type(out) is np.ndarray else np.asarray(out)
+            diff = o.dtype.kind in "fc"
+            result = Tensor._make(o, ctx if diff else None, 0, diff)
+            if ctx._saved is not None:
+                ctx._resolve_saved(args, arrays, (out,), [o], [result])
+            return result
+        outs = [_arr(o) for o in out]
         results = []
         for i, o in enumerate(outs):
             diff = o.dtype.kind in "fc"
             results.append(Tensor._make(o, ctx if diff else None, i, diff))
-        if multi:
-            ctx._n_out = len(outs)
-            ctx._out_meta = [(o.shape, o.dtype) for o in outs]
+        ctx._n_out = len(outs)
+        ctx._out_meta = [(o.shape, o.dtype) for o in outs]
         if ctx._saved is not None:
-            ctx._resolve_saved(args, arrays, raw_outs, outs, results)
-        return tuple(results) if multi else results[0]
+            ctx._resolve_saved(args, arrays, out, outs, results)
+        return tuple(results)
 
     def _resolve_saved(self, args: tuple, arrays: list, raw_outs: tuple, outs: list,
                        results: list) -> None:
@@ -222,6 +231,23 @@ class Function:
 
 def _arr(o: Any) -> np.ndarray:
     return o if type(o) is np.ndarray else np.asarray(o)
+
+
+_new = object.__new__
+
+
+def _plain(o: Any) -> Tensor:
+    """An unrecorded result (Tensor._make inlined: this runs for every op under no_grad)."""
+    t = _new(Tensor)
+    t.data = o if type(o) is np.ndarray else np.asarray(o)
+    t.grad = None
+    t.requires_grad = False
+    t.grad_fn = None
+    t._out_idx = 0
+    t._vbox = [0]
+    t.name = None
+    t._hooks = None
+    return t
 
 
 def share_version(view: Tensor, base: Tensor) -> Tensor:
