@@ -242,6 +242,12 @@ def _vjp(f: Callable, args: list, idxs: Sequence[int], vs: list, scales: Sequenc
                     f"{who}: backward returned a gradient of shape {shape} for "
                     f"{_label(i, args[i], labels)}; a gradient must have its input's shape",
                     input_index=i)
+            if g.data.dtype != args[i].data.dtype:
+                raise GradcheckError(
+                    f"{who}: backward returned a {g.data.dtype} gradient for "
+                    f"{_label(i, args[i], labels)} of dtype {args[i].data.dtype}; a gradient "
+                    "must have its input's dtype (is a constant in backward made in float32?)",
+                    input_index=i)
             row.append(g.data.astype(np.float64))
         results.append(row)
     return results
@@ -261,7 +267,7 @@ def _worst(a: np.ndarray, n: np.ndarray, mask: np.ndarray, atol: float,
 
 
 def _check(f: Callable, args: list, idxs: Sequence[int], vs: list, eps: float, atol: float,
-           rtol: float, who: str, labels: Sequence[str] | None, what: str) -> None:
+           rtol: float, who: str, labels: Sequence[str] | None, what: str, how: str) -> None:
     """The body shared by gradcheck and gradgradcheck: raises GradcheckError or returns."""
     scale = -1.7
     analytic, scaled = _vjp(f, args, idxs, vs, (1.0, scale), who, labels)
@@ -304,8 +310,7 @@ def _check(f: Callable, args: list, idxs: Sequence[int], vs: list, eps: float, a
             f"{who}: {what} of {_label(i, args[i], labels)} is wrong at index {idx}: "
             f"analytic {av:.8g}, numeric {nv:.8g}, error {abs(av - nv):.3g} (allowed "
             f"{atol + rtol * abs(nv):.3g} = atol {atol:g} + rtol {rtol:g} * |numeric|); "
-            f"{count} of {a.size} elements differ. Compared: backward(v) against central "
-            f"differences of sum(v * f) with eps={eps:g}, v a random upstream gradient.",
+            f"{count} of {a.size} elements differ. Compared: {how} with eps={eps:g}.",
             input_index=i, index=idx, analytic=av, numeric=nv)
 
 
@@ -380,7 +385,9 @@ def gradcheck(f: Callable, inputs: Any, eps: float = 1e-6, atol: float = 1e-5,
 
     def body() -> None:
         vs = _given_or_random(f, args, grad_outputs, seed, who)
-        _check(f, args, idxs, vs, eps, atol, rtol, who, None, "the gradient")
+        _check(f, args, idxs, vs, eps, atol, rtol, who, None, "the gradient",
+               "backward(v) against central differences of sum(v * f), v a random upstream "
+               "gradient")
 
     return _run(body, raise_exception)
 
@@ -466,6 +473,8 @@ def gradgradcheck(f: Callable, inputs: Any, eps: float = 1e-6, atol: float = 1e-
         vs = _upstream(list(first), np.random.default_rng(seed + 1))
         check_idx = list(idxs) + list(range(n, n + len(us)))
         _check(first_order, all_args, check_idx, vs, eps, atol, rtol, who, labels,
-               "the second derivative (gradient of the gradient)")
+               "the second derivative (gradient of the gradient)",
+               "the backward of g(x, u) = backward(f)(x, u), recorded with create_graph=True, "
+               "against central differences of g")
 
     return _run(body, raise_exception)
