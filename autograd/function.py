@@ -134,7 +134,7 @@ class Function:
 
     def _run_backward(self, out_grads: list) -> tuple:
         if self._freed:
-            self.saved_tensors  # raises the explanatory error
+            _ = self.saved_tensors  # raises the explanatory error
         res = type(self).backward(self, *out_grads)
         if type(res) is not tuple:
             res = (res,)
