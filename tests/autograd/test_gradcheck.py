@@ -141,6 +141,9 @@ PASSING = [
     ("scalar output", lambda a: a * a * a, [np.array(1.3)]),
     ("empty input", lambda a: a * 2.0, [np.zeros((0, 3))]),
     ("two outputs", lambda a, b: (a * b, a - b), [rand(2), rand(2)]),
+    ("identity", lambda a: a, [rand(2, 2)]),
+    ("unused input", lambda a, b: a * 2.0, [rand(2), rand(3)]),
+    ("integer output skipped", lambda a: (a * a, ag.tensor([1, 2])), [rand(2)]),
 ]
 
 
@@ -234,6 +237,17 @@ def test_wrong_shape_is_rejected_naming_op_and_input():
     assert isinstance(err.__cause__, RuntimeError)
 
 
+def test_gradient_in_another_dtype_is_rejected():
+    class Downcast(Cube):
+        @staticmethod
+        def backward(ctx, grad):
+            (x,) = ctx.saved_tensors
+            return (grad * 3 * x ** 2).float()
+
+    err = _fail(Downcast.apply, t64(rand(3)))
+    assert "float32 gradient for input 0 of shape (3,) of dtype float64" in str(err)
+
+
 def test_wrong_second_input_is_named():
     err = _fail(MulWrongSecond.apply, (t64(rand(2, 2)), t64(rand(2, 2), name="w")))
     assert err.input_index == 1
@@ -306,6 +320,12 @@ def test_kink_does_not_hide_a_wrong_gradient_elsewhere():
 def test_library_kinks_warn(name, f, arr):
     with pytest.warns(GradcheckWarning, match="kink"):
         assert gradcheck(f, t64(arr))
+
+
+def test_kink_in_the_first_derivative_warns_in_gradgradcheck():
+    x = t64([0.0, 1.0, -1.0])
+    with pytest.warns(GradcheckWarning, match=r"gradgradcheck: input 0 .* kink at index \(0,\)"):
+        assert gradgradcheck(lambda t: ag.relu(t) * t, x)
 
 
 def test_steep_smooth_functions_are_not_mistaken_for_kinks():
