@@ -1,0 +1,243 @@
+"""RNN, LSTM, GRU and their cells: shapes, gradients, state dicts, PyTorch parity."""
+import math
+
+import numpy as np
+import pytest
+
+import autograd as ag
+from autograd.gradcheck import gradcheck, gradgradcheck
+from nn.rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell
+
+# (id, class name, kwargs, input shape, give initial state)
+CONFIGS = [
+    ("rnn tanh", "RNN", dict(), (4, 2, 3), False),
+    ("rnn relu 2 layers", "RNN", dict(nonlinearity="relu", num_layers=2), (3, 2, 3), True),
+    ("rnn bidir batch_first", "RNN", dict(bidirectional=True, batch_first=True), (2, 4, 3),
+     True),
+    ("lstm", "LSTM", dict(), (5, 3, 3), False),
+    ("lstm 2 layers bidir batch_first h0", "LSTM",
+     dict(num_layers=2, bidirectional=True, batch_first=True), (2, 3, 3), True),
+    ("lstm no bias", "LSTM", dict(bias=False), (3, 2, 3), True),
+    ("lstm unbatched", "LSTM", dict(num_layers=2), (4, 3), True),
+    ("gru", "GRU", dict(), (4, 2, 3), False),
+    ("gru 2 layers bidir h0", "GRU", dict(num_layers=2, bidirectional=True), (3, 2, 3), True),
+    ("gru unbatched batch_first", "GRU", dict(batch_first=True), (4, 3), False),
+]
+IDS = [c[0] for c in CONFIGS]
+HIDDEN = 4
+
+
+def _module(cls, kw, dtype=None, hidden=HIDDEN):
+    import nn.rnn as R
+    return getattr(R, cls)(3, hidden, dtype=dtype, **kw)
+
+
+def _states(cls, kw, shape, dtype, seed=1, hidden=HIDDEN):
+    L = kw.get("num_layers", 1) * (2 if kw.get("bidirectional") else 1)
+    sshape = (L, hidden) if len(shape) == 2 else (
+        L, shape[0] if kw.get("batch_first") else shape[1], hidden)
+    rng = np.random.default_rng(seed)
+    mk = lambda: ag.tensor(rng.normal(size=sshape).astype(dtype), requires_grad=True)  # noqa: E731
+    return (mk(), mk()) if cls == "LSTM" else (mk(),)
+
+
+def _out_shapes(kw, shape):
+    D = 2 if kw.get("bidirectional") else 1
+    L = kw.get("num_layers", 1) * D
+    if len(shape) == 2:
+        return (shape[0], D * HIDDEN), (L, HIDDEN)
+    T, N = (shape[1], shape[0]) if kw.get("batch_first") else shape[:2]
+    out = (N, T, D * HIDDEN) if kw.get("batch_first") else (T, N, D * HIDDEN)
+    return out, (L, N, HIDDEN)
+
+
+def _run(m, cls, x, states):
+    if not states:
+        out, hn = m(x)
+    else:
+        out, hn = m(x, states if cls == "LSTM" else states[0])
+    return (out,) + (tuple(hn) if cls == "LSTM" else (hn,))
+
+
+@pytest.mark.parametrize("name,cls,kw,shape,with_h0", CONFIGS, ids=IDS)
+def test_shapes_and_state_dict_names(name, cls, kw, shape, with_h0):
+    ag.manual_seed(0)
+    m = _module(cls, kw)
+    x = ag.randn(*shape)
+    states = _states(cls, kw, shape, np.float32) if with_h0 else ()
+    outs = _run(m, cls, x, states)
+    out_shape, h_shape = _out_shapes(kw, shape)
+    assert outs[0].shape == out_shape and outs[0].dtype == np.float32
+    assert all(h.shape == h_shape for h in outs[1:])
+    G = {"RNN": 1, "LSTM": 4, "GRU": 3}[cls]
+    D = 2 if kw.get("bidirectional") else 1
+    sd = m.state_dict()
+    for layer in range(kw.get("num_layers", 1)):
+        n_in = 3 if layer == 0 else D * HIDDEN
+        for sfx in [""] + (["_reverse"] if D == 2 else []):
+            assert sd[f"weight_ih_l{layer}{sfx}"].shape == (G * HIDDEN, n_in)
+            assert sd[f"weight_hh_l{layer}{sfx}"].shape == (G * HIDDEN, HIDDEN)
+            assert (f"bias_ih_l{layer}{sfx}" in sd) == kw.get("bias", True)
+
+
+@pytest.mark.parametrize("name,cls,kw,shape,with_h0", CONFIGS, ids=IDS)
+def test_gradcheck_inputs_states_and_weights(name, cls, kw, shape, with_h0):
+    ag.manual_seed(0)
+    m = _module(cls, kw, dtype=np.float64, hidden=2)  # small: every weight is checked
+    names = [n for n, _ in m.named_parameters()]
+    x = ag.tensor(np.random.default_rng(0).normal(size=shape), requires_grad=True)
+    states = _states(cls, kw, shape, np.float64, hidden=2) if with_h0 else ()
+    params = [ag.tensor(p.data.copy(), requires_grad=True) for p in m.parameters()]
+
+    def f(x, *rest):
+        st, ps = rest[:len(states)], rest[len(states):]
+        saved = dict(m._parameters)
+        m._parameters.update(zip(names, ps))  # run with the checker's copies of the weights
+        try:
+            return _run(m, cls, x, st)
+        finally:
+            m._parameters.update(saved)
+
+    assert gradcheck(f, (x, *states, *params))
+
+
+@pytest.mark.parametrize("cell,args", [(RNNCell, {}), (RNNCell, {"nonlinearity": "relu"}),
+                                       (LSTMCell, {}), (GRUCell, {})])
+def test_cells_gradcheck_and_double_backward(cell, args):
+    ag.manual_seed(0)
+    m = cell(3, 2, dtype=np.float64, **args)
+    rng = np.random.default_rng(0)
+    x = ag.tensor(rng.normal(size=(2, 3)), requires_grad=True)
+    h = ag.tensor(rng.normal(size=(2, 2)), requires_grad=True)
+    if cell is LSTMCell:
+        c = ag.tensor(rng.normal(size=(2, 2)), requires_grad=True)
+        f = lambda x, h, c: m(x, (h, c))  # noqa: E731
+        inputs = (x, h, c)
+    else:
+        f = lambda x, h: m(x, h)  # noqa: E731
+        inputs = (x, h)
+    assert gradcheck(f, inputs)
+    assert gradgradcheck(f, inputs, atol=1e-4)
+
+
+def test_one_step_of_a_layer_is_its_cell():
+    ag.manual_seed(0)
+    for layer_cls, cell_cls in ((RNN, RNNCell), (LSTM, LSTMCell), (GRU, GRUCell)):
+        layer, cell = layer_cls(3, 5), cell_cls(3, 5)
+        cell.load_state_dict({k[:-3]: v for k, v in layer.state_dict().items()})
+        x = ag.randn(1, 2, 3)
+        out, _ = layer(x)
+        h = cell(x[0])
+        h = h[0] if isinstance(h, tuple) else h
+        np.testing.assert_allclose(out[0].numpy(), h.numpy(), rtol=1e-6, atol=1e-6)
+
+
+def test_default_init_range_and_repr():
+    ag.manual_seed(0)
+    m = LSTM(3, 16, num_layers=2)
+    k = 1 / math.sqrt(16)
+    vals = np.concatenate([p.numpy().ravel() for p in m.parameters()])
+    assert np.abs(vals).max() <= k and np.abs(vals).max() > 0.95 * k
+    assert abs(vals.mean()) < 0.02
+    assert repr(m) == "LSTM(3, 16, num_layers=2)"
+    assert repr(GRU(2, 3, batch_first=True, bidirectional=True)) == (
+        "GRU(2, 3, batch_first=True, bidirectional=True)")
+    assert repr(RNNCell(2, 3, nonlinearity="relu")) == "RNNCell(2, 3, nonlinearity='relu')"
+
+
+def test_dropout_between_layers_only_in_training():
+    ag.manual_seed(0)
+    m = LSTM(3, 8, num_layers=2, dropout=0.5)
+    x = ag.randn(5, 2, 3)
+    a, b = m(x)[0].numpy(), m(x)[0].numpy()
+    assert not np.allclose(a, b)  # a fresh mask each call
+    m.eval()
+    np.testing.assert_array_equal(m(x)[0].numpy(), m(x)[0].numpy())
+    with pytest.warns(UserWarning, match="num_layers=1"):
+        LSTM(3, 8, dropout=0.5)
+
+
+def test_state_dict_round_trip():
+    ag.manual_seed(0)
+    a, b = GRU(3, 4, num_layers=2, bidirectional=True), GRU(3, 4, num_layers=2,
+                                                            bidirectional=True)
+    x = ag.randn(4, 2, 3)
+    assert not np.allclose(a(x)[0].numpy(), b(x)[0].numpy())
+    b.load_state_dict(a.state_dict())
+    np.testing.assert_array_equal(a(x)[0].numpy(), b(x)[0].numpy())
+
+
+@pytest.mark.parametrize("call,err,match", [
+    (lambda: LSTM(3, 4)(ag.randn(2, 2, 5)), ValueError, "Expected 3, got 5"),
+    (lambda: LSTM(3, 4)(ag.randn(2, 2, 3), ag.zeros(1, 2, 4)), TypeError, "pair"),
+    (lambda: GRU(3, 4)(ag.randn(2, 2, 3), ag.zeros(2, 2, 4)), ValueError, r"\(1, 2, 4\)"),
+    (lambda: RNN(3, 4, nonlinearity="sigmoid"), ValueError, "nonlinearity"),
+    (lambda: LSTM(3, 0), ValueError, "hidden_size"),
+    (lambda: GRU(3, 4, dropout=1.5), ValueError, "dropout"),
+    (lambda: LSTM(3, 4)(ag.randn(3)), ValueError, "2-D"),
+    (lambda: GRUCell(3, 4)(ag.randn(2, 3), ag.zeros(2, 5)), ValueError, "hidden state"),
+])
+def test_errors(call, err, match):
+    with pytest.raises(err, match=match):
+        call()
+
+
+# ---------------------------------------------------------------- PyTorch parity
+def _to_torch(m, tm, torch):
+    sd = m.state_dict()
+    assert list(sd) == list(tm.state_dict())  # same names, same order
+    tm.load_state_dict({k: torch.tensor(v.numpy()) for k, v in sd.items()})
+
+
+@pytest.mark.parametrize("name,cls,kw,shape,with_h0", CONFIGS, ids=IDS)
+def test_matches_torch_outputs_and_gradients(name, cls, kw, shape, with_h0):
+    torch = pytest.importorskip("torch")
+    ag.manual_seed(0)
+    m = _module(cls, kw)
+    tm = getattr(torch.nn, cls)(3, HIDDEN, **kw)
+    _to_torch(m, tm, torch)
+    x = ag.tensor(np.random.default_rng(0).normal(size=shape).astype(np.float32),
+                  requires_grad=True)
+    states = _states(cls, kw, shape, np.float32) if with_h0 else ()
+    tx = torch.tensor(x.numpy(), requires_grad=True)
+    tstates = tuple(torch.tensor(s.numpy(), requires_grad=True) for s in states)
+    outs = _run(m, cls, x, states)
+    touts = _run(tm, cls, tx, tstates)
+    rng = np.random.default_rng(2)
+    gs = [rng.normal(size=o.shape).astype(np.float32) for o in outs]
+    for o, to in zip(outs, touts):
+        np.testing.assert_allclose(o.numpy(), to.detach().numpy(), atol=1e-5, rtol=1e-4)
+    sum((o * ag.tensor(g)).sum() for o, g in zip(outs, gs)).backward()
+    sum((o * torch.tensor(g)).sum() for o, g in zip(touts, gs)).backward()
+    np.testing.assert_allclose(x.grad.numpy(), tx.grad.numpy(), atol=1e-5, rtol=1e-4)
+    for s, ts in zip(states, tstates):
+        np.testing.assert_allclose(s.grad.numpy(), ts.grad.numpy(), atol=1e-5, rtol=1e-4)
+    for (k, p), (_, tp) in zip(m.named_parameters(), tm.named_parameters()):
+        np.testing.assert_allclose(p.grad.numpy(), tp.grad.numpy(), atol=1e-4, rtol=1e-4,
+                                   err_msg=k)
+
+
+@pytest.mark.parametrize("cls,kw", [("RNNCell", {}), ("RNNCell", {"nonlinearity": "relu"}),
+                                    ("LSTMCell", {}), ("GRUCell", {})])
+def test_cells_match_torch(cls, kw):
+    torch = pytest.importorskip("torch")
+    import nn.rnn as R
+    ag.manual_seed(0)
+    m, tm = getattr(R, cls)(3, 5, **kw), getattr(torch.nn, cls)(3, 5, **kw)
+    _to_torch(m, tm, torch)
+    rng = np.random.default_rng(0)
+    xn, hn = rng.normal(size=(4, 3)).astype(np.float32), rng.normal(size=(4, 5)).astype(np.float32)
+    x, h = ag.tensor(xn, requires_grad=True), ag.tensor(hn, requires_grad=True)
+    tx, th = torch.tensor(xn, requires_grad=True), torch.tensor(hn, requires_grad=True)
+    if cls == "LSTMCell":
+        out, tout = m(x, (h, h * 0.5)), tm(tx, (th, th * 0.5))
+        y, ty = out[0] * 2 + out[1], tout[0] * 2 + tout[1]
+    else:
+        y, ty = m(x, h), tm(tx, th)
+    np.testing.assert_allclose(y.numpy(), ty.detach().numpy(), atol=1e-5, rtol=1e-4)
+    (y * y).sum().backward()
+    (ty * ty).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), tx.grad.numpy(), atol=1e-4, rtol=1e-4)
+    np.testing.assert_allclose(h.grad.numpy(), th.grad.numpy(), atol=1e-4, rtol=1e-4)
+    np.testing.assert_allclose(m.weight_hh.grad.numpy(), tm.weight_hh.grad.numpy(), atol=1e-4,
+                               rtol=1e-4)
