@@ -51,7 +51,7 @@ class _Flattener:
             raise TypeError(f"save: cannot store {'.'.join(path) or 'value'}: arrays of dtype "
                             f"{arr.dtype} would need pickle; convert to a numeric array")
         name = self._name(path)
-        self.arrays[name] = np.ascontiguousarray(arr)
+        self.arrays[name] = arr
         return {"t": kind, "key": name}
 
     def node(self, obj: Any, path: list[str]) -> Any:
@@ -152,13 +152,18 @@ def load(path: str | os.PathLike) -> Any:
     path = os.fspath(path)
     if not os.path.exists(path):
         raise FileNotFoundError(f"load: no checkpoint at {path!r}")
+    with open(path, "rb") as f:
+        magic = f.read(6)
+    if magic.startswith(b"\x93NUMPY"):
+        raise CheckpointError(f"{path}: not an .npz checkpoint (it is a single .npy array)")
+    if magic[:1] == b"\x80":
+        raise CheckpointError(f"{path}: the file is a pickle, which is refused because loading "
+                              "it could run code; save checkpoints with nn.save")
+    if not magic.startswith(b"PK"):
+        raise CheckpointError(f"{path}: corrupt or not a checkpoint (no .npz archive header)")
     try:
         with np.load(path, allow_pickle=False) as archive:
-            if not isinstance(archive, np.lib.npyio.NpzFile):
-                raise CheckpointError(f"{path}: not an .npz checkpoint (found a single array)")
             arrays = {name: archive[name] for name in archive.files}
-    except CheckpointError:
-        raise
     except ValueError as e:
         if "pickle" in str(e):
             raise CheckpointError(f"{path}: the file holds pickled (object) data, which is "

@@ -1,0 +1,279 @@
+"""nn.save / nn.load: round trips, no pickle, atomic writes, clear errors on bad files."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import zipfile
+
+import numpy as np
+import pytest
+
+import autograd as ag
+import nn
+import optim
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def _model():
+    return nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 3))
+
+
+def _same(a, b):
+    """Deep equality that also checks types (ints stay ints, Tensors stay Tensors)."""
+    assert type(a) is type(b), (type(a), type(b))
+    if isinstance(a, ag.Tensor):
+        assert a.dtype == b.dtype
+        np.testing.assert_array_equal(a.numpy(), b.numpy())
+    elif isinstance(a, np.ndarray):
+        assert a.dtype == b.dtype
+        np.testing.assert_array_equal(a, b)
+    elif isinstance(a, dict):
+        assert list(a) == list(b)
+        for k in a:
+            _same(a[k], b[k])
+    elif isinstance(a, (list, tuple)):
+        assert len(a) == len(b)
+        for x, y in zip(a, b):
+            _same(x, y)
+    elif isinstance(a, float) and np.isnan(a):
+        assert np.isnan(b)
+    else:
+        assert a == b
+
+
+VALUES = [  # name, object to round-trip
+    ("state_dict", lambda: dict(_model().state_dict())),
+    ("scalars", lambda: {"epoch": 3, "lr": 0.1, "best": float("nan"), "done": False,
+                         "name": "run-1", "note": None, "big": 2 ** 62}),
+    ("int keys and lists of dicts", lambda: {
+        "state": {0: {"step": 5, "m": np.ones((2, 2), np.float32)}, 7: {"step": 1}},
+        "param_groups": [{"lr": 0.01, "betas": (0.9, 0.999), "params": [0, 7]}]}),
+    ("dtypes", lambda: {"f16": np.arange(3, dtype=np.float16), "i32": np.arange(3, dtype=np.int32),
+                        "b": np.array([True, False]), "u8": np.arange(4, dtype=np.uint8),
+                        "c": np.array([1 + 2j]), "scalar": np.float32(2.5), "i": np.int64(4),
+                        "zero_d": ag.tensor(3.0), "empty": np.zeros((0, 3))}),
+    ("dotted keys that collide", lambda: {"a.b": ag.ones(1), "a": {"b": ag.zeros(1)}}),
+    ("top-level tensor", lambda: ag.arange(5)),
+    ("top-level list", lambda: [ag.ones(2), {"x": 1}, (2, 3)]),
+]
+
+
+@pytest.mark.parametrize("name,make", VALUES, ids=[v[0] for v in VALUES])
+def test_round_trip(tmp_path, name, make):
+    obj = make()
+    path = tmp_path / "ckpt.npz"
+    nn.save(obj, path)
+    _same(obj, nn.load(path))
+
+
+def test_file_is_a_plain_npz_with_dotted_names_and_no_pickle(tmp_path):
+    model = _model()
+    path = str(tmp_path / "ckpt.npz")
+    nn.save({"model": model.state_dict(), "epoch": 2}, path)
+    with np.load(path, allow_pickle=False) as z:
+        names = set(z.files)
+        assert {"model.0.weight", "model.0.bias", "model.2.weight", "model.2.bias"} <= names
+        np.testing.assert_array_equal(z["model.0.weight"], model[0].weight.numpy())
+        assert all(z[n].dtype != object for n in z.files)
+    with zipfile.ZipFile(path) as zf:
+        assert all(n.endswith(".npy") for n in zf.namelist())
+
+
+def test_model_and_optimizer_resume_exactly(tmp_path):
+    ag.manual_seed(0)
+    x, y = ag.randn(16, 4), ag.tensor(np.arange(16) % 3)
+
+    def step(model, opt):
+        opt.zero_grad()
+        nn.CrossEntropyLoss()(model(x), y).backward()
+        opt.step()
+
+    model = _model()
+    opt = optim.Adam(model.parameters(), lr=0.01)
+    for _ in range(3):
+        step(model, opt)
+    nn.save({"model": model.state_dict(), "optimizer": opt.state_dict(), "epoch": 3},
+            tmp_path / "ckpt.npz")
+    ckpt = nn.load(tmp_path / "ckpt.npz")
+    assert ckpt["epoch"] == 3 and isinstance(ckpt["epoch"], int)
+    model2 = _model()
+    opt2 = optim.Adam(model2.parameters(), lr=0.5)
+    model2.load_state_dict(ckpt["model"])
+    opt2.load_state_dict(ckpt["optimizer"])
+    for _ in range(2):
+        step(model, opt)
+        step(model2, opt2)
+    for a, b in zip(model.parameters(), model2.parameters()):
+        np.testing.assert_array_equal(a.numpy(), b.numpy())
+
+
+def test_saved_arrays_are_a_snapshot(tmp_path):
+    lin = nn.Linear(2, 2)
+    nn.save(lin.state_dict(), tmp_path / "a.npz")
+    with ag.no_grad():
+        lin.weight.data[...] = 0
+    assert nn.load(tmp_path / "a.npz")["weight"].numpy().any()
+
+
+def test_path_is_used_as_given_and_overwritten(tmp_path):
+    path = tmp_path / "model.pt"
+    nn.save({"v": 1}, path)
+    nn.save({"v": 2}, path)
+    assert sorted(os.listdir(tmp_path)) == ["model.pt"]
+    assert nn.load(str(path)) == {"v": 2}
+
+
+@pytest.mark.parametrize("obj,words", [
+    ({"f": lambda: 0}, ["function", "f"]),
+    ({"o": np.array([object()])}, ["o", "pickle"]),
+    ({(1, 2): 3}, ["keys"]),
+    ({"s": {1, 2}}, ["set"]),
+])
+def test_unsupported_values_are_refused_before_writing(tmp_path, obj, words):
+    path = tmp_path / "x.npz"
+    with pytest.raises(TypeError) as info:
+        nn.save(obj, path)
+    assert all(w in str(info.value) for w in words)
+    assert os.listdir(tmp_path) == []
+
+
+# ---------------------------------------------------------------- atomicity
+def _old_file(tmp_path):
+    path = tmp_path / "ckpt.npz"
+    nn.save({"version": "old", "w": ag.ones(3)}, path)
+    return path, path.read_bytes()
+
+
+def test_failure_mid_write_keeps_the_old_file(tmp_path, monkeypatch):
+    path, before = _old_file(tmp_path)
+    real_savez = np.savez
+
+    def half_then_crash(f, **arrays):
+        real_savez(f, **arrays)
+        f.seek(f.tell() // 2)
+        f.truncate()
+        raise OSError("disk full")
+
+    monkeypatch.setattr(np, "savez", half_then_crash)
+    with pytest.raises(OSError, match="disk full"):
+        nn.save({"version": "new", "w": ag.zeros(3)}, path)
+    assert path.read_bytes() == before
+    assert os.listdir(tmp_path) == ["ckpt.npz"]  # the temporary file is gone
+    monkeypatch.undo()
+    assert nn.load(path)["version"] == "old"
+
+
+def test_failure_at_rename_keeps_the_old_file(tmp_path, monkeypatch):
+    path, before = _old_file(tmp_path)
+
+    def no_replace(src, dst):
+        raise OSError("rename failed")
+
+    monkeypatch.setattr(os, "replace", no_replace)
+    with pytest.raises(OSError, match="rename failed"):
+        nn.save({"version": "new"}, path)
+    assert path.read_bytes() == before
+    assert os.listdir(tmp_path) == ["ckpt.npz"]
+
+
+def test_data_is_fsynced_before_the_rename(tmp_path, monkeypatch):
+    events = []
+    real_fsync, real_replace = os.fsync, os.replace
+    monkeypatch.setattr(os, "fsync", lambda fd: events.append("fsync") or real_fsync(fd))
+    monkeypatch.setattr(os, "replace",
+                        lambda a, b: events.append("replace") or real_replace(a, b))
+    nn.save({"w": ag.ones(2)}, tmp_path / "c.npz")
+    assert events[:2] == ["fsync", "replace"]
+    assert events[2:] == ["fsync"]  # the directory, so the rename itself is durable
+
+
+@pytest.mark.slow
+def test_killing_the_writer_never_leaves_a_broken_checkpoint(tmp_path):
+    path = tmp_path / "ckpt.npz"
+    nn.save({"i": -1, "w": ag.zeros(1000, 1000)}, path)
+    script = (
+        "import sys, autograd as ag, nn\n"
+        "i = 0\n"
+        "while True:\n"
+        f"    nn.save({{'i': i, 'w': ag.full((1000, 1000), float(i))}}, {str(path)!r})\n"
+        "    i += 1\n"
+    )
+    for trial in range(8):
+        proc = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT)
+        try:
+            proc.wait(timeout=0.6 + 0.15 * trial)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        ckpt = nn.load(path)  # always a complete checkpoint, old or new
+        assert float(ckpt["w"].numpy()[0, 0]) == max(ckpt["i"], 0)
+
+
+# ---------------------------------------------------------------- bad files
+def _truncate(path):
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+
+
+def _flip_bytes(path):
+    data = bytearray(path.read_bytes())
+    mid = len(data) // 3
+    data[mid:mid + 64] = bytes(b ^ 0xFF for b in data[mid:mid + 64])
+    path.write_bytes(bytes(data))
+
+
+def _object_array(path):
+    np.savez(path.open("wb"), w=np.array([{"evil": 1}], dtype=object))
+
+
+def _pickle_file(path):
+    import pickle
+    path.write_bytes(pickle.dumps({"w": [1, 2]}))
+
+
+def _text(path):
+    path.write_text("not a checkpoint")
+
+
+def _npy(path):
+    np.save(path.open("wb"), np.ones(3))
+
+
+def _bad_meta(path):
+    np.savez(path.open("wb"), __scratchgrad_meta__=np.frombuffer(b"{broken", np.uint8))
+
+
+def _empty(path):
+    path.write_bytes(b"")
+
+
+CORRUPTIONS = [("truncated", _truncate, "truncated"), ("flipped bytes", _flip_bytes, "corrupt"),
+               ("object array", _object_array, "pickle"), ("pickle", _pickle_file, "pickle"),
+               ("text", _text, "not a checkpoint"), ("npy", _npy, "not an .npz"),
+               ("bad metadata", _bad_meta, "metadata"), ("empty", _empty, "corrupt")]
+
+
+@pytest.mark.parametrize("name,spoil,word", CORRUPTIONS, ids=[c[0] for c in CORRUPTIONS])
+def test_bad_files_raise_a_checkpoint_error_naming_the_file(tmp_path, name, spoil, word):
+    path = tmp_path / "bad.npz"
+    nn.save({"model": _model().state_dict(), "epoch": 1}, path)
+    spoil(path)
+    with pytest.raises(nn.CheckpointError) as info:
+        nn.load(path)
+    msg = str(info.value)
+    assert str(path) in msg and word in msg
+    assert isinstance(info.value, ValueError)
+
+
+def test_plain_npz_loads_as_tensors(tmp_path):
+    path = tmp_path / "plain.npz"
+    np.savez(path, weight=np.ones((2, 2)), bias=np.zeros(2))
+    sd = nn.load(path)
+    assert set(sd) == {"weight", "bias"} and all(isinstance(v, ag.Tensor) for v in sd.values())
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(FileNotFoundError, match="nope.npz"):
+        nn.load(tmp_path / "nope.npz")
