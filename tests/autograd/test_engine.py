@@ -623,3 +623,26 @@ def test_integer_outputs_do_not_require_grad():
     values, indices = x.max(dim=1)
     assert values.requires_grad and not indices.requires_grad
     assert indices.dtype.kind == "i"
+
+
+# ------------------------------------------------------------ PyTorch as a reference
+def test_first_and_second_order_match_pytorch():
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(7)
+    xa, wa, ba = rng.standard_normal((4, 3)), rng.standard_normal((3, 2)), rng.standard_normal(2)
+
+    def loss(lib, x, w, b):
+        h = lib.tanh(x @ w + b)                      # (4, 2), b broadcast over rows
+        return (h * h * x[:, :2]).sum() / (b * b + 1.0).sum()
+
+    ours = [t64(a) for a in (xa, wa, ba)]
+    theirs = [torch.tensor(a, requires_grad=True) for a in (xa, wa, ba)]
+    g_ours = ag.grad(loss(ag, *ours), ours, create_graph=True)
+    g_theirs = torch.autograd.grad(loss(torch, *theirs), theirs, create_graph=True)
+    for a, b in zip(g_ours, g_theirs):
+        np.testing.assert_allclose(a.data, b.detach().numpy(), rtol=1e-10, atol=1e-12)
+    # second order: gradient of the squared gradient norm of w
+    h_ours = ag.grad((g_ours[1] * g_ours[1]).sum(), ours)
+    h_theirs = torch.autograd.grad((g_theirs[1] * g_theirs[1]).sum(), theirs)
+    for a, b in zip(h_ours, h_theirs):
+        np.testing.assert_allclose(a.data, b.numpy(), rtol=1e-9, atol=1e-12)

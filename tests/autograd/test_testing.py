@@ -1,6 +1,10 @@
 """autograd.testing: strategies draw what they promise; check_op passes good ops, fails bad ones."""
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, find, given, settings
@@ -191,3 +195,12 @@ def test_check_op_finds_a_bug_only_on_some_shapes():
     with pytest.raises(AssertionError):
         check_op(sometimes_wrong, ref=lambda a: a * 2.0, gradgrad=False, max_examples=40,
                  shrink=False)
+
+
+def test_importing_autograd_does_not_need_hypothesis():
+    root = Path(__file__).resolve().parents[2]
+    code = ("import sys, autograd; "
+            "print('hypothesis' in sys.modules, 'autograd.testing' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.split() == ["False", "False"]
