@@ -78,7 +78,7 @@ def _check_anomaly(node: Any, grad: Any, index: int, shape: tuple) -> None:
             f"{type(node).__name__}.backward produced {what} in its gradient for input "
             f"{index} of shape {tuple(shape)}\nThe op was created at:\n{where}"
         )
-        err.node = node  # lets the graph drawing mark the failing op
+        err.node = node  # type: ignore[attr-defined]  # lets the drawing mark the failing op
         raise err
 
 

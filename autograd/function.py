@@ -45,6 +45,8 @@ class Function:
 
     # Set on every node by apply(); kept as plain attributes for speed.
     _grad_input_slots: list
+    _inputs: tuple
+    _n_args: int
     _n_out: int = 1
     _out_meta: list | None = None
     _hooks: dict | None = None
@@ -205,12 +207,12 @@ class Function:
 
     def _resolve_saved(self, args: tuple, arrays: list, raw_outs: tuple, outs: list,
                        results: list) -> None:
-        saved = []
+        saved: list = []
         for item in self._saved:  # type: ignore[union-attr]
             if isinstance(item, Tensor):
                 saved.append((item, item._vbox[0]))
                 continue
-            entry = None
+            entry: Any = None
             for a, arr in zip(args, arrays):
                 if arr is item and isinstance(a, Tensor):
                     entry = (a, a._vbox[0])

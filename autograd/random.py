@@ -30,7 +30,7 @@ def default_generator() -> np.random.Generator:
 
 def get_rng_state() -> dict:
     """The global generator's state, as a plain dict (for checkpoints)."""
-    return _generator.bit_generator.state
+    return dict(_generator.bit_generator.state)
 
 
 def set_rng_state(state: dict) -> None:

@@ -68,6 +68,7 @@ class Tensor:
 
     __slots__ = ("data", "grad", "requires_grad", "grad_fn", "_out_idx", "_vbox", "name",
                  "_hooks", "__weakref__")
+    _hooks: list | None
     __array_ufunc__ = None  # numpy defers to our reflected operators (ndarray * Tensor)
 
     data: np.ndarray
@@ -196,7 +197,7 @@ class Tensor:
 
     def __repr__(self) -> str:
         body = np.array2string(self.data, separator=", ", prefix="tensor(",
-                               formatter=_float_formatter(self.data))
+                               formatter=_float_formatter(self.data))  # type: ignore[arg-type]
         extra = []
         if self.data.dtype not in (np.float32, np.int64, np.bool_):
             extra.append(f"dtype={self.data.dtype}")
@@ -281,7 +282,7 @@ class Tensor:
         if self.grad_fn is None:
             if self._hooks is None:
                 self._hooks = []
-            hooks = self._hooks
+            hooks: list = self._hooks
         else:
             node = self.grad_fn
             if node._hooks is None:
@@ -294,35 +295,6 @@ class Tensor:
                 hooks.remove(hook)
 
         return remove
-
-    # ------------------------------------------------------------ conversion
-    def to(self, dtype: Any) -> Tensor:
-        """Cast to ``dtype`` (differentiable between float types)."""
-        return _ops.cast(self, np.dtype(dtype))
-
-    def float(self) -> Tensor:
-        return self.to(np.float32)
-
-    def double(self) -> Tensor:
-        return self.to(np.float64)
-
-    def long(self) -> Tensor:
-        return self.to(np.int64)
-
-    def int(self) -> Tensor:
-        return self.to(np.int32)
-
-    def bool(self) -> Tensor:
-        return self.to(np.bool_)
-
-    def type(self, dtype: Any) -> Tensor:
-        return self.to(dtype)
-
-    def clone(self) -> Tensor:
-        return _ops.clone(self)
-
-    def contiguous(self) -> Tensor:
-        return self
 
     # ------------------------------------------------------------ operators
     def __add__(self, other: Any) -> Tensor:
@@ -610,6 +582,36 @@ class Tensor:
 
     def masked_fill(self, mask: Any, value: Any) -> Tensor:
         return _ops.where(mask, value, self)
+
+    # ------------------------------------------------------------ conversion
+    # (last in the class: these names shadow the builtins in annotations below them)
+    def to(self, dtype: Any) -> Tensor:
+        """Cast to ``dtype`` (differentiable between float types)."""
+        return _ops.cast(self, np.dtype(dtype))
+
+    def float(self) -> Tensor:
+        return self.to(np.float32)
+
+    def double(self) -> Tensor:
+        return self.to(np.float64)
+
+    def long(self) -> Tensor:
+        return self.to(np.int64)
+
+    def int(self) -> Tensor:
+        return self.to(np.int32)
+
+    def bool(self) -> Tensor:
+        return self.to(np.bool_)
+
+    def type(self, dtype: Any) -> Tensor:
+        return self.to(dtype)
+
+    def clone(self) -> Tensor:
+        return _ops.clone(self)
+
+    def contiguous(self) -> Tensor:
+        return self
 
 
 def _float_formatter(arr: np.ndarray) -> dict | None:

@@ -22,7 +22,7 @@ _BASIC = (int, np.integer, slice, type(None), type(Ellipsis))
 def _normalize(index: Any) -> tuple[Any, bool]:
     """Index with Tensors turned into arrays; True when it is basic (views, no repeats)."""
     items = index if isinstance(index, tuple) else (index,)
-    out = []
+    out: list = []
     basic = True
     for it in items:
         if isinstance(it, Tensor):

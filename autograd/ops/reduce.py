@@ -161,7 +161,7 @@ class ExtremeDim(Function):
 
 
 def _extreme(x: Tensor, dim: Any, keepdim: bool, axis: Any, keepdims: Any, op: str,
-             full: type, arg: Any) -> Any:
+             full: Any, arg: Any) -> Any:
     dim, keepdim = reduce_args(op, dim, keepdim, axis, keepdims)
     dims = norm_dims(dim, x.ndim, op)
     _check_nonempty(x, dims, op)
