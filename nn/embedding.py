@@ -1,0 +1,141 @@
+"""Embedding: a lookup table of learned vectors, indexed by integer ids."""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from autograd.ops.select import where
+from autograd.tensor import Tensor
+
+from . import init
+from .module import Module, Parameter
+
+__all__ = ["embedding", "Embedding"]
+
+
+def _ids(input: Any, num: int, who: str) -> np.ndarray:  # noqa: A002
+    idx = np.asarray(input.data if isinstance(input, Tensor) else input)
+    if idx.dtype.kind not in "iu":
+        raise TypeError(f"{who}: indices must be integers (int64), got dtype {idx.dtype}")
+    if idx.size and (idx.min() < 0 or idx.max() >= num):
+        raise IndexError(f"{who}: index out of range: ids must lie in [0, {num}), got min "
+                         f"{idx.min()} and max {idx.max()}")
+    return idx
+
+
+def _padding_idx(padding_idx: int | None, num: int, who: str) -> int | None:
+    if padding_idx is None:
+        return None
+    if not -num <= padding_idx < num:
+        raise ValueError(f"{who}: padding_idx must be within [-{num}, {num}), got {padding_idx}")
+    return padding_idx % num
+
+
+def embedding(input: Any, weight: Tensor, padding_idx: int | None = None) -> Tensor:  # noqa: A002
+    """Rows of ``weight`` picked by integer ids: ``out[..., :] = weight[input[...], :]``.
+
+    The gradient of each row is the sum of the output gradients where its id
+    appears; the ``padding_idx`` row gets no gradient (its value is still returned).
+
+    Args:
+        input: integer ids, any shape ``(*)``.
+        weight: ``(num_embeddings, embedding_dim)``.
+        padding_idx: an id whose row is never updated.
+
+    Shape:
+        ``(*)`` -> ``(*, embedding_dim)``.
+
+    Example:
+        >>> import autograd as ag
+        >>> w = ag.tensor([[0.0, 0.0], [1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+        >>> out = embedding(ag.tensor([[1, 2, 1]]), w, padding_idx=2)
+        >>> out.tolist()
+        [[[1.0, 2.0], [3.0, 4.0], [1.0, 2.0]]]
+        >>> out.sum().backward(); w.grad.tolist()
+        [[0.0, 0.0], [2.0, 2.0], [0.0, 0.0]]
+    """
+    if weight.ndim != 2:
+        raise ValueError(f"embedding: weight must be 2-D (num_embeddings, embedding_dim), got "
+                         f"shape {tuple(weight.shape)}")
+    n = weight.shape[0]
+    idx = _ids(input, n, "embedding")
+    out = weight[idx]  # (*, embedding_dim); repeated ids add their gradients
+    pad = _padding_idx(padding_idx, n, "embedding")
+    if pad is not None and weight.requires_grad and (idx == pad).any():
+        keep = Tensor._make(idx[..., None] != pad)  # (*, 1)
+        out = where(keep, out, out.detach())  # the padding row's value, without its gradient
+    return out
+
+
+class Embedding(Module):
+    """A table of ``num_embeddings`` learned vectors of size ``embedding_dim``.
+
+    Args:
+        num_embeddings: size of the vocabulary.
+        embedding_dim: size of each vector.
+        padding_idx: this id's row starts at zeros and gets no gradient.
+        dtype: parameter dtype (float32 by default).
+        _weight: an initial ``(num_embeddings, embedding_dim)`` table instead of N(0, 1).
+
+    Shape:
+        - Input: integer ids ``(*)``.
+        - Output: ``(*, embedding_dim)``.
+
+    Attributes:
+        weight: ``(num_embeddings, embedding_dim)``, init N(0, 1) (PyTorch's default).
+
+    Example:
+        >>> import autograd as ag
+        >>> emb = Embedding(10, 3, padding_idx=0)
+        >>> emb(ag.tensor([[1, 2, 0], [4, 0, 9]])).shape
+        (2, 3, 3)
+        >>> emb.weight[0].tolist()
+        [0.0, 0.0, 0.0]
+    """
+
+    def __init__(self, num_embeddings: int, embedding_dim: int, padding_idx: int | None = None,
+                 dtype: Any = None, _weight: Any = None) -> None:
+        super().__init__()
+        for what, v in (("num_embeddings", num_embeddings), ("embedding_dim", embedding_dim)):
+            if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < 1:
+                raise ValueError(f"Embedding: {what} must be a positive int, got {v!r}")
+        self.num_embeddings, self.embedding_dim = int(num_embeddings), int(embedding_dim)
+        self.padding_idx = _padding_idx(padding_idx, num_embeddings, "Embedding")
+        dt = np.dtype(np.float32 if dtype is None else dtype)
+        shape = (num_embeddings, embedding_dim)
+        if _weight is None:
+            self.weight = Parameter(np.empty(shape, dt))
+            self.reset_parameters()
+        else:
+            w = np.asarray(_weight.data if isinstance(_weight, Tensor) else _weight, dtype=dt)
+            if w.shape != shape:
+                raise ValueError(f"Embedding: _weight has shape {w.shape}, expected {shape}")
+            self.weight = Parameter(w.copy())
+
+    def reset_parameters(self) -> None:
+        """N(0, 1) entries, and zeros in the ``padding_idx`` row."""
+        init.normal_(self.weight)
+        if self.padding_idx is not None:
+            self.weight.data[self.padding_idx] = 0
+
+    @classmethod
+    def from_pretrained(cls, embeddings: Any, freeze: bool = True,
+                        padding_idx: int | None = None) -> Embedding:
+        """An Embedding holding ``embeddings`` (2-D); frozen (no gradient) by default."""
+        arr = np.asarray(embeddings.data if isinstance(embeddings, Tensor) else embeddings)
+        if arr.ndim != 2:
+            raise ValueError(f"Embedding.from_pretrained: embeddings must be 2-D, got shape "
+                             f"{arr.shape}")
+        m = cls(arr.shape[0], arr.shape[1], padding_idx, dtype=arr.dtype, _weight=arr)
+        m.weight.requires_grad = not freeze
+        return m
+
+    def forward(self, input: Any) -> Tensor:  # noqa: A002
+        return embedding(input, self.weight, self.padding_idx)  # (*) -> (*, embedding_dim)
+
+    def extra_repr(self) -> str:
+        s = f"{self.num_embeddings}, {self.embedding_dim}"
+        if self.padding_idx is not None:
+            s += f", padding_idx={self.padding_idx}"
+        return s
