@@ -7,6 +7,7 @@ ones included. The ``ctx`` is the graph node itself.
 """
 from __future__ import annotations
 
+import os
 import traceback
 import weakref
 from typing import Any
@@ -17,6 +18,7 @@ from .mode import STATE
 from .tensor import Tensor
 
 _OUT = object()  # marks a saved output in ctx._saved
+_ENGINE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 
 
 class Function:
@@ -186,7 +188,7 @@ class Function:
         if STATE.scope is not None:
             ctx._scope = STATE.scope
         if STATE.anomaly:
-            ctx._trace = "".join(traceback.format_stack()[:-2][-6:])
+            ctx._trace = _creation_site()
         if type(out) is not tuple:
             o = out if type(out) is np.ndarray else np.asarray(out)
             diff = o.dtype.kind in "fc"
@@ -229,6 +231,12 @@ class Function:
                 entry = Tensor._make(np.asarray(item)) if item is not None else None
             saved.append(entry)
         self._saved = saved
+
+
+def _creation_site() -> str:
+    """The last few stack frames outside the engine: where the user created the op."""
+    frames = [f for f in traceback.extract_stack()[:-2] if not f.filename.startswith(_ENGINE_DIR)]
+    return "".join(traceback.format_list(frames[-5:]))
 
 
 def _arr(o: Any) -> np.ndarray:

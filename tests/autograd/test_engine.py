@@ -485,9 +485,6 @@ class NaNBackward(ag.Function):
         return grad * ag.Tensor._make(np.full(grad.shape, np.nan))
 
 
-@pytest.mark.xfail(strict=True, reason="function.py records traceback.format_stack()[:-2], which "
-                   "drops the caller's frame when a custom Function is called with .apply "
-                   "directly, so the creation line is missing from the message")
 def test_anomaly_names_custom_op_and_creation_line():
     x = t64([1.0, 2.0])
     with ag.detect_anomaly():
