@@ -11,7 +11,7 @@ Example:
     >>> model[0].weight.grad.shape
     (16, 4)
 """
-from . import data, functional, init, utils
+from . import data, datasets, functional, init, utils
 from .activation import (
     ELU,
     GELU,
@@ -27,7 +27,9 @@ from .activation import (
     Tanh,
 )
 from .containers import ModuleDict, ModuleList, Sequential
+from .conv import Conv2d, ConvTranspose2d
 from .dropout import Dropout
+from .embedding import Embedding
 from .linear import Bilinear, Flatten, Identity, Linear, Unflatten
 from .loss import (
     BCELoss,
@@ -41,14 +43,20 @@ from .loss import (
     SmoothL1Loss,
 )
 from .module import IncompatibleKeys, Module, RemovableHandle
+from .norm import BatchNorm1d, BatchNorm2d, GroupNorm, LayerNorm
 from .parameter import Parameter
+from .pooling import AdaptiveAvgPool2d, AvgPool2d, MaxPool2d
+from .rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell
 from .serialization import CheckpointError, load, save
 
 __all__ = [
     "Module", "Parameter", "IncompatibleKeys", "RemovableHandle",
-    "data", "functional", "init", "utils", "save", "load", "CheckpointError",
+    "data", "datasets", "functional", "init", "utils", "save", "load", "CheckpointError",
     "Sequential", "ModuleList", "ModuleDict",
     "Identity", "Linear", "Bilinear", "Flatten", "Unflatten", "Dropout",
+    "Conv2d", "ConvTranspose2d", "MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d",
+    "BatchNorm1d", "BatchNorm2d", "LayerNorm", "GroupNorm", "Embedding",
+    "RNNBase", "RNN", "LSTM", "GRU", "RNNCell", "LSTMCell", "GRUCell",
     "ReLU", "ReLU6", "LeakyReLU", "PReLU", "ELU", "Sigmoid", "Tanh", "GELU", "SiLU", "Softplus",
     "Softmax", "LogSoftmax",
     "MSELoss", "L1Loss", "HuberLoss", "SmoothL1Loss", "CrossEntropyLoss", "NLLLoss", "BCELoss",

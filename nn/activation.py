@@ -21,8 +21,8 @@ class ReLU(Module):
 
     Example:
         >>> import autograd as ag, nn
-        >>> nn.ReLU()(ag.tensor([-1.0, 2.0]))
-        tensor([0., 2.])
+        >>> nn.ReLU()(ag.tensor([-1.0, 2.0])).tolist()
+        [0.0, 2.0]
     """
 
     def __init__(self, inplace: bool = False) -> None:
@@ -170,8 +170,8 @@ class Softmax(Module):
 
     Example:
         >>> import autograd as ag, nn
-        >>> nn.Softmax(dim=1)(ag.zeros(2, 4)).sum(1)
-        tensor([1., 1.])
+        >>> nn.Softmax(dim=1)(ag.zeros(2, 4)).sum(1).tolist()
+        [1.0, 1.0]
     """
 
     def __init__(self, dim: int | None = None) -> None:

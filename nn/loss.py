@@ -45,8 +45,8 @@ class MSELoss(_Loss):
 
     Example:
         >>> import autograd as ag, nn
-        >>> nn.MSELoss()(ag.tensor([0.0, 2.0]), ag.tensor([1.0, 1.0]))
-        tensor(1.)
+        >>> nn.MSELoss()(ag.tensor([0.0, 2.0]), ag.tensor([1.0, 1.0])).item()
+        1.0
     """
 
     def forward(self, input: Tensor, target: Any) -> Tensor:  # noqa: A002
@@ -65,8 +65,8 @@ class HuberLoss(_Loss):
 
     Example:
         >>> import autograd as ag, nn
-        >>> nn.HuberLoss(delta=1.0)(ag.tensor([0.5, 3.0]), ag.zeros(2), )
-        tensor(1.3125)
+        >>> nn.HuberLoss(delta=1.0)(ag.tensor([0.5, 3.0]), ag.zeros(2)).item()
+        1.3125
     """
 
     def __init__(self, reduction: str = "mean", delta: float = 1.0) -> None:
