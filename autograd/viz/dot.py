@@ -135,7 +135,8 @@ def dot_source(root: Any, *, show: str = "both", fmt: str = ".4g", max_elems: in
             if deriv and not grads:
                 lab = f'label=<{value_txt}<br/><font color="{DERIV}" point-size="9">' \
                       f"{esc(deriv)}</font>>"
-            lines.append(f"\t{e.src} -> {e.dst} [{lab}{bold}]\n".replace("[ ", "["))
+            attrs = f"{lab}{bold}".strip()
+            lines.append(f"\t{e.src} -> {e.dst}" + (f" [{attrs}]\n" if attrs else "\n"))
         gval = g.edge_grad.get(i)
         if grads and gval is not None:
             gtxt = "<br/>".join(esc(s) for s in fmt_value(gval, fmt, max_elems))

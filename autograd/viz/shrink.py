@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import Counter, deque
 from dataclasses import replace
 
-from .graph import Edge, Graph, Op, Var
+from .graph import Edge, Graph, Op, Var, no_gc
 from .labels import op_symbol
 
 
@@ -31,9 +31,10 @@ def shrink(graph: Graph, max_nodes: int | None) -> Graph:
     """
     if max_nodes is None or len(graph.vars) + len(graph.ops) <= max_nodes:
         return graph
-    g = _collapse_chains(graph)
-    if len(g.vars) + len(g.ops) > max_nodes:
-        g = _elide(g, max_nodes)
+    with no_gc():
+        g = _collapse_chains(graph)
+        if len(g.vars) + len(g.ops) > max_nodes:
+            g = _elide(g, max_nodes)
     return g
 
 
