@@ -1,11 +1,12 @@
 """Learning-rate schedules, with PyTorch's names, call order and values.
 
-Make the scheduler after the optimizer and call ``scheduler.step()`` once per
+Make the scheduler from the optimizer and call ``scheduler.step()`` once per
 epoch (or per batch, for OneCycleLR), after ``optimizer.step()``. Each
 scheduler writes the new rate into every parameter group's ``"lr"``; the
 multiplicative ones (StepLR, MultiStepLR, ExponentialLR, LinearLR,
 CosineAnnealingLR) update the current rate recursively, as PyTorch does, so
-they give PyTorch's floating-point values and can be chained.
+they give PyTorch's floating-point values and can be chained. Every
+scheduler but ReduceLROnPlateau also takes ``last_epoch`` (see LRScheduler).
 
 Example:
     >>> import autograd as ag
@@ -37,8 +38,9 @@ def _fail(cls: str, what: str, value: Any, rule: str) -> ValueError:
     return ValueError(f"{cls}: invalid {what}: {value!r} (must be {rule})")
 
 
-def _is_int(v: Any) -> bool:
-    return isinstance(v, (int, np.integer)) and not isinstance(v, bool)
+def _is_int(v: Any, least: int = 0) -> bool:
+    """True for an int (not a bool) >= ``least``."""
+    return bool(isinstance(v, (int, np.integer)) and not isinstance(v, bool) and v >= least)
 
 
 class LRScheduler:
@@ -73,8 +75,7 @@ class LRScheduler:
         finally:
             self._is_initial = False
 
-    def get_lr(self) -> list[float]:
-        """The learning rates for epoch ``last_epoch`` (subclasses)."""
+    def get_lr(self) -> list[float]:  # the rates for epoch ``last_epoch``
         raise NotImplementedError
 
     def get_last_lr(self) -> list[float]:
@@ -98,33 +99,19 @@ class LRScheduler:
                 if k not in ("optimizer", "lr_lambdas") and not callable(v)}
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        """Restore a :meth:`state_dict` (also after an ``nn.save``/``nn.load`` round trip)."""
+        """Restore a :meth:`state_dict` (also one read back by ``nn.load``)."""
         unknown = set(state_dict) - set(self.state_dict())
         if unknown:
             raise ValueError(f"{type(self).__name__}.load_state_dict: unexpected keys "
                              f"{sorted(unknown)}")
-        for key, value in state_dict.items():
-            setattr(self, key, _plain(value, getattr(self, key)))
-
-
-def _plain(value: Any, like: Any) -> Any:
-    """Undo what saving to npz does to numbers and lists (0-d and 1-d arrays)."""
-    if isinstance(value, (np.ndarray, np.generic)):
-        value = value.item() if value.ndim == 0 else value.tolist()
-    if isinstance(like, bool):
-        return bool(value)
-    if isinstance(like, list) and not isinstance(value, list):
-        return list(value)
-    return value
+        self.__dict__.update(state_dict)
 
 
 class LambdaLR(LRScheduler):
     """``lr = initial_lr * lr_lambda(epoch)``.
 
     Args:
-        optimizer: the optimizer.
         lr_lambda: a function of the epoch, or a list of them (one per group).
-        last_epoch: see :class:`LRScheduler`.
 
     The functions are not part of ``state_dict()``.
 
@@ -148,9 +135,8 @@ class LambdaLR(LRScheduler):
             self.lr_lambdas = list(lr_lambda)
         else:
             self.lr_lambdas = [lr_lambda] * n
-        for f in self.lr_lambdas:
-            if not callable(f):
-                raise TypeError(f"LambdaLR: lr_lambda must be callable, got {f!r}")
+        if not all(callable(f) for f in self.lr_lambdas):
+            raise TypeError(f"LambdaLR: lr_lambda must be callable, got {lr_lambda!r}")
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
@@ -163,10 +149,8 @@ class StepLR(LRScheduler):
     ``lr = initial_lr * gamma ** (epoch // step_size)``.
 
     Args:
-        optimizer: the optimizer.
         step_size: epochs between decays (a positive int).
         gamma: the factor (default 0.1).
-        last_epoch: see :class:`LRScheduler`.
 
     Example:
         >>> import autograd as ag
@@ -179,7 +163,7 @@ class StepLR(LRScheduler):
 
     def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1,
                  last_epoch: int = -1) -> None:
-        if not _is_int(step_size) or step_size < 1:
+        if not _is_int(step_size, 1):
             raise _fail("StepLR", "step_size", step_size, "a positive int")
         self.step_size, self.gamma = int(step_size), gamma
         super().__init__(optimizer, last_epoch)
@@ -196,10 +180,8 @@ class MultiStepLR(LRScheduler):
     ``lr = initial_lr * gamma ** (number of milestones <= epoch)``.
 
     Args:
-        optimizer: the optimizer.
         milestones: epoch indices (a milestone listed twice applies twice).
         gamma: the factor (default 0.1).
-        last_epoch: see :class:`LRScheduler`.
     """
 
     def __init__(self, optimizer: Optimizer, milestones: Iterable[int], gamma: float = 0.1,
@@ -219,9 +201,7 @@ class ExponentialLR(LRScheduler):
     """Multiply the rate by ``gamma`` every epoch: ``lr = initial_lr * gamma ** epoch``.
 
     Args:
-        optimizer: the optimizer.
         gamma: the factor per epoch.
-        last_epoch: see :class:`LRScheduler`.
     """
 
     def __init__(self, optimizer: Optimizer, gamma: float, last_epoch: int = -1) -> None:
@@ -247,13 +227,10 @@ class InverseTimeLR(LRScheduler):
 
     :math:`b` says when decay sets in: the rate has halved after :math:`b`
     epochs. For the course's :math:`a` and :math:`b`, give the optimizer
-    ``lr = a / b``. (Keras's ``InverseTimeDecay(lr0, decay_steps, rate)`` is
-    ``b = decay_steps / rate``.)
+    ``lr = a / b`` (Keras's ``InverseTimeDecay`` has ``b = decay_steps / rate``).
 
     Args:
-        optimizer: the optimizer.
         b: positive; the epoch count after which the rate has halved.
-        last_epoch: see :class:`LRScheduler`.
 
     Example:
         >>> import autograd as ag
@@ -290,15 +267,13 @@ class CosineAnnealingLR(LRScheduler):
     Restarts", ICLR 2017.
 
     Args:
-        optimizer: the optimizer.
         T_max: half-period in epochs (a positive int).
         eta_min: the lowest rate (default 0).
-        last_epoch: see :class:`LRScheduler`.
     """
 
     def __init__(self, optimizer: Optimizer, T_max: int, eta_min: float = 0.0,  # noqa: N803
                  last_epoch: int = -1) -> None:
-        if not _is_int(T_max) or T_max < 1:
+        if not _is_int(T_max, 1):
             raise _fail("CosineAnnealingLR", "T_max", T_max, "a positive int")
         self.T_max, self.eta_min = int(T_max), eta_min
         super().__init__(optimizer, last_epoch)
@@ -307,9 +282,6 @@ class CosineAnnealingLR(LRScheduler):
         t, T, lo = self.last_epoch, self.T_max, self.eta_min
         if self._is_initial:
             return self._group_lrs()
-        if self._step_count == 1 and t > 0:  # resumed: jump straight to epoch t
-            return [lo + (base - lo) * (1 + math.cos(t * math.pi / T)) / 2
-                    for base in self.base_lrs]
         if (t - 1 - T) % (2 * T) == 0:  # at the bottom, the recursion would divide by 0
             return [lr + (base - lo) * (1 - math.cos(math.pi / T)) / 2
                     for base, lr in zip(self.base_lrs, self._group_lrs())]
@@ -325,11 +297,9 @@ class LinearLR(LRScheduler):
     computed recursively as PyTorch.
 
     Args:
-        optimizer: the optimizer.
         start_factor: factor at epoch 0, in (0, 1] (default 1/3).
         end_factor: factor from ``total_iters`` on, in [0, 1] (default 1).
         total_iters: epochs to go from one to the other (default 5).
-        last_epoch: see :class:`LRScheduler`.
 
     Example:
         >>> import autograd as ag
@@ -349,7 +319,7 @@ class LinearLR(LRScheduler):
             raise _fail("LinearLR", "start_factor", start_factor, "in (0, 1]")
         if not 0 <= end_factor <= 1:
             raise _fail("LinearLR", "end_factor", end_factor, "in [0, 1]")
-        if not _is_int(total_iters) or total_iters < 1:
+        if not _is_int(total_iters, 1):
             raise _fail("LinearLR", "total_iters", total_iters, "a positive int")
         self.start_factor, self.end_factor = start_factor, end_factor
         self.total_iters = int(total_iters)
@@ -365,32 +335,20 @@ class LinearLR(LRScheduler):
         return [lr * ratio for lr in self._group_lrs()]
 
 
-
 class OneCycleLR(LRScheduler):
     """The 1cycle policy: warm up to ``max_lr``, then anneal far below the start; step per batch.
 
-    The rate rises from ``max_lr / div_factor`` to ``max_lr`` over the first
-    ``pct_start`` of ``total_steps``, then falls to ``initial_lr /
-    final_div_factor``; with ``cycle_momentum`` the momentum (or Adam's beta1)
-    moves the opposite way between ``max_momentum`` and ``base_momentum``.
-    ``three_phase`` adds a symmetric way back down before the final fall.
-    The values are PyTorch's.
+    The rate rises from ``initial_lr = max_lr / div_factor`` to ``max_lr``
+    over the first ``pct_start`` of ``total_steps`` (or ``epochs *
+    steps_per_epoch``), then falls to ``min_lr = initial_lr / final_div_factor``
+    (``three_phase``: back to ``initial_lr`` first), by ``anneal_strategy``
+    ``"cos"`` or ``"linear"``. With ``cycle_momentum`` the optimizer's momentum
+    (or Adam's beta1) moves the other way between ``max_momentum`` (0.95) and
+    ``base_momentum`` (0.85). ``max_lr`` and the momenta may be per-group lists.
+    Defaults as PyTorch's: pct_start 0.3, div_factor 25, final_div_factor 1e4.
 
     Smith and Topin, "Super-Convergence: Very Fast Training of Neural Networks
     Using Large Learning Rates", 2018.
-
-    Args:
-        optimizer: the optimizer (with ``momentum`` or ``betas`` if cycle_momentum).
-        max_lr: peak rate, or one per group.
-        total_steps: steps in the cycle, or give ``epochs`` and ``steps_per_epoch``.
-        pct_start: fraction of the cycle spent rising (default 0.3).
-        anneal_strategy: ``"cos"`` (default) or ``"linear"``.
-        cycle_momentum, base_momentum, max_momentum: the momentum cycle
-            (defaults True, 0.85, 0.95).
-        div_factor: ``initial_lr = max_lr / div_factor`` (default 25).
-        final_div_factor: ``min_lr = initial_lr / final_div_factor`` (default 1e4).
-        three_phase: use the three-phase schedule.
-        last_epoch: see :class:`LRScheduler`.
     """
 
     def __init__(self, optimizer: Optimizer, max_lr: float | Sequence[float],
@@ -403,28 +361,27 @@ class OneCycleLR(LRScheduler):
                  last_epoch: int = -1) -> None:
         if total_steps is None:
             for name, v in (("epochs", epochs), ("steps_per_epoch", steps_per_epoch)):
-                if not _is_int(v) or v < 1:
-                    raise _fail("OneCycleLR", name, v, "a positive int when total_steps is "
-                                "not given")
+                if not _is_int(v, 1):
+                    raise _fail("OneCycleLR", name, v, "a positive int without total_steps")
             total_steps = epochs * steps_per_epoch  # type: ignore[operator]
-        if not _is_int(total_steps) or total_steps < 1:
+        if not _is_int(total_steps, 1):
             raise _fail("OneCycleLR", "total_steps", total_steps, "a positive int")
         if not isinstance(pct_start, float) or not 0 <= pct_start <= 1:
             raise _fail("OneCycleLR", "pct_start", pct_start, "a float in [0, 1]")
         if anneal_strategy not in ("cos", "linear"):
             raise _fail("OneCycleLR", "anneal_strategy", anneal_strategy, "'cos' or 'linear'")
         self.total_steps, self.anneal_strategy = int(total_steps), anneal_strategy
-        up = float(pct_start * total_steps) - 1
+        # (last step of the phase, lr from, lr to, momentum from, momentum to)
+        self._phases = [(float(pct_start * total_steps) - 1, "initial_lr", "max_lr",
+                         "max_momentum", "base_momentum")]
         if three_phase:
-            self._phases = [(up, "initial_lr", "max_lr", "max_momentum", "base_momentum"),
-                            (float(2 * pct_start * total_steps) - 2, "max_lr", "initial_lr",
-                             "base_momentum", "max_momentum"),
-                            (self.total_steps - 1, "initial_lr", "min_lr", "max_momentum",
-                             "max_momentum")]
+            self._phases += [(float(2 * pct_start * total_steps) - 2, "max_lr", "initial_lr",
+                              "base_momentum", "max_momentum"),
+                             (total_steps - 1, "initial_lr", "min_lr", "max_momentum",
+                              "max_momentum")]
         else:
-            self._phases = [(up, "initial_lr", "max_lr", "max_momentum", "base_momentum"),
-                            (self.total_steps - 1, "max_lr", "min_lr", "base_momentum",
-                             "max_momentum")]
+            self._phases.append((total_steps - 1, "max_lr", "min_lr", "base_momentum",
+                                 "max_momentum"))
         groups = optimizer.param_groups
         if last_epoch == -1:
             for group, top in zip(groups, _per_group("max_lr", optimizer, max_lr)):
@@ -487,27 +444,17 @@ def _per_group(name: str, optimizer: Optimizer, value: Any) -> list[Any]:
 class ReduceLROnPlateau(LRScheduler):
     """Cut the rate by ``factor`` when a metric has stopped improving for ``patience`` epochs.
 
-    The course's "halve the rate when the held-out loss stops improving" is
-    ``ReduceLROnPlateau(opt, factor=0.5, patience=0)``. Call ``step(metric)``
-    after each evaluation.
-
-    A value is an improvement over the best so far when (mode ``"min"``) it is
-    below ``best * (1 - threshold)`` (threshold_mode ``"rel"``) or ``best -
-    threshold`` (``"abs"``); ``"max"`` mirrors this. After more than
-    ``patience`` epochs without one, each group's rate becomes ``max(lr *
-    factor, min_lr)`` (unless that changes it by less than ``eps``), then
-    ``cooldown`` epochs pass before bad epochs count again.
+    Call ``step(metric)`` after each evaluation. The course's "halve the rate
+    when the held-out loss stops improving" is ``factor=0.5, patience=0``.
 
     Args:
-        optimizer: the optimizer.
-        mode: ``"min"`` (a loss) or ``"max"`` (an accuracy).
-        factor: the rate is multiplied by this, in [0, 1) (default 0.1).
-        patience: bad epochs tolerated before a cut (default 10).
-        threshold: the least change that counts as improvement (default 1e-4).
-        threshold_mode: ``"rel"`` or ``"abs"``.
-        cooldown: epochs to wait after a cut (default 0).
-        min_lr: lower bound on the rate, or one per group (default 0).
-        eps: smaller changes of the rate are skipped (default 1e-8).
+        mode: ``"min"`` (a loss) or ``"max"`` (an accuracy). In ``"min"`` a value
+            improves on the best when below ``best * (1 - threshold)``
+            (threshold_mode ``"rel"``) or ``best - threshold`` (``"abs"``).
+        factor: after more than ``patience`` (default 10) epochs without
+            improvement the rate becomes ``max(lr * factor, min_lr)``, unless
+            that changes it by less than ``eps`` (defaults 0.1, 0, 1e-8).
+        cooldown: epochs after a cut before bad epochs count again (default 0).
 
     Example:
         >>> import autograd as ag
@@ -527,28 +474,26 @@ class ReduceLROnPlateau(LRScheduler):
         name = "ReduceLROnPlateau"
         if not isinstance(optimizer, Optimizer):
             raise TypeError(f"{name}: {type(optimizer).__name__} is not an Optimizer")
-        checks = [(mode in ("min", "max"), "mode", mode, "'min' or 'max'"),
-                  (threshold_mode in ("rel", "abs"), "threshold_mode", threshold_mode,
-                   "'rel' or 'abs'"),
-                  (0 <= factor < 1, "factor", factor, "in [0, 1)"),
-                  (_is_int(patience) and patience >= 0, "patience", patience, "an int >= 0"),
-                  (_is_int(cooldown) and cooldown >= 0, "cooldown", cooldown, "an int >= 0"),
-                  (threshold >= 0, "threshold", threshold, ">= 0"),
-                  (eps >= 0, "eps", eps, ">= 0")]
-        for ok, what, value, rule in checks:
+        min_lrs = [float(v) for v in _per_group("min_lr", optimizer, min_lr)]
+        for ok, what, value, rule in [
+                (mode in ("min", "max"), "mode", mode, "'min' or 'max'"),
+                (threshold_mode in ("rel", "abs"), "threshold_mode", threshold_mode,
+                 "'rel' or 'abs'"),
+                (0 <= factor < 1, "factor", factor, "in [0, 1)"),
+                (_is_int(patience), "patience", patience, "an int >= 0"),
+                (_is_int(cooldown), "cooldown", cooldown, "an int >= 0"),
+                (threshold >= 0, "threshold", threshold, ">= 0"), (eps >= 0, "eps", eps, ">= 0"),
+                (min(min_lrs) >= 0, "min_lr", min_lr, ">= 0")]:
             if not ok:
                 raise _fail(name, what, value, rule)
-        self.min_lrs = [float(v) for v in _per_group("min_lr", optimizer, min_lr)]
-        if any(v < 0 for v in self.min_lrs):
-            raise _fail(name, "min_lr", min_lr, ">= 0")
+        self.min_lrs = min_lrs
         self.optimizer = optimizer
         self.mode, self.factor, self.patience = mode, factor, int(patience)
         self.threshold, self.threshold_mode = threshold, threshold_mode
         self.cooldown, self.eps = int(cooldown), eps
         self.last_epoch = 0
         self.best = math.inf if mode == "min" else -math.inf
-        self.num_bad_epochs = 0
-        self.cooldown_counter = 0
+        self.num_bad_epochs = self.cooldown_counter = 0
         self._last_lr = self._group_lrs()
 
     def _is_better(self, a: float, best: float) -> bool:

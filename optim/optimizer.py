@@ -70,7 +70,7 @@ class Optimizer:
         if isinstance(params, (set, frozenset)):
             raise TypeError(f"{self._name}: params must be an ordered iterable (a list), not a "
                             "set: the order of parameters must not depend on hashing")
-        groups = list(params)
+        groups: list[Any] = list(params)
         if not groups:
             raise ValueError(f"{self._name}: got an empty parameter list")
         if not isinstance(groups[0], dict):
@@ -163,8 +163,8 @@ class Optimizer:
                           ("weight_decay", "weight_decay value")):
             if key in group:
                 v = group[key]
-                self._check(isinstance(v, (int, float, np.floating, np.integer))
-                            and not isinstance(v, bool) and v >= 0, what, v, ">= 0")
+                self._check(bool(isinstance(v, (int, float, np.floating, np.integer))
+                                 and not isinstance(v, bool) and v >= 0), what, v, ">= 0")
 
     # ------------------------------------------------------------ stepping
     def zero_grad(self, set_to_none: bool = True) -> None:
