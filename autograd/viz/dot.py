@@ -71,8 +71,13 @@ def dot_source(root: Any, *, show: str = "both", fmt: str = ".4g", max_elems: in
                rankdir: str = "LR", max_nodes: int | None = 400, backward: bool = False,
                intermediates: bool = False, params: dict | None = None, legend: bool = True,
                title: str | None = None, active: str | None = None,
-               fresh: Iterable[tuple] = ()) -> str:
-    """The DOT text of the picture; :func:`to_dot` documents the options."""
+               fresh: Iterable[tuple] = (), placeholders: dict | None = None) -> str:
+    """The DOT text of the picture; :func:`to_dot` documents the options.
+
+    ``active``, ``fresh`` and ``placeholders`` serve :func:`backward_steps`: the
+    op being run, the edges it just sent gradients along, and the final
+    gradients drawn invisibly where they are not known yet.
+    """
     if show not in SHOW:
         raise ValueError(f"viz: show must be one of {SHOW}, got {show!r}")
     if rankdir not in ("LR", "RL", "TB", "BT"):
@@ -138,6 +143,9 @@ def dot_source(root: Any, *, show: str = "both", fmt: str = ".4g", max_elems: in
             attrs = f"{lab}{bold}".strip()
             lines.append(f"\t{e.src} -> {e.dst}" + (f" [{attrs}]\n" if attrs else "\n"))
         gval = g.edge_grad.get(i)
+        ghost = gval is None and placeholders is not None and i in placeholders
+        if ghost:  # a gradient not known yet: reserve its place so frames keep one layout
+            gval = placeholders[i]
         if grads and gval is not None:
             gtxt = "<br/>".join(esc(s) for s in fmt_value(gval, fmt, max_elems))
             if deriv:
@@ -147,7 +155,8 @@ def dot_source(root: Any, *, show: str = "both", fmt: str = ".4g", max_elems: in
                 color, width = _magnitude_style(grad_magnitude(gval))
             width = max(width, 2.2) if hot else width
             lines.append(f'\t{e.src} -> {e.dst} [label=<{gtxt}> dir=back color="{color}" '
-                         f'fontcolor="{GRAD}" penwidth={width:.2f} style=dashed]\n')
+                         f'fontcolor="{GRAD}" penwidth={width:.2f} '
+                         f'style={"invis" if ghost else "dashed"}]\n')
         elif not vals:
             lines.append(f'\t{e.src} -> {e.dst} [color="{MUTED}" style=dotted]\n')
     return "digraph scratchgrad {\n" + "".join(lines) + "}\n"

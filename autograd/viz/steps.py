@@ -78,13 +78,17 @@ def backward_steps(root: Tensor, gradient: Any = None, retain_graph: bool = Fals
     if root.grad_fn is None:
         raise ValueError("backward_steps: the tensor has no graph (it is a leaf); "
                          "build it from tensors with requires_grad=True")
-    opts.setdefault("max_nodes", None)
+    opts["max_nodes"] = None  # every frame draws the whole graph, in one layout
     fmt = opts.get("fmt", ".4g")
     graph = snapshot(root, intermediates, params)
     record, order = record_backward(root, gradient, retain_graph)
     by_fn = {op.fn: op for op in graph.ops}
     names = {v.id: v.name for v in graph.vars}
-    names.update({op.id: f"the {op_symbol(op.cls, op.args)} node" for op in graph.ops})
+    for op in graph.ops:
+        made = " ".join(fmt_value(op.outs.get(0), fmt, 1)) if op.outs else ""
+        names[op.id] = f"the {op_symbol(op.cls, op.args)} node" + (
+            f" that made {made}" if made else "")
+    final = with_grads(graph, record, order).edge_grad
     frames = []
     for i, fn in enumerate(order):
         part = {n: record[n] for n in order[:i + 1]}
@@ -94,7 +98,8 @@ def backward_steps(root: Tensor, gradient: Any = None, retain_graph: bool = Fals
             continue
         fresh = [(e.src, e.dst) for e in graph.edges if e.dst == op.id]
         caption = _caption(g, op, record[fn], i, len(order), names, fmt)
-        src = dot_source(g, active=op.id, fresh=fresh, title=caption, **opts)
+        src = dot_source(g, active=op.id, fresh=fresh, title=caption, placeholders=final,
+                         **opts)
         frames.append(Frame(i, len(order), op_symbol(op.cls, op.args), op.cls, op.id, caption,
                             src, g))
     return frames
