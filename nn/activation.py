@@ -88,7 +88,7 @@ class PReLU(Module):
                                         dtype=np.dtype(dtype or np.float32)))
 
     def forward(self, x: Tensor) -> Tensor:
-        w = self.weight  # (C,)
+        w: Tensor = self.weight  # (C,)
         if self.num_parameters > 1:
             if x.ndim < 2 or x.shape[1] != self.num_parameters:
                 raise ValueError(f"PReLU: input of shape {tuple(x.shape)} needs "

@@ -44,7 +44,7 @@ class Sequential(Module):
 
     def forward(self, input: Any) -> Any:  # noqa: A002
         for module in self._modules.values():
-            input = module(input)  # noqa: A001
+            input = module(input)  # type: ignore[misc]  # noqa: A001
         return input
 
     def __getitem__(self, idx: Any) -> Any:
@@ -75,7 +75,7 @@ class Sequential(Module):
         return len(self._modules)
 
     def __iter__(self) -> Iterator[Module]:
-        return iter(self._modules.values())
+        return iter(self._modules.values())  # type: ignore[arg-type]
 
     def append(self, module: Module) -> Sequential:
         """Add ``module`` at the end."""
@@ -118,7 +118,7 @@ class ModuleList(Module):
     def __getitem__(self, idx: Any) -> Any:
         mods = list(self._modules.values())
         if isinstance(idx, slice):
-            return ModuleList(mods[idx])
+            return ModuleList(mods[idx])  # type: ignore[arg-type]
         return mods[_index(idx, len(mods), "ModuleList")]
 
     def __setitem__(self, idx: int, module: Module) -> None:
@@ -138,7 +138,7 @@ class ModuleList(Module):
         return len(self._modules)
 
     def __iter__(self) -> Iterator[Module]:
-        return iter(list(self._modules.values()))
+        return iter(list(self._modules.values()))  # type: ignore[arg-type]
 
     def __iadd__(self, modules: Iterable[Module]) -> ModuleList:
         return self.extend(modules)

@@ -402,7 +402,7 @@ class Module:
         return self
 
     # ------------------------------------------------------------- state dict
-    def state_dict(self, destination: dict | None = None, prefix: str = "",
+    def state_dict(self, destination: Any = None, prefix: str = "",
                    keep_vars: bool = False) -> OrderedDict:
         """Every parameter and persistent buffer by dotted name, in PyTorch's order.
 
