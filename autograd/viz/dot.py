@@ -92,7 +92,7 @@ def dot_source(root: Any, *, show: str = "both", fmt: str = ".4g", max_elems: in
     lines = []
     notes = list(g.notes)
     if marked:
-        names = ", ".join(g.node(i).cls for i in marked)
+        names = ", ".join(op.cls for op in g.ops if op.id in marked)
         notes.insert(0, f"red: the op whose backward produced the first NaN/inf ({names})")
     label = ""
     if title:
@@ -144,7 +144,7 @@ def dot_source(root: Any, *, show: str = "both", fmt: str = ".4g", max_elems: in
             lines.append(f"\t{e.src} -> {e.dst}" + (f" [{attrs}]\n" if attrs else "\n"))
         gval = g.edge_grad.get(i)
         ghost = gval is None and placeholders is not None and i in placeholders
-        if ghost:  # a gradient not known yet: reserve its place so frames keep one layout
+        if ghost and placeholders is not None:  # not known yet: reserve its place in the layout
             gval = placeholders[i]
         if grads and gval is not None:
             gtxt = "<br/>".join(esc(s) for s in fmt_value(gval, fmt, max_elems))

@@ -252,8 +252,10 @@ def _walk(roots: Any, intermediates: bool, params: dict | None) -> Graph:
                         see_op(x.grad_fn)
                         fresh.append(x.grad_fn)
                     continue
-                v = leaf_vars.get(id(x))
-                if v is None:
+                found = leaf_vars.get(id(x))
+                if found is not None:
+                    v = found
+                else:
                     kind = "leaf" if x.requires_grad else "const"
                     v = Var(new_id(), kind, x.name or given.get(id(x)), x.data, x)
                     leaf_vars[id(x)] = v
@@ -371,6 +373,11 @@ def _with_grads(graph: Graph, record: dict | None, order: Sequence[Any]) -> Grap
                 g.var_grad[v.id] = into[0]
         if len(outs) > 1:
             g.var_parts[v.id] = outs
+    if record is None and g.var_grad and any(
+            i not in g.edge_grad for i, e in enumerate(graph.edges) if e.src in op_ids):
+        g.notes = list(graph.notes) + [
+            "gradients of intermediate values were not recorded: draw with backward=True "
+            "(it runs backward) or draw viz.trace(root)"]
     return g
 
 

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import autograd as ag
 from autograd import viz
@@ -472,3 +474,42 @@ def test_multi_output_ops_and_several_roots_draw():
     src = viz.dot_source([values, a])
     assert src.count("<b>out</b>") == 2
     assert viz.dot_source(leaf(5.0, "lonely")).count("lonely") == 1
+
+
+def test_without_trace_leaf_gradients_show_and_a_note_says_what_is_missing():
+    root, _ = apple_tax()
+    root.backward()
+    src = viz.dot_source(root)
+    bwd = edge_labels(src, True)
+    assert sorted(bwd) == sorted(["2.2", "110", "200"])
+    assert "gradients of intermediate values were not recorded" in src
+
+
+# ------------------------------------------------------------------ random graphs
+UNARY = [("exp", lambda t: ag.exp(t * 0.1)), ("tanh", ag.tanh), ("sq", lambda t: t * t),
+         ("neg", lambda t: -t)]
+BINARY = [("add", lambda a, b: a + b), ("mul", lambda a, b: a * b),
+          ("div", lambda a, b: a / (b * b + 1.0)), ("sub", lambda a, b: a - b)]
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.tuples(st.booleans(), st.integers(0, 3), st.integers(0, 10),
+                          st.integers(0, 10)), min_size=1, max_size=12),
+       st.lists(st.floats(-2, 2), min_size=3, max_size=3))
+def test_random_graphs_draw_the_engine_gradients(program, values):
+    leaves = [leaf(v, f"x{i}") for i, v in enumerate(values)]
+    pool = list(leaves)
+    for is_binary, k, i, j in program:
+        a, b = pool[i % len(pool)], pool[j % len(pool)]
+        pool.append(BINARY[k][1](a, b) if is_binary else UNARY[k][1](a))
+    out = sum(pool[len(leaves):], pool[-1]) if len(pool) > len(leaves) else pool[0] * 1.0
+    g = viz.trace(out)
+    for v in g.vars:
+        if v.kind == "leaf" and v.id in g.var_grad:
+            np.testing.assert_allclose(g.var_grad[v.id], v.tensor.grad.data, rtol=1e-12)
+    # every recorded op input is one edge; the root gets one more
+    n_inputs = sum(len(viz.graph.node_inputs(op.fn)) for op in g.ops)
+    n_inter = sum(1 for v in g.vars if v.kind == "inter")
+    assert len(g.edges) == n_inputs + 1 + n_inter
+    assert viz.dot_source(g) == viz.dot_source(g)
+    assert len(g.order) == len(g.ops)
