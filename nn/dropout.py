@@ -13,8 +13,12 @@ class Dropout(Module):
     """Zero each element with probability ``p`` in training mode, scaling the rest by 1/(1-p).
 
     In ``eval()`` mode it returns its input unchanged, so the expected value of
-    every activation is the same in both modes. The mask is drawn from the
-    global generator (``ag.manual_seed``).
+    every activation is the same in both modes. (The original formulation keeps
+    training outputs unscaled and multiplies by ``1 - p`` at test time instead;
+    the two agree in expectation, and this one leaves inference untouched.)
+    The mask is drawn from the global generator (``ag.manual_seed``); backward
+    lets the gradient through exactly where the mask kept the value, scaled
+    the same way.
 
     Args:
         p: probability of an element being zeroed, in [0, 1].

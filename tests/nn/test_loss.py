@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import autograd as ag
 import nn
@@ -333,3 +335,41 @@ def test_one_hot_and_losses_keep_float32():
     assert loss.dtype == np.float32
     loss.backward()
     assert logits.grad.dtype == np.float32
+
+
+# ---------------------------------------------------------------- properties
+ELEMENTWISE = [F.mse_loss, F.l1_loss, F.huber_loss, F.smooth_l1_loss,
+               F.binary_cross_entropy_with_logits]
+
+
+@settings(max_examples=30, deadline=None)
+@given(shape=st.lists(st.integers(1, 4), min_size=0, max_size=3),
+       which=st.integers(0, len(ELEMENTWISE) - 1), seed=st.integers(0, 2 ** 16))
+def test_reductions_agree_for_any_shape(shape, which, seed):
+    loss = ELEMENTWISE[which]
+    rng = np.random.default_rng(seed)
+    x = ag.tensor(rng.standard_normal(shape), requires_grad=True)
+    y = ag.tensor(rng.uniform(0, 1, shape))
+    none = loss(x, y, reduction="none")
+    assert none.shape == tuple(shape)
+    np.testing.assert_allclose(loss(x, y, reduction="sum").numpy(), none.numpy().sum())
+    np.testing.assert_allclose(loss(x, y, reduction="mean").numpy(), none.numpy().mean())
+    assert gradcheck(lambda a: loss(a, y, reduction="mean"), (x,))
+
+
+@settings(max_examples=20, deadline=None)
+@given(n=st.integers(1, 5), c=st.integers(2, 5), extra=st.lists(st.integers(1, 3), max_size=2),
+       smoothing=st.sampled_from([0.0, 0.25]), seed=st.integers(0, 2 ** 16))
+def test_cross_entropy_equals_nll_of_log_softmax(n, c, extra, smoothing, seed):
+    rng = np.random.default_rng(seed)
+    x = ag.tensor(rng.standard_normal([n, c] + extra))
+    t = ag.tensor(rng.integers(0, c, [n] + extra))
+    ce = F.cross_entropy(x, t, reduction="none")
+    nll = F.nll_loss(F.log_softmax(x, dim=1), t, reduction="none")
+    np.testing.assert_allclose(ce.numpy(), nll.numpy(), rtol=1e-12, atol=1e-12)
+    if smoothing:
+        got = F.cross_entropy(x, t, label_smoothing=smoothing, reduction="sum").item()
+        soft = F.one_hot(t, c).numpy().astype(float) * (1 - smoothing) + smoothing / c
+        soft = np.moveaxis(soft, -1, 1)  # class dim second, like the logits
+        want = F.cross_entropy(x, ag.tensor(soft), reduction="sum").item()
+        assert got == pytest.approx(want, rel=1e-12)
