@@ -137,7 +137,7 @@ LOSSES = [
     ("cross_entropy_kdim", F.cross_entropy, _ce_ref, _real(2, 4, 3, 2), _classes(2, 4, 3, 2),
      [{}, {"weight": W4}]),
     ("cross_entropy_probs", F.cross_entropy, _ce_ref, _real(5, 4), _dist(5, 4),
-     [{}, {"label_smoothing": 0.3}]),
+     [{}, {"label_smoothing": 0.3}, {"weight": W4}]),
     ("nll", F.nll_loss, _nll_ref, _log_prob(6, 4), _classes(6, 4), [{}, {"weight": W4}]),
     ("nll_ignore", F.nll_loss, _nll_ref, _log_prob(5, 4),
      lambda: np.array([1, 7, 2, 7, 0]), [{"ignore_index": 7}, {"ignore_index": 7, "weight": W4}]),
@@ -373,3 +373,17 @@ def test_cross_entropy_equals_nll_of_log_softmax(n, c, extra, smoothing, seed):
         soft = np.moveaxis(soft, -1, 1)  # class dim second, like the logits
         want = F.cross_entropy(x, ag.tensor(soft), reduction="sum").item()
         assert got == pytest.approx(want, rel=1e-12)
+
+
+def test_unbatched_inputs_match_torch():
+    torch = pytest.importorskip("torch")
+    x = RNG.standard_normal(4)
+    for ours, theirs, inp in [(F.cross_entropy, torch.nn.functional.cross_entropy, x),
+                              (F.nll_loss, torch.nn.functional.nll_loss, _logsoftmax(x, 0))]:
+        a = ag.tensor(inp, requires_grad=True)
+        t = torch.tensor(inp, requires_grad=True)
+        got, want = ours(a, ag.tensor(2)), theirs(t, torch.tensor(2))
+        got.backward()
+        want.backward()
+        assert got.item() == pytest.approx(want.item(), rel=1e-12)
+        np.testing.assert_allclose(a.grad.numpy(), t.grad.numpy(), rtol=1e-12)
