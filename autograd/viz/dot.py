@@ -147,7 +147,10 @@ def dot_source(root: Any, *, show: str = "both", fmt: str = ".4g", max_elems: in
         if ghost and placeholders is not None:  # not known yet: reserve its place in the layout
             gval = placeholders[i]
         if grads and gval is not None:
-            gtxt = "<br/>".join(esc(s) for s in fmt_value(gval, fmt, max_elems))
+            glines = fmt_value(gval, fmt, max_elems)
+            if len(glines) > 1:  # summarised: the shape is on the value arrow already
+                glines = glines[1:]
+            gtxt = "<br/>".join(esc(s) for s in glines)
             if deriv:
                 gtxt += f'<br/><font color="{DERIV}" point-size="9">{esc(deriv)}</font>'
             color, width = GRAD, 1.0
