@@ -46,6 +46,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--steps", type=int, help="W6: training steps for the flatness check "
                    "(default 1000, 100 with --quick)")
     p.add_argument("--profile", metavar="W", help="cProfile scratchgrad's step of workload W")
+    p.add_argument("--clock", choices=("wall", "cpu"), default="wall",
+                   help="wall time (default) or this process's CPU time, steadier on a busy "
+                   "machine for single-threaded work (with several threads it adds them up)")
     p.add_argument("--no-save", action="store_true", help="do not write results/")
     return p.parse_args(argv)
 
@@ -61,7 +64,8 @@ def _stats(samples: list[float], scale: float) -> dict:
 
 
 def time_round_robin(steps: dict[str, Callable], warmup: int, repeat: int,
-                     errors: dict[str, str]) -> dict[str, list[float]]:
+                     errors: dict[str, str], clock: Callable[[], float] = time.perf_counter
+                     ) -> dict[str, list[float]]:
     """Seconds per call of each step; the order rotates every round. A step that raises is
     dropped and its error recorded in ``errors``."""
     steps = dict(steps)
@@ -81,9 +85,9 @@ def time_round_robin(steps: dict[str, Callable], warmup: int, repeat: int,
             if name in errors:
                 continue
             try:
-                t0 = time.perf_counter()
+                t0 = clock()
                 steps[name]()
-                times[name].append(time.perf_counter() - t0)
+                times[name].append(clock() - t0)
             except Exception as e:
                 errors[name] = f"{type(e).__name__}: {e}"
     return {n: t for n, t in times.items() if n not in errors}
@@ -113,7 +117,8 @@ def run_timed(wl: Any, env: Any, args: argparse.Namespace) -> dict:
     if args.repeat:
         repeat = args.repeat
     errors: dict[str, str] = {}
-    times = time_round_robin(steps, warmup, repeat, errors)
+    clock = time.process_time if args.clock == "cpu" else time.perf_counter
+    times = time_round_robin(steps, warmup, repeat, errors, clock)
     scale = (1e6 / wl.n_ops) if wl.unit == "us/op" else 1e3
     for name, msg in errors.items():
         status[name] = {"status": "failed", "note": msg}
@@ -472,8 +477,9 @@ def main(argv: list[str] | None = None) -> int:
     for n in note_lines:
         print("  " + n)
     report = {"schema": 1, "when": datetime.datetime.now(datetime.timezone.utc).isoformat(),
-              "machine": machine, "settings": {"quick": args.quick, "repeat": args.repeat,
-                                               "only": args.only, "steps": args.steps},
+              "machine": machine,
+              "settings": {"quick": args.quick, "repeat": args.repeat, "clock": args.clock,
+                           "only": args.only, "steps": args.steps, "threads": threads},
               "workloads": {k: {"title": WORKLOADS[k].title, "unit": WORKLOADS[k].unit, **r}
                             for k, r in results.items()}}
     if not args.no_save:
