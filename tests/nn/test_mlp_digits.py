@@ -112,3 +112,36 @@ def test_mlp_reaches_97_percent_for_every_seed(make_opt):
         accs.append(acc)
         print(f"\n{make_opt.__name__} seed {seed}: {acc:.4f} in {seconds:.2f} s")
     assert min(accs) >= 0.97, accs
+
+
+@pytest.mark.parametrize("ours,theirs", [
+    (lambda p: optim.SGD(p, lr=0.05, momentum=0.9),
+     lambda t, p: t.optim.SGD(p, lr=0.05, momentum=0.9)),
+    (lambda p: optim.Adam(p, lr=3e-3), lambda t, p: t.optim.Adam(p, lr=3e-3)),
+], ids=["sgd_momentum", "adam"])
+def test_training_trajectory_matches_torch(ours, theirs):
+    """Same start, same batches: nn + optim follow PyTorch's trajectory step for step."""
+    torch = pytest.importorskip("torch")
+    (Xtr, ytr), _ = _data()
+    ag.manual_seed(0)
+    model = _mlp().double().eval()  # eval: no dropout masks to match
+    tmodel = torch.nn.Sequential(torch.nn.Linear(64, 128), torch.nn.ReLU(), torch.nn.Dropout(0.1),
+                                 torch.nn.Linear(128, 10)).double().eval()
+    tmodel.load_state_dict({k: torch.from_numpy(v.numpy().copy())
+                            for k, v in model.state_dict().items()})
+    opt, topt = ours(model.parameters()), theirs(torch, tmodel.parameters())
+    X, y = Xtr.astype(np.float64), ytr
+    for step in range(10):
+        xb, yb = X[32 * step:32 * (step + 1)], y[32 * step:32 * (step + 1)]
+        opt.zero_grad()
+        loss = nn.CrossEntropyLoss()(model(ag.tensor(xb)), ag.tensor(yb))
+        loss.backward()
+        opt.step()
+        topt.zero_grad()
+        tloss = torch.nn.CrossEntropyLoss()(tmodel(torch.from_numpy(xb)), torch.from_numpy(yb))
+        tloss.backward()
+        topt.step()
+        assert loss.item() == pytest.approx(tloss.item(), rel=1e-9)
+    for (name, p), (tname, tp) in zip(model.named_parameters(), tmodel.named_parameters()):
+        assert name == tname
+        np.testing.assert_allclose(p.numpy(), tp.detach().numpy(), rtol=1e-8, atol=1e-10)
