@@ -22,7 +22,7 @@ Example:
     True
 """
 from .dot import GraphvizNotFoundError, dot_source, render, run_dot, to_dot, to_svg
-from .graph import Graph, snapshot, trace
+from .graph import Graph, snapshot, trace, watch_backward
 from .labels import fmt_value, local_derivative, op_symbol
 from .mermaid import to_mermaid
 from .steps import Frame, backward_steps, render_anomaly, render_steps
@@ -30,5 +30,5 @@ from .steps import Frame, backward_steps, render_anomaly, render_steps
 __all__ = [
     "to_dot", "dot_source", "render", "to_svg", "to_mermaid", "run_dot", "trace", "snapshot",
     "Graph", "backward_steps", "render_steps", "render_anomaly", "Frame",
-    "GraphvizNotFoundError", "fmt_value", "op_symbol", "local_derivative",
+    "GraphvizNotFoundError", "fmt_value", "op_symbol", "local_derivative", "watch_backward",
 ]

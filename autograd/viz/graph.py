@@ -418,6 +418,43 @@ def record_backward(root: Tensor, gradient: Any = None, retain_graph: bool = Fal
     return record, order
 
 
+@contextmanager
+def watch_backward() -> Iterator[None]:
+    """Remember the nodes that backward passes with ``create_graph=True`` make in this block.
+
+    Drawings then show those gradient-built nodes dashed on an orange fill, so
+    a gradient penalty or a Hessian-vector product shows which part of its
+    graph came from differentiating (``trace(..., create_graph=True)`` does
+    this by itself).
+
+    Example:
+        >>> import autograd as ag
+        >>> from autograd import viz
+        >>> x = ag.tensor(2.0, requires_grad=True)
+        >>> with viz.watch_backward():
+        ...     (gx,) = ag.grad(x ** 3, [x], create_graph=True)
+        >>> [op.built_in_backward for op in viz.snapshot(gx).ops]
+        [True, True]
+    """
+    made: list = []
+    seen: list = []
+    prev = STATE.backward_observer
+
+    def observe(node: Any, out_grads: Sequence[Any], in_grads: Sequence[Any]) -> None:
+        seen.append(node)
+        made.extend(x for x in in_grads if x is not None and x.grad_fn is not None)
+        if prev is not None:
+            prev(node, out_grads, in_grads)
+
+    STATE.backward_observer = observe
+    try:
+        yield
+    finally:
+        STATE.backward_observer = prev
+        if made:
+            _mark_built(made, set(topological_order(seen)))
+
+
 def _mark_built(made: list, forward: set) -> None:
     """Remember nodes made by a create_graph backward: gradient ancestors not in forward."""
     stack = [t.grad_fn for t in made]

@@ -279,6 +279,14 @@ def test_create_graph_nodes_are_drawn_in_another_style():
     assert 'style="filled,dashed" fillcolor="#fff4e0"' in src
     plain = viz.dot_source(leaf(2.0, "x") ** 3)
     assert "dashed\" fillcolor" not in plain
+    z = leaf(3.0, "z")
+    with viz.watch_backward():  # the same for autograd.grad run by the user
+        (gz,) = ag.grad(z ** 3 * z, [z], create_graph=True)
+    penalty = gz * gz
+    g = viz.snapshot(penalty)
+    assert gz.item() == 108.0  # d(z**4)/dz = 4 z**3
+    assert all(op.built_in_backward for op in g.ops[1:])
+    assert not g.ops[0].built_in_backward  # the square taken afterwards is plain forward
 
 
 def test_anomaly_node_is_drawn_red(tmp_path):
