@@ -403,7 +403,8 @@ def record_backward(root: Tensor, gradient: Any = None, retain_graph: bool = Fal
         record[node] = ([None if x is None else x.data for x in out_grads],
                         [None if x is None else x.data for x in in_grads])
         if create_graph:
-            made.extend(x for x in in_grads if x is not None and x.grad_fn is not None)
+            for grads in (out_grads, in_grads):
+                made.extend(x for x in grads if x is not None and x.grad_fn is not None)
         if prev is not None:
             prev(node, out_grads, in_grads)
 
@@ -414,7 +415,9 @@ def record_backward(root: Tensor, gradient: Any = None, retain_graph: bool = Fal
     finally:
         STATE.backward_observer = prev
     if made:
-        _mark_built(made, forward)
+        leaves = [t for fn in order for _, t in fn._grad_input_slots
+                  if t.grad_fn is None and t.grad is not None and t.grad.grad_fn is not None]
+        _mark_built(made + [t.grad for t in leaves], forward)  # with the sums into leaves
     return record, order
 
 
@@ -442,7 +445,8 @@ def watch_backward() -> Iterator[None]:
 
     def observe(node: Any, out_grads: Sequence[Any], in_grads: Sequence[Any]) -> None:
         seen.append(node)
-        made.extend(x for x in in_grads if x is not None and x.grad_fn is not None)
+        for grads in (out_grads, in_grads):  # out_grads: sums of several contributions
+            made.extend(x for x in grads if x is not None and x.grad_fn is not None)
         if prev is not None:
             prev(node, out_grads, in_grads)
 
