@@ -14,7 +14,9 @@ Workloads (float32):
 The numpy floor is the same im2col algorithm written straight in numpy with
 no graph, no Tensor objects and no checks: what a numpy engine cannot beat, so
 ``scratchgrad / floor`` is the price of the engine. The three contenders run
-interleaved, round after round, and the table reports each one's median.
+interleaved, round after round; the table reports each one's median and best
+time (on a shared machine the best is the less disturbed figure, and 2-thread
+BLAS suffers most from other load: check ``uptime``).
 Targets: conv at most 2.0x PyTorch and 1.25x the floor; max-pool at most
 2.0x PyTorch.
 """
@@ -121,10 +123,6 @@ def _torch() -> object | None:
     return torch
 
 
-def _median_ms(times: list) -> float:
-    return float(np.median(times)) * 1e3
-
-
 def _race(contenders: dict, rounds: int) -> dict:
     times: dict = {name: [] for name in contenders}
     for fn in contenders.values():  # warm up (allocator, BLAS threads)
@@ -134,7 +132,8 @@ def _race(contenders: dict, rounds: int) -> dict:
             t0 = time.perf_counter()
             fn()
             times[name].append(time.perf_counter() - t0)
-    return {name: _median_ms(t) for name, t in times.items()}
+    return {name: (float(np.median(t)) * 1e3, float(np.min(t)) * 1e3)
+            for name, t in times.items()}
 
 
 def _check(got: tuple, want: tuple, what: str) -> None:
@@ -199,17 +198,19 @@ def main() -> None:
             ("conv2d (32,64,32,32) * (64,64,3,3) pad 1", conv,
              {"pytorch": 2.0, "numpy floor": 1.25}),
             ("max_pool2d 2x2 on (32,64,32,32)", pool, {"pytorch": 2.0})):
-        med = _race(contenders, ARGS.rounds)
-        print(f"\n{label}")
-        for name, ms in med.items():
-            print(f"  {name:12s} {ms:8.2f} ms")
+        res = _race(contenders, ARGS.rounds)
+        print(f"\n{label}\n  {'':12s} {'median':>9s} {'best':>9s}")
+        for name, (med, best) in res.items():
+            print(f"  {name:12s} {med:6.1f} ms {best:6.1f} ms")
         for ref_name, limit in targets.items():
-            if ref_name in med:
-                ratio = med["scratchgrad"] / med[ref_name]
+            if ref_name in res:
+                ratio = res["scratchgrad"][0] / res[ref_name][0]
+                best_ratio = res["scratchgrad"][1] / res[ref_name][1]
                 ok = "ok" if ratio <= limit else "MISSED"
                 rows.append(ratio <= limit)
-                print(f"  scratchgrad / {ref_name:12s} {ratio:5.2f}x  (target <= {limit}x: {ok})")
-        if "pytorch" not in med:
+                print(f"  scratchgrad / {ref_name:12s} {ratio:5.2f}x median, {best_ratio:5.2f}x "
+                      f"best  (target <= {limit}x: {ok})")
+        if "pytorch" not in res:
             print("  (install torch for the PyTorch column)")
     print("\nall targets met" if all(rows) else "\nsome targets missed")
 

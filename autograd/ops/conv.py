@@ -103,25 +103,34 @@ def _unfold(x: np.ndarray, win: Window, oh: int, ow: int) -> np.ndarray:
                       (s_c, s_h * win.dh, s_w * win.dw, s_n, s_h * win.sh, s_w * win.sw),
                       writeable=False)
     cols = np.empty(view.shape, x.dtype)
-    np.copyto(cols, view)
+    np.copyto(cols, view)  # reads each channel's image KH*KW times while it is in cache
     return cols.reshape(c * win.kh * win.kw, n * oh * ow)
+
+
+def _channel_block(img: np.ndarray) -> int:
+    """How many channels of an (N, C, H, W) image fit in about 600 kB (a core's L2 cache)."""
+    n, _, h, w = img.shape
+    return max(1, 600_000 // max(1, n * h * w * img.itemsize))
 
 
 def _fold(cols: np.ndarray, shape: tuple, win: Window, oh: int, ow: int) -> np.ndarray:
     """Add the columns (C*KH*KW, N*OH*OW) back into an image of ``shape`` (N, C, H, W).
 
-    One slice-add per kernel offset (KH*KW of them), each covering all windows.
+    One slice-add per kernel offset (KH*KW of them), each covering all windows
+    (of a block of channels).
     """
     n, c, h, w = shape
     out = np.zeros((n, c, h + 2 * win.ph, w + 2 * win.pw), cols.dtype)
     into = out.transpose(1, 0, 2, 3)                                  # (C, N, Hp, Wp) view
     c6 = cols.reshape(c, win.kh, win.kw, n, oh, ow)
-    for i in range(win.kh):
-        r0 = i * win.dh
-        rows = slice(r0, r0 + win.sh * (oh - 1) + 1, win.sh)
-        for j in range(win.kw):
-            c0 = j * win.dw
-            into[:, :, rows, c0:c0 + win.sw * (ow - 1) + 1:win.sw] += c6[:, i, j]
+    offsets = [(i, j, slice(i * win.dh, i * win.dh + win.sh * (oh - 1) + 1, win.sh),
+                slice(j * win.dw, j * win.dw + win.sw * (ow - 1) + 1, win.sw))
+               for i in range(win.kh) for j in range(win.kw)]
+    step = _channel_block(out)
+    for c0 in range(0, c, step):  # a few channels at a time: their image stays in cache
+        block, src = into[c0:c0 + step], c6[c0:c0 + step]
+        for i, j, rows, cols_ in offsets:
+            block[:, :, rows, cols_] += src[:, i, j]
     if win.ph or win.pw:
         out = np.ascontiguousarray(out[:, :, win.ph:win.ph + h, win.pw:win.pw + w])
     return out
