@@ -97,7 +97,7 @@ def dot_source(root: Any, *, show: str = "both", fmt: str = ".4g", max_elems: in
     label = ""
     if title:
         label += f'<font point-size="14"><b>{esc(title)}</b></font>'
-    if legend and grads and any(True for _ in g.edge_grad):
+    if legend and grads and g.edge_grad:
         label += ("<br/>" if label else "") + (
             f'<font color="{INK}">→ forward value</font>    '
             f'<font color="{GRAD}">← gradient of the output</font>')
@@ -272,7 +272,7 @@ def _clustered(g: Graph, node_lines: dict, depth: int) -> list:
                 children[scope[:k - 1]].append(pre)
         members[scope].append(node_lines[n.id])
     out: list = []
-    counter = [0]
+    n_clusters = 0
     stack: list = [((), 1, False)]
     while stack:  # iterative, depth-first; a closing marker ends each subgraph
         pre, level, closing = stack.pop()
@@ -282,14 +282,14 @@ def _clustered(g: Graph, node_lines: dict, depth: int) -> list:
             continue
         if pre:
             name = pre[-1]
-            out.append(f"{ind[:-1]}subgraph cluster_{counter[0]} {{\n")
-            counter[0] += 1
+            out.append(f"{ind[:-1]}subgraph cluster_{n_clusters} {{\n")
+            n_clusters += 1
             out.append(f'{ind}graph [label=<{esc(name)}> style="rounded,dashed" '
                        f'color="#7a7a7a" fontcolor="#555555" fontsize=11 labeljust=l]\n')
             stack.append((pre, level, True))
         out.extend(ind + line.lstrip("\t") for line in members[pre])
         for child in reversed(children[pre]):
-            stack.append((child, level + 1 if pre else level + 1, False))
+            stack.append((child, level + 1, False))
     return out
 
 

@@ -92,8 +92,9 @@ def to_mermaid(root: Any, *, show: str = "both", fmt: str = ".4g", max_elems: in
     else:
         lines.extend(f"  {node_txt[n.id]}" for n in list(g.vars) + list(g.ops))
     ops = {op.id: op for op in g.ops}
+    consts = {v.id for v in g.vars if v.kind == "const"}  # their value is on the node
     for i, e in enumerate(g.edges):
-        rows = fmt_value(e.value, fmt, max_elems) if vals else []
+        rows = fmt_value(e.value, fmt, max_elems) if vals and e.src not in consts else []
         gval = g.edge_grad.get(i)
         if grads and gval is not None:
             rows.append("← " + " ".join(fmt_value(gval, fmt, max_elems)))
