@@ -15,6 +15,7 @@ from optim import EarlyStopping
 SCENARIOS = [
     ({"patience": 2}, [1.0, 0.8, 0.85, 0.79, 0.8, 0.9, 0.1], 5, 3),
     ({"patience": 0}, [1.0, 0.9, 0.95], 2, 1),
+    ({"patience": 1}, [1.0, 1.0, 0.5], 1, 0),               # equal is not better
     ({"patience": 3}, [5.0, 4.0, 3.0, 2.0, 1.0], None, 4),
     ({"patience": 2, "mode": "max"}, [0.5, 0.7, 0.6, 0.71, 0.7, 0.69], 5, 3),
     # 0.79 is not better than 0.8 by more than min_delta=0.05, so it counts as bad
