@@ -292,6 +292,8 @@ def _walk(roots: Any, intermediates: bool, params: dict | None) -> Graph:
 
 def _place_vars(graph: Graph) -> None:
     """Put a leaf in the module box of its users when they all share one."""
+    if not any(op.scope for op in graph.ops):
+        return
     scope_of = {op.id: op.scope for op in graph.ops}
     users: dict = {}
     for e in graph.edges:

@@ -46,8 +46,10 @@ def _collapse_chains(graph: Graph) -> Graph:
         out_e.setdefault(e.src, []).append(i)
         in_e.setdefault(e.dst, []).append(i)
 
-    def op_in(op_id: str) -> list:
-        return [i for i in in_e.get(op_id, ()) if graph.edges[i].src in ops]
+    n_op_in: dict = {}  # op id -> how many of its inputs come straight from an op
+    for e in graph.edges:
+        if e.src in ops:
+            n_op_in[e.dst] = n_op_in.get(e.dst, 0) + 1
 
     def link(op_id: str) -> str | None:
         """The op this one feeds when it feeds exactly one op directly, and that op only it."""
@@ -55,7 +57,7 @@ def _collapse_chains(graph: Graph) -> Graph:
         if len(outs) != 1:
             return None
         nxt = graph.edges[outs[0]].dst
-        if nxt not in ops or len(op_in(nxt)) != 1:
+        if nxt not in ops or n_op_in.get(nxt) != 1:
             return None
         return nxt
 
@@ -117,6 +119,11 @@ def _collapse_chains(graph: Graph) -> Graph:
             continue
         if e.src in folded:
             member[e.dst].args["folded"] += 1
+            continue
+        if src == e.src and dst == e.dst:  # untouched by collapsing: keep the edge as is
+            if i in graph.edge_grad:
+                g.edge_grad[len(g.edges)] = graph.edge_grad[i]
+            g.edges.append(e)
             continue
         key = (src, dst)
         if key in merged:
