@@ -143,6 +143,12 @@ def _numeric(f: Callable, args: list, idxs: Sequence[int], vs: list, eps: float,
     for i in idxs:
         plain[i].name = args[i].name
     base = _project(f, plain, vs, who)
+    again = _project(f, plain, vs, who)
+    if not abs(base - again) <= 1e-12 * max(1.0, abs(base)):
+        raise GradcheckError(
+            f"{who}: f gave different results for the same inputs ({base!r} then {again!r}); "
+            "finite differences need a deterministic f (seed any randomness inside f, e.g. "
+            "call ag.manual_seed(0) before dropout)")
     result = {}
     for i in idxs:
         flat = plain[i].data.reshape(-1)  # a view: plain copies are contiguous

@@ -267,6 +267,13 @@ def test_raise_exception_false_returns_false():
     assert gradgradcheck(CubeConstantBackward.apply, x, raise_exception=False) is False
 
 
+def test_random_f_is_reported():
+    gen = np.random.default_rng(0)
+    noisy = lambda t: t * ag.tensor(gen.uniform(0.5, 1.5, t.shape))  # noqa: E731
+    with pytest.raises(GradcheckError, match="deterministic"):
+        gradcheck(noisy, t64(rand(3)))
+
+
 def test_gradcheck_error_is_a_runtime_error():
     assert issubclass(GradcheckError, RuntimeError)
 
