@@ -79,13 +79,13 @@ def test_mnist5k_split_is_balanced_after_the_seeded_shuffle():
 
 def test_short_run_learns():
     ag.manual_seed(0)
-    Xtr, ytr, Xte, yte = _data(n_train=1500)
+    Xtr, ytr, Xte, yte = _data(n_train=2000)
     model = lenet()
     before = _accuracy(model, Xte, yte)
     _train(model, Xtr, ytr, epochs=1, lr=3e-3)
     after = _accuracy(model, Xte, yte)
     assert before < 0.3
-    assert after >= 0.8, f"one epoch on 1,500 images reached only {after:.3f}"
+    assert after >= 0.8, f"one epoch on 2,000 images reached only {after:.3f}"  # ~0.88
 
 
 def test_same_weights_same_outputs_in_torch():
