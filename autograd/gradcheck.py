@@ -10,11 +10,11 @@ compares two things for every input that requires grad:
 * numeric: central differences of the scalar ``sum(v * f(x))`` with step ``eps``.
 
 It also checks that backward scales with the upstream gradient
-(``backward(c*v) == c * backward(v)``) and that every gradient has its
-input's shape. Points within ``eps`` of a kink (relu or abs at 0, ties in
-max/min, clip bounds) are detected from the two one-sided slopes, reported
-with a :class:`GradcheckWarning` and left out of the comparison instead of
-failing.
+(``backward(c*v) == c * backward(v)``), that every gradient has its input's
+shape and dtype, and that ``f`` is deterministic. Points within ``eps`` of a
+kink (relu or abs at 0, ties in max/min, clip bounds) are detected from the
+two one-sided slopes, reported with a :class:`GradcheckWarning` and left out
+of the comparison instead of failing.
 
 ``gradgradcheck`` runs the same check on the function
 ``x -> backward(f)(x, u)`` recorded with ``create_graph=True``, which checks
@@ -305,7 +305,7 @@ def _check(f: Callable, args: list, idxs: Sequence[int], vs: list, eps: float, a
                 f"index {idx} (one-sided slopes {fwd.flat[j]:.6g} and {bwd.flat[j]:.6g}); the "
                 f"derivative is not defined there, so {int(kink.sum())} element(s) were not "
                 "compared. Move the input away from points like relu/abs at 0, ties in "
-                "max/min, or clip bounds.", GradcheckWarning, stacklevel=3)
+                "max/min, or clip bounds.", GradcheckWarning, stacklevel=5)
         hit = _worst(a, n, ~kink, atol, rtol)
         if hit is None:
             continue
