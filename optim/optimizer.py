@@ -265,9 +265,9 @@ class Optimizer:
         """Load a ``state_dict()``, checking it fits before changing anything.
 
         Args:
-            state_dict: as returned by :meth:`state_dict` (also after a round
-                trip through ``nn.save``/``nn.load``: 0-d arrays and string keys
-                are accepted).
+            state_dict: as returned by :meth:`state_dict`, also after a round
+                trip through ``nn.save``/``nn.load``; a ``torch.optim``
+                optimizer's state dict (the same layout) loads too.
 
         Raises ValueError, leaving the optimizer as it was, when the number of
         groups, a group's size, a state index or an array's shape does not fit.
@@ -305,6 +305,8 @@ class Optimizer:
         self.state = new_state
 
     def _load_entry(self, name: str, value: Any, p: Tensor, key: Any) -> Any:
+        if not isinstance(value, (np.ndarray, np.generic)) and hasattr(value, "numpy"):
+            value = value.numpy()  # a Tensor, ours or torch's (a torch.optim state dict loads)
         if name in self._scalar_state:
             v = np.asarray(value)
             if v.size != 1:

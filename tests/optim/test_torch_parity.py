@@ -130,6 +130,31 @@ def test_the_parameters_actually_move() -> None:
         assert moved > 1e-4, (name, options, moved)
 
 
+@pytest.mark.parametrize("name,options", [CASES[2], CASES[6], CASES[8], CASES[11], CASES[14]],
+                         ids=["SGD", "Adagrad", "RMSprop", "Adam", "AdamW"])
+def test_a_torch_optimizer_state_dict_loads_and_continues(name: str, options: dict) -> None:
+    """Moving to or from PyTorch mid-training: torch.optim's state dict loads as it is."""
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(7)
+    grads = [rng.standard_normal((3, 2)).astype(np.float32) for _ in range(6)]
+    t = torch.tensor(rng.standard_normal((3, 2)).astype(np.float32), requires_grad=True)
+    topt = getattr(torch.optim, name)([t], **options)
+    for g in grads[:3]:
+        t.grad = torch.from_numpy(g.copy())
+        topt.step()
+    p = ag.tensor(t.detach().numpy().copy(), requires_grad=True)
+    opt = getattr(optim, name)([p], lr=123.0)            # options come from the state dict
+    opt.load_state_dict(topt.state_dict())
+    assert opt.param_groups[0]["lr"] == options["lr"]
+    for g in grads[3:]:
+        t.grad = torch.from_numpy(g.copy())
+        topt.step()
+        p.grad = ag.tensor(g.copy())
+        opt.step()
+    assert p.dtype == np.float32
+    np.testing.assert_allclose(p.data, t.detach().numpy(), rtol=1e-6, atol=1e-7)
+
+
 def report() -> None:
     for grads in ("shared", "own"):
         for dtype in ("float32", "float64"):
