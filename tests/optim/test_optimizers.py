@@ -413,3 +413,50 @@ def test_course_adagrad_keeps_eps_inside_the_root() -> None:
 def test_course_classes_do_not_shadow_pytorch_names() -> None:
     assert optim.CourseAdaGrad is not optim.Adagrad
     assert not hasattr(optim, "AdaGrad")
+
+
+# ------------------------------------------------------------------ extending and modules
+class SignSGD(optim.Optimizer):
+    """A minimal subclass: the base class supplies groups, state, stepping and checkpoints."""
+
+    def __init__(self, params, lr=optim.required):
+        super().__init__(params, {"lr": lr})
+
+    def _validate(self, group):
+        self._check_lr_eps_wd(group)
+
+    def _update(self, p, g, state, group):
+        state["count"] = state.get("count", 0) + 1
+        p -= p.dtype.type(group["lr"]) * np.sign(g)
+
+
+def test_a_subclass_gets_groups_required_options_and_state_for_free() -> None:
+    w = leaf([1.0, -1.0])
+    with pytest.raises(ValueError, match="required optimization parameter 'lr'"):
+        SignSGD([w])
+    opt = SignSGD([w], lr=0.5)
+    set_grad(w, [3.0, -0.1])
+    opt.step()
+    np.testing.assert_array_equal(w.data, [0.5, -0.5])
+    assert opt.state_dict()["state"] == {0: {"count": 1}}
+    assert "SignSGD (" in repr(opt) and "lr: 0.5" in repr(opt)
+
+
+def test_optimizes_a_modules_parameters_from_a_generator() -> None:
+    ag.manual_seed(0)
+    model = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 1))
+    params = list(model.parameters())
+    opt = optim.Adam(model.parameters(), lr=0.01)
+    group_params = opt.param_groups[0]["params"]
+    assert len(group_params) == len(params) and all(a is b for a, b in zip(group_params, params))
+    x, y = ag.randn(8, 3), ag.randn(8, 1)
+    losses = []
+    for _ in range(30):
+        opt.zero_grad()
+        loss = nn.MSELoss()(model(x), y)
+        loss.backward()
+        opt.step()
+        losses.append(loss.item())
+    assert losses[-1] < 0.7 * losses[0]
+    assert len(opt.state) == len(params)
+    assert all(any(k is p for p in params) for k in opt.state)   # keys are the Parameters
