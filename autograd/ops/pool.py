@@ -134,7 +134,8 @@ def _argmax(planes: list) -> tuple[np.ndarray, np.ndarray]:
     if len(planes) == 1:
         return np.array(planes[0]), np.zeros(planes[0].shape, idx_t)
     best = np.maximum(planes[0], planes[1])  # propagates NaN
-    idx = (planes[1] > planes[0]).astype(idx_t)
+    idx = planes[1] > planes[0]
+    idx = idx.view(np.uint8) if idx_t is np.uint8 else idx.astype(idx_t)
     for k, p in enumerate(planes[2:], 2):
         np.copyto(idx, k, where=p > best)
         np.maximum(best, p, out=best)
@@ -154,28 +155,40 @@ class _Argmax(NamedTuple):
     iidx: np.ndarray  # winning row offset of each window (N, C, OH, OW)
 
 
+def _put(dst: np.ndarray, values: np.ndarray, mask: np.ndarray, add: bool, finite: bool) -> None:
+    """``dst (+)= values where mask else 0``; multiplying by the mask is several times faster
+    than a masked copy, and exact unless ``values`` holds inf or NaN (which would leak)."""
+    if finite:
+        part = np.multiply(values, mask, out=None if add else dst)
+    else:
+        part = np.where(mask, values, np.zeros((), values.dtype))
+        if not add:
+            dst[...] = part
+    if add:
+        dst += part
+
+
 def _max_scatter(grad: np.ndarray, a: _Argmax) -> np.ndarray:
     """Send each window's gradient to its argmax (summing where windows share it)."""
     g = a.geom
     n, c, h, w = g.shape
     kh, kw = g.win.kh, g.win.kw
+    finite = bool(np.isfinite(grad).all())
     if g.fast:  # windows tile the image: every position is written exactly once
-        rows = np.zeros((n, c, g.oh, kh, g.ow), grad.dtype)
+        rows = np.empty((n, c, g.oh, kh, g.ow), grad.dtype)
         for i in range(kh):
-            np.copyto(rows[:, :, :, i], grad, where=a.iidx == i)
+            _put(rows[:, :, :, i], grad, a.iidx == i, False, finite)
         rows = rows.reshape(n, c, h, g.ow)
-        dx = np.zeros(g.shape, grad.dtype)
+        dx = np.empty(g.shape, grad.dtype)
         for j in range(kw):
-            np.copyto(dx[..., j::kw], rows, where=a.jidx == j)
+            _put(dx[..., j::kw], rows, a.jidx == j, False, finite)
         return dx
     rows = np.zeros((n, c, g.hn, g.ow), grad.dtype)
     for i in range(kh):
-        view = _row(rows, g, i)
-        np.add(view, grad, out=view, where=a.iidx == i)
+        _put(_row(rows, g, i), grad, a.iidx == i, True, finite)
     dxp = np.zeros((n, c, g.hn, g.wn), grad.dtype)
     for j in range(kw):
-        view = _col(dxp, g, j)
-        np.add(view, rows, out=view, where=a.jidx == j)
+        _put(_col(dxp, g, j), rows, a.jidx == j, True, finite)
     return _crop(dxp, g)
 
 

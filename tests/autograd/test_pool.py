@@ -253,6 +253,17 @@ def test_nan_wins_the_window_and_gets_the_gradient():
     np.testing.assert_array_equal(x.grad.data[0, 0], [[0, 1], [0, 0]])
 
 
+@pytest.mark.parametrize("k,s", [(2, None), (2, 1)], ids=["tiling windows", "overlapping"])
+def test_infinite_upstream_gradient_stays_at_the_argmax(k, s):
+    x = t64([[[[1.0, 4.0, 0.0], [3.0, 2.0, 5.0], [0.0, 1.0, 0.5]]]])
+    y = max_pool2d(x, k, s)
+    g = np.zeros(y.shape)
+    g[0, 0, 0, 0] = np.inf
+    y.backward(ag.tensor(g))
+    assert x.grad.data[0, 0, 0, 1] == np.inf
+    assert np.isnan(x.grad.data).sum() == 0 and np.isinf(x.grad.data).sum() == 1
+
+
 def test_float32_stays_float32():
     x = ag.randn(2, 3, 6, 6, requires_grad=True)
     for y in (max_pool2d(x, 2), avg_pool2d(x, 3, 2, 1), adaptive_avg_pool2d(x, 4)):
