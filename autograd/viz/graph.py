@@ -73,7 +73,7 @@ class Edge:
     count: int = 1  # edges merged into this one by collapsing
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class Graph:
     """What a drawing shows. Build it with :func:`snapshot` or :func:`trace`.
 
@@ -91,6 +91,25 @@ class Graph:
     order: list = field(default_factory=list)  # op ids in the order backward processed them
     notes: list = field(default_factory=list)
     traced: bool = False
+
+    def __repr__(self) -> str:
+        state = "with gradients from backward" if self.traced else "forward values"
+        def n(k: int, what: str) -> str:
+            return f"{k:,} {what}{'' if k == 1 else 's'}"
+
+        return (f"Graph({n(len(self.ops), 'op')}, {n(len(self.vars), 'variable')}, "
+                f"{n(len(self.edges), 'edge')}; {state})")
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict:
+        """Jupyter shows a traced graph as its picture (text when Graphviz is missing)."""
+        bundle = {"text/plain": repr(self)}
+        try:
+            from .dot import to_svg
+
+            bundle["image/svg+xml"] = to_svg(self)
+        except Exception:  # no `dot` program: the text form is still right
+            pass
+        return bundle
 
     def node(self, node_id: str) -> Var | Op:
         """The variable or op with this id."""

@@ -17,7 +17,7 @@ from .graph import Graph, record_backward, snapshot, with_grads
 from .labels import fmt_value, op_symbol
 
 
-@dataclass
+@dataclass(repr=False)
 class Frame:
     """One step of backward: the node the engine ran and the picture after it ran.
 
@@ -42,6 +42,17 @@ class Frame:
     def svg(self) -> str:
         """The frame as SVG text (needs Graphviz's ``dot``)."""
         return run_dot(self.source, "svg").decode("utf-8")
+
+    def __repr__(self) -> str:
+        return f"Frame({self.index + 1}/{self.total}: {self.caption!r})"
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict:
+        bundle = {"text/plain": repr(self)}
+        try:
+            bundle["image/svg+xml"] = self.svg()
+        except Exception:  # no `dot` program: the caption still says what happened
+            pass
+        return bundle
 
 
 def backward_steps(root: Tensor, gradient: Any = None, retain_graph: bool = False,

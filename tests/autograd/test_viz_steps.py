@@ -175,3 +175,14 @@ def test_random_graphs_draw_the_engine_gradients(program, values):
     assert len(g.edges) == n_inputs + 1 + n_inter
     assert viz.dot_source(g) == viz.dot_source(g)
     assert len(g.order) == len(g.ops)
+
+
+def test_graphs_and_frames_show_themselves_in_jupyter():
+    x = leaf(2.0, "x")
+    g = viz.trace(x * x)
+    assert repr(g) == "Graph(1 op, 2 variables, 3 edges; with gradients from backward)"
+    bundle = g._repr_mimebundle_()
+    assert "<svg" in bundle["image/svg+xml"] and ">4<" in bundle["image/svg+xml"]
+    frame = viz.backward_steps(leaf(3.0, "y") * 2.0)[0]
+    assert repr(frame).startswith("Frame(1/1: 'Step 1 of 1: × (Mul)")
+    assert "<svg" in frame._repr_mimebundle_()["image/svg+xml"]
