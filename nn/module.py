@@ -206,14 +206,19 @@ class Module:
         if name == "" or "." in name:
             raise KeyError(f"{kind} name can't be empty or contain '.', got {name!r}")
 
+    def _check_free(self, name: str, registry: dict) -> None:
+        # as PyTorch: registering must not shadow another attribute, method or entry
+        if name not in registry and hasattr(self, name):
+            raise KeyError(f"attribute '{name}' already exists on {type(self).__name__}; "
+                           "delete it first or pick another name")
+
     def register_parameter(self, name: str, param: Parameter | None) -> None:
         """Add a parameter (or None, a declared but absent parameter such as ``bias``)."""
         self._check_name(name, "parameter")
         if param is not None and not isinstance(param, Parameter):
             raise TypeError(f"cannot assign {type(param).__name__} as parameter {name!r} "
                             "(nn.Parameter or None expected)")
-        if name in self.__dict__ or name in self._buffers or name in self._modules:
-            self._forget(name)
+        self._check_free(name, self._parameters)
         self._parameters[name] = param
 
     def register_buffer(self, name: str, tensor: Tensor | None, persistent: bool = True) -> None:
@@ -230,8 +235,9 @@ class Module:
                             "(Tensor or None expected)")
         if isinstance(tensor, Parameter):
             raise TypeError(f"buffer {name!r} is a Parameter; use register_parameter")
-        self._forget(name)
+        self._check_free(name, self._buffers)
         self._buffers[name] = tensor
+        self._non_persistent.discard(name)
         if not persistent:
             self._non_persistent.add(name)
 
@@ -240,8 +246,7 @@ class Module:
         self._check_name(name, "module")
         if module is not None and not isinstance(module, Module):
             raise TypeError(f"{type(module).__name__} is not a Module subclass")
-        if name in self.__dict__ or name in self._parameters or name in self._buffers:
-            self._forget(name)
+        self._check_free(name, self._modules)
         self._modules[name] = module
         if module is not None:
             module.__dict__["_scope_name"] = name

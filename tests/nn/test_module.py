@@ -404,3 +404,30 @@ def test_repr_nests_like_pytorch():
   )
 )"""
     assert repr(Net()) == expected
+
+
+@pytest.mark.parametrize("register", [
+    lambda m: m.register_buffer("w", ag.zeros(1)),
+    lambda m: m.register_parameter("plain", nn.Parameter(ag.zeros(1))),
+    lambda m: m.add_module("forward", nn.ReLU()),
+    lambda m: m.register_buffer("child", ag.zeros(1)),
+])
+def test_registering_over_an_existing_attribute_raises(register):
+    m = nn.Module()
+    m.w = nn.Parameter(ag.zeros(1))
+    m.plain = 3
+    m.child = nn.ReLU()
+    with pytest.raises(KeyError, match="already exists"):
+        register(m)
+
+
+def test_assignment_replaces_across_kinds():
+    m = nn.Module()
+    m.x = 3
+    m.x = nn.Parameter(ag.zeros(1))  # assignment (unlike register_*) replaces what was there
+    assert list(dict(m.named_parameters())) == ["x"]
+    m.x = nn.ReLU()
+    assert list(m.parameters()) == [] and list(dict(m.named_children())) == ["x"]
+    m.register_buffer("b", ag.zeros(1), persistent=False)
+    m.register_buffer("b", ag.ones(1))  # re-registering a buffer may change persistence
+    assert "b" in m.state_dict()
