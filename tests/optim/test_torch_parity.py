@@ -63,14 +63,19 @@ def _mlp_loss(p: list, x, y):
     return ((out - y) ** 2).mean()
 
 
-def run_pair(name: str, options: dict, dtype: str, grads: str) -> float:
-    """Run both optimizers 25 steps; return the largest relative parameter difference."""
+def run_pair(name: str, options: dict, dtype: str, grads: str,
+             schedule: tuple[str, dict] | None = None) -> float:
+    """Run both optimizers 25 steps (stepping ``schedule`` after each, if given); return the
+    largest relative parameter difference."""
     torch = pytest.importorskip("torch")
     start, x, y = _start(dtype)
     ours = [ag.tensor(a, requires_grad=True) for a in start]
     theirs = [torch.tensor(a, requires_grad=True) for a in start]
     opt = getattr(optim, name)(ours, **options)
     topt = getattr(torch.optim, name)(theirs, **options)
+    scheds = [] if schedule is None else [
+        getattr(module.lr_scheduler, schedule[0])(o, **schedule[1])
+        for module, o in ((optim, opt), (torch.optim, topt))]
     xt, yt = torch.from_numpy(x), torch.from_numpy(y)
     xa, ya = ag.tensor(x), ag.tensor(y)
     for _ in range(STEPS):
@@ -84,6 +89,8 @@ def run_pair(name: str, options: dict, dtype: str, grads: str) -> float:
                 p.grad = ag.tensor(t.grad.numpy().copy())
         topt.step()
         opt.step()
+        for sched in scheds:
+            sched.step()
     scale = max(float(np.abs(t.detach().numpy()).max()) for t in theirs)
     assert all(p.dtype == np.dtype(dtype) for p in ours)  # updates keep the dtype
     return max(float(np.abs(p.data - t.detach().numpy()).max()) for p, t in
@@ -113,6 +120,18 @@ def test_sgd_steps_are_bit_identical_in_float32(name: str, options: dict) -> Non
         assert diff <= TOL[("shared", "float32")]
     else:
         assert diff == 0.0, f"SGD{options}: relative difference {diff:.3g}"
+
+
+@pytest.mark.parametrize("name,options,schedule", [
+    ("SGD", {"lr": 0.1, "momentum": 0.9}, ("OneCycleLR", {"max_lr": 0.3, "total_steps": 25})),
+    ("Adam", {"lr": 0.01}, ("OneCycleLR", {"max_lr": 0.05, "total_steps": 25})),
+    ("RMSprop", {"lr": 0.01, "momentum": 0.5}, ("CosineAnnealingLR", {"T_max": 10})),
+    ("Adagrad", {"lr": 0.1}, ("StepLR", {"step_size": 5, "gamma": 0.5})),
+], ids=["SGD-onecycle", "Adam-onecycle-betas", "RMSprop-cosine", "Adagrad-step"])
+def test_same_trajectory_with_a_schedule(name: str, options: dict, schedule: tuple) -> None:
+    """lr (and OneCycleLR's momentum or beta1) change every step; the updates must follow."""
+    diff = run_pair(name, options, "float64", "shared", schedule)
+    assert diff <= TOL[("shared", "float64")], f"{name} with {schedule[0]}: {diff:.3g}"
 
 
 def test_the_parameters_actually_move() -> None:
