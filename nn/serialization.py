@@ -85,8 +85,10 @@ def save(obj: Any, path: str | os.PathLike) -> None:
 
     The file is written to a temporary file in the same directory, flushed,
     fsynced and renamed over ``path``; the directory is fsynced too. A crash
-    at any point leaves either the old file or the new one, never a mix.
-    ``path`` is used as given (no ``.npz`` is appended).
+    at any point leaves either the old file or the new one, never a mix (a
+    writer killed mid-save may leave its hidden ``.<name>.*.tmp`` file beside
+    the target; it is safe to delete). ``path`` is used as given (no ``.npz``
+    is appended).
 
     Args:
         obj: Tensors, numpy arrays, numbers, strings, None, and dicts (str or
