@@ -123,14 +123,15 @@ class Optimizer:
             if p.data.dtype.kind not in "fc":
                 raise TypeError(f"{self._name}: can only optimize floating point Tensors, "
                                 f"parameter {i} has dtype {p.data.dtype}")
-        seen: set[int] = set()
+        # Tensors hash by identity, so these sets hold the parameter objects themselves
+        seen: set[Tensor] = set()
         for p in params:
-            if id(p) in seen:
+            if p in seen:
                 raise ValueError(f"{self._name}: a parameter appears twice in one group "
                                  "(it would be updated twice per step)")
-            seen.add(id(p))
+            seen.add(p)
         for group in self.param_groups:
-            if any(id(q) in seen for q in group["params"]):
+            if any(q in seen for q in group["params"]):
                 raise ValueError(f"{self._name}: some parameters appear in more than one "
                                  "parameter group")
         group = {"params": params}
@@ -243,21 +244,21 @@ class Optimizer:
             parameter's index is its position counting through the groups in
             order (PyTorch's layout). Arrays are copies.
         """
-        index: dict[int, int] = {}
+        index: dict[Tensor, int] = {}
         groups = []
         for group in self.param_groups:
             packed = {k: v for k, v in group.items() if k != "params"}
             ids = []
             for p in group["params"]:
-                index.setdefault(id(p), len(index))
-                ids.append(index[id(p)])
+                index.setdefault(p, len(index))
+                ids.append(index[p])
             packed["params"] = ids
             groups.append(packed)
         state = {}
         for group in self.param_groups:
             for p in group["params"]:
                 if p in self.state:
-                    state[index[id(p)]] = {k: (v.copy() if isinstance(v, np.ndarray) else v)
+                    state[index[p]] = {k: (v.copy() if isinstance(v, np.ndarray) else v)
                                            for k, v in self.state[p].items()}
         return {"state": state, "param_groups": groups}
 
