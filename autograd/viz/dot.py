@@ -98,9 +98,10 @@ def dot_source(root: Any, *, show: str = "both", fmt: str = ".4g", max_elems: in
     if title:
         label += f'<font point-size="14"><b>{esc(title)}</b></font>'
     if legend and grads and g.edge_grad:
+        fwd, back = {"LR": "→←", "RL": "←→", "TB": "↓↑", "BT": "↑↓"}[rankdir]
         label += ("<br/>" if label else "") + (
-            f'<font color="{INK}">→ forward value</font>    '
-            f'<font color="{GRAD}">← gradient of the output</font>')
+            f'<font color="{INK}">{fwd} forward value</font>    '
+            f'<font color="{GRAD}">{back} gradient of the output</font>')
     for n in notes:
         label += ("<br/>" if label else "") + f'<font color="{MUTED}">{esc(n)}</font>'
     graph_attr = (f'rankdir={rankdir} fontname="Helvetica" nodesep=0.3 ranksep=0.5 pad=0.25 '

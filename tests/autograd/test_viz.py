@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -369,3 +370,23 @@ def test_without_trace_leaf_gradients_show_and_a_note_says_what_is_missing():
     bwd = edge_labels(src, True)
     assert sorted(bwd) == sorted(["2.2", "110", "200"])
     assert "gradients of intermediate values were not recorded" in src
+
+
+def test_intermediates_option_draws_every_value_as_a_node():
+    root, _ = apple_tax()
+    g = viz.trace(root, intermediates=True)
+    inter = [v for v in g.vars if v.kind == "inter"]
+    assert [float(v.value) for v in inter] == [200.0]
+    assert float(g.var_grad[inter[0].id]) == pytest.approx(1.1)
+    src = viz.dot_source(g, rankdir="TB")
+    assert "rankdir=TB" in src and "↓ forward value" in src
+    with pytest.raises(ValueError, match="rankdir"):
+        viz.dot_source(g, rankdir="sideways")
+
+
+def test_to_dot_without_the_graphviz_package_points_to_pip(monkeypatch):
+    monkeypatch.setitem(sys.modules, "graphviz", None)  # import graphviz now fails
+    root, _ = apple_tax()
+    with pytest.raises(ImportError, match="pip install graphviz"):
+        viz.to_dot(root)
+    assert viz.dot_source(root).startswith("digraph")  # the text needs no package
