@@ -228,6 +228,7 @@ class InverseTimeLR(LRScheduler):
     :math:`b` says when decay sets in: the rate has halved after :math:`b`
     epochs. For the course's :math:`a` and :math:`b`, give the optimizer
     ``lr = a / b`` (Keras's ``InverseTimeDecay`` has ``b = decay_steps / rate``).
+    Computed in closed form from ``initial_lr``, so it does not chain.
 
     Args:
         b: positive; the epoch count after which the rate has halved.
