@@ -111,7 +111,7 @@ class Subset(Dataset):
         (2, 4)
     """
 
-    def __init__(self, dataset: Dataset, indices: Sequence[int]) -> None:
+    def __init__(self, dataset: Dataset, indices: Sequence[int] | np.ndarray) -> None:
         self.dataset = dataset
         self.indices = np.asarray(indices, dtype=np.int64).reshape(-1)
         n = len(dataset)

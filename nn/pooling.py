@@ -31,9 +31,8 @@ class MaxPool2d(Module):
 
     Example:
         >>> import autograd as ag
-        >>> MaxPool2d(2)(ag.arange(16.0).reshape(1, 1, 4, 4))
-        tensor([[[[ 5.,  7.],
-                  [13., 15.]]]])
+        >>> MaxPool2d(2)(ag.arange(16.0).reshape(1, 1, 4, 4)).tolist()
+        [[[[5.0, 7.0], [13.0, 15.0]]]]
     """
 
     def __init__(self, kernel_size: _Size, stride: _Size | None = None, padding: _Size = 0,
@@ -69,9 +68,8 @@ class AvgPool2d(Module):
 
     Example:
         >>> import autograd as ag
-        >>> AvgPool2d(2)(ag.arange(16.0).reshape(1, 1, 4, 4))
-        tensor([[[[ 2.5,  4.5],
-                  [10.5, 12.5]]]])
+        >>> AvgPool2d(2)(ag.arange(16.0).reshape(1, 1, 4, 4)).tolist()
+        [[[[2.5, 4.5], [10.5, 12.5]]]]
     """
 
     def __init__(self, kernel_size: _Size, stride: _Size | None = None, padding: _Size = 0,

@@ -187,8 +187,11 @@ class RNNBase(Module):
             h0 = self._check_state(h0, state_shape, "h0" if lstm else "hx")
             if lstm:
                 c0 = self._check_state(c0, state_shape, "c0")
+        assert h0 is not None and (c0 is not None or not lstm)
         h_init = h0.split(1, dim=0) if L * D > 1 else (h0,)  # each (1, N, H)
-        c_init = (c0.split(1, dim=0) if L * D > 1 else (c0,)) if lstm else None
+        c_init: Any = None
+        if c0 is not None:
+            c_init = c0.split(1, dim=0) if L * D > 1 else (c0,)
 
         layer_in, h_n, c_n = x, [], []
         for layer in range(L):
@@ -203,8 +206,8 @@ class RNNBase(Module):
                 whh_t = w_hh.T  # (H, G*H)
                 k = layer * D + d
                 h = h_init[k].reshape(N, H)
-                c = c_init[k].reshape(N, H) if lstm else None  # type: ignore[index]
-                hs: list = [None] * T
+                c: Any = c_init[k].reshape(N, H) if lstm else None
+                hs: list[Any] = [None] * T
                 for t in (range(T - 1, -1, -1) if d else range(T)):
                     if lstm:
                         h, c = _lstm_step(steps[t], h, c, whh_t, b_hh)
@@ -349,7 +352,11 @@ class _CellBase(Module):
             self.register_parameter("bias_hh", None)
         self.reset_parameters()
 
-    reset_parameters = RNNBase.reset_parameters
+    def reset_parameters(self) -> None:
+        """Draw every parameter from U(-1/sqrt(hidden_size), 1/sqrt(hidden_size))."""
+        k = 1.0 / math.sqrt(self.hidden_size)
+        for p in self.parameters():
+            init.uniform_(p, -k, k)
 
     def _prep(self, x: Tensor, hx: Any) -> tuple:
         who = type(self).__name__

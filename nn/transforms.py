@@ -137,7 +137,7 @@ class RandomHorizontalFlip(_Random):
 
     def __call__(self, x: Any) -> Any:
         arr, is_t, single = _batch(x, "RandomHorizontalFlip")
-        flip = self.rng.random(arr.shape[0]) < self.p  # (N,)
+        flip = np.asarray(self.rng.random(arr.shape[0]) < self.p)  # (N,)
         return _back(np.where(flip[:, None, None, None], arr[..., ::-1], arr), is_t, single)
 
     def __repr__(self) -> str:
