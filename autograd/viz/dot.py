@@ -20,6 +20,7 @@ from typing import Any, Iterable
 from ..tensor import Tensor
 from .graph import Graph, Op, Var, snapshot, trace, with_grads
 from .labels import fmt_value, grad_magnitude, local_derivative, op_symbol
+from .shrink import collapse_modules as fold_modules
 from .shrink import shrink
 
 INK = "#222222"
@@ -70,8 +71,9 @@ def dot_source(root: Any, *, show: str = "both", fmt: str = ".4g", max_elems: in
                cluster_modules: bool = False, cluster_depth: int = 2, highlight: Any = None,
                rankdir: str = "LR", max_nodes: int | None = 400, backward: bool = False,
                intermediates: bool = False, params: dict | None = None, legend: bool = True,
-               title: str | None = None, active: str | None = None,
-               fresh: Iterable[tuple] = (), placeholders: dict | None = None) -> str:
+               title: str | None = None, collapse_modules: int | None = None,
+               active: str | None = None, fresh: Iterable[tuple] = (),
+               placeholders: dict | None = None) -> str:
     """The DOT text of the picture; :func:`to_dot` documents the options.
 
     ``active``, ``fresh`` and ``placeholders`` serve :func:`backward_steps`: the
@@ -84,7 +86,10 @@ def dot_source(root: Any, *, show: str = "both", fmt: str = ".4g", max_elems: in
         raise ValueError(f"viz: rankdir must be LR, RL, TB or BT, got {rankdir!r}")
     if max_nodes is not None and max_nodes < 2:
         raise ValueError(f"viz: max_nodes must be at least 2 (or None), got {max_nodes}")
-    g = shrink(as_graph(root, backward, intermediates, params), max_nodes)
+    g = as_graph(root, backward, intermediates, params)
+    if collapse_modules is not None:
+        g = fold_modules(g, collapse_modules)
+    g = shrink(g, max_nodes)
     marked = _highlight_ids(g, highlight)
     fresh = set(fresh)
     vals, grads = show in ("both", "values"), show in ("both", "grads")
@@ -223,8 +228,20 @@ def _var_line(g: Graph, v: Var, fmt: str, max_elems: int, grads: bool) -> str:
     return f"\t{v.id} [label=<{label}> {style}]\n"
 
 
+def _ops(n: int) -> str:
+    return f"{n:,} op" + ("" if n == 1 else "s")
+
+
 def _op_line(op: Op, marked: bool, active: bool) -> str:
-    if op.chain is not None:
+    if op.cls == "Module":
+        desc = ", ".join(f"{k} {c:,}" for k, c in op.args["kinds"].most_common(4))
+        n_par = op.args["params"]
+        extra = f"<br/>{n_par} parameter{'s' if n_par != 1 else ''}" if n_par else ""
+        label = (f"<b>{esc(op.args['module'])}</b><br/>"
+                 f'<font point-size="10">{_ops(len(op.chain))}: {esc(desc)}{extra}</font>')
+        fill = "#fff4e0" if op.built_in_backward else "#eef4fb"
+        style = f'shape=box style="rounded,filled" fillcolor="{fill}" color="#4a6fa5"'
+    elif op.chain is not None:
         kinds = op.args["kinds"]
         first, last = op.args["ends"]
         desc = ", ".join(f"{k} {c:,}" for k, c in kinds.most_common(3))
@@ -309,6 +326,7 @@ def to_dot(root: Any, **opts: Any) -> Any:
         derivatives: write each local derivative with numbers substituted.
         grad_color: colour and thicken gradient arrows by mean |grad|.
         cluster_modules: box the ops of each ``nn.Module`` call, ``cluster_depth`` levels deep.
+        collapse_modules: draw each module call (its path cut at this depth) as one node.
         highlight: a node (or an error with ``.node``) to draw in red.
         max_nodes: past this many nodes, collapse chains and elide (None: draw all).
         intermediates: draw every intermediate value as its own node.

@@ -6,6 +6,7 @@ from typing import Any
 from .dot import SHOW, as_graph
 from .graph import Graph
 from .labels import fmt_value, local_derivative, op_symbol
+from .shrink import collapse_modules as fold_modules
 from .shrink import shrink
 
 _SAFE = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,:+-=_/()[]'@")
@@ -33,7 +34,8 @@ def to_mermaid(root: Any, *, show: str = "both", fmt: str = ".4g", max_elems: in
                derivatives: bool = False, cluster_modules: bool = False,
                cluster_depth: int = 2, highlight: Any = None, rankdir: str = "LR",
                max_nodes: int | None = 400, backward: bool = False,
-               intermediates: bool = False, params: dict | None = None, **_: Any) -> str:
+               intermediates: bool = False, params: dict | None = None,
+               collapse_modules: int | None = None, **_: Any) -> str:
     """The computational graph as Mermaid ``flowchart`` text (paste it into Markdown).
 
     Each edge is labelled with the forward value and, once known, ``← gradient``
@@ -60,7 +62,10 @@ def to_mermaid(root: Any, *, show: str = "both", fmt: str = ".4g", max_elems: in
     """
     if show not in SHOW:
         raise ValueError(f"viz: show must be one of {SHOW}, got {show!r}")
-    g: Graph = shrink(as_graph(root, backward, intermediates, params), max_nodes)
+    g: Graph = as_graph(root, backward, intermediates, params)
+    if collapse_modules is not None:
+        g = fold_modules(g, collapse_modules)
+    g = shrink(g, max_nodes)
     from .dot import _highlight_ids
 
     marked = _highlight_ids(g, highlight)
@@ -79,7 +84,11 @@ def to_mermaid(root: Any, *, show: str = "both", fmt: str = ".4g", max_elems: in
         text = "<br/>".join(mesc(r) for r in rows)
         node_txt[v.id] = f'{v.id}["{text}"]' if v.kind != "inter" else f'{v.id}("{text}")'
     for op in g.ops:
-        if op.chain is not None:
+        if op.cls == "Module":
+            n = len(op.chain)
+            text = f"{mesc(op.args['module'])}<br/>{n:,} op{'' if n == 1 else 's'}"
+            node_txt[op.id] = f'{op.id}["{text}"]'
+        elif op.chain is not None:
             first, last = op.args["ends"]
             text = f"{mesc(first)} → … → {mesc(last)}<br/>{len(op.chain):,} ops"
             node_txt[op.id] = f'{op.id}["{text}"]'

@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections import Counter, deque
 from dataclasses import replace
 
+import numpy as np
+
 from .graph import Edge, Graph, Op, Var, no_gc
 from .labels import op_symbol
 
@@ -93,23 +95,36 @@ def _collapse_chains(graph: Graph) -> Graph:
             member[i] = chain
         new_ops.append(chain)
         total += len(run)
-    folded: set = set()  # a constant used once, inside a chain, is folded into it
-    for v in graph.vars:
-        outs = out_e.get(v.id, ())
-        if v.kind == "const" and len(outs) == 1 and graph.edges[outs[0]].dst in member:
-            folded.add(v.id)
     for chain in new_ops:
         chain.args["folded"] = 0
+    for v in graph.vars:  # a constant used once, inside a chain, is folded into it
+        outs = out_e.get(v.id, ())
+        if v.kind == "const" and len(outs) == 1 and graph.edges[outs[0]].dst in member:
+            c = member[v.id] = member[graph.edges[outs[0]].dst]
+            c.args["folded"] += 1
+    g = _rebuild(graph, member)
+    n = len(runs)
+    kinds = Counter(k for run in runs for k in (ops[i].cls for i in run))
+    what = ", ".join(f"{k} {c:,}" for k, c in kinds.most_common(4))
+    g.notes.append(f"collapsed {n:,} chain{'s' if n > 1 else ''} of {total:,} ops ({what})")
+    return g
 
-    g = replace(graph, vars=[v for v in graph.vars if v.id not in folded], ops=[], edges=[],
+
+def _rebuild(graph: Graph, member: dict) -> Graph:
+    """``graph`` with each node id in ``member`` replaced by its group's op node.
+
+    Edges inside a group disappear; edges between the same two nodes merge
+    (``Edge.count``) and keep the first one's value and gradient.
+    """
+    g = replace(graph, vars=[v for v in graph.vars if v.id not in member], ops=[], edges=[],
                 edge_grad={}, notes=list(graph.notes))
-    seen_chain: set = set()
+    placed: set = set()
     for op in graph.ops:
         c = member.get(op.id)
         if c is None:
             g.ops.append(op)
-        elif c.id not in seen_chain:
-            seen_chain.add(c.id)
+        elif c.id not in placed:
+            placed.add(c.id)
             g.ops.append(c)
     merged: dict = {}
     for i, e in enumerate(graph.edges):
@@ -117,10 +132,7 @@ def _collapse_chains(graph: Graph) -> Graph:
         dst = member[e.dst].id if e.dst in member else e.dst
         if src == dst:
             continue
-        if e.src in folded:
-            member[e.dst].args["folded"] += 1
-            continue
-        if src == e.src and dst == e.dst:  # untouched by collapsing: keep the edge as is
+        if src == e.src and dst == e.dst:  # untouched: keep the edge as is
             if i in graph.edge_grad:
                 g.edge_grad[len(g.edges)] = graph.edge_grad[i]
             g.edges.append(e)
@@ -129,16 +141,71 @@ def _collapse_chains(graph: Graph) -> Graph:
         if key in merged:
             merged[key].count += 1
             continue
-        ne = replace(e, src=src, dst=dst)
-        merged[key] = ne
+        merged[key] = ne = replace(e, src=src, dst=dst)
         if i in graph.edge_grad:
             g.edge_grad[len(g.edges)] = graph.edge_grad[i]
         g.edges.append(ne)
-    g.order = [member[i].id if i in member else i for i in graph.order]
-    n = len(runs)
-    kinds = Counter(k for run in runs for k in (ops[i].cls for i in run))
-    what = ", ".join(f"{k} {c:,}" for k, c in kinds.most_common(4))
-    g.notes.append(f"collapsed {n:,} chain{'s' if n > 1 else ''} of {total:,} ops ({what})")
+    g.order = list(dict.fromkeys(member[i].id if i in member else i for i in graph.order))
+    return g
+
+
+def collapse_modules(graph: Graph, depth: int) -> Graph:
+    """Draw each ``nn.Module`` call (module path cut at ``depth``) as one node.
+
+    A module's parameters, scalar constants and inner values fold into its
+    node, which names the module and counts its ops; the values passed
+    between modules stay on the edges, with their gradients.
+
+    Example:
+        >>> import autograd as ag
+        >>> from autograd.mode import module_scope
+        >>> from autograd.viz.graph import snapshot
+        >>> x = ag.tensor([1.0, 2.0])
+        >>> w = ag.tensor([0.5, 0.5], requires_grad=True)
+        >>> with module_scope("net"):
+        ...     y = (x * w).sum()
+        >>> g = collapse_modules(snapshot(y * 2.0), 1)
+        >>> [(op.cls, op.args.get("module")) for op in g.ops]
+        [('Mul', None), ('Module', 'net')]
+    """
+    if depth < 1:
+        raise ValueError(f"viz: collapse_modules must be at least 1, got {depth}")
+    with no_gc():
+        groups: dict = {}
+        member: dict = {}
+        for op in graph.ops:
+            if not op.scope:
+                continue
+            key = tuple(op.scope[:depth])
+            grp = groups.get(key)
+            if grp is None:
+                grp = groups[key] = Op(op.id, "Module", None, key, chain=[],
+                                       args={"module": key[-1], "kinds": Counter(),
+                                             "params": 0})
+                grp.built_in_backward = True
+            grp.chain.append(op.cls)
+            grp.args["kinds"][op.cls] += 1
+            grp.built_in_backward = grp.built_in_backward and op.built_in_backward
+            member[op.id] = grp
+        if not groups:
+            return graph
+        ends: dict = {}
+        for e in graph.edges:
+            ends.setdefault(e.src, set()).add(member[e.dst].id if e.dst in member else e.dst)
+            ends.setdefault(e.dst, set()).add(member[e.src].id if e.src in member else e.src)
+        by_id = {grp.id: grp for grp in groups.values()}
+        for v in graph.vars:
+            touching = ends.get(v.id, set())
+            if v.kind == "root" or len(touching) != 1:
+                continue
+            grp = by_id.get(next(iter(touching)))
+            small_const = v.kind == "const" and (v.value is None or np.size(v.value) == 1)
+            if grp is not None and (v.kind in ("leaf", "inter") or small_const):
+                member[v.id] = grp
+                grp.args["params"] += v.kind == "leaf"
+        g = _rebuild(graph, member)
+    n_ops = sum(len(grp.chain) for grp in groups.values())
+    g.notes.append(f"{len(groups):,} module calls drawn as single nodes ({n_ops:,} ops inside)")
     return g
 
 

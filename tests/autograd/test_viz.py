@@ -390,3 +390,25 @@ def test_to_dot_without_the_graphviz_package_points_to_pip(monkeypatch):
     with pytest.raises(ImportError, match="pip install graphviz"):
         viz.to_dot(root)
     assert viz.dot_source(root).startswith("digraph")  # the text needs no package
+
+
+@pytest.mark.parametrize("depth,modules", [(1, ["net"]), (2, ["net.fc1", "net.act"])])
+def test_collapse_modules_draws_each_module_call_as_one_node(depth, modules):
+    x = ag.tensor(np.array([1.0, 2.0]), name="x")
+    with module_scope("net"):
+        with module_scope("net.fc1"):
+            h = x * leaf([0.5, -1.0], "w1") + leaf([0.1, 0.1], "b1")
+        with module_scope("net.act"):
+            h = ag.tanh(h)
+    loss = (h * h).sum()
+    g = viz.trace(loss)
+    src = viz.dot_source(g, collapse_modules=depth)
+    for m in modules:
+        assert f"<b>{m}</b>" in src
+    assert "<b>w1</b>" not in src and "2 parameters" in src  # folded into its module
+    assert f"{len(modules)} module call" in src
+    h_val = np.tanh(np.array([0.6, -1.9]))
+    shown = "[" + ", ".join(format(v, ".4g").replace("-", "−") for v in h_val) + "]"
+    assert f"label=<{shown}>" in src  # the value leaving the module, on its edge
+    mer = viz.to_mermaid(g, collapse_modules=depth)
+    assert all(m in mer for m in modules) and "w1" not in mer
