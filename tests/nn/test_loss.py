@@ -311,6 +311,11 @@ ERRORS = [  # call, error type, words the message must contain
     (lambda: nn.MSELoss(reduction="avg"), ValueError, ["MSELoss", "'avg'"]),
     (lambda: nn.CrossEntropyLoss(label_smoothing=1.5), ValueError, ["label_smoothing"]),
     (lambda: F.huber_loss(ag.zeros(2), ag.zeros(2), delta=0.0), ValueError, ["delta"]),
+    (lambda: nn.CrossEntropyLoss()(ag.zeros(3, 4), ag.tensor([0, 1])), ValueError,
+     ["cross_entropy", "(2,)", "(3, 4)"]),
+    (lambda: nn.CrossEntropyLoss()(ag.zeros(3, 4), ag.zeros(3, 5)), ValueError,
+     ["cross_entropy", "(3, 5)", "(3, 4)"]),
+    (lambda: nn.CrossEntropyLoss()(ag.zeros(3, 4), ag.tensor([0, 1, 7])), IndexError, ["7"]),
 ]
 
 
