@@ -431,3 +431,14 @@ def test_assignment_replaces_across_kinds():
     m.register_buffer("b", ag.zeros(1), persistent=False)
     m.register_buffer("b", ag.ones(1))  # re-registering a buffer may change persistence
     assert "b" in m.state_dict()
+
+
+def test_import_nn_pulls_in_no_optional_dependency():
+    import subprocess
+    import sys
+    root = __file__.rsplit("/tests/", 1)[0]
+    code = ("import sys, nn, nn.functional, nn.init, nn.utils\n"
+            "bad = [m for m in ('torch', 'sklearn', 'matplotlib', 'mlxtend', 'tqdm', 'graphviz',"
+            " 'hypothesis') if m in sys.modules]\n"
+            "assert not bad, bad\n")
+    subprocess.run([sys.executable, "-c", code], cwd=root, check=True)
