@@ -22,9 +22,10 @@ Example:
     True
 """
 from .dot import GraphvizNotFoundError, dot_source, render, run_dot, to_dot, to_svg
-from .graph import Graph, snapshot, trace, watch_backward
+from .graph import Graph, snapshot
 from .labels import fmt_value, local_derivative, op_symbol
 from .mermaid import to_mermaid
+from .record import trace, watch_backward
 from .steps import Frame, backward_steps, render_anomaly, render_steps
 
 __all__ = [

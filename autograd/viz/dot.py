@@ -18,8 +18,9 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from ..tensor import Tensor
-from .graph import Graph, Op, Var, snapshot, trace, with_grads
+from .graph import Graph, Op, Var, snapshot, with_grads
 from .labels import fmt_value, grad_magnitude, local_derivative, op_symbol
+from .record import trace
 from .shrink import collapse_modules as fold_modules
 from .shrink import shrink
 
@@ -103,7 +104,8 @@ def dot_source(root: Any, *, show: str = "both", fmt: str = ".4g", max_elems: in
     if title:
         label += f'<font point-size="14"><b>{esc(title)}</b></font>'
     if legend and grads and g.edge_grad:
-        fwd, back = {"LR": "→←", "RL": "←→", "TB": "↓↑", "BT": "↑↓"}[rankdir]
+        fwd, back = {"LR": ("→", "←"), "RL": ("←", "→"), "TB": ("↓", "↑"),
+                     "BT": ("↑", "↓")}[rankdir]
         label += ("<br/>" if label else "") + (
             f'<font color="{INK}">{fwd} forward value</font>    '
             f'<font color="{GRAD}">{back} gradient of the output</font>')
@@ -238,7 +240,7 @@ def _op_line(op: Op, marked: bool, active: bool) -> str:
         n_par = op.args["params"]
         extra = f"<br/>{n_par} parameter{'s' if n_par != 1 else ''}" if n_par else ""
         label = (f"<b>{esc(op.args['module'])}</b><br/>"
-                 f'<font point-size="10">{_ops(len(op.chain))}: {esc(desc)}{extra}</font>')
+                 f'<font point-size="10">{_ops(len(op.chain or ()))}: {esc(desc)}{extra}</font>')
         fill = "#fff4e0" if op.built_in_backward else "#eef4fb"
         style = f'shape=box style="rounded,filled" fillcolor="{fill}" color="#4a6fa5"'
     elif op.chain is not None:

@@ -183,6 +183,7 @@ def collapse_modules(graph: Graph, depth: int) -> Graph:
                                        args={"module": key[-1], "kinds": Counter(),
                                              "params": 0})
                 grp.built_in_backward = True
+            assert grp.chain is not None
             grp.chain.append(op.cls)
             grp.args["kinds"][op.cls] += 1
             grp.built_in_backward = grp.built_in_backward and op.built_in_backward

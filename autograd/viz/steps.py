@@ -13,8 +13,9 @@ from typing import Any
 
 from ..tensor import Tensor
 from .dot import dot_source, render, run_dot, write_atomic
-from .graph import Graph, record_backward, snapshot, with_grads
+from .graph import Graph, snapshot, with_grads
 from .labels import fmt_value, op_symbol
+from .record import record_backward
 
 
 @dataclass(repr=False)
