@@ -1,7 +1,9 @@
 """Optimizers and learning-rate schedulers, with PyTorch's names and update rules.
 
 ``SGD``, ``Adagrad``, ``RMSprop``, ``Adam`` and ``AdamW`` take the same steps
-as ``torch.optim``'s for the same start and options. ``Momentum`` and
+as ``torch.optim``'s for the same start and options: bit for bit for SGD in
+float32, and otherwise within the ulp by which PyTorch's vectorised square
+root can differ from numpy's (tests/optim/test_torch_parity.py). ``Momentum`` and
 ``CourseAdaGrad`` are the course's formulas written exactly as the notes give
 them (see :mod:`optim.course` for how they differ from PyTorch's).
 ``optim.lr_scheduler`` holds the schedules; ``EarlyStopping`` watches a

@@ -21,9 +21,9 @@ class Adam(Optimizer):
             \ \text{if decoupled}) \\
         m_t &\leftarrow \beta_1 m_{t-1} + (1 - \beta_1) g_t \\
         v_t &\leftarrow \beta_2 v_{t-1} + (1 - \beta_2) g_t^2 \\
-        \hat v_t &= \max(\hat v_{t-1}, v_t) \ \text{if amsgrad, else}\ v_t \\
+        \tilde v_t &= \max(\tilde v_{t-1}, v_t) \ \text{if amsgrad, else}\ v_t \\
         \theta_t &\leftarrow \theta_{t-1} - \frac{\gamma}{1 - \beta_1^t} \cdot
-            \frac{m_t}{\sqrt{\hat v_t} / \sqrt{1 - \beta_2^t} + \epsilon}
+            \frac{m_t}{\sqrt{\tilde v_t} / \sqrt{1 - \beta_2^t} + \epsilon}
 
     (negate :math:`g_t` first when ``maximize``). This is the course's
     :math:`\theta \leftarrow \theta - \eta\, \hat m_t / (\sqrt{\hat v_t} +
