@@ -333,8 +333,9 @@ class Module:
         """Set training mode (Dropout drops, BatchNorm uses batch statistics)."""
         if not isinstance(mode, bool):
             raise ValueError(f"train: mode is expected to be a bool, got {mode!r}")
-        for m in self.modules():
-            m.__dict__["training"] = mode
+        self.__dict__["training"] = mode
+        for child in self.children():  # each child's own train() runs, so overrides apply
+            child.train(mode)
         return self
 
     def eval(self) -> Module:

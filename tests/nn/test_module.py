@@ -154,6 +154,16 @@ def test_train_eval_propagate_and_return_self():
         net.train("yes")
 
 
+def test_train_calls_each_childs_own_train():
+    class FrozenStats(nn.Linear):
+        def train(self, mode=True):
+            return super().train(False)  # e.g. keep a pretrained part in eval mode
+
+    net = nn.Sequential(FrozenStats(2, 2), nn.Dropout())
+    net.train()
+    assert net.training and not net[0].training and net[1].training
+
+
 def test_zero_grad_and_requires_grad():
     net = Net()
     net(ag.randn(5, 3)).sum().backward()
