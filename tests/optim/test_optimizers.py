@@ -460,3 +460,26 @@ def test_optimizes_a_modules_parameters_from_a_generator() -> None:
     assert losses[-1] < 0.7 * losses[0]
     assert len(opt.state) == len(params)
     assert all(any(k is p for p in params) for k in opt.state)   # keys are the Parameters
+
+
+def test_a_gradient_of_the_wrong_shape_is_an_error_naming_both() -> None:
+    w = leaf([1.0, 2.0])
+    w.grad = ag.tensor([1.0, 2.0, 3.0], dtype="float64")
+    with pytest.raises(RuntimeError, match=re.escape("shape (2,) has a gradient of shape (3,)")):
+        optim.SGD([w], lr=0.1).step()
+
+
+def test_zero_grad_in_place_detaches_a_recorded_gradient() -> None:
+    w = leaf([2.0])
+    (w * w * w).sum().backward(create_graph=True)      # w.grad = 3 w^2, with a graph
+    assert w.grad.grad_fn is not None
+    optim.SGD([w], lr=0.1).zero_grad(set_to_none=False)
+    assert w.grad.grad_fn is None and not w.grad.requires_grad and w.grad.item() == 0.0
+
+
+def test_a_float64_gradient_on_a_float32_parameter_keeps_float32() -> None:
+    w = leaf([1.0, 2.0], "float32")
+    w.grad = ag.tensor([0.5, 0.5], dtype="float64")
+    optim.Adam([w], lr=0.1).step()
+    assert w.dtype == np.float32
+    np.testing.assert_allclose(w.data, [0.9, 1.9], rtol=1e-6)
