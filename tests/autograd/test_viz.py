@@ -412,3 +412,19 @@ def test_collapse_modules_draws_each_module_call_as_one_node(depth, modules):
     assert f"label=<{shown}>" in src  # the value leaving the module, on its edge
     mer = viz.to_mermaid(g, collapse_modules=depth)
     assert all(m in mer for m in modules) and "w1" not in mer
+
+
+def test_dot_does_not_depend_on_the_hash_seed():
+    import subprocess
+
+    code = ("import sys; sys.path.insert(0, '.'); import autograd as ag; from autograd import viz\n"
+            "t = lambda v, n: ag.tensor(v, dtype='float64', requires_grad=True, name=n)\n"
+            "a, an, o = t(100., 'a'), t(2., 'an'), t(150., 'o')\n"
+            "on, tax = t(3., 'on'), t(1.1, 't')\n"
+            "p = (a * an + o * on) * tax\n"
+            "print(viz.dot_source(p, backward=True) + viz.to_mermaid(p))")
+    root = Path(__file__).resolve().parents[2]
+    outs = [subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True,
+                           text=True, env={**os.environ, "PYTHONHASHSEED": seed}, check=True).stdout
+            for seed in ("1", "2")]
+    assert outs[0] == outs[1] and "label=<715>" in outs[0]
