@@ -8,6 +8,8 @@ import zipfile
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import autograd as ag
 import nn
@@ -277,3 +279,25 @@ def test_plain_npz_loads_as_tensors(tmp_path):
 def test_missing_file(tmp_path):
     with pytest.raises(FileNotFoundError, match="nope.npz"):
         nn.load(tmp_path / "nope.npz")
+
+
+def _stack(widths, bias, dtype):
+    layers = []
+    for a, b in zip(widths, widths[1:]):
+        layers += [nn.Linear(a, b, bias=bias, dtype=dtype), nn.Tanh()]
+    return nn.Sequential(*layers)
+
+
+@settings(max_examples=15, deadline=None)
+@given(widths=st.lists(st.integers(1, 6), min_size=2, max_size=4), bias=st.booleans(),
+       dtype=st.sampled_from(["float32", "float64"]))
+def test_any_mlp_survives_save_and_load(tmp_path_factory, widths, bias, dtype):
+    model = _stack(widths, bias, dtype)
+    path = tmp_path_factory.mktemp("ckpt") / "m.npz"
+    nn.save({"model": model.state_dict(), "widths": widths}, path)
+    ckpt = nn.load(path)
+    assert ckpt["widths"] == widths
+    twin = _stack(widths, bias, dtype)  # fresh random weights, replaced by the load
+    twin.load_state_dict(ckpt["model"])
+    x = ag.randn(3, widths[0], dtype=dtype)
+    np.testing.assert_array_equal(model(x).numpy(), twin(x).numpy())
