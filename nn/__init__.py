@@ -11,7 +11,7 @@ Example:
     >>> model[0].weight.grad.shape
     (16, 4)
 """
-from . import data, datasets, functional, init, utils
+from . import data, datasets, functional, init, transforms, utils
 from .activation import (
     ELU,
     GELU,
@@ -51,7 +51,8 @@ from .serialization import CheckpointError, load, save
 
 __all__ = [
     "Module", "Parameter", "IncompatibleKeys", "RemovableHandle",
-    "data", "datasets", "functional", "init", "utils", "save", "load", "CheckpointError",
+    "data", "datasets", "functional", "init", "transforms", "utils", "save", "load",
+    "CheckpointError",
     "Sequential", "ModuleList", "ModuleDict",
     "Identity", "Linear", "Bilinear", "Flatten", "Unflatten", "Dropout",
     "Conv2d", "ConvTranspose2d", "MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d",
