@@ -109,6 +109,13 @@ def dot_source(root: Any, *, show: str = "both", fmt: str = ".4g", max_elems: in
         label += ("<br/>" if label else "") + (
             f'<font color="{INK}">{fwd} forward value</font>    '
             f'<font color="{GRAD}">{back} gradient of the output</font>')
+    if legend and grads and grad_color and g.edge_grad:
+        label += ("<br/>" if label else "") + (
+            f'<font color="{MUTED}">gradient arrows by mean |grad|: </font>'
+            f'<font color="{_magnitude_style(1e-4)[0]}">≤ 1e−4 thin blue</font>'
+            f'<font color="{MUTED}"> · </font><font color="{_magnitude_style(1.0)[0]}">1 red</font>'
+            f'<font color="{MUTED}"> · </font>'
+            f'<font color="{_magnitude_style(1e4)[0]}">≥ 1e4 thick purple</font>')
     for n in notes:
         label += ("<br/>" if label else "") + f'<font color="{MUTED}">{esc(n)}</font>'
     graph_attr = (f'rankdir={rankdir} fontname="Helvetica" nodesep=0.3 ranksep=0.5 pad=0.25 '
