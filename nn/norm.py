@@ -1,9 +1,9 @@
 """Normalization layers: batch_norm, layer_norm, group_norm and their modules.
 
 All three standardise ``x`` over some axes, ``xhat = (x - mean) / sqrt(var + eps)``
-(biased variance), then apply a per-channel (or per-element) affine map. The
-standardisation is one fused op, :class:`Normalize`; the affine map is
-ordinary broadcasting multiply and add.
+(biased variance), then apply an affine map ``y = weight * xhat + bias`` with
+parameters that broadcast against ``x`` (per channel, or per element). Both
+steps are one fused op, :class:`Normalize`.
 """
 from __future__ import annotations
 
@@ -24,49 +24,126 @@ __all__ = [
 ]
 
 
-def _stats(x: np.ndarray, axes: tuple) -> tuple[np.ndarray, np.ndarray]:
-    # two-pass mean and biased variance: no catastrophic cancellation of E[x^2] - E[x]^2
+def _stats(x: np.ndarray, axes: tuple) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Mean, biased variance (both keepdims) and ``x - mean``.
+
+    Two passes, so no catastrophic cancellation as in E[x^2] - E[x]^2.
+    """
     mean = x.mean(axis=axes, keepdims=True)
     xc = x - mean
-    var = np.mean(xc * xc, axis=axes, keepdims=True)
-    return mean, var
+    sq = np.square(xc)
+    var = sq.mean(axis=axes, keepdims=True)
+    return mean, var, xc
+
+
+def _sum_to(a: np.ndarray, shape: tuple) -> np.ndarray:
+    """Sum a broadcast result back to ``shape`` (numpy's trailing alignment)."""
+    lead = a.ndim - len(shape)
+    axes = tuple(range(lead)) + tuple(lead + i for i, s in enumerate(shape)
+                                      if s == 1 and a.shape[lead + i] != 1)
+    return a.sum(axis=axes, keepdims=True).reshape(shape) if axes else a
+
+
+class _Stats:
+    """Batch statistics handed to :class:`Normalize` (a short label in graph drawings)."""
+
+    __slots__ = ("arrays",)
+
+    def __init__(self, arrays: tuple) -> None:
+        self.arrays = arrays
+
+    def __repr__(self) -> str:
+        return "batch statistics"
+
+
+def _per_slice(shape: tuple, xshape: tuple, axes: tuple) -> bool:
+    """True when parameters of ``shape`` are constant along ``axes`` and full along the rest."""
+    full = (1,) * (len(xshape) - len(shape)) + tuple(shape)
+    return all(full[a] == 1 if a in axes else full[a] == xshape[a] for a in range(len(xshape)))
 
 
 class Normalize(Function):
-    """``xhat = (x - mean) / sqrt(var + eps)`` over ``axes``, as one node.
+    """``y = weight * (x - mean) / sqrt(var + eps) + bias``, statistics over ``axes``, as one node.
 
-    Fused for speed and stability: written with primitives it is seven nodes
-    and as many full passes over ``x`` in backward, and the variance would be
-    recomputed there. Here forward keeps ``xhat`` and ``1/std`` and backward is
-    the closed form ``gx = (g - mean(g) - xhat * mean(g * xhat)) / std``. When
-    backward is itself recorded (``create_graph=True``), it recomputes ``xhat``
-    and ``1/std`` from ``x`` with Tensor ops, so second derivatives are exact.
+    Fused for speed and stability. Written with primitives this is about ten
+    nodes, each a full pass over ``x`` forward and again backward, with the
+    variance recomputed. Here forward keeps ``xhat`` and ``1/std``, and
+    backward is the closed form (with ``gh = g * weight``)
+    ``gx = (gh - mean(gh) - xhat * mean(gh * xhat)) / std``,
+    ``gweight = sum(g * xhat)``, ``gbias = sum(g)``; for batch norm, whose
+    parameters are constant along ``axes``, the two means are the parameter
+    gradients rescaled, so backward makes four passes over the data.
+
+    Backward that is not being recorded runs on the arrays directly. When it
+    is recorded (``create_graph=True``) it recomputes ``xhat`` and ``1/std``
+    from ``x`` with Tensor ops instead, so second derivatives are exact.
+
+    Args (of ``apply``): x, weight, bias (Tensors or None, broadcastable
+    against ``x``), axes, eps, and optionally ``_Stats(_stats(x, axes))`` when
+    the caller needs the statistics too (its ``x - mean`` is reused in place).
     """
 
+    broadcasts = True  # weight and bias broadcast against x
+
     @staticmethod
-    def forward(ctx, x, axes, eps, mean=None, var=None):
-        if mean is None or var is None:
-            mean, var = _stats(x, axes)
+    def forward(ctx, x, w, b, axes, eps, stats=None):
+        _, var, xhat = _stats(x, axes) if stats is None else stats.arrays
         invstd = (1.0 / np.sqrt(var + eps)).astype(x.dtype, copy=False)
-        xhat = (x - mean) * invstd
-        ctx.save_for_backward(x)
+        xhat *= invstd  # in place on x - mean: big temporaries cost page faults
+        ctx.save_for_backward(x, w)
         ctx.axes, ctx.eps, ctx.invstd, ctx.xhat = axes, eps, invstd, xhat
-        return xhat
+        ctx.w_shape = None if w is None else w.shape
+        ctx.b_shape = None if b is None else b.shape
+        if w is None and b is None:
+            return xhat
+        y = np.multiply(xhat, w) if w is not None else xhat.copy()
+        if b is not None:
+            y += b
+        return y
 
     @staticmethod
     def backward(ctx, g):
-        (x,) = ctx.saved_tensors
+        x, w = ctx.saved_tensors
+        if is_grad_enabled():
+            return Normalize._backward_recorded(ctx, g, x, w)
+        axes, xhat, invstd = ctx.axes, ctx.xhat, ctx.invstd
+        ga = g.data
+        n = xhat.size // invstd.size  # values per statistic
+        gw = _sum_to(ga * xhat, ctx.w_shape) if ctx.w_shape is not None else None
+        gb = _sum_to(ga, ctx.b_shape) if ctx.b_shape is not None else None
+        gx = None
+        if ctx.needs_input_grad[0]:
+            shared = (ctx.w_shape is not None and ctx.b_shape == ctx.w_shape
+                      and _per_slice(ctx.w_shape, xhat.shape, axes))
+            if shared:  # batch norm: the means are the parameter gradients rescaled
+                wa = w.data
+                m1 = (wa * gb / n).reshape(invstd.shape)
+                m2 = (wa * gw / n).reshape(invstd.shape)
+                gh = ga * wa
+            else:
+                gh = ga * w.data if w is not None else ga.copy()
+                m1 = gh.mean(axis=axes, keepdims=True)
+                m2 = (gh * xhat).mean(axis=axes, keepdims=True)
+            gx = gh  # (gh - m1 - xhat * m2) * invstd, in place
+            gx -= m1
+            gx -= np.multiply(xhat, m2)
+            gx *= invstd
+        wrap = lambda a: None if a is None else Tensor._make(a)  # noqa: E731
+        return wrap(gx), wrap(gw), wrap(gb), None, None, None
+
+    @staticmethod
+    def _backward_recorded(ctx, g, x, w):
         axes = ctx.axes
-        if is_grad_enabled():  # recording backward: build xhat from x so it is differentiable
-            mean = x.mean(axes, keepdim=True)
-            xc = x - mean
-            invstd = 1.0 / ((xc * xc).mean(axes, keepdim=True) + ctx.eps).sqrt()
-            xhat = xc * invstd
-        else:
-            invstd, xhat = Tensor._make(ctx.invstd), Tensor._make(ctx.xhat)
-        gx = (g - g.mean(axes, keepdim=True)
-              - xhat * (g * xhat).mean(axes, keepdim=True)) * invstd
-        return gx, None, None, None, None
+        mean = x.mean(axes, keepdim=True)
+        xc = x - mean
+        invstd = 1.0 / ((xc * xc).mean(axes, keepdim=True) + ctx.eps).sqrt()
+        xhat = xc * invstd
+        gh = g * w if w is not None else g
+        gx = (gh - gh.mean(axes, keepdim=True)
+              - xhat * (gh * xhat).mean(axes, keepdim=True)) * invstd
+        gw = g * xhat if ctx.w_shape is not None else None  # the engine sums to w's shape
+        gb = g if ctx.b_shape is not None else None
+        return gx, gw, gb, None, None, None
 
 
 def normalize(x: Tensor, axes: Sequence[int], eps: float = 1e-5) -> Tensor:
@@ -79,15 +156,11 @@ def normalize(x: Tensor, axes: Sequence[int], eps: float = 1e-5) -> Tensor:
         [-1.225, 0.0, 1.225]
     """
     axes = tuple(sorted(a % x.ndim for a in axes))
-    return Normalize.apply(x, axes, float(eps), None, None)
+    return Normalize.apply(x, None, None, axes, float(eps), None)
 
 
-def _affine(y: Tensor, weight: Tensor | None, bias: Tensor | None, shape: tuple) -> Tensor:
-    if weight is not None:
-        y = y * weight.reshape(shape)
-    if bias is not None:
-        y = y + bias.reshape(shape)
-    return y
+def _param(p: Tensor | None, shape: tuple) -> Tensor | None:
+    return None if p is None else p.reshape(shape)
 
 
 def _check_channels(x: Tensor, c: int, who: str, what: str) -> None:
@@ -134,8 +207,10 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
         if count <= 1:
             raise ValueError(f"batch_norm: expected more than 1 value per channel when "
                              f"training, got input of shape {tuple(x.shape)}")
-        mean, var = _stats(x.data, axes)
-        y = Normalize.apply(x, axes, float(eps), mean, var)
+        stats = _Stats(_stats(x.data, axes))
+        mean, var = stats.arrays[0], stats.arrays[1]
+        y = Normalize.apply(x, _param(weight, shape), _param(bias, shape), axes, float(eps),
+                            stats)
         with no_grad():
             if running_mean is not None:
                 rm = running_mean.data
@@ -155,7 +230,11 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
         mu = Tensor._make(running_mean.data.reshape(shape).astype(x.dtype, copy=False))
         inv = 1.0 / np.sqrt(running_var.data.reshape(shape) + eps)
         y = (x - mu) * Tensor._make(inv.astype(x.dtype, copy=False))
-    return _affine(y, weight, bias, shape)
+        if weight is not None:
+            y = y * weight.reshape(shape)
+        if bias is not None:
+            y = y + bias.reshape(shape)
+    return y
 
 
 def layer_norm(input: Tensor, normalized_shape: Sequence[int], weight: Tensor | None = None,  # noqa: A002
@@ -178,8 +257,8 @@ def layer_norm(input: Tensor, normalized_shape: Sequence[int], weight: Tensor | 
     if k == 0 or tuple(input.shape[input.ndim - k:]) != ns or input.ndim < k:
         raise ValueError(f"layer_norm: input of shape {tuple(input.shape)} does not end with "
                          f"normalized_shape {ns}")
-    y = Normalize.apply(input, tuple(range(input.ndim - k, input.ndim)), float(eps), None, None)
-    return _affine(y, weight, bias, ns)
+    axes = tuple(range(input.ndim - k, input.ndim))
+    return Normalize.apply(input, _param(weight, ns), _param(bias, ns), axes, float(eps))
 
 
 def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None,  # noqa: A002
@@ -196,9 +275,11 @@ def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None,  # 
         raise ValueError(f"group_norm: input of shape {tuple(x.shape)} must be (N, C, *) with C "
                          f"divisible by num_groups={num_groups}")
     n, c = x.shape[0], x.shape[1]
-    xg = x.reshape(n, num_groups, -1)  # (N, G, C/G * spatial)
-    y = Normalize.apply(xg, (2,), float(eps), None, None).reshape(x.shape)  # (N, C, *)
-    return _affine(y, weight, bias, (1, c) + (1,) * (x.ndim - 2))
+    g = num_groups
+    xg = x.reshape(n, g, c // g, -1)  # (N, G, C/G, spatial)
+    pshape = (1, g, c // g, 1)  # per-channel parameters in the grouped layout
+    y = Normalize.apply(xg, _param(weight, pshape), _param(bias, pshape), (2, 3), float(eps))
+    return y.reshape(x.shape)  # (N, C, *)
 
 
 # --------------------------------------------------------------------- modules
