@@ -448,6 +448,18 @@ def conv2d(input: Any, weight: Any, bias: Any = None, stride: Any = 1,  # noqa: 
     return Conv2d.apply(x, weight, bias, win, int(groups), _keeps_cols(weight), out_hw)
 
 
+def _transposed_len(op: str, axis: str, size: int, k: int, s: int, p: int, d: int,
+                    extra: int) -> int:
+    o = (size - 1) * s - 2 * p + d * (k - 1) + extra + 1
+    if o < 1:
+        a = axis[0].upper()
+        raise ValueError(
+            f"{op}: the output {axis} would be {o}: O{a} = ({a} - 1)*S - 2P + D*(F{a}-1) + "
+            f"output_padding + 1 = ({size} - 1)*{s} - 2*{p} + {d}*({k}-1) + {extra} + 1; "
+            "use less padding")
+    return o
+
+
 @register()
 def conv_transpose2d(input: Any, weight: Any, bias: Any = None, stride: Any = 1,  # noqa: A002
                      padding: Any = 0, output_padding: Any = 0, groups: int = 1,
@@ -495,17 +507,6 @@ def conv_transpose2d(input: Any, weight: Any, bias: Any = None, stride: Any = 1,
     if not (oph < max(win.sh, win.dh) and opw < max(win.sw, win.dw)):
         raise ValueError(f"{op}: output_padding {(oph, opw)} must be smaller than stride "
                          f"{(win.sh, win.sw)} or dilation {(win.dh, win.dw)}")
-    out_hw = []
-    for axis, size, k, s, p, d, extra in (("height", x.shape[2], win.kh, win.sh, win.ph, win.dh,
-                                           oph),
-                                          ("width", x.shape[3], win.kw, win.sw, win.pw, win.dw,
-                                           opw)):
-        o = (size - 1) * s - 2 * p + d * (k - 1) + extra + 1
-        if o < 1:
-            a = axis[0].upper()
-            raise ValueError(
-                f"{op}: the output {axis} would be {o}: O{a} = ({a} - 1)*S - 2P + D*(F{a}-1) + "
-                f"output_padding + 1 = ({size} - 1)*{s} - 2*{p} + {d}*({k}-1) + {extra} + 1; "
-                "use less padding")
-        out_hw.append(o)
-    return ConvTranspose2d.apply(x, weight, bias, win, int(groups), tuple(out_hw))
+    out_hw = (_transposed_len(op, "height", x.shape[2], win.kh, win.sh, win.ph, win.dh, oph),
+              _transposed_len(op, "width", x.shape[3], win.kw, win.sw, win.pw, win.dw, opw))
+    return ConvTranspose2d.apply(x, weight, bias, win, int(groups), out_hw)
