@@ -250,6 +250,16 @@ def test_gradients_accumulate_across_calls_until_zeroed():
     np.testing.assert_allclose(x.grad.data, [2.0, 2.0])
 
 
+def test_leaf_gradients_never_alias_each_other_or_the_seed():
+    a, b = t64(np.ones(3)), t64(np.ones(3))
+    seed = ag.tensor(np.array([1.0, 2.0, 3.0]))
+    (a + b).backward(seed)                       # Add hands the same gradient to both
+    buffers = [a.grad.data, b.grad.data, seed.data]
+    assert not any(np.shares_memory(p, q) for k, p in enumerate(buffers) for q in buffers[k + 1:])
+    a.grad.data[0] = 100.0
+    assert b.grad.data[0] == 1.0 and seed.data[0] == 1.0
+
+
 # ------------------------------------------------------------ higher order
 class Cube(ag.Function):
     @staticmethod
