@@ -169,11 +169,16 @@ def maxpool2_forward(x: np.ndarray) -> np.ndarray:
 
 
 def maxpool2_backward(dout: np.ndarray, x: np.ndarray, out: np.ndarray) -> np.ndarray:
-    """Route each output gradient to the input(s) that held the maximum."""
-    n, c, h, w = x.shape
-    xr = x.reshape(n, c, h // 2, 2, w // 2, 2)
-    mask = xr == out[:, :, :, None, :, None]
-    return (mask * dout[:, :, :, None, :, None]).reshape(n, c, h, w)
+    """Route each output gradient to the input(s) that held the maximum.
+
+    One strided pass per window position; ``dx`` takes ``x``'s memory layout, so a
+    channel-major activation (a conv output view) stays channel-major for the conv below.
+    """
+    dx = np.empty_like(x)
+    for a in (0, 1):
+        for b in (0, 1):
+            np.multiply(x[:, :, a::2, b::2] == out, dout, out=dx[:, :, a::2, b::2])
+    return dx
 
 
 # ---------------------------------------------------------------- W2: LeNet
