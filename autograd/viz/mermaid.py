@@ -121,8 +121,13 @@ def to_mermaid(root: Any, *, show: str = "both", fmt: str = ".4g", max_elems: in
     plain_ops = [op.id for op in g.ops if op.id not in marked]
     if plain_ops:
         lines.append(f"  class {','.join(plain_ops)} op")
-    if g.vars:
-        lines.append(f"  class {','.join(v.id for v in g.vars)} var")
+    plain_vars = [v.id for v in g.vars if v.kind != "inter"]
+    if plain_vars:
+        lines.append(f"  class {','.join(plain_vars)} var")
+    inter = [v.id for v in g.vars if v.kind == "inter"]
+    if inter:
+        lines.append("  classDef inter fill:#fff,stroke:#222,stroke-width:1px")
+        lines.append(f"  class {','.join(inter)} inter")
     if marked:
         lines.append("  classDef anomaly fill:#ffd9d9,stroke:#d62728,stroke-width:3px")
         lines.append(f"  class {','.join(sorted(marked))} anomaly")

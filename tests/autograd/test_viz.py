@@ -1,6 +1,6 @@
 """Graph drawing: the textbook examples, snapshots, big graphs, escaping, the no-Graphviz path.
 
-Set SCRATCHGRAD_UPDATE_SNAPSHOTS=1 to rewrite tests/autograd/snapshots/*.dot
+Set SCRATCHGRAD_UPDATE_SNAPSHOTS=1 to rewrite tests/autograd/snapshots/*.dot and *.mmd
 after an intended change of the drawing (then read the diff before committing).
 """
 from __future__ import annotations
@@ -144,12 +144,22 @@ SNAPSHOT_CASES = [
     ("chain_rule_derivatives", lambda: viz.dot_source(chain_rule()[0], backward=True,
                                                       derivatives=True)),
     ("sigmoid_values_only", lambda: viz.dot_source(sigmoid_by_hand()[0], show="values")),
+    ("apples_oranges_step_2", lambda: viz.backward_steps(apples_oranges()[0])[1].source),
+]
+MERMAID_CASES = [
+    ("apples_oranges", lambda: viz.to_mermaid(apples_oranges()[0], backward=True)),
+    ("chain_rule_derivatives", lambda: viz.to_mermaid(chain_rule()[0], backward=True,
+                                                      derivatives=True)),
 ]
 
 
-@pytest.mark.parametrize("name,make", SNAPSHOT_CASES, ids=[c[0] for c in SNAPSHOT_CASES])
-def test_dot_snapshot(name, make):
-    path = SNAPSHOTS / f"{name}.dot"
+@pytest.mark.parametrize("name,make,ext",
+                         [(n, m, "dot") for n, m in SNAPSHOT_CASES]
+                         + [(n, m, "mmd") for n, m in MERMAID_CASES],
+                         ids=[f"{c[0]}.dot" for c in SNAPSHOT_CASES]
+                         + [f"{c[0]}.mmd" for c in MERMAID_CASES])
+def test_snapshot(name, make, ext):
+    path = SNAPSHOTS / f"{name}.{ext}"
     got = make()
     if os.environ.get("SCRATCHGRAD_UPDATE_SNAPSHOTS"):
         path.parent.mkdir(exist_ok=True)
