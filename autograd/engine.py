@@ -15,35 +15,51 @@ import numpy as np
 from .mode import STATE
 
 
-def _parents(node: Any) -> list:
-    return [t.grad_fn for _, t in node._grad_input_slots if t.grad_fn is not None]
+_ARRAYISH = (np.ndarray, np.generic, float, int)
+
+
+def count_consumers(roots: Iterable[Any]) -> dict:
+    """For every node reachable from ``roots``: how many graph edges consume its outputs."""
+    deps: dict = {}
+    stack = []
+    for r in roots:
+        if r not in deps:
+            deps[r] = 0
+            stack.append(r)
+    while stack:
+        for _, t in stack.pop()._grad_input_slots:
+            p = t.grad_fn
+            if p is None:
+                continue
+            if p in deps:
+                deps[p] += 1
+            else:
+                deps[p] = 1
+                stack.append(p)
+    return deps
 
 
 def topological_order(roots: Iterable[Any]) -> list:
-    """Nodes reachable from ``roots``, each before every node it depends on.
+    """Nodes reachable from ``roots`` in the exact order backward processes them.
 
-    Iterative depth-first search with an explicit stack (post-order, then
-    reversed): O(nodes + edges), no recursion limit.
+    Kahn's algorithm over consumer counts with a LIFO ready list: a node runs
+    once every node consuming its outputs has run. O(nodes + edges), no
+    recursion, so a 100,000-op chain is fine.
     """
-    post: list = []
-    seen: set = set()
-    for root in roots:
-        if root is None or root in seen:
-            continue
-        seen.add(root)
-        stack = [(root, iter(_parents(root)))]
-        while stack:
-            node, it = stack[-1]
-            for parent in it:
-                if parent not in seen:
-                    seen.add(parent)
-                    stack.append((parent, iter(_parents(parent))))
-                    break
-            else:
-                stack.pop()
-                post.append(node)
-    post.reverse()
-    return post
+    roots = list(dict.fromkeys(r for r in roots if r is not None))
+    deps = count_consumers(roots)
+    ready = [r for r in roots if deps[r] == 0]
+    order = []
+    while ready:
+        node = ready.pop()
+        order.append(node)
+        for _, t in node._grad_input_slots:
+            p = t.grad_fn
+            if p is not None:
+                deps[p] -= 1
+                if deps[p] == 0:
+                    ready.append(p)
+    return order
 
 
 def sum_to_shape(grad: Any, shape: tuple, node: Any, index: int) -> Any:
@@ -126,10 +142,22 @@ def run_backward(
     prev_mode = STATE.grad_enabled
     anomaly = STATE.anomaly
     observer = STATE.backward_observer
+    root_nodes = list(dict.fromkeys(root_nodes))
+    deps = count_consumers(root_nodes)
+    ready = [r for r in root_nodes if deps[r] == 0]
+    # the same walk as topological_order(), fused with the gradient pass
+    STATE.grad_enabled = create_graph
     try:
-        for node in topological_order(root_nodes):
+        while ready:
+            node = ready.pop()
             out_grads = pending.pop(node, None)
-            if out_grads is None:
+            if out_grads is None:  # nothing flowed here; still release its inputs
+                for _, inp in node._grad_input_slots:
+                    p = inp.grad_fn
+                    if p is not None:
+                        deps[p] -= 1
+                        if deps[p] == 0:
+                            ready.append(p)
                 continue
             if node._out_meta is not None:
                 _fill_missing(node, out_grads)
@@ -144,28 +172,39 @@ def run_backward(
                 for t in wanted_nonleaf[node]:
                     captured[id(t)] = out_grads[t._out_idx]  # type: ignore[index]
 
-            STATE.grad_enabled = create_graph
-            try:
-                in_grads = node._run_backward(out_grads)
-            finally:
-                STATE.grad_enabled = prev_mode
+            if node._freed:
+                _ = node.saved_tensors  # raises the retain_graph explanation
+            in_grads = type(node).backward(node, *out_grads)
+            if type(in_grads) is not tuple:
+                in_grads = (in_grads,)
             if observer is not None:
                 observer(node, out_grads, in_grads)
             if not retain_graph:
                 node._free()
 
+            n_in = len(in_grads)
             for i, inp in node._grad_input_slots:
-                g = in_grads[i] if i < len(in_grads) else None
-                if g is None:
-                    continue
-                if g.shape != inp.shape:
-                    g = sum_to_shape(g, inp.shape, node, i)
-                if anomaly:
-                    _check_anomaly(node, g, i, inp.shape)
-                if inp.grad_fn is None:
-                    _deliver_leaf(inp, g, captured, handed, create_graph)
-                else:
-                    _add_pending(pending, inp.grad_fn, inp._out_idx, g)
+                p = inp.grad_fn
+                g = in_grads[i] if i < n_in else None
+                if g is not None:
+                    if isinstance(g, _ARRAYISH):  # backward may return arrays
+                        g = node._tensor_cls._make(np.asarray(g))
+                    if g.data.shape != inp.data.shape:
+                        g = sum_to_shape(g, inp.data.shape, node, i)
+                    if anomaly:
+                        _check_anomaly(node, g, i, inp.data.shape)
+                    if p is None:
+                        _deliver_leaf(inp, g, captured, handed, create_graph)
+                    else:
+                        slot = pending.get(p)
+                        if slot is None:
+                            slot = pending[p] = [None] * p._n_out
+                        k = inp._out_idx
+                        slot[k] = g if slot[k] is None else slot[k] + g
+                if p is not None:
+                    deps[p] -= 1
+                    if deps[p] == 0:
+                        ready.append(p)
     finally:
         STATE.grad_enabled = prev_mode
 
@@ -183,6 +222,7 @@ def run_backward(
 
 
 def _add_pending(pending: dict, node: Any, idx: int, g: Any) -> None:
+    """Accumulate ``g`` as the gradient of output ``idx`` of ``node``."""
     slot = pending.get(node)
     if slot is None:
         slot = pending[node] = [None] * node._n_out

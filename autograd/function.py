@@ -163,36 +163,48 @@ class Function:
     @classmethod
     def apply(cls, *args: Any, **kwargs: Any) -> Any:
         """Run the op on Tensors (and plain values), recording it when grad is on."""
-        # hot path: one pass over args, no comprehensions, Tensor built inline
+        # hot path: one pass over args, no comprehensions, Tensors built inline
         arrays = []
-        record = False
-        for a in args:
+        slots = None
+        for i, a in enumerate(args):
             if isinstance(a, Tensor):
                 arrays.append(a.data)
                 if a.requires_grad:
-                    record = True
+                    if slots is None:
+                        slots = [(i, a)]
+                    else:
+                        slots.append((i, a))
             else:
                 arrays.append(a)
         ctx = _new(cls)
         out = cls.forward(ctx, *arrays, **kwargs)
-        if not (record and STATE.grad_enabled):
+        if slots is None or not STATE.grad_enabled:
             if type(out) is tuple:
                 return tuple(_plain(o) for o in out)
             return _plain(out)
 
         ctx._n_args = len(args)
         ctx._inputs = args  # every argument, constants included (graph drawings show them)
-        ctx._grad_input_slots = [
-            (i, a) for i, a in enumerate(args) if isinstance(a, Tensor) and a.requires_grad
-        ]
+        ctx._grad_input_slots = slots
         if STATE.scope is not None:
             ctx._scope = STATE.scope
         if STATE.anomaly:
             ctx._trace = _creation_site()
         if type(out) is not tuple:
             o = out if type(out) is np.ndarray else np.asarray(out)
-            diff = o.dtype.kind in "fc"
-            result = Tensor._make(o, ctx if diff else None, 0, diff)
+            result = _new(Tensor)
+            result.data = o
+            result.grad = None
+            if o.dtype.kind in "fc":
+                result.requires_grad = True
+                result.grad_fn = ctx
+            else:  # integer results (argmax-like) never carry gradients
+                result.requires_grad = False
+                result.grad_fn = None
+            result._out_idx = 0
+            result._vbox = [0]
+            result.name = None
+            result._hooks = None
             if ctx._saved is not None:
                 ctx._resolve_saved(args, arrays, (out,), [o], [result])
             return result

@@ -140,7 +140,21 @@ class Tanh(Function):
     @staticmethod
     def backward(ctx, grad):
         (out,) = ctx.saved_tensors
-        return grad * (1.0 - out * out)
+        return TanhBackward.apply(grad, out)
+
+
+class TanhBackward(Function):
+    """grad * (1 - y**2) as one op (three fewer graph nodes per tanh in backward)."""
+
+    @staticmethod
+    def forward(ctx, grad, y):
+        ctx.save_for_backward(grad, y)
+        return grad * (1 - y * y)
+
+    @staticmethod
+    def backward(ctx, gg):
+        grad, y = ctx.saved_tensors
+        return gg * (1.0 - y * y), gg * grad * y * -2.0
 
 
 @register()
@@ -165,7 +179,21 @@ class Sigmoid(Function):
     @staticmethod
     def backward(ctx, grad):
         (out,) = ctx.saved_tensors
-        return grad * out * (1.0 - out)
+        return SigmoidBackward.apply(grad, out)
+
+
+class SigmoidBackward(Function):
+    """grad * y * (1 - y) as one op (fewer graph nodes per sigmoid in backward)."""
+
+    @staticmethod
+    def forward(ctx, grad, y):
+        ctx.save_for_backward(grad, y)
+        return grad * y * (1 - y)
+
+    @staticmethod
+    def backward(ctx, gg):
+        grad, y = ctx.saved_tensors
+        return gg * y * (1.0 - y), gg * grad * (1.0 - y * 2.0)
 
 
 @register()
