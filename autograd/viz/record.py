@@ -44,6 +44,10 @@ def record_backward(root: Tensor, gradient: Any = None, retain_graph: bool = Fal
     STATE.backward_observer = observe
     try:
         root.backward(gradient, retain_graph=retain_graph, create_graph=create_graph)
+    except RuntimeError as err:
+        if getattr(err, "node", None) is not None:  # detect_anomaly: keep what ran so far
+            err.record = (record, order)  # type: ignore[attr-defined]
+        raise
     finally:
         STATE.backward_observer = prev
     if made:
@@ -108,7 +112,9 @@ def trace(root: Tensor, gradient: Any = None, retain_graph: bool = False,
     """Snapshot the graph behind ``root``, run backward, and keep every edge's gradient.
 
     This calls ``root.backward(gradient, ...)``, so leaves' ``.grad`` accumulate
-    exactly as after a plain backward.
+    exactly as after a plain backward. If backward fails under ``detect_anomaly``,
+    the error carries ``.graph``, the drawing with the gradients computed up to
+    the failing op (:func:`~autograd.viz.render_anomaly` draws it).
 
     Example:
         >>> import autograd as ag
@@ -125,5 +131,10 @@ def trace(root: Tensor, gradient: Any = None, retain_graph: bool = False,
     if root.grad_fn is None:
         root.backward(gradient)
         return with_grads(graph, None)
-    record, order = record_backward(root, gradient, retain_graph, create_graph)
+    try:
+        record, order = record_backward(root, gradient, retain_graph, create_graph)
+    except RuntimeError as err:
+        if hasattr(err, "record"):  # render_anomaly draws the gradients up to the failure
+            err.graph = with_grads(graph, *err.record)  # type: ignore[attr-defined]
+        raise
     return with_grads(graph, record, order)

@@ -214,10 +214,15 @@ def render_anomaly(err: BaseException, path: str | os.PathLike, root: Any = None
         err: the error raised by backward inside ``ag.detect_anomaly()`` (it carries ``.node``).
         path: where to write (extension picks the format, as :func:`~autograd.viz.render`).
         root: the tensor backward was called on; without it the graph is drawn
-            from the failing op down to the leaves.
+            from the failing op down to the leaves. When the error came from
+            ``viz.trace`` (or ``backward=True``), the drawing also shows every
+            gradient computed before the failure, the first NaN/inf among them.
     """
     node = getattr(err, "node", None)
     if node is None:
         raise ValueError("render_anomaly: this error carries no graph node; run the backward "
                          "inside `with ag.detect_anomaly():` so a NaN/inf error names its op")
+    graph = getattr(err, "graph", None)  # set when backward ran inside viz.trace
+    if graph is not None and (root is None or root is graph):
+        return render(graph, path, highlight=node, **opts)
     return render(root if root is not None else node, path, highlight=node, **opts)

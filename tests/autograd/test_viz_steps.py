@@ -186,3 +186,16 @@ def test_graphs_and_frames_show_themselves_in_jupyter():
     frame = viz.backward_steps(leaf(3.0, "y") * 2.0)[0]
     assert repr(frame).startswith("Frame(1/1: 'Step 1 of 1: × (Mul)")
     assert "<svg" in frame._repr_mimebundle_()["image/svg+xml"]
+
+
+def test_anomaly_under_trace_draws_the_gradients_up_to_the_failure(tmp_path):
+    x = leaf([0.0, 4.0], "x")
+    with ag.detect_anomaly(), np.errstate(all="ignore"):
+        y = (ag.sqrt(x) * 3.0).sum()
+        with pytest.raises(RuntimeError, match="Sqrt.backward produced inf") as info:
+            viz.trace(y)
+    err = info.value
+    assert err.graph.traced and len(err.graph.order) == 3  # Sum, Mul, then the failing Sqrt
+    src = viz.render_anomaly(err, tmp_path / "bad.dot").read_text()
+    assert "label=<[inf, 0.75]> dir=back" in src  # d sqrt(x)/dx * 3 at x = 0 and x = 4
+    assert "label=<[3, 3]> dir=back" in src and 'fillcolor="#ffd9d9"' in src
