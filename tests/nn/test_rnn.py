@@ -241,3 +241,15 @@ def test_cells_match_torch(cls, kw):
     np.testing.assert_allclose(h.grad.numpy(), th.grad.numpy(), atol=1e-4, rtol=1e-4)
     np.testing.assert_allclose(m.weight_hh.grad.numpy(), tm.weight_hh.grad.numpy(), atol=1e-4,
                                rtol=1e-4)
+
+
+@pytest.mark.parametrize("which", [0, 1, None])  # only h', only c', both
+def test_fused_lstm_gates_against_central_differences(which):
+    from nn.rnn import LSTMGates
+    rng = np.random.default_rng(0)
+    gates = ag.tensor(rng.normal(0, 2, (3, 8)), requires_grad=True)  # H = 2
+    c = ag.tensor(rng.normal(size=(3, 2)), requires_grad=True)
+    f = (lambda g, c: LSTMGates.apply(g, c)) if which is None else (
+        lambda g, c: LSTMGates.apply(g, c)[which])
+    assert gradcheck(f, (gates, c))
+    assert gradgradcheck(f, (gates, c), atol=1e-4)
