@@ -19,7 +19,7 @@ from typing import Any, Iterable
 
 from ..tensor import Tensor
 from .graph import Graph, Op, Var, snapshot, with_grads
-from .labels import fmt_value, grad_magnitude, local_derivative, op_symbol
+from .labels import fmt_sum, fmt_value, grad_magnitude, local_derivative, op_symbol
 from .record import trace
 from .shrink import collapse_modules as fold_modules
 from .shrink import shrink
@@ -223,10 +223,8 @@ def _var_line(g: Graph, v: Var, fmt: str, max_elems: int, grads: bool) -> str:
     parts = g.var_parts.get(v.id)
     total = g.var_grad.get(v.id)
     if grads and total is not None and (parts or v.kind == "inter"):
-        txt = " + ".join(fmt_value(p, fmt, 1)[0] for p in parts) + " = " if parts else ""
-        tot = fmt_value(total, fmt, max_elems)
-        rows.append(f'<font color="{GRAD}">{esc(txt + tot[0])}</font>')
-        rows.extend(f'<font color="{GRAD}">{esc(s)}</font>' for s in tot[1:])
+        rows.extend(f'<font color="{GRAD}">{esc(s)}</font>'
+                    for s in fmt_sum(parts, total, fmt, max_elems))
     label = "<br/>".join(rows)
     if v.kind == "inter":
         style = 'shape=box style="rounded" margin="0.08,0.04"'

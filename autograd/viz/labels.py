@@ -107,6 +107,23 @@ def fmt_value(value: Any, fmt: str = ".4g", max_elems: int = 6) -> list[str]:
                   f"max {fmt_scalar(v.max(), fmt)}"]
 
 
+def fmt_sum(parts: list | None, total: Any, fmt: str = ".4g", max_elems: int = 6) -> list[str]:
+    """A gradient summed from several paths: ``2.2 + 1.1 = 3.3``, or a count for big arrays.
+
+    Example:
+        >>> fmt_sum([2.0, 3.0], 5.0)
+        ['2 + 3 = 5']
+        >>> fmt_sum([np.ones(8), np.ones(8)], np.full(8, 2.0))
+        ['sum of 2 paths: (8,) float64', 'mean 2 min 2 max 2']
+    """
+    tot = fmt_value(total, fmt, max_elems)
+    if not parts:
+        return tot
+    if all(np.size(p) == 1 for p in parts) or len(tot) == 1 and len(parts) <= 3:
+        return [" + ".join(fmt_value(p, fmt, max_elems)[0] for p in parts) + " = " + tot[0]]
+    return [f"sum of {len(parts)} paths: {tot[0]}"] + tot[1:]
+
+
 def _nested(x: Any, fmt: str) -> str:
     if isinstance(x, list):
         return "[" + ", ".join(_nested(i, fmt) for i in x) + "]"

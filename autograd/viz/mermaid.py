@@ -5,7 +5,7 @@ from typing import Any
 
 from .dot import SHOW, as_graph
 from .graph import Graph
-from .labels import fmt_value, local_derivative, op_symbol
+from .labels import fmt_sum, fmt_value, local_derivative, op_symbol
 from .shrink import collapse_modules as fold_modules
 from .shrink import shrink
 
@@ -79,8 +79,7 @@ def to_mermaid(root: Any, *, show: str = "both", fmt: str = ".4g", max_elems: in
             rows = ["out"] if v.kind == "root" else ["const"]
         parts, total = g.var_parts.get(v.id), g.var_grad.get(v.id)
         if grads and total is not None and (parts or v.kind == "inter"):
-            pre = " + ".join(fmt_value(p, fmt, 1)[0] for p in parts) + " = " if parts else ""
-            rows.append("← " + pre + fmt_value(total, fmt, max_elems)[0])
+            rows.append("← " + " ".join(fmt_sum(parts, total, fmt, max_elems)))
         text = "<br/>".join(mesc(r) for r in rows)
         node_txt[v.id] = f'{v.id}["{text}"]' if v.kind != "inter" else f'{v.id}("{text}")'
     for op in g.ops:
