@@ -9,8 +9,11 @@ Without ``backward=True`` the drawing shows the forward values and the
 gradients already in the leaves' ``.grad``. :func:`trace` keeps a traced graph
 to draw several ways; :func:`backward_steps` and :func:`render_steps` show the
 backward pass one node at a time; :func:`render_anomaly` draws the op where a
-NaN/inf first appeared under ``detect_anomaly``. DOT and Mermaid text need no
-Graphviz; SVG/PNG/PDF need its ``dot`` program.
+NaN/inf first appeared under ``detect_anomaly``; :func:`watch_backward` marks
+what a ``create_graph=True`` backward built. Big graphs: ``cluster_modules``
+boxes each ``nn.Module`` call, ``collapse_modules`` draws each as one node,
+and past ``max_nodes`` chains collapse and the rest is elided (with a note).
+DOT and Mermaid text need no Graphviz; SVG/PNG/PDF need its ``dot`` program.
 
 Example:
     >>> import autograd as ag
