@@ -5,6 +5,8 @@ import warnings
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import autograd as ag
 from autograd.gradcheck import (
@@ -14,6 +16,7 @@ from autograd.gradcheck import (
     gradgradcheck,
     numerical_grad,
 )
+from autograd.testing import broadcastable_shapes
 
 RNG = np.random.default_rng(1234)
 
@@ -427,3 +430,29 @@ def test_gradgradcheck_wrong_second_derivative_custom():
     with pytest.raises(GradcheckError) as info:
         gradgradcheck(CubeBadDouble.apply, x)
     assert info.value.analytic == pytest.approx(info.value.numeric / 2, rel=1e-4)
+
+
+# ------------------------------------------------------------ random graphs
+UNARY = [ag.tanh, ag.sin, ag.sigmoid, lambda a: a.mean(dim=-1, keepdim=True),
+         lambda a: ag.exp(ag.tanh(a)), lambda a: a * a]
+BINARY = [ag.add, ag.sub, ag.mul, lambda a, b: a / (1.0 + b * b)]
+
+
+@settings(max_examples=12, deadline=None, database=None)
+@given(shapes=broadcastable_shapes(2, min_dims=1, max_dims=2, min_side=1, max_side=3),
+       seed=st.integers(0, 2**31),
+       program=st.lists(st.tuples(st.booleans(), st.integers(0, 5), st.integers(0, 99),
+                                  st.integers(0, 99)), min_size=1, max_size=6))
+def test_random_graphs_pass_gradcheck_and_gradgradcheck(shapes, seed, program):
+    """Random programs over shared values: broadcasting, reuse and reductions mixed."""
+    def f(x, y):
+        values = [x, y]
+        for binary, op, i, j in program:
+            a, b = values[i % len(values)], values[j % len(values)]
+            values.append(BINARY[op % len(BINARY)](a, b) if binary else UNARY[op](a))
+        return values[-1] + values[0] * 0.5   # every program depends on x
+
+    rng = np.random.default_rng(seed)
+    inputs = tuple(t64(rng.uniform(-1.5, 1.5, s)) for s in shapes)
+    assert gradcheck(f, inputs)
+    assert gradgradcheck(f, inputs)
