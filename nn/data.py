@@ -237,6 +237,9 @@ class DataLoader:
             repeats from run to run whatever else draws random numbers.
         generator: a ``numpy.random.Generator`` to draw the orders from instead.
             With neither, orders come from ``autograd.manual_seed``'s generator.
+        num_workers, pin_memory: accepted so PyTorch scripts run unchanged;
+            loading always happens in the calling process (it is one numpy
+            fancy index per batch for in-memory datasets).
 
     Example:
         >>> import autograd as ag
@@ -253,7 +256,11 @@ class DataLoader:
 
     def __init__(self, dataset: Any, batch_size: int = 1, shuffle: bool = False,
                  drop_last: bool = False, collate_fn: Callable[[list], Any] | None = None,
-                 seed: int | None = None, generator: np.random.Generator | None = None) -> None:
+                 seed: int | None = None, generator: np.random.Generator | None = None,
+                 num_workers: int = 0, pin_memory: bool = False) -> None:
+        if not isinstance(num_workers, (int, np.integer)) or num_workers < 0:
+            raise ValueError(f"DataLoader: num_workers must be a non-negative int, got "
+                             f"{num_workers!r}")
         if not isinstance(batch_size, (int, np.integer)) or isinstance(batch_size, bool) \
                 or batch_size < 1:
             raise ValueError(f"DataLoader: batch_size must be a positive int, got {batch_size!r}")

@@ -103,6 +103,13 @@ def test_generator_argument_and_global_seed():
     assert c == d
 
 
+def test_pytorch_loader_arguments_are_accepted():
+    dl = DataLoader(_xy(6), batch_size=3, num_workers=2, pin_memory=True)
+    assert [b[1].tolist() for b in dl] == [[0, 1, 2], [3, 4, 5]]
+    with pytest.raises(ValueError, match="num_workers"):
+        DataLoader(_xy(6), num_workers=-1)
+
+
 def test_custom_collate_gets_the_list_of_samples():
     seen = []
 
