@@ -235,10 +235,10 @@ def check_op(fn: Callable, *inputs: Any, ref: Callable | None = None, domain: An
 
 def _check_one(fn: Callable, ref: Callable | None, args: list, gradgrad: bool, eps: float,
                atol: float, rtol: float, ref_rtol: float, ref_atol: float) -> None:
+    raw = [a.data.copy() if isinstance(a, Tensor) else a for a in args]
     if ref is not None:
-        raw = [a.data.copy() if isinstance(a, Tensor) else a for a in args]
         try:
-            want = ref(*raw)
+            want = ref(*[r.copy() if isinstance(r, np.ndarray) else r for r in raw])
         except Exception as e:
             try:
                 fn(*args)
@@ -246,23 +246,30 @@ def _check_one(fn: Callable, ref: Callable | None, args: list, gradgrad: bool, e
                 return
             raise AssertionError(f"the reference raised {type(e).__name__}: {e}, but the op "
                                  "returned a result") from None
-        got = fn(*args)
-        got_t = got if isinstance(got, (tuple, list)) else (got,)
-        want_t = want if isinstance(want, (tuple, list)) else (want,)
-        assert len(got_t) == len(want_t), \
-            f"op returned {len(got_t)} outputs, reference {len(want_t)}"
-        for k, (g, w) in enumerate(zip(got_t, want_t)):
-            assert isinstance(g, Tensor), f"output {k} is a {type(g).__name__}, not a Tensor"
-            w = np.asarray(w)
-            assert g.shape == w.shape, \
-                f"output {k}: shape {tuple(g.shape)}, reference shape {w.shape}"
-            if w.dtype.kind == "f":
-                assert g.dtype == np.float64, \
-                    f"output {k}: dtype {g.dtype} from float64 inputs (expected float64)"
-            np.testing.assert_allclose(g.data, w, rtol=ref_rtol, atol=ref_atol,
-                                       err_msg=f"output {k} differs from the reference")
+    got = fn(*args)
+    for k, (a, r) in enumerate(zip(args, raw)):
+        if isinstance(a, Tensor):
+            assert np.array_equal(a.data, r, equal_nan=True), \
+                f"the op modified its input {k} in place (forward must not write to its inputs)"
+    if ref is not None:
+        _compare(got, want, ref_rtol, ref_atol)
     if not any(isinstance(a, Tensor) and a.requires_grad for a in args):
         return
     gradcheck(fn, tuple(args), eps=eps, atol=atol, rtol=rtol)
     if gradgrad:
         gradgradcheck(fn, tuple(args), eps=eps, atol=atol, rtol=rtol)
+
+
+def _compare(got: Any, want: Any, rtol: float, atol: float) -> None:
+    got_t = got if isinstance(got, (tuple, list)) else (got,)
+    want_t = want if isinstance(want, (tuple, list)) else (want,)
+    assert len(got_t) == len(want_t), f"op returned {len(got_t)} outputs, reference {len(want_t)}"
+    for k, (g, w) in enumerate(zip(got_t, want_t)):
+        assert isinstance(g, Tensor), f"output {k} is a {type(g).__name__}, not a Tensor"
+        w = np.asarray(w)
+        assert g.shape == w.shape, f"output {k}: shape {tuple(g.shape)}, reference shape {w.shape}"
+        if w.dtype.kind == "f":
+            assert g.dtype == np.float64, \
+                f"output {k}: dtype {g.dtype} from float64 inputs (expected float64)"
+        np.testing.assert_allclose(g.data, w, rtol=rtol, atol=atol,
+                                   err_msg=f"output {k} differs from the reference")

@@ -156,6 +156,21 @@ class CubeNoDouble(CubeWrong):
         return grad * ag.Tensor._make(3 * x.data ** 2)
 
 
+class _WritesInput(ag.Function):
+    @staticmethod
+    def forward(ctx, x):
+        np.multiply(x, 2.0, out=x)  # the bug: forward scribbles on its input array
+        return x.copy()
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad * 2.0
+
+
+def _writes_input(x):
+    return _WritesInput.apply(x)
+
+
 def _float32_out(x):
     return (x * 2.0).float()
 
@@ -170,6 +185,8 @@ BAD = [
      AssertionError, "float64"),
     ("accepts what numpy rejects", lambda a, b: a * b.sum(), ((2, 3), (4,)),
      dict(ref=np.multiply), AssertionError, "reference raised"),
+    ("writes into its input", _writes_input, ((3,),), dict(ref=lambda a: a * 2.0),
+     AssertionError, "modified its input 0 in place"),
     ("wrong backward", CubeWrong.apply, ((2, 2),), dict(ref=lambda a: a ** 3),
      GradcheckError, "gradcheck"),
     ("wrong double backward", CubeNoDouble.apply, ((2, 2),), dict(ref=lambda a: a ** 3),
