@@ -137,11 +137,30 @@ def _dt(dtype: Any, who: str) -> np.dtype:
     return dt
 
 
-# ------------------------------------------------------------------ sequence layers
-class RNNBase(Module):
-    """The shared machinery of :class:`RNN`, :class:`LSTM` and :class:`GRU`."""
+class _Recurrent(Module):
+    """Parameter registration and init shared by the layers and the cells."""
 
     mode = "RNN_TANH"
+    hidden_size: int
+
+    def _register(self, sfx: str, n_in: int, bias: bool, dt: np.dtype) -> None:
+        GH = _GATES[self.mode] * self.hidden_size
+        self.register_parameter("weight_ih" + sfx, Parameter(np.empty((GH, n_in), dt)))
+        self.register_parameter("weight_hh" + sfx,
+                                Parameter(np.empty((GH, self.hidden_size), dt)))
+        for name in ("bias_ih", "bias_hh"):
+            self.register_parameter(name + sfx, Parameter(np.empty(GH, dt)) if bias else None)
+
+    def reset_parameters(self) -> None:
+        """Draw every parameter from U(-1/sqrt(hidden_size), 1/sqrt(hidden_size))."""
+        k = 1.0 / math.sqrt(self.hidden_size)
+        for p in self.parameters():
+            init.uniform_(p, -k, k)
+
+
+# ------------------------------------------------------------------ sequence layers
+class RNNBase(_Recurrent):
+    """The shared machinery of :class:`RNN`, :class:`LSTM` and :class:`GRU`."""
 
     def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1,
                  bias: bool = True, batch_first: bool = False, dropout: float = 0.0,
@@ -160,24 +179,12 @@ class RNNBase(Module):
         self.bias, self.batch_first = bool(bias), bool(batch_first)
         self.dropout, self.bidirectional = float(dropout), bool(bidirectional)
         dt = _dt(dtype, who)
-        G, H = _GATES[self.mode], self.hidden_size
         D = 2 if bidirectional else 1
         for layer in range(num_layers):
-            n_in = input_size if layer == 0 else H * D
             for d in range(D):
-                sfx = f"_l{layer}" + ("_reverse" if d else "")
-                self.register_parameter("weight_ih" + sfx, Parameter(np.empty((G * H, n_in), dt)))
-                self.register_parameter("weight_hh" + sfx, Parameter(np.empty((G * H, H), dt)))
-                if bias:
-                    self.register_parameter("bias_ih" + sfx, Parameter(np.empty(G * H, dt)))
-                    self.register_parameter("bias_hh" + sfx, Parameter(np.empty(G * H, dt)))
+                self._register(f"_l{layer}" + ("_reverse" if d else ""),
+                               input_size if layer == 0 else hidden_size * D, bias, dt)
         self.reset_parameters()
-
-    def reset_parameters(self) -> None:
-        """Draw every parameter from U(-1/sqrt(hidden_size), 1/sqrt(hidden_size))."""
-        k = 1.0 / math.sqrt(self.hidden_size)
-        for p in self.parameters():
-            init.uniform_(p, -k, k)
 
     def flatten_parameters(self) -> None:
         """Does nothing (kept so PyTorch scripts that call it run unchanged)."""
@@ -388,9 +395,7 @@ class GRU(RNNBase):
 
 
 # ------------------------------------------------------------------ cells
-class _CellBase(Module):
-    mode = "RNN_TANH"
-
+class _CellBase(_Recurrent):
     def __init__(self, input_size: int, hidden_size: int, bias: bool = True,
                  dtype: Any = None) -> None:
         super().__init__()
@@ -398,23 +403,8 @@ class _CellBase(Module):
         self.input_size = _check_size(input_size, "input_size", who)
         self.hidden_size = _check_size(hidden_size, "hidden_size", who)
         self.bias = bool(bias)
-        dt = _dt(dtype, who)
-        GH = _GATES[self.mode] * hidden_size
-        self.weight_ih = Parameter(np.empty((GH, input_size), dt))
-        self.weight_hh = Parameter(np.empty((GH, hidden_size), dt))
-        if bias:
-            self.bias_ih = Parameter(np.empty(GH, dt))
-            self.bias_hh = Parameter(np.empty(GH, dt))
-        else:
-            self.register_parameter("bias_ih", None)
-            self.register_parameter("bias_hh", None)
+        self._register("", input_size, bias, _dt(dtype, who))
         self.reset_parameters()
-
-    def reset_parameters(self) -> None:
-        """Draw every parameter from U(-1/sqrt(hidden_size), 1/sqrt(hidden_size))."""
-        k = 1.0 / math.sqrt(self.hidden_size)
-        for p in self.parameters():
-            init.uniform_(p, -k, k)
 
     def _prep(self, x: Tensor, hx: Any) -> tuple:
         who = type(self).__name__
