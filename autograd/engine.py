@@ -147,6 +147,8 @@ def run_backward(
     ready = [r for r in root_nodes if deps[r] == 0]
     # the same walk as topological_order(), fused with the gradient pass
     STATE.grad_enabled = create_graph
+    prev_recording = STATE.recording_backward
+    STATE.recording_backward = create_graph
     try:
         while ready:
             node = ready.pop()
@@ -207,6 +209,7 @@ def run_backward(
                         ready.append(p)
     finally:
         STATE.grad_enabled = prev_mode
+        STATE.recording_backward = prev_recording
 
     if captured is None:
         return None

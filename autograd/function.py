@@ -58,6 +58,7 @@ class Function:
     _freed: bool = False
     _trace: str | None = None
     _scope: tuple | None = None  # module call path, e.g. ("net", "net.0"), when inside nn
+    _backward_built = False  # recorded during a create_graph backward
     _tensor_cls = Tensor
 
     @staticmethod
@@ -190,6 +191,8 @@ class Function:
             ctx._scope = STATE.scope
         if STATE.anomaly:
             ctx._trace = _creation_site()
+        if STATE.recording_backward:
+            ctx._backward_built = True  # made by a create_graph backward
         if type(out) is not tuple:
             o = out if type(out) is np.ndarray else np.asarray(out)
             result = _new(Tensor)

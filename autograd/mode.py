@@ -15,6 +15,8 @@ class _State(threading.local):
         self.scope: tuple | None = None
         # called as observer(node, out_grads, in_grads) for each node backward runs
         self.backward_observer: Any = None
+        # True while a create_graph backward records new ops (drawings style them apart)
+        self.recording_backward = False
 
 
 STATE = _State()
