@@ -1,26 +1,17 @@
 """Convolution: im2col / col2im, conv2d, conv_transpose2d (fused for speed).
 
-The course's picture of a convolution is *im2col*: copy every window the
-filter visits into one row of a matrix, then one matrix product with the
-flattened filters computes the whole layer. That is also how it is fast on
-numpy: the windows are a strided view of the (padded) input, copied once
-into a buffer, and the product is a single BLAS call per group.
+The course's picture of a convolution is *im2col*: copy every window the filter
+visits into a matrix, then one matrix product with the flattened filters is the
+whole layer. It is also what is fast on numpy: the windows are a strided view of
+the padded input, copied once, and the product is one BLAS call per group. The
+engine keeps the windows as columns, ``cols (C*FH*FW, N*OH*OW)`` (the transpose
+of the textbook's :func:`im2col`), so that all three products are contiguous.
 
-The engine keeps the windows in the transposed layout, ``(C*FH*FW, N*OH*OW)``
-(one *column* per window), because then the forward product
-``W (OC, C*FH*FW) @ cols`` and both backward products are plain contiguous
-matrix products, and the copy that builds the buffer moves whole output rows.
-:func:`im2col` returns the textbook layout, which is the transpose.
-
-Backward, with the matrix ``cols`` kept from forward and freed after:
-
-* weight gradient: ``grad (OC, N*OH*OW) @ cols.T`` (:class:`Conv2dWeight`);
-* input gradient: ``W.T @ grad`` then *col2im*, which adds each of the FH*FW
-  kernel offsets' slices back into the image: a transposed convolution
-  (:class:`ConvTranspose2d`).
-
-Each of these is itself an op whose backward is written with the others, so
-``create_graph=True`` gives second derivatives.
+Backward keeps ``cols`` from forward (and frees it after): the weight gradient is
+``grad (OC, N*OH*OW) @ cols.T`` (:class:`Conv2dWeight`); the input gradient is
+``W.T @ grad`` followed by *col2im*, one slice-add per kernel offset: a transposed
+convolution (:class:`ConvTranspose2d`). Each is an op whose backward uses the
+others, so ``create_graph=True`` gives second derivatives.
 """
 from __future__ import annotations
 
@@ -93,11 +84,8 @@ def _out_hw(op: str, h: int, w: int, win: Window) -> tuple[int, int]:
 
 # ------------------------------------------------------- numpy im2col / col2im
 def _workers() -> int:
-    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
-        value = os.environ.get(var, "")
-        if value.isdigit() and int(value) > 0:
-            return int(value)
-    return os.cpu_count() or 1
+    value = os.environ.get("OMP_NUM_THREADS") or os.environ.get("OPENBLAS_NUM_THREADS") or ""
+    return int(value) if value.isdigit() and int(value) > 0 else os.cpu_count() or 1
 
 
 _POOL: list = []  # the thread pool, made on first use
@@ -387,32 +375,27 @@ def _check_operands(op: str, x: Tensor, weight: Tensor, bias: Any, groups: Any,
                     transposed: bool) -> None:
     if not isinstance(groups, (int, np.integer)) or isinstance(groups, bool) or groups < 1:
         raise ValueError(f"{op}: groups must be a positive int, got {groups!r}")
-    if x.ndim != 4:
-        raise ValueError(f"{op}: expected input of shape (N, C, H, W) or (C, H, W), got "
-                         f"shape {tuple(x.shape)}")
-    if weight.ndim != 4:
-        raise ValueError(f"{op}: expected a 4-D weight, got shape {tuple(weight.shape)}")
+    if x.ndim != 4 or weight.ndim != 4:
+        raise ValueError(f"{op}: expected input of shape (N, C, H, W) or (C, H, W) and a 4-D "
+                         f"weight, got shapes {tuple(x.shape)} and {tuple(weight.shape)}")
     if x.dtype != weight.dtype or (bias is not None and bias.dtype != x.dtype):
-        got = f"input {x.dtype}, weight {weight.dtype}"
-        raise TypeError(f"{op}: input, weight and bias must have the same dtype, got {got}"
-                        + (f", bias {bias.dtype}" if bias is not None else "")
-                        + "; convert one, e.g. x.float() or x.double()")
-    c = x.shape[1]
+        raise TypeError(f"{op}: input, weight and bias must have the same dtype, got input "
+                        f"{x.dtype}, weight {weight.dtype}, bias {getattr(bias, 'dtype', None)}; "
+                        "convert one, e.g. x.float() or x.double()")
+    c, ws = x.shape[1], tuple(weight.shape)
     if transposed:
-        if weight.shape[0] != c:
-            raise ValueError(
-                f"{op}: input has {c} channels, but the weight of shape {tuple(weight.shape)} "
-                f"expects weight.shape[0] = {weight.shape[0]} input channels (groups={groups})")
+        if ws[0] != c:
+            raise ValueError(f"{op}: input has {c} channels, but the weight of shape {ws} "
+                             f"expects weight.shape[0] = {ws[0]} input channels (groups={groups})")
         if c % groups:
             raise ValueError(f"{op}: input channels {c} are not divisible by groups={groups}")
-        n_out = weight.shape[1] * groups
+        n_out = ws[1] * groups
     else:
-        n_out = weight.shape[0]
-        if weight.shape[1] * groups != c:
-            raise ValueError(
-                f"{op}: input has {c} channels, but the weight of shape {tuple(weight.shape)} "
-                f"with groups={groups} expects weight.shape[1] * groups = {weight.shape[1]} * "
-                f"{groups} = {weight.shape[1] * groups} input channels")
+        n_out = ws[0]
+        if ws[1] * groups != c:
+            raise ValueError(f"{op}: input has {c} channels, but the weight of shape {ws} with "
+                             f"groups={groups} expects weight.shape[1] * groups = {ws[1]} * "
+                             f"{groups} = {ws[1] * groups} input channels")
         if n_out % groups:
             raise ValueError(f"{op}: out_channels {n_out} (weight.shape[0]) are not divisible "
                              f"by groups={groups}")

@@ -348,7 +348,8 @@ ERRORS = [
                                       ag.zeros(1, 1, 3, 3)),
      r"same dtype, got input float64, weight float32"),
     ("2-D input", lambda: conv2d(ag.zeros(5, 5), ag.zeros(1, 1, 3, 3)),
-     r"expected input of shape \(N, C, H, W\) or \(C, H, W\), got shape \(5, 5\)"),
+     r"expected input of shape \(N, C, H, W\) or \(C, H, W\) and a 4-D weight, got shapes "
+     r"\(5, 5\) and \(1, 1, 3, 3\)"),
     ("same with stride", lambda: conv2d(ag.zeros(1, 1, 5, 5), ag.zeros(1, 1, 3, 3), stride=2,
                                         padding="same"),
      r"padding='same' needs stride 1"),
