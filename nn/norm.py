@@ -90,12 +90,14 @@ class Normalize(Function):
         _, var, xhat = _stats(x, axes) if stats is None else stats.arrays
         invstd = (1.0 / np.sqrt(var + eps)).astype(x.dtype, copy=False)
         xhat *= invstd  # in place on x - mean: big temporaries cost page faults
-        ctx.save_for_backward(x, w)
         ctx.axes, ctx.eps, ctx.invstd, ctx.xhat = axes, eps, invstd, xhat
         ctx.w_shape = None if w is None else w.shape
         ctx.b_shape = None if b is None else b.shape
         if w is None and b is None:
+            # the output is xhat itself: saving it lets an in-place change of it raise
+            ctx.save_for_backward(x, w, xhat)
             return xhat
+        ctx.save_for_backward(x, w)
         y = np.multiply(xhat, w) if w is not None else xhat.copy()
         if b is not None:
             y += b
@@ -103,7 +105,7 @@ class Normalize(Function):
 
     @staticmethod
     def backward(ctx, g):
-        x, w = ctx.saved_tensors
+        x, w = ctx.saved_tensors[:2]
         if is_grad_enabled():
             return Normalize._backward_recorded(ctx, g, x, w)
         axes, xhat, invstd = ctx.axes, ctx.xhat, ctx.invstd

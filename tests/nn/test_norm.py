@@ -223,3 +223,12 @@ def test_layer_and_group_norm_match_torch(make, tmake, shape):
     (ty * torch.tensor(gn)).sum().backward()
     np.testing.assert_allclose(x.grad.numpy(), tx.grad.numpy(), atol=1e-4, rtol=1e-4)
     np.testing.assert_allclose(m.weight.grad.numpy(), tm.weight.grad.numpy(), atol=1e-4, rtol=1e-4)
+
+
+def test_in_place_change_of_a_saved_output_raises():
+    x = _t((4, 3))
+    y = normalize(x, (0,))
+    with ag.no_grad():
+        y += 1.0
+    with pytest.raises(RuntimeError, match="in-place"):
+        y.sum().backward()
