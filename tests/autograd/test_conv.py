@@ -305,6 +305,12 @@ def test_same_padding_keeps_the_size(k, d):
     np.testing.assert_allclose(out.data, ref_conv2d(xp, w, dilation=d), rtol=1e-10, atol=1e-12)
 
 
+def test_same_padding_gradients():
+    x, w = (t64(a) for a in _arrays(4, (1, 2, 5, 4), (2, 2, 2, 3)))
+    assert gradcheck(lambda a, b: conv2d(a, b, padding="same"), (x, w))
+    assert gradgradcheck(lambda a, b: conv2d(a, b, padding="same"), (x, w))
+
+
 def test_conv_transpose2d_is_the_input_gradient_of_conv2d():
     x, w, g = _arrays(5, (2, 4, 8, 8), (6, 2, 3, 3), (2, 6, 4, 4))
     xt = t64(x)

@@ -264,6 +264,17 @@ def test_infinite_upstream_gradient_stays_at_the_argmax(k, s):
     assert np.isnan(x.grad.data).sum() == 0 and np.isinf(x.grad.data).sum() == 1
 
 
+@pytest.mark.parametrize("divisor", [1, 3, 7])
+def test_avg_pool_divisor_override(divisor):
+    x = t64(np.random.default_rng(5).uniform(-1, 1, (2, 2, 5, 6)))
+    y = avg_pool2d(x, 3, 2, 1, divisor_override=divisor)
+    sums = np.array([[x.data[:, :, max(2 * i - 1, 0):2 * i + 2, max(2 * j - 1, 0):2 * j + 2]
+                      .sum((2, 3)) for j in range(3)] for i in range(3)]).transpose(2, 3, 0, 1)
+    np.testing.assert_allclose(y.data, sums / divisor, rtol=1e-12)
+    assert gradcheck(lambda a: avg_pool2d(a, 3, 2, 1, divisor_override=divisor), x)
+    assert gradgradcheck(lambda a: avg_pool2d(a, 3, 2, 1, divisor_override=divisor), x)
+
+
 def test_float32_stays_float32():
     x = ag.randn(2, 3, 6, 6, requires_grad=True)
     for y in (max_pool2d(x, 2), avg_pool2d(x, 3, 2, 1), adaptive_avg_pool2d(x, 4)):
