@@ -11,10 +11,10 @@ compares two things for every input that requires grad:
 
 It also checks that backward scales with the upstream gradient
 (``backward(c*v) == c * backward(v)``), that every gradient has its input's
-shape and dtype, and that ``f`` is deterministic. Points within ``eps`` of a
-kink (relu or abs at 0, ties in max/min, clip bounds) are detected from the
-two one-sided slopes, reported with a :class:`GradcheckWarning` and left out
-of the comparison instead of failing.
+shape and dtype, and that ``f`` is deterministic and leaves its inputs
+alone. Points within ``eps`` of a kink (relu or abs at 0, ties in max/min,
+clip bounds) are detected from the two one-sided slopes, reported with a
+:class:`GradcheckWarning` and left out of the comparison instead of failing.
 
 ``gradgradcheck`` runs the same check on the function
 ``x -> backward(f)(x, u)`` recorded with ``create_graph=True``, which checks
@@ -143,6 +143,10 @@ def _numeric(f: Callable, args: list, idxs: Sequence[int], vs: list, eps: float,
     for i in idxs:
         plain[i].name = args[i].name
     base = _project(f, plain, vs, who)
+    for i in idxs:
+        if not np.array_equal(plain[i].data, args[i].data, equal_nan=True):
+            raise GradcheckError(f"{who}: f modified {_label(i, args[i])} in place; forward "
+                                 "must not write to its inputs", input_index=i)
     again = _project(f, plain, vs, who)
     if not abs(base - again) <= 1e-12 * max(1.0, abs(base)):
         raise GradcheckError(

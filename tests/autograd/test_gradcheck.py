@@ -277,6 +277,21 @@ def test_random_f_is_reported():
         gradcheck(noisy, t64(rand(3)))
 
 
+def test_f_writing_into_its_input_is_reported():
+    class Scribbles(ag.Function):
+        @staticmethod
+        def forward(ctx, x):
+            np.add(x, 1.0, out=x)
+            return x.copy()
+
+        @staticmethod
+        def backward(ctx, grad):
+            return grad
+
+    with pytest.raises(GradcheckError, match="modified input 0 of shape"):
+        gradcheck(Scribbles.apply, t64(rand(3)))
+
+
 def test_gradcheck_error_is_a_runtime_error():
     assert issubclass(GradcheckError, RuntimeError)
 
