@@ -32,7 +32,19 @@ def _padding_idx(padding_idx: int | None, num: int, who: str) -> int | None:
     return padding_idx % num
 
 
-def embedding(input: Any, weight: Tensor, padding_idx: int | None = None) -> Tensor:  # noqa: A002
+def _renorm(weight: Tensor, idx: np.ndarray, max_norm: float, p: float) -> None:
+    rows = np.unique(idx)
+    norms = np.linalg.norm(weight.data[rows], ord=p, axis=1)  # (R,)
+    big = norms > max_norm
+    if big.any():
+        r = rows[big]
+        scale = (max_norm / (norms[big] + 1e-7)).astype(weight.dtype)
+        weight.data[r] *= scale[:, None]  # no gradient flows through the rescaling
+        weight._vbox[0] += 1
+
+
+def embedding(input: Any, weight: Tensor, padding_idx: int | None = None,  # noqa: A002
+              max_norm: float | None = None, norm_type: float = 2.0) -> Tensor:
     """Rows of ``weight`` picked by integer ids: ``out[..., :] = weight[input[...], :]``.
 
     The gradient of each row is the sum of the output gradients where its id
@@ -42,6 +54,9 @@ def embedding(input: Any, weight: Tensor, padding_idx: int | None = None) -> Ten
         input: integer ids, any shape ``(*)``.
         weight: ``(num_embeddings, embedding_dim)``.
         padding_idx: an id whose row is never updated.
+        max_norm: rows looked up whose ``norm_type``-norm exceeds this are
+            rescaled to it first, in place in ``weight`` (as PyTorch).
+        norm_type: the p of the p-norm for ``max_norm``.
 
     Shape:
         ``(*)`` -> ``(*, embedding_dim)``.
@@ -60,6 +75,8 @@ def embedding(input: Any, weight: Tensor, padding_idx: int | None = None) -> Ten
                          f"shape {tuple(weight.shape)}")
     n = weight.shape[0]
     idx = _ids(input, n, "embedding")
+    if max_norm is not None:
+        _renorm(weight, idx, float(max_norm), float(norm_type))
     out = weight[idx]  # (*, embedding_dim); repeated ids add their gradients
     pad = _padding_idx(padding_idx, n, "embedding")
     if pad is not None and weight.requires_grad and (idx == pad).any():
@@ -75,6 +92,7 @@ class Embedding(Module):
         num_embeddings: size of the vocabulary.
         embedding_dim: size of each vector.
         padding_idx: this id's row starts at zeros and gets no gradient.
+        max_norm, norm_type: renormalise looked-up rows, see :func:`embedding`.
         dtype: parameter dtype (float32 by default).
         _weight: an initial ``(num_embeddings, embedding_dim)`` table instead of N(0, 1).
 
@@ -95,8 +113,14 @@ class Embedding(Module):
     """
 
     def __init__(self, num_embeddings: int, embedding_dim: int, padding_idx: int | None = None,
-                 dtype: Any = None, _weight: Any = None) -> None:
+                 max_norm: float | None = None, norm_type: float = 2.0,
+                 scale_grad_by_freq: bool = False, sparse: bool = False,
+                 _weight: Any = None, dtype: Any = None) -> None:
         super().__init__()
+        if scale_grad_by_freq or sparse:
+            raise NotImplementedError("Embedding: scale_grad_by_freq and sparse gradients are "
+                                      "not supported; leave them False")
+        self.max_norm, self.norm_type = max_norm, float(norm_type)
         for what, v in (("num_embeddings", num_embeddings), ("embedding_dim", embedding_dim)):
             if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < 1:
                 raise ValueError(f"Embedding: {what} must be a positive int, got {v!r}")
@@ -127,15 +151,18 @@ class Embedding(Module):
         if arr.ndim != 2:
             raise ValueError(f"Embedding.from_pretrained: embeddings must be 2-D, got shape "
                              f"{arr.shape}")
-        m = cls(arr.shape[0], arr.shape[1], padding_idx, dtype=arr.dtype, _weight=arr)
+        m = cls(arr.shape[0], arr.shape[1], padding_idx, _weight=arr, dtype=arr.dtype)
         m.weight.requires_grad = not freeze
         return m
 
     def forward(self, input: Any) -> Tensor:  # noqa: A002
-        return embedding(input, self.weight, self.padding_idx)  # (*) -> (*, embedding_dim)
+        # (*) -> (*, embedding_dim)
+        return embedding(input, self.weight, self.padding_idx, self.max_norm, self.norm_type)
 
     def extra_repr(self) -> str:
         s = f"{self.num_embeddings}, {self.embedding_dim}"
         if self.padding_idx is not None:
             s += f", padding_idx={self.padding_idx}"
+        if self.max_norm is not None:
+            s += f", max_norm={self.max_norm}"
         return s

@@ -66,6 +66,16 @@ def test_training_moves_only_used_rows():
     assert changed == [True, False, True, False, False, False]
 
 
+def test_max_norm_rescales_looked_up_rows_in_place():
+    w = ag.tensor(np.array([[3.0, 4.0], [0.3, 0.4], [6.0, 8.0]]), requires_grad=True)
+    out = embedding([0, 1, 0], w, max_norm=1.0)
+    np.testing.assert_allclose(out.numpy(), [[0.6, 0.8], [0.3, 0.4], [0.6, 0.8]], rtol=1e-6)
+    np.testing.assert_allclose(w.numpy()[2], [6.0, 8.0])  # rows not looked up stay
+    m = Embedding(4, 3, max_norm=0.5)
+    m(ag.tensor([0, 1, 2, 3]))
+    assert np.linalg.norm(m.weight.numpy(), axis=1).max() <= 0.5 + 1e-6
+
+
 @pytest.mark.parametrize("call,err,match", [
     (lambda: embedding([0, 5], ag.zeros(5, 2)), IndexError, r"\[0, 5\)"),
     (lambda: embedding([-1], ag.zeros(5, 2)), IndexError, "out of range"),
@@ -73,6 +83,7 @@ def test_training_moves_only_used_rows():
     (lambda: embedding([0], ag.zeros(5)), ValueError, "2-D"),
     (lambda: Embedding(5, 2, padding_idx=5), ValueError, "padding_idx"),
     (lambda: Embedding(0, 2), ValueError, "num_embeddings"),
+    (lambda: Embedding(3, 2, sparse=True), NotImplementedError, "sparse"),
 ])
 def test_errors(call, err, match):
     with pytest.raises(err, match=match):
