@@ -7,8 +7,8 @@ Usage::
     python notebooks/build.py --check         # run, report times, write nothing
 
 Each notebook runs in a fresh ``python3`` kernel started in ``notebooks/``,
-with the repository on ``PYTHONPATH`` (so it works before ``pip install -e .``)
-and matplotlib's inline backend. Needs the ``notebooks`` extra:
+with the repository on ``PYTHONPATH`` (so it works before ``pip install -e .``),
+matplotlib's inline backend and a single-threaded BLAS. Needs the ``notebooks`` extra:
 ``pip install -e ".[notebooks]"``.
 """
 from __future__ import annotations
@@ -32,14 +32,19 @@ def notebooks(patterns: list[str] | None = None) -> list[Path]:
 
 
 def kernel_env() -> None:
-    """Let the kernel import the repository and draw inline (it inherits os.environ)."""
+    """Let the kernel import the repository and draw inline (it inherits os.environ).
+
+    BLAS runs on one thread unless the caller chose otherwise: the notebooks multiply
+    small matrices, where a multi-threaded BLAS is slower (much slower on a busy machine).
+    """
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     paths = [str(ROOT)] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
     os.environ["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(paths))
     if os.environ.get("MPLBACKEND", "").lower() == "agg":
         del os.environ["MPLBACKEND"]
 
 
-def execute(path: Path, timeout: int = 120, write: bool = True) -> float:
+def execute(path: Path, timeout: int = 300, write: bool = True) -> float:
     """Run one notebook in a fresh kernel; save it with outputs; return the seconds it took."""
     import nbformat
     from nbclient import NotebookClient
@@ -62,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("patterns", nargs="*", help="run only notebooks whose names contain these")
     parser.add_argument("--check", action="store_true", help="run but do not write outputs")
-    parser.add_argument("--timeout", type=int, default=120, help="seconds per cell")
+    parser.add_argument("--timeout", type=int, default=300, help="seconds per cell")
     args = parser.parse_args(argv)
     failed = 0
     for path in notebooks(args.patterns):

@@ -91,3 +91,22 @@ def fmt_number(x: float) -> str:
         ('2.2', '110', '1e-09')
     """
     return f"{float(x):.6g}"
+
+
+def small_blas_threads() -> None:
+    """Run BLAS on one thread for the rest of the process (if threadpoolctl is installed).
+
+    The models here multiply small matrices, thousands of times; a multi-threaded
+    BLAS spends more time waking and syncing its threads than computing, and on a
+    busy machine a step can take ten times longer. threadpoolctl comes with
+    scikit-learn (the ``examples`` extra); without it nothing changes.
+    """
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        return
+    global _LIMITER
+    _LIMITER = threadpool_limits(limits=1, user_api="blas")
+
+
+_LIMITER = None

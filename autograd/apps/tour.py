@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from ._common import CLIError, fmt_number, require
+from ._common import CLIError, fmt_number, require, small_blas_threads
 
 LENET_EPOCHS = 6
 LENET_BATCH = 32
@@ -148,6 +148,7 @@ def run(args: Any) -> int:
         require(module, what)
     if show:
         require("tqdm", "progress bars (or pass --no-progress)")
+    small_blas_threads()
     epochs = args.epochs if args.epochs is not None else LENET_EPOCHS
     if epochs < 1:
         raise CLIError(f"bad --epochs {epochs}", "it must be a positive integer")

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from . import models
-from ._common import CLIError, fmt_number, require
+from ._common import CLIError, fmt_number, require, small_blas_threads
 
 DEFAULTS: dict[str, Any] = {
     "model": "mlp", "data": "digits", "optim": "adam", "lr": None, "batch_size": 64,
@@ -175,6 +175,7 @@ def run(args: Any) -> int:
     show = not args.no_progress
     if show:
         require("tqdm", "progress bars (or pass --no-progress)")   # fail before training
+    small_blas_threads()
     images = models.needs_images(o["model"])
     (Xtr, ytr), (Xte, yte), n_classes = load_data(o["data"], images, o["seed"],
                                                   o["test_split"])
