@@ -129,6 +129,23 @@ def test_100k_chain_forward_backward(record_property):
     assert seconds < 40 * max(small, 1e-3)
 
 
+def _fan_out_seconds(n):
+    x = t64([0.5, 1.0])
+    start = time.perf_counter()
+    total = x * 0.0
+    for i in range(n):               # x feeds n nodes: n gradients accumulate into it
+        total = total + x * float(i % 7)
+    total.sum().backward()
+    return time.perf_counter() - start, x.grad
+
+
+def test_wide_fan_out_accumulates_in_linear_time():
+    seconds, grad = _fan_out_seconds(10_000)
+    np.testing.assert_allclose(grad.data, [sum(i % 7 for i in range(10_000))] * 2)
+    small, _ = _fan_out_seconds(1_000)
+    assert seconds < 40 * max(small, 1e-3)
+
+
 def test_deep_chain_double_backward():
     x = t64(0.5)
     y = x
