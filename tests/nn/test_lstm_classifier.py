@@ -39,8 +39,9 @@ def _accuracy(model, X, y):
     return float((pred == y).mean())
 
 
-def _train(model, Xtr, ytr, epochs, lr, batch_size=64):
+def _train(model, Xtr, ytr, epochs, lr, gamma=1.0, batch_size=64):
     opt = optim.Adam(model.parameters(), lr=lr)
+    sched = optim.lr_scheduler.ExponentialLR(opt, gamma)
     loader = DataLoader(TensorDataset(Xtr, ytr), batch_size=batch_size, shuffle=True, seed=0)
     losses = []
     for _ in range(epochs):
@@ -52,6 +53,7 @@ def _train(model, Xtr, ytr, epochs, lr, batch_size=64):
             opt.step()
             total += loss.item() * len(yb)
         losses.append(total / len(ytr))
+        sched.step()
     return losses
 
 
@@ -85,9 +87,9 @@ def test_lstm_on_mnist5k_rows():
     (Xtr, ytr), (Xte, yte) = mnist5k_split(seed=0)
     Xtr, Xte = Xtr.reshape(-1, 28, 28), Xte.reshape(-1, 28, 28)  # 28 steps of 28 pixels
     model = RowReader(LSTM, 28, 64)
-    t0 = time.perf_counter()
-    _train(model, Xtr, ytr, epochs=8, lr=5e-3)
+    t0, c0 = time.perf_counter(), time.process_time()
+    _train(model, Xtr, ytr, epochs=10, lr=5e-3, gamma=0.85)
     acc = _accuracy(model, Xte, yte)
-    print(f"LSTM(28, 64) on mnist5k rows: test accuracy {acc:.4f}, "
-          f"{time.perf_counter() - t0:.1f}s")
+    print(f"LSTM(28, 64) on mnist5k rows, 10 epochs: test accuracy {acc:.4f}, "
+          f"{time.perf_counter() - t0:.1f}s wall, {time.process_time() - c0:.1f}s CPU")
     assert acc >= 0.90
