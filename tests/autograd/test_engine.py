@@ -332,6 +332,36 @@ def test_gradient_penalty_reaches_parameters():
     np.testing.assert_allclose(w.grad.data, 8 * w.data * x.data ** 2)
 
 
+class Probe(ag.Function):
+    """Records what backward sees of the ctx API."""
+
+    seen: dict = {}
+
+    @staticmethod
+    def forward(ctx, a, b, k):
+        out = a * b * k
+        ctx.save_for_backward(a, out, np.full(a.shape, 2.0))
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, out, const = ctx.saved_tensors
+        Probe.seen.update(needs=ctx.needs_input_grad, a=a, out=out, const=const)
+        return grad * out / a, None, None
+
+
+def test_ctx_gives_back_inputs_outputs_and_constants():
+    a, b = t64([1.0, 2.0]), t64([3.0, 4.0], requires_grad=False)
+    y = Probe.apply(a, b, 5.0)
+    y.sum().backward()
+    seen = Probe.seen
+    assert seen["needs"] == (True, False, False)
+    assert seen["a"] is a                                   # an input comes back as itself
+    assert seen["out"].grad_fn is y.grad_fn                 # an output keeps its node
+    assert not seen["const"].requires_grad and seen["const"].data.tolist() == [2.0, 2.0]
+    np.testing.assert_allclose(a.grad.data, b.data * 5.0)
+
+
 # ------------------------------------------------------------ ag.grad
 def test_grad_returns_without_touching_dot_grad():
     x, y = t64([1.0, 2.0]), t64([3.0, 4.0])
