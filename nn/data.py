@@ -8,6 +8,10 @@ Datasets that can fetch many samples with one numpy indexing call define
 ``get_batch(indices)``; with the default collate the loader then fetches a
 whole batch at once instead of sample by sample (no Python work per sample).
 :class:`TensorDataset` and :class:`Subset` of one do this.
+
+The offline datasets (``digits``, ``mnist5k``, ``mnist``, ``spiral``, ...)
+live in :mod:`nn.datasets` and are re-exported here, so ``nn.data.digits()``
+works as well.
 """
 from __future__ import annotations
 
@@ -20,9 +24,23 @@ import numpy as np
 from autograd.random import default_generator
 from autograd.tensor import Tensor
 
+from .datasets import (
+    digits,
+    mnist,
+    mnist5k,
+    mnist5k_split,
+    read_idx,
+    shuffle_split,
+    sin_curve,
+    spiral,
+    xor,
+)
+
 __all__ = [
     "Dataset", "TensorDataset", "Subset", "ConcatDataset", "DataLoader", "random_split",
     "default_collate",
+    "digits", "mnist5k", "mnist5k_split", "mnist", "read_idx", "shuffle_split", "spiral", "xor",
+    "sin_curve",
 ]
 
 
