@@ -384,7 +384,10 @@ def save(report: dict, rows: list, note_lines: list, latest: bool) -> list[Path]
     paths[0].write_text(text)
     if latest:
         (RESULTS / "latest.json").write_text(text)
+        st = report["settings"]
         md = [f"# Benchmarks, {report['when'][:16]} UTC", "", machine_line(report["machine"]), "",
+              f"Settings: {st['threads']} thread(s), {st['clock']} clock, W6 over "
+              f"{st['w6_steps']} steps. Reproduce: `{st['command']}`", "",
               format_markdown(rows), "", "Medians ± half the inter-quartile range; W4 in "
               "microseconds per op; W6 in MB (tracemalloc for the numpy-based, RSS for PyTorch).",
               ""] + [f"- {n}" for n in note_lines]
@@ -479,7 +482,9 @@ def main(argv: list[str] | None = None) -> int:
     report = {"schema": 1, "when": datetime.datetime.now(datetime.timezone.utc).isoformat(),
               "machine": machine,
               "settings": {"quick": args.quick, "repeat": args.repeat, "clock": args.clock,
-                           "only": args.only, "steps": args.steps, "threads": threads},
+                           "only": args.only, "threads": threads,
+                           "w6_steps": args.steps or (100 if args.quick else 1000),
+                           "command": "python -m benchmarks " + " ".join(argv or sys.argv[1:])},
               "workloads": {k: {"title": WORKLOADS[k].title, "unit": WORKLOADS[k].unit, **r}
                             for k, r in results.items()}}
     if not args.no_save:
