@@ -218,6 +218,13 @@ def test_mnist_reads_idx_files(tmp_path, gz, train):
     assert Xi.shape == (7, 1, 28, 28)
 
 
+def test_mnist_accepts_the_dotted_file_names(tmp_path):
+    _write_idx(tmp_path / "t10k-images.idx3-ubyte", np.full((3, 28, 28), 255, np.uint8))
+    _write_idx(tmp_path / "t10k-labels.idx1-ubyte.gz", np.array([1, 2, 3], np.uint8), gz=True)
+    X, y = datasets.mnist(tmp_path, train=False)
+    assert X.shape == (3, 784) and float(X.min()) == 1.0 and y.tolist() == [1, 2, 3]
+
+
 def test_read_idx_big_endian_ints(tmp_path):
     a = np.arange(-6, 6, dtype=">i4").reshape(3, 4)
     _write_idx(tmp_path / "a.idx", a)
