@@ -13,7 +13,7 @@ Example:
 from . import ops, viz
 from .autograd_api import grad
 from .function import Function
-from .gradcheck import GradcheckError, gradcheck, gradgradcheck, numerical_grad
+from .gradcheck import GradcheckError, GradcheckWarning, gradcheck, gradgradcheck, numerical_grad
 from .mode import (
                    detect_anomaly,
                    enable_grad,

@@ -48,6 +48,11 @@ def norm_dims(dim: Any, ndim: int, op: str) -> tuple[int, ...] | None:
     """A reduction's ``dim`` (None, int or sequence) as a sorted tuple, or None for all."""
     if dim is None:
         return None
+    if ndim == 0:
+        # a 0-d tensor has one element and no axes: dim 0 / -1 reduce over nothing (as torch)
+        for d in dim if isinstance(dim, (list, tuple)) else (dim,):
+            norm_dim(d, 0, op)
+        return ()
     if isinstance(dim, (list, tuple)):
         dims = tuple(sorted({norm_dim(d, ndim, op) for d in dim}))
         return dims

@@ -140,6 +140,8 @@ def softmax(x: Tensor, dim: int = -1) -> Tensor:
         >>> ag.softmax(ag.tensor([1000.0, 1000.0]), dim=0)
         tensor([0.5000, 0.5000])
     """
+    if x.ndim == 0:  # one element: softmax is 1 (computed, so the graph stays connected)
+        return Softmax.apply(x.reshape((1,)), norm_dim(dim, 1, "softmax")).reshape(())
     return Softmax.apply(x, norm_dim(dim, x.ndim, "softmax"))
 
 
@@ -160,6 +162,8 @@ class LogSoftmax(Function):
 @register()
 def log_softmax(x: Tensor, dim: int = -1) -> Tensor:
     """x - logsumexp(x) along ``dim``, computed stably."""
+    if x.ndim == 0:
+        return LogSoftmax.apply(x.reshape((1,)), norm_dim(dim, 1, "log_softmax")).reshape(())
     return LogSoftmax.apply(x, norm_dim(dim, x.ndim, "log_softmax"))
 
 

@@ -167,11 +167,11 @@ def _extreme(x: Tensor, dim: Any, keepdim: bool, axis: Any, keepdims: Any, op: s
     _check_nonempty(x, dims, op)
     if dims is None:
         return full.apply(x)
+    if x.ndim == 0:  # 0-d tensor: the value itself, at index 0
+        return MaxMin(x.clone(), Tensor._make(np.zeros((), np.int64)))
     if len(dims) != 1:
         raise ValueError(f"{op}: dim must be a single int when given, got {dim!r}")
-    d = dims[0] if x.ndim else None
-    if d is None:  # 0-d tensor: the value itself
-        return MaxMin(x.clone(), Tensor._make(np.zeros((), np.int64)))
+    d = dims[0]
     idx = arg(x.data, axis=d)
     values = ExtremeDim.apply(x, d, keepdim, idx)
     return MaxMin(values, Tensor._make(np.expand_dims(idx, d) if keepdim else idx))
