@@ -19,7 +19,7 @@ import numpy as np
 
 from ._common import CLIError, fmt_number, require, small_blas_threads
 
-LENET_EPOCHS = 6
+LENET_EPOCHS = 12
 LENET_BATCH = 32
 LENET_LR = 2e-3
 
@@ -108,15 +108,17 @@ def lenet(out: str, seed: int, epochs: int, show: bool) -> tuple[list[str], floa
     ag.manual_seed(seed)
     model = models.lenet(Xtr.shape[1:], 10)
     opt = optim.Adam(model.parameters(), lr=LENET_LR)
+    sched = optim.lr_scheduler.CosineAnnealingLR(opt, T_max=epochs)   # settle at the end
     loader = DataLoader(TensorDataset(Xtr, ytr), batch_size=LENET_BATCH, shuffle=True,
                         seed=seed)
     n_params = sum(p.numel() for p in model.parameters())
     print(f"LeNet ({n_params:,} parameters) on {len(Xtr)} training and {len(Xte)} test "
-          f"digits, Adam lr={LENET_LR}, batch {LENET_BATCH}, {epochs} epochs")
+          f"digits, Adam lr={LENET_LR} with cosine decay, batch {LENET_BATCH}, {epochs} epochs")
     history: dict = {k: [] for k in ("train_loss", "train_acc", "val_loss", "val_acc")}
     for epoch in range(epochs):
         tl, ta = loop.train_epoch(model, loader, opt, f"epoch {epoch + 1}/{epochs}", show)
         vl, va, pred = loop.evaluate(model, Xte, yte)
+        sched.step()
         for key, val in zip(history, (tl, ta, vl, va)):
             history[key].append(val)
         if not show:
