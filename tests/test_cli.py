@@ -229,3 +229,32 @@ def test_train_errors_name_the_fix(tmp_path, capsys, argv, needle):
     assert main(["train", *argv, "--no-progress", "--out", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert needle in err and len(err.strip().splitlines()) == 1
+
+
+def _write_idx(path, arr):
+    import numpy as np
+
+    arr = np.ascontiguousarray(arr, dtype=np.uint8)
+    header = bytes([0, 0, 0x08, arr.ndim]) + b"".join(
+        int(d).to_bytes(4, "big") for d in arr.shape)
+    path.write_bytes(header + arr.tobytes())
+
+
+def test_train_reads_mnist_idx_files_from_a_folder(tmp_path, capsys):
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    for prefix, n in (("train", 60), ("t10k", 20)):
+        labels = np.arange(n) % 3
+        images = (rng.random((n, 28, 28)) * 40).astype(np.uint8)
+        images[:, 4:8, :] += (labels[:, None, None] * 70).astype(np.uint8)   # learnable
+        _write_idx(tmp_path / f"{prefix}-images-idx3-ubyte", images)
+        _write_idx(tmp_path / f"{prefix}-labels-idx1-ubyte", labels)
+    assert main(["train", "--model", "mlp", "--data", f"mnist:{tmp_path}", "--epochs", "2",
+                 "--no-progress", "--out", str(tmp_path / "run")]) == 0
+    out = capsys.readouterr().out
+    assert "mlp on mnist:" in out and "20 test samples" in out
+    (tmp_path / "t10k-labels-idx1-ubyte").unlink()
+    assert main(["train", "--data", f"mnist:{tmp_path}", "--no-progress",
+                 "--out", str(tmp_path / "run")]) == 2
+    assert "t10k-labels-idx1-ubyte" in capsys.readouterr().err
