@@ -165,7 +165,7 @@ class _Evaluator(ast.NodeVisitor):
 def _show(t: Any) -> str:
     arr = np.asarray(t.numpy() if hasattr(t, "numpy") else t)
     if arr.size == 1:
-        return fmt_number(arr.reshape(()))
+        return fmt_number(float(arr.reshape(())))
     body = np.array2string(arr, precision=4, suppress_small=True, separator=", ")
     return f"shape {tuple(arr.shape)}\n" + "\n".join("    " + ln for ln in body.splitlines())
 

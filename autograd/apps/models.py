@@ -9,15 +9,11 @@ from __future__ import annotations
 import math
 from typing import Any, Callable
 
+import nn
+
 from ._common import CLIError
 
 MODELS = ("mlp", "lenet", "vgg-small", "resnet-small", "lstm")
-
-
-def _nn() -> Any:
-    import nn
-
-    return nn
 
 
 def mlp(in_shape: tuple, n_classes: int, hidden: tuple = (128, 64), dropout: float = 0.0) -> Any:
@@ -29,7 +25,6 @@ def mlp(in_shape: tuple, n_classes: int, hidden: tuple = (128, 64), dropout: flo
         >>> m(ag.zeros(5, 2)).shape
         (5, 3)
     """
-    nn = _nn()
     layers: list = [nn.Flatten()]
     width = math.prod(in_shape)
     for h in hidden:
@@ -63,7 +58,6 @@ def lenet(in_shape: tuple, n_classes: int, dropout: float = 0.0) -> Any:
         >>> lenet((1, 8, 8), 10)(ag.zeros(2, 1, 8, 8)).shape
         (2, 10)
     """
-    nn = _nn()
     c, h, w = _image(in_shape, "lenet")
     k1, p1, k2, p2 = (5, 0, 5, 0) if min(h, w) >= 16 else (3, 1, 3, 1)
     side_h = ((h + 2 * p1 - k1 + 1) // 2 + 2 * p2 - k2 + 1) // 2
@@ -80,7 +74,6 @@ def lenet(in_shape: tuple, n_classes: int, dropout: float = 0.0) -> Any:
 
 def vgg_small(in_shape: tuple, n_classes: int, dropout: float = 0.0) -> Any:
     """Two VGG blocks (two 3x3 conv-BN-ReLU, then 2x2 max-pool) with 16 and 32 channels."""
-    nn = _nn()
     c, h, w = _image(in_shape, "vgg-small")
 
     def block(cin: int, cout: int) -> list:
@@ -94,83 +87,85 @@ def vgg_small(in_shape: tuple, n_classes: int, dropout: float = 0.0) -> Any:
     return nn.Sequential(*block(c, 16), *block(16, 32), *head, nn.Linear(64, n_classes))
 
 
-class _BasicBlock:
-    """Factory for ResNet's basic block (built lazily so ``nn`` is imported on use)."""
+class BasicBlock(nn.Module):
+    """ResNet's basic block: conv3x3-BN-ReLU-conv3x3-BN plus the shortcut, then ReLU."""
 
-    @staticmethod
-    def make(cin: int, cout: int, stride: int) -> Any:
-        nn = _nn()
+    def __init__(self, cin: int, cout: int, stride: int = 1) -> None:
+        super().__init__()
+        self.conv1 = nn.Conv2d(cin, cout, 3, stride=stride, padding=1, bias=False)
+        self.bn1 = nn.BatchNorm2d(cout)
+        self.conv2 = nn.Conv2d(cout, cout, 3, padding=1, bias=False)
+        self.bn2 = nn.BatchNorm2d(cout)
+        self.shortcut: nn.Module = nn.Identity()
+        if stride != 1 or cin != cout:
+            self.shortcut = nn.Sequential(nn.Conv2d(cin, cout, 1, stride=stride, bias=False),
+                                          nn.BatchNorm2d(cout))
 
-        class BasicBlock(nn.Module):
-            """conv3x3-BN-ReLU-conv3x3-BN plus the shortcut, then ReLU."""
+    def forward(self, x: Any) -> Any:                           # (N, cin, H, W)
+        out = self.bn1(self.conv1(x)).relu()                  # (N, cout, H/s, W/s)
+        out = self.bn2(self.conv2(out))                       # (N, cout, H/s, W/s)
+        return (out + self.shortcut(x)).relu()
 
-            def __init__(self) -> None:
-                super().__init__()
-                self.conv1 = nn.Conv2d(cin, cout, 3, stride=stride, padding=1, bias=False)
-                self.bn1 = nn.BatchNorm2d(cout)
-                self.conv2 = nn.Conv2d(cout, cout, 3, padding=1, bias=False)
-                self.bn2 = nn.BatchNorm2d(cout)
-                self.shortcut = nn.Identity() if stride == 1 and cin == cout else \
-                    nn.Sequential(nn.Conv2d(cin, cout, 1, stride=stride, bias=False),
-                                  nn.BatchNorm2d(cout))
 
-            def forward(self, x: Any) -> Any:                   # (N, cin, H, W)
-                out = self.bn1(self.conv1(x)).relu()          # (N, cout, H/s, W/s)
-                out = self.bn2(self.conv2(out))               # (N, cout, H/s, W/s)
-                return (out + self.shortcut(x)).relu()
+class ResNetSmall(nn.Module):
+    """A stem conv and two basic blocks (16 then 32 channels), global pooling, a head."""
 
-        return BasicBlock()
+    def __init__(self, in_channels: int, n_classes: int, dropout: float = 0.0) -> None:
+        super().__init__()
+        self.stem = nn.Sequential(nn.Conv2d(in_channels, 16, 3, padding=1, bias=False),
+                                  nn.BatchNorm2d(16), nn.ReLU())
+        self.layer1 = BasicBlock(16, 16, 1)
+        self.layer2 = BasicBlock(16, 32, 2)
+        self.drop = nn.Dropout(dropout) if dropout else nn.Identity()
+        self.fc = nn.Linear(32, n_classes)
+
+    def forward(self, x: Any) -> Any:                           # (N, C, H, W)
+        x = self.layer2(self.layer1(self.stem(x)))            # (N, 32, H/2, W/2)
+        x = x.mean(dim=(2, 3))                                # (N, 32)
+        return self.fc(self.drop(x))
+
+
+class RowLSTM(nn.Module):
+    """An LSTM over a sequence of ``steps`` vectors of ``feats`` values, then a linear head."""
+
+    def __init__(self, steps: int, feats: int, n_classes: int, hidden: int = 64,
+                 dropout: float = 0.0) -> None:
+        super().__init__()
+        self.steps, self.feats = steps, feats
+        self.lstm = nn.LSTM(feats, hidden, batch_first=True)
+        self.drop = nn.Dropout(dropout) if dropout else nn.Identity()
+        self.fc = nn.Linear(hidden, n_classes)
+
+    def forward(self, x: Any) -> Any:
+        n = x.shape[0]
+        if x.ndim == 4:                                       # (N, C, H, W) -> (N, H, C, W)
+            x = x.permute(0, 2, 1, 3)
+        seq = x.reshape(n, self.steps, self.feats)            # (N, T, F)
+        out, _ = self.lstm(seq)                               # (N, T, hidden)
+        return self.fc(self.drop(out[:, -1]))                 # (N, n_classes)
 
 
 def resnet_small(in_shape: tuple, n_classes: int, dropout: float = 0.0) -> Any:
-    """A stem conv and two basic blocks with shortcuts (16 then 32 channels), global pooling."""
-    nn = _nn()
+    """:class:`ResNetSmall` for images of ``in_shape`` ``(C, H, W)``."""
     c, _, _ = _image(in_shape, "resnet-small")
-
-    class ResNetSmall(nn.Module):
-        def __init__(self) -> None:
-            super().__init__()
-            self.stem = nn.Sequential(nn.Conv2d(c, 16, 3, padding=1, bias=False),
-                                      nn.BatchNorm2d(16), nn.ReLU())
-            self.layer1 = _BasicBlock.make(16, 16, 1)
-            self.layer2 = _BasicBlock.make(16, 32, 2)
-            self.drop = nn.Dropout(dropout) if dropout else nn.Identity()
-            self.fc = nn.Linear(32, n_classes)
-
-        def forward(self, x: Any) -> Any:                       # (N, C, H, W)
-            x = self.layer2(self.layer1(self.stem(x)))        # (N, 32, H/2, W/2)
-            x = x.mean(dim=(2, 3))                            # (N, 32)
-            return self.fc(self.drop(x))
-
-    return ResNetSmall()
+    return ResNetSmall(c, n_classes, dropout)
 
 
 def lstm(in_shape: tuple, n_classes: int, hidden: int = 64, dropout: float = 0.0) -> Any:
-    """An LSTM that reads an image row by row (or a vector one value at a time), then a head."""
-    nn = _nn()
+    """An LSTM that reads an image row by row (or a vector one value at a time), then a head.
+
+    Example:
+        >>> import autograd as ag
+        >>> lstm((64,), 10)(ag.zeros(3, 64)).shape      # 8 rows of 8 pixels
+        (3, 10)
+    """
     if len(in_shape) == 3:
         steps, feats = in_shape[1], in_shape[0] * in_shape[2]
     else:
         d = math.prod(in_shape)
         side = math.isqrt(d)
         steps, feats = (side, side) if side * side == d and d > 4 else (d, 1)
-
-    class RowLSTM(nn.Module):
-        def __init__(self) -> None:
-            super().__init__()
-            self.lstm = nn.LSTM(feats, hidden, batch_first=True)
-            self.drop = nn.Dropout(dropout) if dropout else nn.Identity()
-            self.fc = nn.Linear(hidden, n_classes)
-
-        def forward(self, x: Any) -> Any:
-            n = x.shape[0]
-            if x.ndim == 4:                                   # (N, C, H, W) -> (N, H, C*W)
-                x = x.permute(0, 2, 1, 3)
-            seq = x.reshape(n, steps, feats)                  # (N, T, F)
-            out, _ = self.lstm(seq)                           # (N, T, hidden)
-            return self.fc(self.drop(out[:, -1]))             # (N, n_classes)
-
-    return RowLSTM()
+    return RowLSTM(steps, feats, n_classes, hidden, dropout)
 
 
 BUILDERS: dict[str, Callable[..., Any]] = {

@@ -41,6 +41,7 @@ def apple_tax(out: str) -> list[str]:
     price.backward(retain_graph=True)
     print(f"price = apple * apple_num * tax = 100 * 2 * 1.1 = {fmt_number(price.item())}")
     for t in (apple, num, tax):
+        assert t.grad is not None
         print(f"  d price / d {t.name:<9} = {fmt_number(t.grad.item())}")
     written = []
     base = os.path.join(out, "apple_tax")
