@@ -82,7 +82,7 @@ def decision_boundary(predict: Callable[[np.ndarray], np.ndarray], X: np.ndarray
     gx, gy = np.meshgrid(np.linspace(x0, x1, 200), np.linspace(y0, y1, 200))
     grid = np.stack([gx.ravel(), gy.ravel()], 1).astype(np.float32)
     zz = predict(grid).reshape(gx.shape)
-    fig, ax = plt.subplots(figsize=(4.2, 4))
+    fig, ax = plt.subplots(figsize=(4.6, 4.2))
     ax.contourf(gx, gy, zz, alpha=0.35, cmap="coolwarm", levels=np.arange(zz.max() + 2) - 0.5)
     ax.scatter(X[:, 0], X[:, 1], c=y, cmap="coolwarm", edgecolors="k", s=60)
     ax.set(title=title, xlabel="x1", ylabel="x2")
