@@ -1,0 +1,245 @@
+"""Nothing a stranger hands us runs code: files, tensor names, command-line targets.
+
+- No code path unpickles: the source tree never imports pickle-like modules and
+  every ``np.load`` passes ``allow_pickle=False``; ``nn.load`` refuses object
+  arrays and raw pickles, and a pickle payload inside an ``.npz`` never runs.
+- Graphviz is called with an argument list and no shell: a tensor named
+  ``"; rm -rf ~`` is drawn as a label by the real ``dot``, and nothing runs.
+- ``scratchgrad gradcheck MODULE:FUNCTION`` imports the module named and no
+  other module of the user's; ``scratchgrad graph EXPR`` evaluates arithmetic,
+  not Python.
+"""
+from __future__ import annotations
+
+import ast
+import html
+import os
+import pickle
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import autograd as ag
+import nn
+
+ROOT = Path(__file__).resolve().parents[2]
+PACKAGES = ("autograd", "nn", "optim", "benchmarks")
+UNPICKLERS = {"pickle", "cPickle", "_pickle", "dill", "cloudpickle", "joblib", "shelve",
+              "marshal"}
+
+
+def _sources() -> list[Path]:
+    files = [p for pkg in PACKAGES for p in sorted((ROOT / pkg).rglob("*.py"))]
+    assert len(files) > 20, files
+    return files
+
+
+def _kwarg(call: ast.Call, name: str) -> ast.expr | None:
+    return next((k.value for k in call.keywords if k.arg == name), None)
+
+
+def find_unpickling(tree: ast.AST) -> list[str]:
+    """Lines that import an unpickler, call ``np.load`` without ``allow_pickle=False``,
+    or pass ``allow_pickle=True`` anywhere."""
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [f"{node.lineno}: import {a.name}" for a in node.names
+                      if a.name.split(".")[0] in UNPICKLERS]
+        elif isinstance(node, ast.ImportFrom) and node.module \
+                and node.module.split(".")[0] in UNPICKLERS:
+            found.append(f"{node.lineno}: from {node.module} import ...")
+        elif isinstance(node, ast.Call):
+            func = ast.unparse(node.func)
+            allow = _kwarg(node, "allow_pickle")
+            if isinstance(allow, ast.Constant) and allow.value is True:
+                found.append(f"{node.lineno}: {func}(allow_pickle=True)")
+            elif func.endswith("load") and func.split(".")[0] in ("np", "numpy") and not (
+                    isinstance(allow, ast.Constant) and allow.value is False):
+                found.append(f"{node.lineno}: {func}(...) without allow_pickle=False")
+            elif func in ("pickle.loads", "pickle.load", "loads", "Unpickler", "torch.load"):
+                found.append(f"{node.lineno}: {func}(...)")
+    return found
+
+
+def test_the_scanner_finds_unpickling():
+    bad = ("import pickle\nfrom joblib import load\nimport numpy as np\nnp.load(p)\n"
+           "np.load(p, allow_pickle=True)\nnumpy.lib.format.read_array(f, allow_pickle=True)\n"
+           "torch.load(p)\n")
+    assert len(find_unpickling(ast.parse(bad))) == 6
+    good = "import numpy as np\nnp.load(p, allow_pickle=False)\nnp.loadtxt(p)\n"
+    assert find_unpickling(ast.parse(good)) == []
+
+
+def test_no_code_path_unpickles():
+    problems = []
+    for path in _sources():
+        for hit in find_unpickling(ast.parse(path.read_text(), str(path))):
+            problems.append(f"{path.relative_to(ROOT)}:{hit}")
+    assert not problems, "\n".join(problems)
+
+
+class _Payload:
+    """Unpickling this creates the file ``path``: the proof that a load ran code."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def __reduce__(self):
+        return (open, (self.path, "w"))
+
+
+def test_pickle_payloads_never_run(tmp_path):
+    canary = tmp_path / "ran"
+    payload = _Payload(str(canary))
+    np.savez(tmp_path / "objects.npz", w=np.array([payload, 1], dtype=object))
+    (tmp_path / "raw.npz").write_bytes(pickle.dumps({"w": payload}))
+    np.save(tmp_path / "single.npy", np.array([payload], dtype=object), allow_pickle=True)
+    for name in ("objects.npz", "raw.npz", "single.npy"):
+        with pytest.raises(nn.CheckpointError, match="pickle|npy"):
+            nn.load(tmp_path / name)
+    assert not canary.exists(), "a pickle payload ran while loading"
+    # and the payload is live: unpickling it for real does create the file
+    pickle.loads(pickle.dumps(payload)).close()
+    assert canary.exists()
+
+
+def test_save_refuses_what_would_need_pickle(tmp_path):
+    for value in (np.array([object()], dtype=object), {"f": open}, {(1, 2): 3}):
+        with pytest.raises(TypeError, match="save"):
+            nn.save(value, tmp_path / "x.npz")
+    assert not (tmp_path / "x.npz").exists()
+
+
+# ----------------------------------------------------------------- Graphviz
+EVIL_NAMES = ['"; rm -rf ~', "$(touch PWNED)", "`touch PWNED`", "x' ; touch PWNED ; '",
+              "a|touch PWNED", "<b>&amp;</b>\\l\"\n}"]
+
+
+@pytest.fixture
+def sandbox_home(tmp_path, monkeypatch):
+    """HOME and the working directory in a tmp dir with a canary file in it."""
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "canary").write_text("still here")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.chdir(home)
+    return home
+
+
+@pytest.fixture
+def recorded_subprocesses(monkeypatch):
+    """Every subprocess started, as (args, shell)."""
+    calls = []
+    real = subprocess.Popen.__init__
+
+    def init(self, args, *rest, **kw):
+        calls.append((args, kw.get("shell", False)))
+        return real(self, args, *rest, **kw)
+
+    monkeypatch.setattr(subprocess.Popen, "__init__", init)
+    return calls
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="needs Graphviz's dot")
+def test_tensor_names_are_labels_not_commands(sandbox_home, recorded_subprocesses):
+    x = ag.tensor(2.0, requires_grad=True, name=EVIL_NAMES[0])
+    y = x
+    for k, name in enumerate(EVIL_NAMES[1:]):
+        y = y * ag.tensor(float(k + 2), name=name)
+    out = ag.viz.render(y, sandbox_home / "evil.svg", backward=True)
+    svg = html.unescape(out.read_text())
+    assert "rm -rf ~" in svg and "touch PWNED" in svg
+    assert (sandbox_home / "canary").read_text() == "still here"
+    assert not list(sandbox_home.rglob("PWNED")) and not list(Path.cwd().glob("PWNED"))
+    dots = [(args, shell) for args, shell in recorded_subprocesses
+            if os.path.basename(str(args[0] if isinstance(args, list) else args)) == "dot"]
+    assert dots, recorded_subprocesses
+    for args, shell in dots:
+        assert isinstance(args, list) and shell is False, (args, shell)
+        assert not any("rm -rf" in str(a) or "PWNED" in str(a) for a in args)
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="needs Graphviz's dot")
+def test_graphviz_package_render_of_evil_names(sandbox_home):
+    pytest.importorskip("graphviz")
+    x = ag.tensor([1.0, 2.0], requires_grad=True, name=EVIL_NAMES[0])
+    svg = html.unescape(ag.viz.to_dot(x * 3).pipe(format="svg").decode())
+    assert "rm -rf ~" in svg
+    assert (sandbox_home / "canary").read_text() == "still here"
+
+
+# ----------------------------------------------------------------- the CLI
+TARGET = """
+import os
+with open(os.environ["IMPORT_LOG"], "a") as f:
+    f.write(__name__ + "\\n")
+
+def cube(x):
+    return x * x * x
+"""
+SIBLING = """
+import os
+with open(os.environ["IMPORT_LOG"], "a") as f:
+    f.write(__name__ + "\\n")
+raise SystemExit("the sibling module was imported")
+"""
+DRIVER = ("import sys\nfrom autograd.cli import main\nrc = main(sys.argv[1:])\n"
+          "user = sorted(m for m in sys.modules if m.startswith(('target_mod', 'sibling_mod',"
+          " 'pkg')))\nprint('MODULES', user)\nsys.exit(rc)\n")
+
+
+def _cli(tmp_path, *argv: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PYTHONPATH=str(ROOT), IMPORT_LOG=str(tmp_path / "imports.log"))
+    return subprocess.run([sys.executable, "-c", DRIVER, *argv], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture
+def user_modules(tmp_path):
+    (tmp_path / "target_mod.py").write_text(TARGET)
+    (tmp_path / "sibling_mod.py").write_text(SIBLING)
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text(SIBLING)
+    return tmp_path
+
+
+def _imports(tmp_path) -> list[str]:
+    log = tmp_path / "imports.log"
+    return log.read_text().split() if log.exists() else []
+
+
+def test_gradcheck_imports_only_the_named_module(user_modules):
+    proc = _cli(user_modules, "gradcheck", "target_mod:cube", "--shapes", "3x2")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "passed" in proc.stdout
+    assert _imports(user_modules) == ["target_mod"]
+    assert "MODULES ['target_mod']" in proc.stdout
+
+
+def test_gradcheck_by_path_imports_only_that_file(user_modules):
+    proc = _cli(user_modules, "gradcheck", "target_mod.py:cube", "--shapes", "4")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert _imports(user_modules) == ["target_mod"]
+
+
+@pytest.mark.parametrize("target", ["target_mod:nothing", "missing_mod:cube", "target_mod",
+                                    "sibling_mod.py"])
+def test_gradcheck_bad_targets_import_nothing_else(user_modules, target):
+    proc = _cli(user_modules, "gradcheck", target, "--shapes", "3")
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert "sibling_mod" not in _imports(user_modules)
+    assert "error" in proc.stderr
+
+
+@pytest.mark.parametrize("expr", ["__import__('os').system('touch PWNED')",
+                                  "open('PWNED', 'w')", "x.__class__.__init__",
+                                  "(lambda: open('PWNED', 'w'))()"])
+def test_graph_expressions_are_not_python(tmp_path, expr):
+    proc = _cli(tmp_path, "graph", expr, "--let", "x=2")
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert not (tmp_path / "PWNED").exists()
