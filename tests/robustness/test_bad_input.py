@@ -795,6 +795,31 @@ LAYER_CASES = [
                                                          ag.ones(a, b)), ("between 0 and 1",))),
     _layer("HuberLoss", lambda a, b: (lambda: nn.HuberLoss(delta=-a)(_x(2), _x(2)), (-a,))),
     _layer("SmoothL1Loss", lambda a, b: (lambda: nn.SmoothL1Loss(beta=-a)(_x(2), _x(2)), (-a,))),
+    _layer("GELU", lambda a, b: (lambda: nn.GELU("exact" * a), ("exact",))),
+    _layer("Dropout", lambda a, b: (lambda: nn.Dropout("half"), ("half",))),
+    _layer("Flatten", lambda a, b: (lambda: nn.Flatten("one")(_x(2, a)), ("one",))),
+    _layer("Softmax", lambda a, b: (lambda: nn.Softmax(dim="last")(_x(2, a)), ("last",))),
+    _layer("BatchNorm2d", lambda a, b: (lambda: nn.BatchNorm2d(a, momentum=1.0 + b), (1.0 + b,))),
+    _layer("KLDivLoss", lambda a, b: (lambda: nn.KLDivLoss(reduction="avg"), ("avg",))),
+    _layer("CrossEntropyLoss", lambda a, b: (lambda: nn.CrossEntropyLoss(label_smoothing=1.0 + a),
+                                             (1.0 + a,))),
+    _layer("CrossEntropyLoss", lambda a, b: (lambda: nn.CrossEntropyLoss(weight=ag.ones(a + 1))(
+        _x(2, a), _ids(0, 1)), ((a,), (a + 1,)))),
+    _layer("NLLLoss", lambda a, b: (lambda: nn.NLLLoss(weight=ag.ones(a + 1))(_x(2, a), _ids(0, 1)),
+                                    ((a,), (a + 1,)))),
+    _layer("GroupNorm", lambda a, b: (lambda: nn.GroupNorm(0, a), ("num_groups=0",))),
+    _layer("Embedding", lambda a, b: (lambda: nn.Embedding(a, 1 - b), (1 - b,))),
+    _layer("Linear", lambda a, b: (lambda: nn.Linear(a, -b), (-b,))),
+    _layer("LSTM", lambda a, b: (lambda: nn.LSTM(a, b, bidirectional=True)(
+        _x(3, 2, a), (_x(1, 2, b), _x(1, 2, b))), ((2, 2, b), (1, 2, b)))),
+    _layer("GRU", lambda a, b: (lambda: nn.GRU(a, b, batch_first=True)(_x(2, 3, a + 1)),
+                                (a, a + 1))),
+    _layer("RNN", lambda a, b: (lambda: nn.RNN(a, b, dropout=1.0 + a), (1.0 + a,))),
+    _layer("ConvTranspose2d", lambda a, b: (lambda: nn.ConvTranspose2d(a, -b, 3), (-b,))),
+    _layer("Conv2d", lambda a, b: (lambda: nn.Conv2d(a, b, (3, 3, a)), ((3, 3, a),))),
+    _layer("Conv2d", lambda a, b: (lambda: nn.Conv2d(a, b, 3, padding="same", stride=b),
+                                   ("same",))),
+    _layer("Conv2d", lambda a, b: (lambda: nn.Conv2d(a, b, 3, padding="full"), ("full",))),
     ("Sequential-non-module", lambda data: (lambda: nn.Sequential(nn.Linear(2, 2), 3), "Module",
                                             ("int",))),
 ]
@@ -809,6 +834,14 @@ LAYER_BUGS = {
     "BCEWithLogitsLoss-pos_weight": "nn/functional.py:binary_cross_entropy_with_logits: a "
                                     "pos_weight that does not broadcast raises an error naming "
                                     "'mul', not the loss",
+    "Softplus-str": "nn/activation.py:Softplus: beta='a' leaks numpy's UFuncTypeError at "
+                    "forward; validate beta and threshold are numbers in __init__",
+    "PReLU-negative": "nn/activation.py:PReLU.__init__: num_parameters=-1 leaks numpy's "
+                      "'negative dimensions are not allowed'; should name PReLU and -1",
+    "Bilinear-negative": "nn/linear.py:Bilinear.__init__: in2_features=-2 leaks numpy's "
+                         "'negative dimensions are not allowed'; validate as Linear does",
+    "BCELoss-weight": "nn/functional.py:binary_cross_entropy: a weight that does not broadcast "
+                      "raises an error naming 'mul', not the loss",
     "BatchNorm1d-running-stats": "nn/functional.py:batch_norm (nn/norm.py): running_mean of "
                                  "shape (5,) for 3 channels leaks numpy's 'operands could not "
                                  "be broadcast together'; check the stats' shapes",
@@ -820,6 +853,12 @@ LAYER_CASES += [
     ("BCEWithLogitsLoss-pos_weight", lambda data: (
         lambda: nn.BCEWithLogitsLoss(pos_weight=_x(7))(_x(2, 3), _x(2, 3)),
         "BCEWithLogitsLoss", ((7,), (2, 3)))),
+    ("Softplus-str", lambda data: (lambda: nn.Softplus(beta="a")(_x(2, 3)), "Softplus", ("a",))),
+    ("PReLU-negative", lambda data: (lambda: nn.PReLU(-1), "PReLU", ("-1",))),
+    ("Bilinear-negative", lambda data: (lambda: nn.Bilinear(3, -2, 4), "Bilinear", ("-2",))),
+    ("BCELoss-weight", lambda data: (
+        lambda: nn.BCELoss(weight=ag.ones(5))(ag.full((2, 3), 0.5), ag.ones(2, 3)), "BCELoss",
+        ((5,), (2, 3)))),
     ("BatchNorm1d-running-stats", lambda data: (
         lambda: F.batch_norm(_x(4, 3), _x(5), _x(5), training=True), "BatchNorm1d", ((5,), 3))),
 ]
@@ -855,6 +894,30 @@ def test_every_layer_has_a_bad_input_case():
     covered = {name.split("-")[0] for name, _ in LAYER_CASES}
     missing = layers - covered - NO_ARGS_TO_CHECK
     assert not missing, f"layers without a bad-input case: {sorted(missing)}"
+
+
+# the fewest constructor arguments each layer needs
+LAYER_ARGS = {"Linear": (2, 3), "Bilinear": (2, 2, 3), "Unflatten": (1, (2, 2)),
+              "Conv2d": (1, 2, 3), "ConvTranspose2d": (1, 2, 3), "MaxPool2d": (2,),
+              "AvgPool2d": (2,), "AdaptiveAvgPool2d": (2,), "BatchNorm1d": (2,),
+              "BatchNorm2d": (2,), "LayerNorm": (2,), "GroupNorm": (1, 2), "Embedding": (4, 2),
+              "RNN": (2, 3), "LSTM": (2, 3), "GRU": (2, 3), "RNNCell": (2, 3),
+              "LSTMCell": (2, 3), "GRUCell": (2, 3)}
+KWARG_LAYERS = sorted(n for n in nn.__all__ if isinstance(getattr(nn, n), type)
+                      and issubclass(getattr(nn, n), nn.Module)
+                      and n not in {"Module", "Identity", "RNNBase", "Sequential"})
+
+
+@pytest.mark.parametrize("layer", KWARG_LAYERS)
+@pytest.mark.parametrize("kwarg", ["in_feature", "kernal_size", "bogus"])
+def test_layer_unknown_kwarg(layer, kwarg):
+    """Python's own TypeError, which names the class whose ``__init__`` refused (a base
+    class for layers that inherit it, as in PyTorch) and the keyword."""
+    cls = getattr(nn, layer)
+    TRIED[layer] += 1
+    with pytest.raises(TypeError, match=kwarg) as info:
+        cls(*LAYER_ARGS.get(layer, ()), **{kwarg: 1})
+    assert any(f"{base.__name__}.__init__" in str(info.value) for base in cls.__mro__), info.value
 
 
 def test_zz_report_case_count(capsys):
