@@ -15,8 +15,8 @@ Workloads (float32):
 The numpy floor is the same im2col algorithm written straight in numpy with
 no graph, no Tensor objects and no checks: what a numpy engine cannot beat, so
 ``scratchgrad / floor`` is the price of the engine. The three contenders run
-interleaved, round after round; the table reports each one's median and best
-time (on a shared machine the best is the less disturbed figure, and 2-thread
+in turns, round after round (see ``_race``); the table reports each one's median
+and best time (on a shared machine the best is the less disturbed figure, and 2-thread
 BLAS suffers most from other load: check ``uptime``).
 Targets: conv at most 2.0x PyTorch and 1.25x the floor; max-pool at most
 2.0x PyTorch.
@@ -130,14 +130,22 @@ def _torch() -> object | None:
 
 
 def _race(contenders: dict, rounds: int) -> dict:
+    """Median and best time of each contender, run in turns with a pause between calls.
+
+    The pause lets the previous contender's idle worker threads stop spinning (OpenMP
+    and OpenBLAS threads busy-wait for a while after each call), and the order
+    rotates every round, so no contender always runs in another's wake.
+    """
     clock = time.process_time if ARGS.cpu_time else time.perf_counter
     times: dict = {name: [] for name in contenders}
     for fn in contenders.values():  # warm up (allocator, BLAS threads)
         fn()
-    for _ in range(rounds):
-        for name, fn in contenders.items():
+    names = list(contenders)
+    for r in range(rounds):
+        for name in names[r % len(names):] + names[:r % len(names)]:
+            time.sleep(0.3)
             t0 = clock()
-            fn()
+            contenders[name]()
             times[name].append(clock() - t0)
     return {name: (float(np.median(t)) * 1e3, float(np.min(t)) * 1e3)
             for name, t in times.items()}

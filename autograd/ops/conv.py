@@ -15,9 +15,7 @@ others, so ``create_graph=True`` gives second derivatives.
 """
 from __future__ import annotations
 
-import os
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Callable, NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
@@ -83,32 +81,6 @@ def _out_hw(op: str, h: int, w: int, win: Window) -> tuple[int, int]:
 
 
 # ------------------------------------------------------- numpy im2col / col2im
-def _workers() -> int:
-    value = os.environ.get("OMP_NUM_THREADS") or os.environ.get("OPENBLAS_NUM_THREADS") or ""
-    return int(value) if value.isdigit() and int(value) > 0 else os.cpu_count() or 1
-
-
-_POOL: list = []  # the thread pool, made on first use
-
-
-def _by_channels(fn: Callable[[int, int], None], c: int, nbytes: int) -> None:
-    """Run ``fn(c0, c1)`` over channel ranges that cover ``range(c)``.
-
-    Large buffers are split over as many threads as BLAS uses (OMP_NUM_THREADS or
-    OPENBLAS_NUM_THREADS, else one per core): numpy releases the GIL inside copies
-    and ufunc loops, so the memory-bound im2col / col2im passes use every core too.
-    """
-    k = min(_workers(), c) if nbytes >= (8 << 20) else 1
-    if k <= 1:
-        fn(0, c)
-        return
-    if not _POOL:
-        _POOL.append(ThreadPoolExecutor(_workers(), thread_name_prefix="scratchgrad-conv"))
-    bounds = [c * i // k for i in range(k + 1)]
-    for f in [_POOL[0].submit(fn, bounds[i], bounds[i + 1]) for i in range(k)]:
-        f.result()
-
-
 def _unfold(x: np.ndarray, win: Window, oh: int, ow: int) -> np.ndarray:
     """Windows of ``x`` (N, C, H, W) as the matrix (C*KH*KW, N*OH*OW), one column per window."""
     n, c, h, w = x.shape
@@ -122,11 +94,7 @@ def _unfold(x: np.ndarray, win: Window, oh: int, ow: int) -> np.ndarray:
                       (s_c, s_h * win.dh, s_w * win.dw, s_n, s_h * win.sh, s_w * win.sw),
                       writeable=False)
     cols = np.empty(view.shape, x.dtype)
-
-    def copy(c0: int, c1: int) -> None:  # reads each channel's image KH*KW times from cache
-        np.copyto(cols[c0:c1], view[c0:c1])
-
-    _by_channels(copy, c, cols.nbytes)
+    np.copyto(cols, view)  # reads each channel's image KH*KW times while it is in cache
     return cols.reshape(c * win.kh * win.kw, n * oh * ow)
 
 
@@ -150,14 +118,10 @@ def _fold(cols: np.ndarray, shape: tuple, win: Window, oh: int, ow: int) -> np.n
                 slice(j * win.dw, j * win.dw + win.sw * (ow - 1) + 1, win.sw))
                for i in range(win.kh) for j in range(win.kw)]
     step = _channel_block(out)
-
-    def add(lo: int, hi: int) -> None:
-        for c0 in range(lo, hi, step):  # a few channels at a time: their image stays in cache
-            block, src = into[c0:min(c0 + step, hi)], c6[c0:min(c0 + step, hi)]
-            for i, j, rows, cols_ in offsets:
-                block[:, :, rows, cols_] += src[:, i, j]
-
-    _by_channels(add, c, cols.nbytes)
+    for c0 in range(0, c, step):  # a few channels at a time: their image stays in cache
+        block, src = into[c0:c0 + step], c6[c0:c0 + step]
+        for i, j, rows, cols_ in offsets:
+            block[:, :, rows, cols_] += src[:, i, j]
     if win.ph or win.pw:
         out = np.ascontiguousarray(out[:, :, win.ph:win.ph + h, win.pw:win.pw + w])
     return out

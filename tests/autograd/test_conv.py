@@ -250,26 +250,6 @@ def test_forward_im2col_buffer_is_reused_by_backward_and_freed(monkeypatch):
     assert x.grad.shape == x.shape and w.grad.shape == w.shape
 
 
-def test_large_buffers_split_over_threads_give_the_same_result(monkeypatch):
-    # im2col / col2im of more than 8 MB run on several threads, split by channels
-    x, w, g = _arrays(6, (2, 16, 64, 64), (5, 16, 3, 3), (2, 5, 62, 62))
-    big = []
-    real = conv._by_channels
-    monkeypatch.setattr(conv, "_by_channels",
-                        lambda fn, c, nbytes: big.append(nbytes >= 8 << 20) or real(fn, c, nbytes))
-    results = []
-    for workers in (1, 3):
-        monkeypatch.setattr(conv, "_workers", lambda n=workers: n)
-        xt, wt = t64(x), t64(w)
-        y = conv2d(xt, wt)
-        y.backward(ag.tensor(g))
-        results.append((y.data, xt.grad.data, wt.grad.data))
-    assert results[0][0].shape == g.shape
-    assert big == [True, True] * 2, "the im2col and col2im buffers were meant to be split"
-    for single, threaded in zip(*results):
-        np.testing.assert_allclose(threaded, single, rtol=1e-12, atol=1e-12)
-
-
 def test_no_buffer_kept_when_weight_needs_no_grad():
     x = ag.randn(1, 2, 5, 5, requires_grad=True)
     y = conv2d(x, ag.randn(3, 2, 3, 3))
