@@ -49,6 +49,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--clock", choices=("wall", "cpu"), default="wall",
                    help="wall time (default) or this process's CPU time, steadier on a busy "
                    "machine for single-threaded work (with several threads it adds them up)")
+    p.add_argument("--no-freeze", action="store_true", help="leave objects alive before timing "
+                   "(PyTorch's modules among them) in the garbage collector's full scans")
     p.add_argument("--no-save", action="store_true", help="do not write results/")
     return p.parse_args(argv)
 
@@ -118,7 +120,13 @@ def run_timed(wl: Any, env: Any, args: argparse.Namespace) -> dict:
         repeat = args.repeat
     errors: dict[str, str] = {}
     clock = time.process_time if args.clock == "cpu" else time.perf_counter
-    times = time_round_robin(steps, warmup, repeat, errors, clock)
+    gc.collect()
+    if not args.no_freeze:  # the imports' objects (torch's ~170k) leave the collector's scans,
+        gc.freeze()  # so one implementation's imports do not slow another's garbage collection
+    try:
+        times = time_round_robin(steps, warmup, repeat, errors, clock)
+    finally:
+        gc.unfreeze()
     scale = (1e6 / wl.n_ops) if wl.unit == "us/op" else 1e3
     for name, msg in errors.items():
         status[name] = {"status": "failed", "note": msg}
@@ -397,7 +405,7 @@ def save(report: dict, rows: list, note_lines: list, latest: bool) -> list[Path]
 
 
 # ---------------------------------------------------------------- profile
-def profile(key: str, env: Any, repeat: int) -> None:
+def profile(key: str, env: Any, repeat: int, cpu: bool) -> None:
     import cProfile
     import pstats
 
@@ -406,7 +414,7 @@ def profile(key: str, env: Any, repeat: int) -> None:
     step = WORKLOADS[key].build(env)["scratchgrad"]()
     for _ in range(3):
         step()
-    prof = cProfile.Profile()
+    prof = cProfile.Profile(time.process_time) if cpu else cProfile.Profile()
     prof.enable()
     for _ in range(repeat):
         step()
@@ -447,7 +455,7 @@ def main(argv: list[str] | None = None) -> int:
 
     env = SimpleNamespace(torch=torch, seed=0, quick=args.quick)
     if args.profile:
-        profile(args.profile.upper(), env, args.repeat or 20)
+        profile(args.profile.upper(), env, args.repeat or 20, args.clock == "cpu")
         return 0
     keys = [k.strip().upper() for k in args.only.split(",")] if args.only else list(WORKLOADS)
     unknown = [k for k in keys if k not in WORKLOADS]
@@ -482,6 +490,7 @@ def main(argv: list[str] | None = None) -> int:
     report = {"schema": 1, "when": datetime.datetime.now(datetime.timezone.utc).isoformat(),
               "machine": machine,
               "settings": {"quick": args.quick, "repeat": args.repeat, "clock": args.clock,
+                           "gc_freeze": not args.no_freeze,
                            "only": args.only, "threads": threads,
                            "w6_steps": args.steps or (100 if args.quick else 1000),
                            "command": "python -m benchmarks " + " ".join(argv or sys.argv[1:])},
