@@ -258,3 +258,29 @@ def test_train_reads_mnist_idx_files_from_a_folder(tmp_path, capsys):
     assert main(["train", "--data", f"mnist:{tmp_path}", "--no-progress",
                  "--out", str(tmp_path / "run")]) == 2
     assert "t10k-labels-idx1-ubyte" in capsys.readouterr().err
+
+
+def test_train_interrupted_keeps_the_last_epoch_and_says_how_to_resume(tmp_path, capsys,
+                                                                         monkeypatch):
+    from autograd.apps import loop
+
+    real, calls = loop.train_epoch, []
+
+    def interrupted_in_epoch_2(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(loop, "train_epoch", interrupted_in_epoch_2)
+    assert _train(tmp_path, "--epochs", "3") == 130
+    ckpt = tmp_path / "checkpoint.npz"
+    assert f"resume with: scratchgrad train --resume {ckpt}" in capsys.readouterr().out
+    monkeypatch.setattr(loop, "train_epoch", real)
+    assert main(["train", "--resume", str(ckpt), "--no-progress", "--out",
+                 str(tmp_path / "resumed")]) == 0
+    assert "at epoch 2 of 3" in capsys.readouterr().out
+    import json
+
+    metrics = json.loads((tmp_path / "resumed" / "metrics.json").read_text())
+    assert len(metrics["history"]["train_loss"]) == 3

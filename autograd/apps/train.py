@@ -212,27 +212,16 @@ def run(args: Any) -> int:
           f"test samples; {sum(p.numel() for p in model.parameters()):,} parameters; "
           f"{o['optim']} lr={fmt_number(o['lr'])}")
     stopped = ""
-    for epoch in range(start_epoch, o["epochs"]):
-        if o["early_stopping"] and bad >= o["early_stopping"]:
-            stopped = f"early stopping: no better validation loss for {bad} epochs"
-            break
-        timer = loop.Timer()
-        lr = opt.param_groups[0]["lr"]
-        tl, ta = loop.train_epoch(model, loader, opt, f"epoch {epoch + 1}/{o['epochs']}", show)
-        vl, va, _ = loop.evaluate(model, Xva, yva) if len(Xva) else (tl, ta, None)
-        if sched is not None:
-            sched.step(vl) if o["scheduler"] == "plateau" else sched.step()
-        for key, val in (("train_loss", tl), ("train_acc", ta), ("val_loss", vl),
-                         ("val_acc", va), ("lr", lr), ("seconds", timer())):
-            history[key].append(float(val))
-        best, bad = (vl, 0) if vl < best - 1e-6 else (best, bad + 1)
-        meta = {"options": o, "epoch": epoch + 1, "history": history, "best": best,
-                "bad_epochs": bad, "order_rng": order_rng.bit_generator.state,
-                "autograd_rng": ag.get_rng_state()}
-        save_checkpoint(path, model, opt, sched, meta)
-        if not show:
-            print(f"epoch {epoch + 1}/{o['epochs']}: loss {tl:.4f} acc {ta:.3f} "
-                  f"val_loss {vl:.4f} val_acc {va:.3f}")
+    try:
+        stopped, best, bad = _epochs(o, model, opt, sched, loader, order_rng, (Xva, yva),
+                                     history, start_epoch, best, bad, path, show)
+    except KeyboardInterrupt:
+        done = len(history["train_loss"])
+        if not done:
+            raise
+        print(f"\ninterrupted after {done} finished epoch(s); resume with: "
+              f"scratchgrad train --resume {path}")
+        return 130
     if not stopped and o["early_stopping"] and bad >= o["early_stopping"] \
             and len(history["val_loss"]) < o["epochs"]:
         stopped = f"early stopping: no better validation loss for {bad} epochs"
@@ -266,3 +255,37 @@ def print_summary(history: dict) -> None:
     for k, (tl, ta, vl, va, lr, sec) in enumerate(rows, 1):
         print(f"{k:>5} {tl:>10.4f} {100 * ta:>8.2f}% {vl:>9.4f} {100 * va:>7.2f}% "
               f"{lr:>9.3g} {sec:>6.1f}s")
+
+
+def _epochs(o: dict, model: Any, opt: Any, sched: Any, loader: Any, order_rng: Any,
+            val: tuple, history: dict, start_epoch: int, best: float, bad: int, path: str,
+            show: bool) -> tuple[str, float, int]:
+    """Train from ``start_epoch`` to the last epoch, checkpointing after each one."""
+    import autograd as ag
+
+    from . import loop
+
+    Xva, yva = val
+    stopped = ""
+    for epoch in range(start_epoch, o["epochs"]):
+        if o["early_stopping"] and bad >= o["early_stopping"]:
+            stopped = f"early stopping: no better validation loss for {bad} epochs"
+            break
+        timer = loop.Timer()
+        lr = opt.param_groups[0]["lr"]
+        tl, ta = loop.train_epoch(model, loader, opt, f"epoch {epoch + 1}/{o['epochs']}", show)
+        vl, va, _ = loop.evaluate(model, Xva, yva) if len(Xva) else (tl, ta, None)
+        if sched is not None:
+            sched.step(vl) if o["scheduler"] == "plateau" else sched.step()
+        for key, value in (("train_loss", tl), ("train_acc", ta), ("val_loss", vl),
+                           ("val_acc", va), ("lr", lr), ("seconds", timer())):
+            history[key].append(float(value))
+        best, bad = (vl, 0) if vl < best - 1e-6 else (best, bad + 1)
+        meta = {"options": o, "epoch": epoch + 1, "history": history, "best": best,
+                "bad_epochs": bad, "order_rng": order_rng.bit_generator.state,
+                "autograd_rng": ag.get_rng_state()}
+        save_checkpoint(path, model, opt, sched, meta)
+        if not show:
+            print(f"epoch {epoch + 1}/{o['epochs']}: loss {tl:.4f} acc {ta:.3f} "
+                  f"val_loss {vl:.4f} val_acc {va:.3f}")
+    return stopped, best, bad
