@@ -32,7 +32,7 @@ from .ops.activation import (
                    softmax,
                    softplus,
 )
-from .ops.arith import add, div, matmul, mul, neg, pow, sub
+from .ops.arith import add, div, linear, matmul, mul, neg, pow, sub
 from .ops.conv import col2im, conv2d, conv_transpose2d, im2col
 from .ops.index import getitem, index_put
 from .ops.pool import adaptive_avg_pool2d, avg_pool2d, max_pool2d

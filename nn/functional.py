@@ -64,13 +64,7 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
         >>> F.linear(ag.ones(2, 3), ag.ones(4, 3), ag.zeros(4)).tolist()
         [[3.0, 3.0, 3.0, 3.0], [3.0, 3.0, 3.0, 3.0]]
     """
-    if weight.ndim != 2 or input.ndim < 1 or input.shape[-1] != weight.shape[1]:
-        raise ValueError(f"linear: input of shape {tuple(input.shape)} does not fit weight of "
-                         f"shape {tuple(weight.shape)} (need input.shape[-1] == weight.shape[1])")
-    out = input @ weight.T  # (*, in) @ (in, out) -> (*, out)
-    if bias is not None:
-        out = out + bias
-    return out
+    return ag.linear(input, weight, bias)  # (*, in) -> (*, out), one fused op
 
 
 def bilinear(input1: Tensor, input2: Tensor, weight: Tensor,

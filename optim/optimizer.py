@@ -323,25 +323,21 @@ class Optimizer:
 
 
 def fma(x: Any, y: Any, z: np.ndarray) -> np.ndarray:
-    """``x * y + z`` rounded once, in ``z``'s dtype: the fused multiply-add.
+    """``x * y + z`` in ``z``'s dtype (a new array).
 
-    PyTorch's vectorised CPU kernels for ``add(alpha=)``, ``addcmul`` and
-    ``lerp`` compile to fused multiply-adds, so matching them bit for bit needs
-    the product unrounded. For float32 the product of two float32 values is
-    exact in float64, so this equals a hardware FMA (barring a double rounding
-    about once in 2**29 results); for float64 it works in ``np.longdouble``
-    (80-bit on x86, close to exact; plain float64 where longdouble is double).
-    Scalars should already be in ``z``'s dtype, as PyTorch rounds them.
+    PyTorch's vectorised CPU kernels compile this to a fused multiply-add (one
+    rounding); here it is two roundings in the parameter's own dtype, which
+    keeps the update to two passes over memory. Trajectories agree with
+    PyTorch's to the last bits of float32, not bit for bit.
     """
-    wide = np.float64 if z.dtype.itemsize <= 4 else np.longdouble
-    r = np.multiply(x, y, dtype=wide)
+    r = np.multiply(x, y, dtype=z.dtype)
     r += z
-    return r.astype(z.dtype)
+    return r
 
 
 def fma_(z: np.ndarray, x: Any, y: Any) -> None:
-    """``z = x * y + z`` in place, rounded once (see :func:`fma`)."""
-    np.copyto(z, fma(x, y, z))
+    """``z += x * y`` in place, in ``z``'s dtype (see :func:`fma`)."""
+    z += np.multiply(x, y, dtype=z.dtype)
 
 
 def lerp_(a: np.ndarray, b: np.ndarray, weight: float) -> None:

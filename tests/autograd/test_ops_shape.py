@@ -31,6 +31,12 @@ def _np_pad(x):
 TABLE = [
     OpSpec("matmul", ag.matmul, np.matmul, (Input(), Input()),
            kw=dict(shapes=_matmul_shapes())),
+    OpSpec("linear", ag.linear, lambda x, w, b: x @ w.T + b,
+           (Input((2, 3, 4)), Input((5, 4)), Input((5,)))),
+    OpSpec("linear", lambda x, w: ag.linear(x, w), lambda x, w: x @ w.T,
+           (Input((4,)), Input((2, 4)))),
+    OpSpec("linear", lambda x, w, b: ag.linear(x, w, b), lambda x, w, b: x @ w.T + b,
+           (Input((0, 3)), Input((2, 3)), Input((2,)))),
     OpSpec("reshape", lambda x: ag.reshape(x, (-1,)), lambda x: x.reshape(-1)),
     OpSpec("view", lambda x: ag.view(x, (2, -1)), lambda x: x.reshape(2, -1),
            (Input((2, 3, 2)),)),
