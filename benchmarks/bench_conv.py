@@ -74,7 +74,7 @@ def floor_conv(x: np.ndarray, w: np.ndarray, b: np.ndarray, g: np.ndarray) -> tu
     y += b.reshape(oc, 1, 1, 1)
     y = np.ascontiguousarray(y.transpose(1, 0, 2, 3))         # (N, OC, H, W)
     g2 = np.ascontiguousarray(g.transpose(1, 0, 2, 3)).reshape(oc, -1)
-    gw = (g2 @ cols.T).reshape(w.shape)
+    gw = (cols @ g2.T).T.reshape(w.shape)                     # faster than g2 @ cols.T
     gb = g2.sum(1)
     dcols = (w2.T @ g2).reshape(c, kh, kw, n, h, wd)
     dxp = np.zeros_like(xp)
