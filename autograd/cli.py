@@ -58,7 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Apple tax graph, an XOR MLP and a LeNet on 5,000 MNIST "
                                    "digits; writes pictures, curves and a checkpoint.")
     p.add_argument("--out", default="scratchgrad-out", help="output folder (default: %(default)s)")
-    p.add_argument("--epochs", type=int, default=None, help="LeNet epochs (default: 12)")
+    p.add_argument("--epochs", type=int, default=None, help="LeNet epochs (default: 15)")
     p.add_argument("--seed", type=int, default=0, help="random seed (default: %(default)s)")
     p.add_argument("--no-progress", action="store_true", help="hide the progress bars")
     p.set_defaults(app="tour")
