@@ -15,7 +15,6 @@ import numpy as np
 
 from .mode import STATE
 
-
 _ARRAYISH = (np.ndarray, np.generic, float, int)
 
 
