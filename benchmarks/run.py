@@ -52,6 +52,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--no-freeze", action="store_true", help="leave objects alive before timing "
                    "(PyTorch's modules among them) in the garbage collector's full scans")
     p.add_argument("--no-save", action="store_true", help="do not write results/")
+    p.add_argument("--memory-child", help=argparse.SUPPRESS)  # W6 for one implementation
     return p.parse_args(argv)
 
 
@@ -95,12 +96,15 @@ def time_round_robin(steps: dict[str, Callable], warmup: int, repeat: int,
     return {n: t for n, t in times.items() if n not in errors}
 
 
-def build_impls(wl: Any, env: Any) -> tuple[dict[str, Callable], dict[str, dict]]:
+def build_impls(wl: Any, env: Any, names: tuple = IMPLS
+                ) -> tuple[dict[str, Callable], dict[str, dict]]:
     """Set up each implementation; returns the steps and a status for every implementation."""
     from benchmarks.workloads import Missing
 
     steps, status = {}, {}
     for name, factory in wl.build(env).items():
+        if name not in names:
+            continue
         try:
             steps[name] = factory()
             status[name] = {"status": "ok"}
@@ -170,7 +174,7 @@ def fix_malloc_for_rss() -> None:
 
     By default glibc raises its mmap threshold after the first large free and keeps
     freed memory in the heap, so RSS would stop moving after one step. This is
-    process-wide, which is why W6 runs last.
+    process-wide, which is why W6 runs in processes of its own.
     """
     libc = _libc()
     if libc is not None:
@@ -186,16 +190,19 @@ def _trim() -> None:
         libc.malloc_trim(0)
 
 
-def rss_peak_mb(step: Callable) -> float | None:
-    """Peak resident-memory growth during one call of ``step``."""
+def rss_peak_mb(step: Callable, times: int = 5) -> float | None:
+    """Peak resident-memory growth during one call of ``step`` (the median of ``times``)."""
     step()
     step()
-    _trim()
-    base = _proc_status_kb("VmRSS")
-    if not _reset_peak_rss():
-        return None
-    step()
-    return (_proc_status_kb("VmHWM") - base) / 1024
+    peaks = []
+    for _ in range(times):
+        _trim()
+        base = _proc_status_kb("VmRSS")
+        if not _reset_peak_rss():
+            return None
+        step()
+        peaks.append((_proc_status_kb("VmHWM") - base) / 1024)
+    return sorted(peaks)[len(peaks) // 2]
 
 
 def _curve(step: Callable, n_steps: int, read: Callable[[], float]) -> list[tuple[int, float]]:
@@ -240,23 +247,39 @@ def is_flat(curve: list, peak: float | None) -> tuple[bool, float]:
     return growth <= max(0.5, 0.05 * (peak or 0.0)), growth
 
 
-def run_memory(wl: Any, env: Any, args: argparse.Namespace) -> dict:
-    n_steps = args.steps or (100 if args.quick else 1000)
+def memory_child(wl: Any, env: Any, name: str, n_steps: int) -> dict:
+    """W6 for one implementation, run in a fresh process (see :func:`run_memory`)."""
     fix_malloc_for_rss()
-    steps, status = build_impls(wl, env)
-    for name, step in steps.items():
+    steps, status = build_impls(wl, env, (name,))
+    entry = status[name]
+    if name in steps:
+        step = steps[name]
+        rss = rss_memory(step, n_steps if name == "torch" else 2)
+        entry.update(rss_peak=rss["peak"], steps=n_steps)
+        if name == "torch":
+            entry.update(metric="RSS", median=rss["peak"], curve=rss["curve"])
+        else:
+            tr = traced_memory(step, n_steps)
+            entry.update(metric="tracemalloc", median=tr["peak"], curve=tr["curve"])
+        entry["flat"], entry["growth"] = is_flat(entry["curve"], entry["median"])
+    return entry
+
+
+def run_memory(wl: Any, threads: int, args: argparse.Namespace) -> dict:
+    """Each implementation's W6 in a process of its own: resident memory depends on what the
+    allocator went through before (PyTorch's step peak measured 4.5 MB alone, 11 MB after
+    W3 in the same process), and the malloc settings RSS needs stay out of the timings."""
+    n_steps = args.steps or (100 if args.quick else 1000)
+    status = {}
+    for name in IMPLS:
+        cmd = [sys.executable, "-m", "benchmarks", "--threads", str(threads), "--steps",
+               str(n_steps), "--memory-child", name]
+        proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
         try:
-            rss = rss_memory(step, n_steps if name == "torch" else 2)
-            entry: dict = {"rss_peak": rss["peak"], "steps": n_steps}
-            if name == "torch":
-                entry.update(metric="RSS", median=rss["peak"], curve=rss["curve"])
-            else:
-                tr = traced_memory(step, n_steps)
-                entry.update(metric="tracemalloc", median=tr["peak"], curve=tr["curve"])
-            entry["flat"], entry["growth"] = is_flat(entry["curve"], entry["median"])
-            status[name].update(entry)
-        except Exception as e:
-            status[name] = {"status": "failed", "note": f"{type(e).__name__}: {e}"}
+            status[name] = json.loads(proc.stdout.strip().splitlines()[-1])
+        except (IndexError, ValueError):
+            err = (proc.stderr.strip().splitlines() or ["no output"])[-1]
+            status[name] = {"status": "failed", "note": f"memory child: {err}"}
     return {"impls": status, "steps": n_steps}
 
 
@@ -454,6 +477,9 @@ def main(argv: list[str] | None = None) -> int:
     from benchmarks.workloads import WORKLOADS
 
     env = SimpleNamespace(torch=torch, seed=0, quick=args.quick)
+    if args.memory_child:
+        print(json.dumps(memory_child(WORKLOADS["W6"], env, args.memory_child, args.steps)))
+        return 0
     if args.profile:
         profile(args.profile.upper(), env, args.repeat or 20, args.clock == "cpu")
         return 0
@@ -469,16 +495,15 @@ def main(argv: list[str] | None = None) -> int:
               "other processes compete for the CPU and the times (multi-threaded BLAS above "
               "all) will be noisy; ratios in one run are less affected", flush=True)
     results: dict = {}
-    for key in sorted(keys, key=lambda k: (k == "W6", k)):  # W6 changes malloc: last
+    for key in keys:
         wl = WORKLOADS[key]
         t0 = time.perf_counter()
-        res = run_memory(wl, env, args) if key == "W6" else run_timed(wl, env, args)
+        res = run_memory(wl, threads, args) if key == "W6" else run_timed(wl, env, args)
         judge(wl, res)
         results[key] = res
         print(f"{key} done in {time.perf_counter() - t0:.1f} s: "
               + ", ".join(f"{LABEL[n]} {_cell(e, wl.unit)}" for n, e in res["impls"].items()),
               flush=True)
-    results = {k: results[k] for k in keys}
     if hasattr(os, "getloadavg"):
         machine["loadavg_end"] = os.getloadavg()[0]
     rows = table_rows(WORKLOADS, results)
