@@ -98,11 +98,14 @@ def kill_during_save(tmp_path, trials: int, seed: int = 0) -> dict:
     for _ in range(trials):
         child = subprocess.Popen([sys.executable, str(script), path], stdout=subprocess.PIPE,
                                  env=env, cwd=str(tmp_path))
-        assert child.stdout is not None
-        assert child.stdout.readline().strip() == b"ready"
-        time.sleep(float(rng.uniform(0.0, 0.15)))
-        child.send_signal(signal.SIGKILL)
-        child.wait(timeout=30)
+        try:
+            assert child.stdout is not None
+            assert child.stdout.readline().strip() == b"ready"
+            time.sleep(float(rng.uniform(0.0, 0.15)))
+        finally:  # never leave a writer looping, whatever failed
+            child.send_signal(signal.SIGKILL)
+            child.wait(timeout=30)
+            child.stdout.close()
         assert child.returncode == -signal.SIGKILL
         leftovers = [f for f in os.listdir(tmp_path) if f.endswith(".tmp")]
         mid_write += bool(leftovers)
