@@ -129,6 +129,17 @@ def _matmul_0d(data):
     return lambda: ag.matmul(ag.tensor(2.0), t(n)), "matmul", ((), (n,))
 
 
+def _linear(kind: str) -> Callable:
+    def case(data):
+        n, i, o = data.draw(sizes), data.draw(sizes), data.draw(sizes)
+        if kind == "input":
+            return lambda: ag.linear(t(n, i + 1), t(o, i)), "linear", ((n, i + 1), (o, i))
+        if kind == "bias":
+            return lambda: ag.linear(t(n, i), t(o, i), t(o + 1)), "linear", ((o + 1,), (o, i))
+        return lambda: ag.linear(t(n, i), t(i)), "linear", ((i,),)  # a 1-D weight
+    return case
+
+
 def _reshape(op: str) -> Callable:
     def case(data):
         shape = data.draw(shapes)
@@ -422,6 +433,7 @@ OP_CASES: list[tuple[str, Callable]] = (
     + [(f"{op}-dim-not-int", _dim_float(op)) for op in ("sum", "mean", "max", "softmax")]
     + [(f"{op}-unknown-kwarg", _unknown_kwarg(op)) for op in UNARY]
     + [(f"{op}-bad-size", _reshape(op)) for op in ("reshape", "view")]
+    + [(f"linear-{k}", _linear(k)) for k in ("input", "bias", "weight-rank")]
     + [(f"{op}-mismatch", _stacking(op)) for op in ("cat", "stack")]
     + [(f"{op}-empty-list", _empty_list(op)) for op in ("cat", "stack")]
     + [(f"cross_entropy-{k}", _ce(k))
@@ -589,6 +601,7 @@ VALUES: dict[str, tuple[Callable, tuple]] = {
     "cast": (lambda x: ag.cast(x, "float32"), (3, 4)),
     "cross_entropy": (lambda x: ag.cross_entropy(x, ag.tensor([0, 1, 2])), (3, 4)),
     "matmul": (lambda x: ag.matmul(x, t(4, 2)), (3, 4)),
+    "linear": (lambda x: ag.linear(x, t(2, 4), t(2)), (3, 4)),
     "conv2d": (lambda x: ag.conv2d(x, t(2, 1, 2, 2)), (1, 1, 4, 4)),
     "conv_transpose2d": (lambda x: ag.conv_transpose2d(x, t(1, 2, 2, 2)), (1, 1, 4, 4)),
     "getitem": (lambda x: ag.getitem(x, (slice(None), slice(None))), (3, 4)),
@@ -670,13 +683,14 @@ def test_empty_tensors(op):
     if op in BINARY:
         def fn(x):
             return R[op](x, t(*empty))
-    elif op in ("where", "index_put", "cat", "stack", "matmul"):
-        other = {"matmul": t(4, 2)}.get(op, t(*empty))
+    elif op in ("where", "index_put", "cat", "stack", "matmul", "linear"):
+        other = {"matmul": t(4, 2), "linear": t(2, 4)}.get(op, t(*empty))
         fn = {"where": lambda x: ag.where(np.ones(empty, bool), x, other),
               "index_put": lambda x: ag.index_put(other, (slice(None), slice(None)), x),
               "cat": lambda x: ag.cat([x, other], 1),
               "stack": lambda x: ag.stack([x, other]),
-              "matmul": lambda x: ag.matmul(x, other)}[op]
+              "matmul": lambda x: ag.matmul(x, other),
+              "linear": lambda x: ag.linear(x, other)}[op]
     x = ag.tensor(np.zeros(empty), requires_grad=True)
     with np.errstate(all="ignore"):
         out = _first(fn(x))

@@ -36,7 +36,7 @@ OPTIMS = {
 }
 SCHEDS = {
     "step": lambda o: optim.lr_scheduler.StepLR(o, step_size=2, gamma=0.5),
-    "cosine": lambda o: optim.lr_scheduler.CosineAnnealingLR(o, T_max=5),
+    "cosine": lambda o: optim.lr_scheduler.CosineAnnealingLR(o, T_max=7),
 }
 
 
@@ -161,10 +161,10 @@ def test_a_run_without_the_rng_state_differs(tmp_path):
 @pytest.mark.parametrize("opt_name,sched_name", [("sgd-nesterov", "cosine"), ("adam", "step"),
                                                  ("rmsprop", "cosine")])
 def test_long_resume_interrupted_everywhere(tmp_path, opt_name, sched_name):
-    """100 steps, interrupted at 12 points spread over epochs and batch positions."""
-    total = 100
+    """400 steps (80 epochs), interrupted at 25 points spread over epochs and batch positions."""
+    total = 400
     straight = Run(opt_name, sched_name, seed=0)
     straight.train(total)
-    stops = sorted(set(np.random.default_rng(7).integers(1, total, 12).tolist()))
+    stops = sorted(set(np.random.default_rng(7).integers(1, total, 25).tolist()))
     resumed = resumed_run(tmp_path, opt_name, sched_name, stops, total)
     _assert_same(straight, resumed)
