@@ -931,6 +931,56 @@ def test_layer_unknown_kwarg(layer, kwarg):
     assert any(f"{base.__name__}.__init__" in str(info.value) for base in cls.__mro__), info.value
 
 
+# layer -> (module, input shape); the input gets one NaN, inf or -inf
+LAYER_VALUES = {
+    "Linear": (lambda: nn.Linear(4, 3), (2, 4)),
+    "Bilinear": (lambda: nn.Bilinear(4, 4, 2), (2, 4)),
+    "Conv2d": (lambda: nn.Conv2d(2, 3, 3, padding=1), (1, 2, 5, 5)),
+    "ConvTranspose2d": (lambda: nn.ConvTranspose2d(2, 3, 3, stride=2), (1, 2, 3, 3)),
+    "MaxPool2d": (lambda: nn.MaxPool2d(2), (1, 2, 4, 4)),
+    "AvgPool2d": (lambda: nn.AvgPool2d(2), (1, 2, 4, 4)),
+    "AdaptiveAvgPool2d": (lambda: nn.AdaptiveAvgPool2d(1), (1, 2, 4, 4)),
+    "BatchNorm1d": (lambda: nn.BatchNorm1d(3), (4, 3)),
+    "BatchNorm2d": (lambda: nn.BatchNorm2d(2), (2, 2, 3, 3)),
+    "LayerNorm": (lambda: nn.LayerNorm(4), (2, 4)),
+    "GroupNorm": (lambda: nn.GroupNorm(2, 4), (2, 4, 3)),
+    "Dropout": (lambda: nn.Dropout(0.2), (4, 5)),
+    "Flatten": (lambda: nn.Flatten(), (2, 3, 2)),
+    "Unflatten": (lambda: nn.Unflatten(1, (2, 2)), (3, 4)),
+    "RNN": (lambda: nn.RNN(3, 4), (5, 2, 3)),
+    "LSTM": (lambda: nn.LSTM(3, 4), (5, 2, 3)),
+    "GRU": (lambda: nn.GRU(3, 4), (5, 2, 3)),
+    "RNNCell": (lambda: nn.RNNCell(3, 4), (2, 3)),
+    "LSTMCell": (lambda: nn.LSTMCell(3, 4), (2, 3)),
+    "GRUCell": (lambda: nn.GRUCell(3, 4), (2, 3)),
+    **{name: (lambda name=name: getattr(nn, name)(), (3, 4))
+       for name in ("ReLU", "ReLU6", "LeakyReLU", "PReLU", "ELU", "Sigmoid", "Tanh", "GELU",
+                    "SiLU", "Softplus", "Identity")},
+    "Softmax": (lambda: nn.Softmax(dim=-1), (3, 4)),
+    "LogSoftmax": (lambda: nn.LogSoftmax(dim=-1), (3, 4)),
+}
+
+
+@pytest.mark.parametrize("layer", sorted(LAYER_VALUES))
+def test_nan_and_inf_through_layers(layer):
+    """No layer crashes on NaN or inf, NaN reaches the output, backward runs."""
+    make, shape = LAYER_VALUES[layer]
+    for special in (np.nan, np.inf, -np.inf):
+        TRIED[layer] += 1
+        ag.manual_seed(0)
+        module = make()
+        arr = np.random.default_rng(0).standard_normal(shape).astype(np.float32)
+        arr.flat[arr.size // 2] = special
+        x = ag.tensor(arr, requires_grad=True)
+        with np.errstate(all="ignore"):
+            out = module(x, x) if layer == "Bilinear" else module(x)
+            out = out[0] if isinstance(out, tuple) else out
+            if special is np.nan:
+                assert np.isnan(out.numpy()).any(), f"{layer}: NaN input gave {out.numpy()}"
+            out.backward(ag.ones(*out.shape))
+        assert x.grad is not None and x.grad.shape == x.shape
+
+
 def test_zz_report_case_count(capsys):
     """Print how many bad-input cases ran (the suite's figure)."""
     total = sum(TRIED.values())
