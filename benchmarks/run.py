@@ -5,12 +5,15 @@ Usage:
     python -m benchmarks --only W1,W3 --repeat 30
     python -m benchmarks --quick              # fewer runs, W6 over 100 steps
     python -m benchmarks --profile W2         # cProfile of scratchgrad's step
+    python -m benchmarks --threads 1 --clock cpu   # steadier on a shared machine
 
-All implementations run in this one process on the same data (float32) with
-the same thread count. Each workload warms up, then times its implementations
-round-robin (so drift on a busy machine hits all three alike) and reports
-medians and inter-quartile ranges, and the ratios scratchgrad/PyTorch and
-scratchgrad/floor against the targets of the performance issue.
+The timed workloads run all implementations in this one process on the same
+data (float32) with the same thread count; W6 (memory) runs each in a fresh
+child process, since resident memory depends on what the allocator saw before.
+Each workload warms up, then times its implementations round-robin (so drift
+on a busy machine hits all three alike) and reports medians and inter-quartile
+ranges, and the ratios scratchgrad/PyTorch and scratchgrad/floor against the
+targets of the performance issue.
 """
 from __future__ import annotations
 
