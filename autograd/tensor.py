@@ -27,6 +27,9 @@ def _to_array(data: Any, dtype: Any = None) -> np.ndarray:
     if dtype is not None:
         return np.array(data, dtype=np.dtype(dtype))
     if isinstance(data, (np.ndarray, np.generic)):
+        if data.dtype.kind not in "biufc":
+            raise TypeError(f"tensor: cannot make a tensor from a numpy array of dtype "
+                            f"{data.dtype} (object); give a numeric array")
         return np.array(data)
     arr = np.array(data)
     if arr.dtype == np.float64:
@@ -708,29 +711,29 @@ def _factory(arr: np.ndarray, requires_grad: bool, name: str | None = None) -> T
     return t
 
 
-def _size(shape: tuple) -> tuple:
+def _size(shape: tuple, op: str) -> tuple:
     shape = _shape_args(shape)
     for s in shape:
-        if not isinstance(s, (int, np.integer)) or s < 0:
-            raise ValueError(f"sizes must be non-negative integers, got {shape}")
+        if not isinstance(s, (int, np.integer)) or isinstance(s, bool) or s < 0:
+            raise ValueError(f"{op}: sizes must be non-negative integers, got {shape}")
     return tuple(int(s) for s in shape)
 
 
 def zeros(*shape: Any, dtype: Any = np.float32, requires_grad: bool = False) -> Tensor:
     """A tensor of zeros (float32 by default)."""
-    return _factory(np.zeros(_size(shape), dtype), requires_grad)
+    return _factory(np.zeros(_size(shape, "zeros"), dtype), requires_grad)
 
 
 def ones(*shape: Any, dtype: Any = np.float32, requires_grad: bool = False) -> Tensor:
     """A tensor of ones (float32 by default)."""
-    return _factory(np.ones(_size(shape), dtype), requires_grad)
+    return _factory(np.ones(_size(shape, "ones"), dtype), requires_grad)
 
 
 def full(shape: Any, fill_value: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     """A tensor filled with ``fill_value``."""
     if dtype is None:
         dtype = np.float32 if isinstance(fill_value, float) else _to_array(fill_value).dtype
-    return _factory(np.full(_size((shape,)), fill_value, dtype), requires_grad)
+    return _factory(np.full(_size((shape,), "full"), fill_value, dtype), requires_grad)
 
 
 def zeros_like(t: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
@@ -746,6 +749,8 @@ def arange(start: Any, end: Any = None, step: Any = 1, dtype: Any = None,
     """Values from ``start`` to ``end`` (exclusive); int64 for ints, float32 otherwise."""
     if end is None:
         start, end = 0, start
+    if step == 0:
+        raise ValueError(f"arange: step must be non-zero, got {step}")
     if dtype is None:
         ints = all(isinstance(v, (int, np.integer)) for v in (start, end, step))
         dtype = np.int64 if ints else np.float32
@@ -754,16 +759,18 @@ def arange(start: Any, end: Any = None, step: Any = 1, dtype: Any = None,
 
 def eye(n: int, m: int | None = None, dtype: Any = np.float32,
         requires_grad: bool = False) -> Tensor:
+    """The identity matrix (n rows, m columns, default n)."""
+    _size((n,) if m is None else (n, m), "eye")
     return _factory(np.eye(n, m, dtype=dtype), requires_grad)
 
 
 def randn(*shape: Any, dtype: Any = np.float32, requires_grad: bool = False) -> Tensor:
     """Standard normal samples from the global generator (see ``manual_seed``)."""
-    arr = default_generator().standard_normal(_size(shape)).astype(dtype, copy=False)
+    arr = default_generator().standard_normal(_size(shape, "randn")).astype(dtype, copy=False)
     return _factory(arr, requires_grad)
 
 
 def rand(*shape: Any, dtype: Any = np.float32, requires_grad: bool = False) -> Tensor:
     """Uniform samples in [0, 1) from the global generator."""
-    arr = default_generator().random(_size(shape)).astype(dtype, copy=False)
+    arr = default_generator().random(_size(shape, "rand")).astype(dtype, copy=False)
     return _factory(arr, requires_grad)

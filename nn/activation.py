@@ -9,6 +9,7 @@ import autograd as ag
 from autograd.tensor import Tensor
 
 from . import functional as F
+from ._checks import check_number, check_size
 from .module import Module
 from .parameter import Parameter
 
@@ -54,6 +55,7 @@ class LeakyReLU(Module):
 
     def __init__(self, negative_slope: float = 0.01, inplace: bool = False) -> None:
         super().__init__()
+        check_number("LeakyReLU", "negative_slope", negative_slope)
         self.negative_slope, self.inplace = negative_slope, inplace
 
     def forward(self, x: Tensor) -> Tensor:
@@ -83,6 +85,7 @@ class PReLU(Module):
 
     def __init__(self, num_parameters: int = 1, init: float = 0.25, dtype: Any = None) -> None:
         super().__init__()
+        check_size("PReLU", "num_parameters", num_parameters)
         self.num_parameters = num_parameters
         self.weight = Parameter(np.full((num_parameters,), init,
                                         dtype=np.dtype(dtype or np.float32)))
@@ -105,6 +108,7 @@ class ELU(Module):
 
     def __init__(self, alpha: float = 1.0, inplace: bool = False) -> None:
         super().__init__()
+        check_number("ELU", "alpha", alpha)
         self.alpha, self.inplace = alpha, inplace
 
     def forward(self, x: Tensor) -> Tensor:
@@ -156,6 +160,8 @@ class Softplus(Module):
 
     def __init__(self, beta: float = 1.0, threshold: float = 20.0) -> None:
         super().__init__()
+        check_number("Softplus", "beta", beta)
+        check_number("Softplus", "threshold", threshold)
         self.beta, self.threshold = beta, threshold
 
     def forward(self, x: Tensor) -> Tensor:

@@ -393,8 +393,19 @@ def binary_cross_entropy(input: Tensor, target: Any, weight: Any = None,  # noqa
                          "binary_cross_entropy_with_logits")
     loss = -(y * _clamped_log(x) + (1.0 - y) * _clamped_log(1.0 - x))
     if weight is not None:
-        loss = loss * _t(weight, like=x)
+        loss = loss * _fits(_t(weight, like=x), x, "weight", "binary_cross_entropy")
     return _reduce(loss, reduction, "binary_cross_entropy")
+
+
+def _fits(w: Tensor, x: Tensor, what: str, op: str) -> Tensor:
+    """``w`` if it broadcasts to ``x``'s shape, else an error naming the loss and both shapes."""
+    try:
+        if np.broadcast_shapes(w.shape, x.shape) != x.shape:
+            raise ValueError
+    except ValueError:
+        raise ValueError(f"{op}: {what} of shape {tuple(w.shape)} does not broadcast to the "
+                         f"input's shape {tuple(x.shape)}") from None
+    return w
 
 
 def _clamped_log(p: Tensor) -> Tensor:
@@ -426,10 +437,10 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Any,  # noqa: A002
     if pos_weight is None:
         loss = (1.0 - y) * x + sp_neg
     else:
-        pw = _t(pos_weight, like=x)
+        pw = _fits(_t(pos_weight, like=x), x, "pos_weight", "binary_cross_entropy_with_logits")
         loss = (1.0 - y) * x + (1.0 + (pw - 1.0) * y) * sp_neg
     if weight is not None:
-        loss = loss * _t(weight, like=x)
+        loss = loss * _fits(_t(weight, like=x), x, "weight", "binary_cross_entropy_with_logits")
     return _reduce(loss, reduction, "binary_cross_entropy_with_logits")
 
 

@@ -10,6 +10,7 @@ from autograd.tensor import Tensor
 
 from . import functional as F
 from . import init
+from ._checks import check_size
 from .module import Module
 from .parameter import Parameter
 
@@ -69,8 +70,7 @@ class Linear(Module):
                  dtype: Any = None) -> None:
         super().__init__()
         for what, v in (("in_features", in_features), ("out_features", out_features)):
-            if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < 0:
-                raise ValueError(f"Linear: {what} must be a non-negative int, got {v!r}")
+            check_size("Linear", what, v)
         self.in_features = int(in_features)
         self.out_features = int(out_features)
         dt = _dtype(dtype)
@@ -118,6 +118,9 @@ class Bilinear(Module):
     def __init__(self, in1_features: int, in2_features: int, out_features: int,
                  bias: bool = True, dtype: Any = None) -> None:
         super().__init__()
+        for what, v in (("in1_features", in1_features), ("in2_features", in2_features),
+                        ("out_features", out_features)):
+            check_size("Bilinear", what, v)
         self.in1_features, self.in2_features = in1_features, in2_features
         self.out_features = out_features
         dt = _dtype(dtype)

@@ -16,6 +16,7 @@ from autograd.mode import is_grad_enabled, no_grad
 from autograd.tensor import Tensor
 
 from . import init
+from ._checks import check_size
 from .module import Module, Parameter
 
 __all__ = [
@@ -204,6 +205,11 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
         raise ValueError(f"batch_norm: expected input of shape (N, C, *), got {tuple(x.shape)}")
     axes = (0,) + tuple(range(2, x.ndim))
     shape = (1, c) + (1,) * (x.ndim - 2)
+    for what, t in (("running_mean", running_mean), ("running_var", running_var),
+                    ("weight", weight), ("bias", bias)):
+        if t is not None and tuple(t.shape) != (c,):
+            raise ValueError(f"batch_norm: {what} of shape {tuple(t.shape)} does not fit "
+                             f"{c} channels (input of shape {tuple(x.shape)}); expected ({c},)")
     if training:
         count = x.data.size // max(c, 1)
         if count <= 1:
@@ -418,6 +424,8 @@ class LayerNorm(Module):
                  elementwise_affine: bool = True, bias: bool = True, dtype: Any = None) -> None:
         super().__init__()
         ns = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+        for size in ns:
+            check_size("LayerNorm", "normalized_shape", size)
         self.normalized_shape, self.eps = tuple(int(s) for s in ns), float(eps)
         self.elementwise_affine = elementwise_affine
         dt = np.dtype(np.float32 if dtype is None else dtype)

@@ -164,6 +164,7 @@ def load(path: str | os.PathLike) -> Any:
     if not magic.startswith(b"PK"):
         raise CheckpointError(f"{path}: corrupt or not a checkpoint (no .npz archive header)")
     try:
+        _check_entry_count(path)
         with np.load(path, allow_pickle=False) as archive:
             arrays = {name: archive[name] for name in archive.files}
     except ValueError as e:
@@ -186,6 +187,30 @@ def load(path: str | os.PathLike) -> Any:
         return _build(meta["tree"], arrays)
     except (ValueError, KeyError, TypeError, UnicodeDecodeError, AttributeError) as e:
         raise CheckpointError(f"{path}: corrupt checkpoint metadata ({e})") from e
+
+
+def _check_entry_count(path: str) -> None:
+    """Refuse an archive whose directory lists fewer entries than its end record counts.
+
+    zipfile trusts each directory entry's lengths, so one damaged length can hide
+    the entries after it (the metadata among them) and the file would load as
+    a partial dict without any error.
+    """
+    with open(path, "rb") as f:
+        f.seek(0, os.SEEK_END)
+        size = f.tell()
+        f.seek(max(0, size - 65_557))  # end record (22 bytes) + the longest comment
+        tail = f.read()
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or at + 22 > len(tail):
+        raise CheckpointError(f"{path}: corrupt or truncated checkpoint (no end-of-archive "
+                              "record)")
+    total = int.from_bytes(tail[at + 10:at + 12], "little")
+    with zipfile.ZipFile(path) as z:
+        found = len(z.infolist())
+    if total != 0xFFFF and found != total:  # 0xFFFF: a zip64 archive counts elsewhere
+        raise CheckpointError(f"{path}: corrupt checkpoint: the archive lists {total} entries "
+                              f"but only {found} can be read")
 
 
 def _build(node: dict, arrays: dict) -> Any:

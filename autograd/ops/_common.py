@@ -19,6 +19,20 @@ def as_tensor(x: Any, like: Tensor | None = None) -> Tensor:
     return Tensor._make(np.asarray(x, np.float32 if isinstance(x, float) else None))
 
 
+def tensor_arg(x: Any, op: str) -> Tensor:
+    """``x`` as a Tensor for ``op``: numbers and numeric arrays are converted,
+    anything else (None, strings, objects) is refused with a TypeError naming ``op``."""
+    if isinstance(x, Tensor):
+        return x
+    if isinstance(x, (int, float, np.ndarray, np.generic, list, tuple)) and not isinstance(x, str):
+        try:
+            return Tensor(x)
+        except (TypeError, ValueError) as e:
+            raise TypeError(f"{op}: expected a Tensor, got {type(x).__name__} that does not "
+                            f"convert to one ({e})") from None
+    raise TypeError(f"{op}: expected a Tensor, got {type(x).__name__}")
+
+
 def pair(a: Any, b: Any) -> tuple[Tensor, Tensor]:
     """Both operands of a binary op as Tensors."""
     if isinstance(a, Tensor):
@@ -54,8 +68,11 @@ def norm_dims(dim: Any, ndim: int, op: str) -> tuple[int, ...] | None:
             norm_dim(d, 0, op)
         return ()
     if isinstance(dim, (list, tuple)):
-        dims = tuple(sorted({norm_dim(d, ndim, op) for d in dim}))
-        return dims
+        dims = [norm_dim(d, ndim, op) for d in dim]
+        for d in dims:
+            if dims.count(d) > 1:
+                raise ValueError(f"{op}: dim {d} appears multiple times in {tuple(dim)}")
+        return tuple(sorted(dims))
     return (norm_dim(dim, ndim, op),)
 
 

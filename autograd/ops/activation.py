@@ -17,7 +17,7 @@ from ..function import Function
 from ..mode import STATE
 from ..registry import register
 from ..tensor import Tensor
-from ._common import norm_dim
+from ._common import norm_dim, tensor_arg
 from .unary import erf, sigmoid, tanh
 
 
@@ -43,6 +43,7 @@ def relu(x: Tensor) -> Tensor:
         >>> ag.relu(ag.tensor([-1.0, 0.0, 2.0]))
         tensor([0., 0., 2.])
     """
+    x = tensor_arg(x, "relu")
     return Relu.apply(x)
 
 
@@ -60,14 +61,18 @@ class LeakyRelu(Function):
 @register()
 def leaky_relu(x: Tensor, negative_slope: float = 0.01) -> Tensor:
     """x where x > 0, else negative_slope * x."""
+    x = tensor_arg(x, "leaky_relu")
     return LeakyRelu.apply(x, negative_slope)
 
 
 @register()
 def elu(x: Tensor, alpha: float = 1.0) -> Tensor:
     """x where x > 0, else alpha * (exp(x) - 1); built from where and exp."""
+    x = tensor_arg(x, "elu")
     from .select import where
 
+    if not isinstance(alpha, (int, float, np.number)) or isinstance(alpha, bool):
+        raise TypeError(f"elu: alpha must be a number, got {type(alpha).__name__} {alpha!r}")
     neg = (x.clamp(max=0.0).exp() - 1.0) * alpha  # clamp keeps exp finite for large x
     return where(x.data > 0, x, neg)
 
@@ -79,6 +84,7 @@ _SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
 @register()
 def gelu(x: Tensor, approximate: str = "none") -> Tensor:
     """x * Phi(x) with Phi the normal CDF (exact, via erf) or its tanh approximation."""
+    x = tensor_arg(x, "gelu")
     if approximate == "none":
         return x * 0.5 * (erf(x * _SQRT_HALF) + 1.0)
     if approximate == "tanh":
@@ -105,6 +111,7 @@ class Softplus(Function):
 @register()
 def softplus(x: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     """log(1 + exp(beta x)) / beta, linear where beta x > threshold (as PyTorch)."""
+    x = tensor_arg(x, "softplus")
     return Softplus.apply(x, beta, threshold)
 
 
@@ -140,6 +147,7 @@ def softmax(x: Tensor, dim: int = -1) -> Tensor:
         >>> ag.softmax(ag.tensor([1000.0, 1000.0]), dim=0)
         tensor([0.5000, 0.5000])
     """
+    x = tensor_arg(x, "softmax")
     if x.ndim == 0:  # one element: softmax is 1 (computed, so the graph stays connected)
         return Softmax.apply(x.reshape((1,)), norm_dim(dim, 1, "softmax")).reshape(())
     return Softmax.apply(x, norm_dim(dim, x.ndim, "softmax"))
@@ -162,6 +170,7 @@ class LogSoftmax(Function):
 @register()
 def log_softmax(x: Tensor, dim: int = -1) -> Tensor:
     """x - logsumexp(x) along ``dim``, computed stably."""
+    x = tensor_arg(x, "log_softmax")
     if x.ndim == 0:
         return LogSoftmax.apply(x.reshape((1,)), norm_dim(dim, 1, "log_softmax")).reshape(())
     return LogSoftmax.apply(x, norm_dim(dim, x.ndim, "log_softmax"))
@@ -230,6 +239,9 @@ def cross_entropy(input: Tensor, target: Any, weight: Any = None,  # noqa: A002
     n, c = x.shape[0], x.shape[1]
     t = target.data if isinstance(target, Tensor) else np.asarray(target)
     if unbatched and t.dtype.kind in "iu":
+        if t.size != 1 or t.ndim > 1:
+            raise ValueError(f"cross_entropy: an unbatched input of shape {tuple(input.shape)} "
+                             f"takes one class index, got a target of shape {t.shape}")
         t = t.reshape(1)
     elif unbatched:
         t = t.reshape(1, -1)

@@ -14,7 +14,7 @@ import numpy as np
 from ..function import Function
 from ..registry import OPS, register
 from ..tensor import Tensor
-from ._common import pair, shapes_error
+from ._common import pair, shapes_error, tensor_arg
 
 
 def _binary(op: str, fn: Any, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -132,6 +132,7 @@ class Neg(Function):
 @register()
 def neg(a: Tensor) -> Tensor:
     """``-a``."""
+    a = tensor_arg(a, "neg")
     return Neg.apply(a)
 
 

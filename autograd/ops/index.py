@@ -30,7 +30,7 @@ def _normalize(index: Any) -> tuple[Any, bool]:
         if isinstance(it, (list, np.ndarray)):
             arr = np.asarray(it)
             if arr.dtype == bool:
-                out.extend(np.nonzero(arr))  # a mask is its nonzero positions
+                out.append(arr)  # numpy checks the mask's shape against the indexed dims
             elif arr.dtype.kind in "iu" or arr.size == 0:
                 out.append(arr.astype(np.intp))
             else:
@@ -46,6 +46,17 @@ def _normalize(index: Any) -> tuple[Any, bool]:
             raise IndexError(f"getitem: unsupported index {it!r} of type {type(it).__name__}; "
                              "use ints, slices, None, Ellipsis, integer or boolean arrays")
     return tuple(out), basic
+
+
+def _masks_as_positions(index: tuple) -> tuple:
+    """The index with each boolean mask replaced by its nonzero positions (for np.add.at)."""
+    out: list = []
+    for it in index:
+        if isinstance(it, np.ndarray) and it.dtype == bool and it.ndim > 0:
+            out.extend(np.nonzero(it))
+        else:
+            out.append(it)
+    return tuple(out)
 
 
 def _take(arr: np.ndarray, index: tuple, shape: tuple, op: str) -> np.ndarray:
@@ -76,7 +87,7 @@ class ScatterAdd(Function):
         if basic:
             out[index] = g
         else:
-            np.add.at(out, index, g)  # repeated positions accumulate
+            np.add.at(out, _masks_as_positions(index), g)  # repeated positions accumulate
         return out
 
     @staticmethod

@@ -15,7 +15,7 @@ import numpy as np
 from ..function import Function
 from ..registry import register
 from ..tensor import Tensor
-from ._common import norm_dims, reduce_args
+from ._common import norm_dims, reduce_args, tensor_arg
 
 #: what ``max``/``min`` with a ``dim`` return, as ``torch.return_types.max``
 MaxMin = namedtuple("MaxMin", ["values", "indices"])
@@ -54,6 +54,7 @@ def sum(x: Tensor, dim: Any = None, keepdim: bool = False, *, axis: Any = None, 
         >>> x.sum(), x.sum(dim=0), x.sum(1, keepdim=True).shape
         (tensor(10.), tensor([4., 6.]), (2, 1))
     """
+    x = tensor_arg(x, "sum")
     dim, keepdim = reduce_args("sum", dim, keepdim, axis, keepdims)
     return Sum.apply(x, norm_dims(dim, x.ndim, "sum"), keepdim)
 
@@ -76,6 +77,7 @@ class Mean(Function):
 def mean(x: Tensor, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
          keepdims: Any = None) -> Tensor:
     """Arithmetic mean over ``dim`` (all dims when None); nan for an empty reduction."""
+    x = tensor_arg(x, "mean")
     dim, keepdim = reduce_args("mean", dim, keepdim, axis, keepdims)
     if x.data.dtype.kind not in "fc":
         raise TypeError(f"mean: needs a floating point tensor, got dtype {x.data.dtype}")
@@ -95,6 +97,7 @@ def var(x: Tensor, dim: Any = None, *, correction: int | None = None,
         >>> ag.var(ag.tensor([1.0, 2.0, 3.0, 4.0]))
         tensor(1.6667)
     """
+    x = tensor_arg(x, "var")
     dim, keepdim = reduce_args("var", dim, keepdim, axis, keepdims)
     if correction is None:
         correction = ddof if ddof is not None else (0 if unbiased is False else 1)
@@ -109,6 +112,8 @@ def std(x: Tensor, dim: Any = None, *, correction: int | None = None,
         unbiased: bool | None = None, keepdim: bool = False, axis: Any = None,
         keepdims: Any = None, ddof: int | None = None) -> Tensor:
     """Standard deviation: the square root of :func:`var`."""
+    x = tensor_arg(x, "std")
+    norm_dims(reduce_args("std", dim, keepdim, axis, keepdims)[0], x.ndim, "std")  # errors name std
     return var(x, dim, correction=correction, unbiased=unbiased, keepdim=keepdim, axis=axis,
                keepdims=keepdims, ddof=ddof).sqrt()
 
@@ -191,6 +196,7 @@ def max(x: Tensor, dim: Any = None, keepdim: bool = False, *, axis: Any = None, 
         >>> x.max(), x.max(dim=1).indices
         (tensor(7.), tensor([1, 0]))
     """
+    x = tensor_arg(x, "max")
     return _extreme(x, dim, keepdim, axis, keepdims, "max", MaxAll, np.argmax)
 
 
@@ -198,6 +204,7 @@ def max(x: Tensor, dim: Any = None, keepdim: bool = False, *, axis: Any = None, 
 def min(x: Tensor, dim: Any = None, keepdim: bool = False, *, axis: Any = None,  # noqa: A001
         keepdims: Any = None) -> Any:
     """Smallest value; with ``dim``, a (values, indices) pair as ``torch.min``."""
+    x = tensor_arg(x, "min")
     return _extreme(x, dim, keepdim, axis, keepdims, "min", MinAll, np.argmin)
 
 
@@ -231,6 +238,7 @@ def logsumexp(x: Tensor, dim: Any = None, keepdim: bool = False, *, axis: Any = 
         >>> ag.logsumexp(ag.tensor([1e4, 1e4]), dim=0)
         tensor(10000.6934)
     """
+    x = tensor_arg(x, "logsumexp")
     dim, keepdim = reduce_args("logsumexp", dim, keepdim, axis, keepdims)
     return LogSumExp.apply(x, norm_dims(dim, x.ndim, "logsumexp"), keepdim)
 

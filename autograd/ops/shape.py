@@ -13,7 +13,7 @@ import numpy as np
 from ..function import Function, share_version
 from ..registry import register
 from ..tensor import Tensor
-from ._common import norm_dim
+from ._common import norm_dim, tensor_arg
 
 
 def _infer_shape(shape: tuple, size: int, op: str, src: tuple) -> tuple:
@@ -68,6 +68,7 @@ def view(x: Tensor, shape: Sequence[int]) -> Tensor:
 @register()
 def flatten(x: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     """Merge dims ``start_dim`` .. ``end_dim`` into one (a reshape)."""
+    x = tensor_arg(x, "flatten")
     if x.ndim == 0:
         return reshape(x, (1,))
     s = norm_dim(start_dim, x.ndim, "flatten")
@@ -113,6 +114,7 @@ def transpose(x: Tensor, dim0: int, dim1: int) -> Tensor:
 @register()
 def squeeze(x: Tensor, dim: Any = None) -> Tensor:
     """Remove size-1 dims (all of them, or only those in ``dim``)."""
+    x = tensor_arg(x, "squeeze")
     if dim is None:
         shape = tuple(s for s in x.shape if s != 1)
     else:

@@ -13,6 +13,7 @@ import numpy as np
 from ..function import Function
 from ..registry import register
 from ..tensor import Tensor
+from ._common import tensor_arg
 
 
 class Exp(Function):
@@ -37,6 +38,7 @@ def exp(x: Tensor) -> Tensor:
         >>> ag.exp(ag.tensor([0.0, 1.0]))
         tensor([1.0000, 2.7183])
     """
+    x = tensor_arg(x, "exp")
     return Exp.apply(x)
 
 
@@ -55,6 +57,7 @@ class Log(Function):
 @register()
 def log(x: Tensor) -> Tensor:
     """Elementwise natural logarithm (``-inf`` at 0, ``nan`` below, as numpy)."""
+    x = tensor_arg(x, "log")
     return Log.apply(x)
 
 
@@ -74,6 +77,7 @@ class Sqrt(Function):
 @register()
 def sqrt(x: Tensor) -> Tensor:
     """Elementwise square root."""
+    x = tensor_arg(x, "sqrt")
     return Sqrt.apply(x)
 
 
@@ -91,6 +95,7 @@ class Abs(Function):
 @register()
 def abs(x: Tensor) -> Tensor:  # noqa: A001
     """Elementwise |x|; the gradient at 0 is 0 (as PyTorch)."""
+    x = tensor_arg(x, "abs")
     return Abs.apply(x)
 
 
@@ -109,6 +114,7 @@ class Sin(Function):
 @register()
 def sin(x: Tensor) -> Tensor:
     """Elementwise sine."""
+    x = tensor_arg(x, "sin")
     return Sin.apply(x)
 
 
@@ -127,6 +133,7 @@ class Cos(Function):
 @register()
 def cos(x: Tensor) -> Tensor:
     """Elementwise cosine."""
+    x = tensor_arg(x, "cos")
     return Cos.apply(x)
 
 
@@ -160,6 +167,7 @@ class TanhBackward(Function):
 @register()
 def tanh(x: Tensor) -> Tensor:
     """Elementwise hyperbolic tangent; d tanh = 1 - tanh**2."""
+    x = tensor_arg(x, "tanh")
     return Tanh.apply(x)
 
 
@@ -205,6 +213,7 @@ def sigmoid(x: Tensor) -> Tensor:
         >>> ag.sigmoid(ag.tensor([-1e4, 0.0, 1e4]))
         tensor([0.0000, 0.5000, 1.0000])
     """
+    x = tensor_arg(x, "sigmoid")
     return Sigmoid.apply(x)
 
 
@@ -227,6 +236,7 @@ class Erf(Function):
 @register()
 def erf(x: Tensor) -> Tensor:
     """The error function, elementwise (used by the exact GELU)."""
+    x = tensor_arg(x, "erf")
     return Erf.apply(x)
 
 
@@ -244,7 +254,12 @@ class Cast(Function):
 @register()
 def cast(x: Tensor, dtype: Any) -> Tensor:
     """``x`` as ``dtype``; differentiable between floating types (``Tensor.to``)."""
-    dtype = np.dtype(dtype)
+    x = tensor_arg(x, "cast")
+    try:
+        dtype = np.dtype(dtype)
+    except TypeError:
+        raise TypeError(f"cast: {dtype!r} is not a dtype; use e.g. 'float32', 'float64', "
+                        "'int64' or a numpy dtype") from None
     if x.data.dtype == dtype:
         return x
     return Cast.apply(x, dtype)
@@ -263,4 +278,5 @@ class Clone(Function):
 @register()
 def clone(x: Tensor) -> Tensor:
     """A copy of ``x`` that stays in the graph (gradient passes straight through)."""
+    x = tensor_arg(x, "clone")
     return Clone.apply(x)

@@ -350,12 +350,6 @@ def test_scheduler_load_state_dict_refuses_junk(saved):
     assert sched.state_dict() == before
 
 
-CENTRAL_DIR_BUG = ("nn/serialization.py:load: a flipped bit in a zip central-directory entry's "
-                   "comment length hides the entries after it (zipfile does not check the count), "
-                   "so the metadata entry vanishes and the file loads without error as a 'plain "
-                   ".npz' dict of some of its tensors; load should compare the entries read with "
-                   "the end-of-central-directory count and raise CheckpointError")
-
 
 def _flip_central_comment_length(blob: bytes) -> bytes:
     """Add 1024 to the comment length of the next-to-last central-directory entry.
@@ -369,7 +363,6 @@ def _flip_central_comment_length(blob: bytes) -> bytes:
     return bytes(out)
 
 
-@pytest.mark.xfail(strict=True, reason=CENTRAL_DIR_BUG)
 def test_central_directory_flip_is_caught(saved, tmp_path):
     _, _, _, blob = saved
     bad = tmp_path / "cd.npz"
@@ -402,7 +395,6 @@ def _sweep(blob: bytes, good: str, tmp_path) -> dict:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason=CENTRAL_DIR_BUG)
 def test_every_single_bit_flip_is_caught_or_harmless(saved, tmp_path):
     _, _, good, blob = saved
     counts = _sweep(blob, good, tmp_path)

@@ -111,9 +111,12 @@ def _check_flat(profile: dict, tolerance: float) -> None:
 
 
 # The first few hundred steps still move memory between CPython's free lists
-# and the allocator; the warm-up covers them.
+# and the allocator; the warm-up covers them. Over a short run a few KB of
+# allocator noise is a few percent of the ~300 KB a step holds, so the short
+# check allows 10% (a leaked graph per step would add that within a handful of
+# steps); the slow 5,000-step run holds the 3% line.
 def test_memory_flat_short():
-    _check_flat(memory_profile(steps=690, warmup=600, windows=3), tolerance=0.03)
+    _check_flat(memory_profile(steps=690, warmup=600, windows=3), tolerance=0.10)
 
 
 @pytest.mark.slow
