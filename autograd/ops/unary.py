@@ -172,9 +172,12 @@ def tanh(x: Tensor) -> Tensor:
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
-    # exp of a non-positive number only, so no overflow for large |x|
-    e = np.exp(-np.abs(x))
-    return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(x.dtype, copy=False)
+    # sigmoid(x) = (1 + tanh(x / 2)) / 2: never overflows, and three passes
+    # instead of the eight of the exp/where form
+    out = np.tanh(x * 0.5)
+    out *= 0.5
+    out += 0.5
+    return out
 
 
 class Sigmoid(Function):
