@@ -22,6 +22,7 @@ import numpy as np
 
 from autograd.function import Function
 from autograd.mode import is_grad_enabled
+from autograd.ops.arith import linear
 from autograd.ops.shape import cat, stack
 from autograd.tensor import Tensor
 
@@ -264,9 +265,13 @@ class RNNBase(_Recurrent):
             for d in range(D):
                 w_ih, w_hh, b_ih, b_hh = self._layer_params(layer, d)
                 n_in = layer_in.shape[-1]
-                xp = layer_in.reshape(T * N, n_in) @ w_ih.T  # (T*N, G*H), one matmul
-                if b_ih is not None:
-                    xp = xp + b_ih
+                # LSTM and RNN add b_hh outside any nonlinearity, so it folds into the
+                # input projection once instead of a broadcast add per time step
+                # (GRU's b_hn sits inside r * (...) and stays per step)
+                fold = self.mode != "GRU" and b_hh is not None
+                bias = b_ih if not fold else (b_hh if b_ih is None else b_ih + b_hh)
+                step_bhh = None if fold else b_hh
+                xp = linear(layer_in.reshape(T * N, n_in), w_ih, bias)  # (T*N, G*H), one op
                 steps = xp.split(N, dim=0) if T > 1 else (xp,)  # T of (N, G*H)
                 whh_t = w_hh.T  # (H, G*H)
                 k = layer * D + d
@@ -275,11 +280,11 @@ class RNNBase(_Recurrent):
                 hs: list[Any] = [None] * T
                 for t in (range(T - 1, -1, -1) if d else range(T)):
                     if lstm:
-                        h, c = _lstm_step(steps[t], h, c, whh_t, b_hh)
+                        h, c = _lstm_step(steps[t], h, c, whh_t, step_bhh)
                     elif self.mode == "GRU":
-                        h = _gru_step(steps[t], h, whh_t, b_hh)
+                        h = _gru_step(steps[t], h, whh_t, step_bhh)
                     else:
-                        h = _rnn_step(steps[t], h, whh_t, b_hh, self.mode == "RNN_RELU")
+                        h = _rnn_step(steps[t], h, whh_t, step_bhh, self.mode == "RNN_RELU")
                     hs[t] = h
                 outs.append(stack(hs, 0))  # (T, N, H)
                 h_n.append(h)
