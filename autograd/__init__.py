@@ -12,25 +12,26 @@ Example:
 """
 from . import ops, viz
 from .autograd_api import grad
+from .factories import arange, eye, full, ones, ones_like, rand, randn, tensor, zeros, zeros_like
 from .function import Function
 from .gradcheck import GradcheckError, GradcheckWarning, gradcheck, gradgradcheck, numerical_grad
 from .mode import (
-                   detect_anomaly,
-                   enable_grad,
-                   is_anomaly_enabled,
-                   is_grad_enabled,
-                   no_grad,
-                   set_grad_enabled,
+                        detect_anomaly,
+                        enable_grad,
+                        is_anomaly_enabled,
+                        is_grad_enabled,
+                        no_grad,
+                        set_grad_enabled,
 )
 from .ops.activation import (
-                   cross_entropy,
-                   elu,
-                   gelu,
-                   leaky_relu,
-                   log_softmax,
-                   relu,
-                   softmax,
-                   softplus,
+                        cross_entropy,
+                        elu,
+                        gelu,
+                        leaky_relu,
+                        log_softmax,
+                        relu,
+                        softmax,
+                        softplus,
 )
 from .ops.arith import add, div, linear, matmul, mul, neg, pow, sub
 from .ops.conv import col2im, conv2d, conv_transpose2d, im2col
@@ -39,38 +40,26 @@ from .ops.pool import adaptive_avg_pool2d, avg_pool2d, max_pool2d
 from .ops.reduce import logsumexp, max, mean, min, std, sum, sum_to, var
 from .ops.select import clamp, clip, maximum, minimum, where
 from .ops.shape import (
-                   broadcast_to,
-                   cat,
-                   concat,
-                   concatenate,
-                   expand,
-                   flatten,
-                   pad,
-                   permute,
-                   reshape,
-                   split,
-                   squeeze,
-                   stack,
-                   transpose,
-                   unsqueeze,
-                   view,
+                        broadcast_to,
+                        cat,
+                        concat,
+                        concatenate,
+                        expand,
+                        flatten,
+                        pad,
+                        permute,
+                        reshape,
+                        split,
+                        squeeze,
+                        stack,
+                        transpose,
+                        unsqueeze,
+                        view,
 )
 from .ops.unary import abs, cast, clone, cos, erf, exp, log, sigmoid, sin, sqrt, tanh
 from .random import default_generator, get_rng_state, manual_seed, set_rng_state
 from .registry import REGISTRY
-from .tensor import (
-                   Tensor,
-                   arange,
-                   eye,
-                   full,
-                   ones,
-                   ones_like,
-                   rand,
-                   randn,
-                   tensor,
-                   zeros,
-                   zeros_like,
-)
+from .tensor import Tensor
 
 float32 = "float32"
 float64 = "float64"

@@ -13,8 +13,9 @@ import numpy as np
 
 from . import engine
 from .mode import STATE
-from .random import default_generator
+from .printing import float_formatter
 from .registry import OPS as _ops
+from .tensor_methods import OpMethods
 
 _FLOAT_KINDS = "fc"
 
@@ -52,7 +53,7 @@ def _check_grad_dtype(arr: np.ndarray, what: str) -> None:
         )
 
 
-class Tensor:
+class Tensor(OpMethods):
     """An n-dimensional array with reverse-mode automatic differentiation.
 
     Args:
@@ -200,7 +201,7 @@ class Tensor:
 
     def __repr__(self) -> str:
         body = np.array2string(self.data, separator=", ", prefix="tensor(",
-                               formatter=_float_formatter(self.data))  # type: ignore[arg-type]
+                               formatter=float_formatter(self.data))  # type: ignore[arg-type]
         extra = []
         if self.data.dtype not in (np.float32, np.int64, np.bool_):
             extra.append(f"dtype={self.data.dtype}")
@@ -456,28 +457,7 @@ class Tensor:
         return self
 
     # ------------------------------------------------------------ methods
-    def sum(self, dim: Any = None, keepdim: bool = False, **kw: Any) -> Tensor:
-        return _ops.sum(self, dim, keepdim, **kw)
-
-    def mean(self, dim: Any = None, keepdim: bool = False, **kw: Any) -> Tensor:
-        return _ops.mean(self, dim, keepdim, **kw)
-
-    def var(self, dim: Any = None, keepdim: bool = False, **kw: Any) -> Tensor:
-        return _ops.var(self, dim, keepdim=keepdim, **kw)
-
-    def std(self, dim: Any = None, keepdim: bool = False, **kw: Any) -> Tensor:
-        return _ops.std(self, dim, keepdim=keepdim, **kw)
-
-    def max(self, dim: Any = None, keepdim: bool = False, **kw: Any) -> Any:
-        if isinstance(dim, Tensor):
-            return _ops.maximum(self, dim)
-        return _ops.max(self, dim, keepdim, **kw)
-
-    def min(self, dim: Any = None, keepdim: bool = False, **kw: Any) -> Any:
-        if isinstance(dim, Tensor):
-            return _ops.minimum(self, dim)
-        return _ops.min(self, dim, keepdim, **kw)
-
+    # (the op-forwarding ones, sum/exp/reshape/..., are in tensor_methods.OpMethods)
     def argmax(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
         return Tensor._make(_argreduce(np.argmax, self.data, dim, keepdim))
 
@@ -489,102 +469,6 @@ class Tensor:
 
     def any(self, dim: Any = None) -> Tensor:
         return Tensor._make(np.asarray(self.data.any(axis=dim)))
-
-    def logsumexp(self, dim: Any = None, keepdim: bool = False) -> Tensor:
-        return _ops.logsumexp(self, dim, keepdim)
-
-    def softmax(self, dim: int = -1) -> Tensor:
-        return _ops.softmax(self, dim)
-
-    def log_softmax(self, dim: int = -1) -> Tensor:
-        return _ops.log_softmax(self, dim)
-
-    def exp(self) -> Tensor:
-        return _ops.exp(self)
-
-    def log(self) -> Tensor:
-        return _ops.log(self)
-
-    def sqrt(self) -> Tensor:
-        return _ops.sqrt(self)
-
-    def abs(self) -> Tensor:
-        return _ops.abs(self)
-
-    def sin(self) -> Tensor:
-        return _ops.sin(self)
-
-    def cos(self) -> Tensor:
-        return _ops.cos(self)
-
-    def tanh(self) -> Tensor:
-        return _ops.tanh(self)
-
-    def sigmoid(self) -> Tensor:
-        return _ops.sigmoid(self)
-
-    def relu(self) -> Tensor:
-        return _ops.relu(self)
-
-    def pow(self, exponent: Any) -> Tensor:
-        return _ops.pow(self, exponent)
-
-    def clamp(self, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002
-        return _ops.clip(self, min, max)
-
-    clip = clamp
-
-    def maximum(self, other: Any) -> Tensor:
-        return _ops.maximum(self, other)
-
-    def minimum(self, other: Any) -> Tensor:
-        return _ops.minimum(self, other)
-
-    def matmul(self, other: Any) -> Tensor:
-        return _ops.matmul(self, other)
-
-    def reshape(self, *shape: Any) -> Tensor:
-        return _ops.reshape(self, _shape_args(shape))
-
-    def view(self, *shape: Any) -> Tensor:
-        return _ops.view(self, _shape_args(shape))
-
-    def transpose(self, dim0: int, dim1: int) -> Tensor:
-        return _ops.transpose(self, dim0, dim1)
-
-    def permute(self, *dims: Any) -> Tensor:
-        return _ops.permute(self, _shape_args(dims))
-
-    def squeeze(self, dim: Any = None) -> Tensor:
-        return _ops.squeeze(self, dim)
-
-    def unsqueeze(self, dim: int) -> Tensor:
-        return _ops.unsqueeze(self, dim)
-
-    def expand(self, *shape: Any) -> Tensor:
-        return _ops.expand(self, _shape_args(shape))
-
-    def broadcast_to(self, shape: Any) -> Tensor:
-        return _ops.expand(self, tuple(shape))
-
-    def expand_as(self, other: Tensor) -> Tensor:
-        return _ops.expand(self, other.shape)
-
-    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
-        return _ops.flatten(self, start_dim, end_dim)
-
-    def split(self, split_size_or_sections: Any, dim: int = 0) -> tuple:
-        return _ops.split(self, split_size_or_sections, dim)
-
-    def chunk(self, chunks: int, dim: int = 0) -> tuple:
-        size = -(-self.shape[dim] // chunks)
-        return _ops.split(self, size, dim)
-
-    def sum_to_size(self, *shape: Any) -> Tensor:
-        return _ops.sum_to(self, _shape_args(shape))
-
-    def masked_fill(self, mask: Any, value: Any) -> Tensor:
-        return _ops.where(mask, value, self)
 
     # ------------------------------------------------------------ conversion
     # (last in the class: these names shadow the builtins in annotations below them)
@@ -615,37 +499,6 @@ class Tensor:
 
     def contiguous(self) -> Tensor:
         return self
-
-
-def _float_formatter(arr: np.ndarray) -> dict | None:
-    """PyTorch's print style: ``1.`` for whole numbers, else 4 decimals or scientific,
-    right-aligned to a common width."""
-    if arr.dtype.kind != "f" or arr.size == 0:
-        return None
-    finite = np.abs(arr[np.isfinite(arr)])
-    spec = ".4f"
-    if finite.size == 0 or np.all(finite == np.round(finite)) and finite.max() < 1e8:
-        spec = ".0f"
-    else:
-        nonzero = finite[finite > 0]
-        big, small = finite.max(), (nonzero.min() if nonzero.size else 1.0)
-        if big >= 1e8 or small < 1e-4 or big / small > 1e3 and small < 1e-2:
-            spec = ".4e"
-
-    def one(v: float) -> str:
-        if not np.isfinite(v):
-            return str(v)
-        text = format(v, spec)
-        return text + "." if spec == ".0f" else text
-
-    width = max(len(one(v)) for v in arr.flat)
-    return {"float_kind": lambda v: one(v).rjust(width)}
-
-
-def _shape_args(shape: tuple) -> tuple:
-    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
-        return tuple(shape[0])
-    return tuple(shape)
 
 
 def _raw(x: Any) -> Any:
@@ -688,89 +541,3 @@ def _grad_for(t: Tensor, gradient: Any, what: str) -> Tensor:
             f"{tuple(t.shape)}; they must match"
         )
     return g
-
-
-# ---------------------------------------------------------------- factories
-def tensor(data: Any, dtype: Any = None, requires_grad: bool = False,
-           name: str | None = None) -> Tensor:
-    """Make a tensor from data (copied). Python floats -> float32, ints -> int64.
-
-    Example:
-        >>> import autograd as ag
-        >>> ag.tensor([1, 2]).dtype, ag.tensor([1.0]).dtype
-        (dtype('int64'), dtype('float32'))
-    """
-    return Tensor(data, requires_grad=requires_grad, name=name, dtype=dtype)
-
-
-def _factory(arr: np.ndarray, requires_grad: bool, name: str | None = None) -> Tensor:
-    t = Tensor._make(arr)
-    if requires_grad:
-        t.requires_grad_()
-    t.name = name
-    return t
-
-
-def _size(shape: tuple, op: str) -> tuple:
-    shape = _shape_args(shape)
-    for s in shape:
-        if not isinstance(s, (int, np.integer)) or isinstance(s, bool) or s < 0:
-            raise ValueError(f"{op}: sizes must be non-negative integers, got {shape}")
-    return tuple(int(s) for s in shape)
-
-
-def zeros(*shape: Any, dtype: Any = np.float32, requires_grad: bool = False) -> Tensor:
-    """A tensor of zeros (float32 by default)."""
-    return _factory(np.zeros(_size(shape, "zeros"), dtype), requires_grad)
-
-
-def ones(*shape: Any, dtype: Any = np.float32, requires_grad: bool = False) -> Tensor:
-    """A tensor of ones (float32 by default)."""
-    return _factory(np.ones(_size(shape, "ones"), dtype), requires_grad)
-
-
-def full(shape: Any, fill_value: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-    """A tensor filled with ``fill_value``."""
-    if dtype is None:
-        dtype = np.float32 if isinstance(fill_value, float) else _to_array(fill_value).dtype
-    return _factory(np.full(_size((shape,), "full"), fill_value, dtype), requires_grad)
-
-
-def zeros_like(t: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-    return _factory(np.zeros(t.shape, dtype or t.dtype), requires_grad)
-
-
-def ones_like(t: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-    return _factory(np.ones(t.shape, dtype or t.dtype), requires_grad)
-
-
-def arange(start: Any, end: Any = None, step: Any = 1, dtype: Any = None,
-           requires_grad: bool = False) -> Tensor:
-    """Values from ``start`` to ``end`` (exclusive); int64 for ints, float32 otherwise."""
-    if end is None:
-        start, end = 0, start
-    if step == 0:
-        raise ValueError(f"arange: step must be non-zero, got {step}")
-    if dtype is None:
-        ints = all(isinstance(v, (int, np.integer)) for v in (start, end, step))
-        dtype = np.int64 if ints else np.float32
-    return _factory(np.arange(start, end, step, dtype=dtype), requires_grad)
-
-
-def eye(n: int, m: int | None = None, dtype: Any = np.float32,
-        requires_grad: bool = False) -> Tensor:
-    """The identity matrix (n rows, m columns, default n)."""
-    _size((n,) if m is None else (n, m), "eye")
-    return _factory(np.eye(n, m, dtype=dtype), requires_grad)
-
-
-def randn(*shape: Any, dtype: Any = np.float32, requires_grad: bool = False) -> Tensor:
-    """Standard normal samples from the global generator (see ``manual_seed``)."""
-    arr = default_generator().standard_normal(_size(shape, "randn")).astype(dtype, copy=False)
-    return _factory(arr, requires_grad)
-
-
-def rand(*shape: Any, dtype: Any = np.float32, requires_grad: bool = False) -> Tensor:
-    """Uniform samples in [0, 1) from the global generator."""
-    arr = default_generator().random(_size(shape, "rand")).astype(dtype, copy=False)
-    return _factory(arr, requires_grad)

@@ -1,0 +1,141 @@
+"""The Tensor methods that forward to registered ops (``x.sum()``, ``x.exp()``,
+``x.reshape(...)`` ...): a mixin of ``Tensor``, kept apart so tensor.py holds the
+data model, the operators and autograd."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .registry import OPS as _ops
+
+if TYPE_CHECKING:  # annotations only: tensor.py imports this module
+    from .tensor import Tensor
+
+
+def _shape_args(shape: tuple) -> tuple:
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+        return tuple(shape[0])
+    return tuple(shape)
+
+
+class OpMethods:
+    """Method forms of the registered ops; every one is a one-line call into ``OPS``."""
+
+    __slots__ = ()
+
+    def sum(self, dim: Any = None, keepdim: bool = False, **kw: Any) -> Tensor:
+        return _ops.sum(self, dim, keepdim, **kw)
+
+    def mean(self, dim: Any = None, keepdim: bool = False, **kw: Any) -> Tensor:
+        return _ops.mean(self, dim, keepdim, **kw)
+
+    def var(self, dim: Any = None, keepdim: bool = False, **kw: Any) -> Tensor:
+        return _ops.var(self, dim, keepdim=keepdim, **kw)
+
+    def std(self, dim: Any = None, keepdim: bool = False, **kw: Any) -> Tensor:
+        return _ops.std(self, dim, keepdim=keepdim, **kw)
+
+    def max(self, dim: Any = None, keepdim: bool = False, **kw: Any) -> Any:
+        if isinstance(dim, OpMethods):
+            return _ops.maximum(self, dim)
+        return _ops.max(self, dim, keepdim, **kw)
+
+    def min(self, dim: Any = None, keepdim: bool = False, **kw: Any) -> Any:
+        if isinstance(dim, OpMethods):
+            return _ops.minimum(self, dim)
+        return _ops.min(self, dim, keepdim, **kw)
+
+    def logsumexp(self, dim: Any = None, keepdim: bool = False) -> Tensor:
+        return _ops.logsumexp(self, dim, keepdim)
+
+    def softmax(self, dim: int = -1) -> Tensor:
+        return _ops.softmax(self, dim)
+
+    def log_softmax(self, dim: int = -1) -> Tensor:
+        return _ops.log_softmax(self, dim)
+
+    def exp(self) -> Tensor:
+        return _ops.exp(self)
+
+    def log(self) -> Tensor:
+        return _ops.log(self)
+
+    def sqrt(self) -> Tensor:
+        return _ops.sqrt(self)
+
+    def abs(self) -> Tensor:
+        return _ops.abs(self)
+
+    def sin(self) -> Tensor:
+        return _ops.sin(self)
+
+    def cos(self) -> Tensor:
+        return _ops.cos(self)
+
+    def tanh(self) -> Tensor:
+        return _ops.tanh(self)
+
+    def sigmoid(self) -> Tensor:
+        return _ops.sigmoid(self)
+
+    def relu(self) -> Tensor:
+        return _ops.relu(self)
+
+    def pow(self, exponent: Any) -> Tensor:
+        return _ops.pow(self, exponent)
+
+    def clamp(self, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002
+        return _ops.clip(self, min, max)
+
+    clip = clamp
+
+    def maximum(self, other: Any) -> Tensor:
+        return _ops.maximum(self, other)
+
+    def minimum(self, other: Any) -> Tensor:
+        return _ops.minimum(self, other)
+
+    def matmul(self, other: Any) -> Tensor:
+        return _ops.matmul(self, other)
+
+    def reshape(self, *shape: Any) -> Tensor:
+        return _ops.reshape(self, _shape_args(shape))
+
+    def view(self, *shape: Any) -> Tensor:
+        return _ops.view(self, _shape_args(shape))
+
+    def transpose(self, dim0: int, dim1: int) -> Tensor:
+        return _ops.transpose(self, dim0, dim1)
+
+    def permute(self, *dims: Any) -> Tensor:
+        return _ops.permute(self, _shape_args(dims))
+
+    def squeeze(self, dim: Any = None) -> Tensor:
+        return _ops.squeeze(self, dim)
+
+    def unsqueeze(self, dim: int) -> Tensor:
+        return _ops.unsqueeze(self, dim)
+
+    def expand(self, *shape: Any) -> Tensor:
+        return _ops.expand(self, _shape_args(shape))
+
+    def broadcast_to(self, shape: Any) -> Tensor:
+        return _ops.expand(self, tuple(shape))
+
+    def expand_as(self, other: Tensor) -> Tensor:
+        return _ops.expand(self, other.shape)
+
+    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+        return _ops.flatten(self, start_dim, end_dim)
+
+    def split(self, split_size_or_sections: Any, dim: int = 0) -> tuple:
+        return _ops.split(self, split_size_or_sections, dim)
+
+    def chunk(self, chunks: int, dim: int = 0) -> tuple:
+        size = -(-self.shape[dim] // chunks)  # type: ignore[attr-defined]
+        return _ops.split(self, size, dim)
+
+    def sum_to_size(self, *shape: Any) -> Tensor:
+        return _ops.sum_to(self, _shape_args(shape))
+
+    def masked_fill(self, mask: Any, value: Any) -> Tensor:
+        return _ops.where(mask, value, self)
