@@ -11,6 +11,7 @@ import pytest
 import autograd as ag
 from autograd.engine import topological_order
 from autograd.mode import STATE
+from tests.autograd.custom_ops import Cube
 
 
 def t64(data, requires_grad=True, name=None):
@@ -276,18 +277,6 @@ def test_leaf_gradients_never_alias_each_other_or_the_seed():
 
 
 # ------------------------------------------------------------ higher order
-class Cube(ag.Function):
-    @staticmethod
-    def forward(ctx, x):
-        ctx.save_for_backward(x)
-        return x ** 3
-
-    @staticmethod
-    def backward(ctx, grad):
-        (x,) = ctx.saved_tensors
-        return grad * 3 * x ** 2
-
-
 @pytest.mark.parametrize("cube", [lambda x: x ** 3, lambda x: x * x * x, Cube.apply],
                          ids=["pow", "products", "custom Function"])
 def test_derivatives_of_cube_up_to_third_order(cube):

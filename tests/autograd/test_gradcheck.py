@@ -17,6 +17,7 @@ from autograd.gradcheck import (
     numerical_grad,
 )
 from autograd.testing import broadcastable_shapes
+from tests.autograd.custom_ops import Cube
 
 RNG = np.random.default_rng(1234)
 
@@ -30,20 +31,6 @@ def rand(*shape, lo=0.5, hi=2.0):
 
 
 # ------------------------------------------------------------ custom Functions
-class Cube(ag.Function):
-    """Correct: backward written with Tensor ops, so double backward works too."""
-
-    @staticmethod
-    def forward(ctx, x):
-        ctx.save_for_backward(x)
-        return x ** 3
-
-    @staticmethod
-    def backward(ctx, grad):
-        (x,) = ctx.saved_tensors
-        return grad * 3 * x ** 2
-
-
 class CubeWrongConstant(Cube):
     @staticmethod
     def backward(ctx, grad):

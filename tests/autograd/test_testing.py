@@ -21,6 +21,7 @@ from autograd.testing import (
     check_op,
     shapes,
 )
+from tests.autograd.custom_ops import Cube
 
 FAST = settings(max_examples=30, deadline=None, database=None,
                 suppress_health_check=[HealthCheck.too_slow])
@@ -137,12 +138,7 @@ def test_check_op_hands_the_right_things_to_the_op():
 
 
 # ------------------------------------------------------------ check_op on wrong ops
-class CubeWrong(ag.Function):
-    @staticmethod
-    def forward(ctx, x):
-        ctx.save_for_backward(x)
-        return x ** 3
-
+class CubeWrong(Cube):
     @staticmethod
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
