@@ -1,0 +1,281 @@
+"""Bad input to every nn layer and loss gets a clear error naming the layer and the bad values.
+
+Each row of ``LAYER_CASES`` draws one kind of mistake with hypothesis (two
+sizes) and says which layer the message must name (or its functional op, as
+in PyTorch) and which shapes or values it must show; ``check_clear_error`` (in
+``bad_input_helpers``) is the oracle. Unknown keyword arguments get Python's
+own TypeError, and NaN and inf must pass through every layer without a crash.
+The ops are in ``test_bad_input.py``.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from typing import Callable
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import autograd as ag
+import nn
+import nn.functional as F
+from tests.robustness.bad_input_helpers import (
+    SETTINGS,
+    TRIED,
+    _ids,
+    _x,
+    check_clear_error,
+    sizes,
+)
+
+
+def _layer(name: str, build: Callable) -> tuple[str, Callable]:
+    """A layer case: ``build(a, b)`` (two drawn sizes) returns (thunk, needles)."""
+    def case(data):
+        a, b = data.draw(sizes), data.draw(sizes)
+        thunk, needles = build(a, b)
+        return thunk, name, needles
+    return name, case
+
+
+LAYER_CASES = [
+    _layer("Linear", lambda a, b: (lambda: nn.Linear(a, b)(_x(2, a + 1)), ((2, a + 1), (b, a)))),
+    _layer("Linear", lambda a, b: (lambda: nn.Linear(-a, b), (-a,))),
+    _layer("Linear", lambda a, b: (lambda: nn.Linear(a + 0.5, b), (a + 0.5,))),
+    _layer("Bilinear", lambda a, b: (lambda: nn.Bilinear(a, b, 2)(_x(2, a), _x(2, b + 1)),
+                                     ((2, b + 1),))),
+    _layer("Conv2d", lambda a, b: (lambda: nn.Conv2d(a, b, 3)(_x(1, a + 1, 6, 6)), (a + 1,))),
+    _layer("Conv2d", lambda a, b: (lambda: nn.Conv2d(a, b, 3)(_x(6, 6)), ((6, 6),))),
+    _layer("Conv2d", lambda a, b: (lambda: nn.Conv2d(a, b, 7)(_x(1, a, b, b)), (7,))),
+    _layer("Conv2d", lambda a, b: (lambda: nn.Conv2d(-a, b, 3), (-a,))),
+    _layer("Conv2d", lambda a, b: (lambda: nn.Conv2d(a, b, 0), ("kernel_size",))),
+    _layer("Conv2d", lambda a, b: (lambda: nn.Conv2d(a, b, 3, stride=1 - a), (1 - a,))),
+    _layer("Conv2d", lambda a, b: (lambda: nn.Conv2d(a, b, 3, padding=-a), (-a,))),
+    _layer("Conv2d", lambda a, b: (lambda: nn.Conv2d(a, a * b + 1, 3, groups=a), ("groups",))),
+    _layer("Conv2d", lambda a, b: (lambda: nn.Conv2d(a, b, 3, padding_mode="mirror"),
+                                   ("mirror",))),
+    _layer("ConvTranspose2d", lambda a, b: (lambda: nn.ConvTranspose2d(a, b, 3)(
+        _x(1, a + 1, 4, 4)), (a + 1,))),
+    _layer("MaxPool2d", lambda a, b: (lambda: nn.MaxPool2d(5 + a)(_x(1, 1, 4, 4)), (5 + a,))),
+    _layer("MaxPool2d", lambda a, b: (lambda: nn.MaxPool2d(1 - a)(_x(1, 1, 4, 4)), (1 - a,))),
+    _layer("AvgPool2d", lambda a, b: (lambda: nn.AvgPool2d(-a)(_x(1, 1, 4, 4)), (-a,))),
+    _layer("AvgPool2d", lambda a, b: (lambda: nn.AvgPool2d(2)(_x(a, b)), ((a, b),))),
+    _layer("AdaptiveAvgPool2d", lambda a, b: (lambda: nn.AdaptiveAvgPool2d(1 - a)(
+        _x(1, 1, 4, 4)), (1 - a,))),
+    _layer("Flatten", lambda a, b: (lambda: nn.Flatten(a + 2)(_x(2, 3)), (a + 2,))),
+    _layer("Unflatten", lambda a, b: (lambda: nn.Unflatten(1, (a, a))(_x(2, a * a + 1)),
+                                      ((a, a),))),
+    _layer("Dropout", lambda a, b: (lambda: nn.Dropout(1.0 + a / 10), (1.0 + a / 10,))),
+    _layer("Dropout", lambda a, b: (lambda: nn.Dropout(-a / 10), (-a / 10,))),
+    _layer("BatchNorm1d", lambda a, b: (lambda: nn.BatchNorm1d(a)(_x(4, a + 1)), ((4, a + 1),))),
+    _layer("BatchNorm1d", lambda a, b: (lambda: nn.BatchNorm1d(a)(_x(2, a, 2, 2)),
+                                        ((2, a, 2, 2),))),
+    _layer("BatchNorm1d", lambda a, b: (lambda: nn.BatchNorm1d(-a), (-a,))),
+    _layer("BatchNorm1d", lambda a, b: (lambda: nn.BatchNorm1d(a)(_x(1, a)), ((1, a),))),
+    _layer("BatchNorm2d", lambda a, b: (lambda: nn.BatchNorm2d(a)(_x(2, a + 1, 2, 2)),
+                                        ((2, a + 1, 2, 2),))),
+    _layer("BatchNorm2d", lambda a, b: (lambda: nn.BatchNorm2d(a)(_x(2, a)), ((2, a),))),
+    _layer("LayerNorm", lambda a, b: (lambda: nn.LayerNorm(a)(_x(2, a + 1)), ((2, a + 1),))),
+    _layer("GroupNorm", lambda a, b: (lambda: nn.GroupNorm(a, a * b + 1), (a, a * b + 1))),
+    _layer("GroupNorm", lambda a, b: (lambda: nn.GroupNorm(1, a)(_x(2, a + 1, 2)),
+                                      ((2, a + 1, 2),))),
+    _layer("Embedding", lambda a, b: (lambda: nn.Embedding(a, b)(_ids(0, a + b)), (a + b,))),
+    _layer("Embedding", lambda a, b: (lambda: nn.Embedding(a, b)(_ids(0, -b)), (-b,))),
+    _layer("Embedding", lambda a, b: (lambda: nn.Embedding(a, b)(_x(2)), ("float32",))),
+    _layer("Embedding", lambda a, b: (lambda: nn.Embedding(-a, b), (-a,))),
+    _layer("Embedding", lambda a, b: (lambda: nn.Embedding(a, b, padding_idx=a + b), (a + b,))),
+    _layer("PReLU", lambda a, b: (lambda: nn.PReLU(a)(_x(2, a + 1, 3)), ((2, a + 1, 3),))),
+    _layer("Softmax", lambda a, b: (lambda: nn.Softmax(dim=a)(_x(2, 3)), (a,))),
+    _layer("LogSoftmax", lambda a, b: (lambda: nn.LogSoftmax(dim=-a - 3)(_x(2, 3)), (-a - 3,))),
+] + [
+    _layer(cls, lambda a, b, cls=cls: (lambda: getattr(nn, cls)(a, b)(_x(5, 2, a + 1)),
+                                       (a, a + 1))) for cls in ("RNN", "LSTM", "GRU")
+] + [
+    _layer(cls, lambda a, b, cls=cls: (lambda: getattr(nn, cls)(a, b)(_x(a)), ((a,),)))
+    for cls in ("RNN", "LSTM", "GRU")
+] + [
+    _layer(cls, lambda a, b, cls=cls: (lambda: getattr(nn, cls)(a, b, num_layers=1 - a),
+                                       (1 - a,))) for cls in ("RNN", "LSTM", "GRU")
+] + [
+    _layer(cls, lambda a, b, cls=cls: (lambda: getattr(nn, cls)(a, b)(_x(2, a + 1)), ((2, a + 1),)))
+    for cls in ("RNNCell", "LSTMCell", "GRUCell")
+] + [
+    _layer("RNN", lambda a, b: (lambda: nn.RNN(a, b)(_x(3, 2, a), _x(1, 2, b + 1)),
+                                ((1, 2, b + 1),))),
+    _layer("LSTM", lambda a, b: (lambda: nn.LSTM(a, b)(_x(3, 2, a), (_x(1, 2, b), _x(1, 2, b + 1))),
+                                 ((1, 2, b + 1),))),
+    _layer("LSTM", lambda a, b: (lambda: nn.LSTM(a, b)(_x(3, 2, a), _x(1, 2, b)), ("hx",))),
+    _layer("RNN", lambda a, b: (lambda: nn.RNN(a, b, nonlinearity="sigmoid"), ("sigmoid",))),
+] + [
+    _layer(cls, lambda a, b, cls=cls: (lambda: getattr(nn, cls)()(_x(a, b), _x(b + 1, a)),
+                                       ((a, b), (b + 1, a))))
+    for cls in ("MSELoss", "L1Loss", "HuberLoss", "SmoothL1Loss", "BCEWithLogitsLoss",
+                "KLDivLoss")
+] + [
+    _layer(cls, lambda a, b, cls=cls: (lambda: getattr(nn, cls)(reduction="avg"), ("avg",)))
+    for cls in ("MSELoss", "L1Loss", "CrossEntropyLoss", "NLLLoss", "BCELoss")
+] + [
+    _layer("CrossEntropyLoss", lambda a, b: (lambda: nn.CrossEntropyLoss()(
+        _x(a, b), _ids(*range(a + 1))), ((a + 1,), (a, b)))),
+    _layer("NLLLoss", lambda a, b: (lambda: nn.NLLLoss()(_x(a, b), _ids(*range(a + 1))),
+                                    ((a + 1,), (a, b)))),
+    _layer("NLLLoss", lambda a, b: (lambda: nn.NLLLoss()(_x(2, b), _ids(0, b + a)), (b + a,))),
+    _layer("BCELoss", lambda a, b: (lambda: nn.BCELoss()(ag.full((a, b), 0.5), _x(b + 1, a)),
+                                    ((a, b), (b + 1, a)))),
+    _layer("BCELoss", lambda a, b: (lambda: nn.BCELoss()(ag.full((a, b), 1.0 + a),
+                                                         ag.ones(a, b)), ("between 0 and 1",))),
+    _layer("HuberLoss", lambda a, b: (lambda: nn.HuberLoss(delta=-a)(_x(2), _x(2)), (-a,))),
+    _layer("SmoothL1Loss", lambda a, b: (lambda: nn.SmoothL1Loss(beta=-a)(_x(2), _x(2)), (-a,))),
+    _layer("GELU", lambda a, b: (lambda: nn.GELU("exact" * a), ("exact",))),
+    _layer("Dropout", lambda a, b: (lambda: nn.Dropout("half"), ("half",))),
+    _layer("Flatten", lambda a, b: (lambda: nn.Flatten("one")(_x(2, a)), ("one",))),
+    _layer("Softmax", lambda a, b: (lambda: nn.Softmax(dim="last")(_x(2, a)), ("last",))),
+    _layer("BatchNorm2d", lambda a, b: (lambda: nn.BatchNorm2d(a, momentum=1.0 + b), (1.0 + b,))),
+    _layer("KLDivLoss", lambda a, b: (lambda: nn.KLDivLoss(reduction="avg"), ("avg",))),
+    _layer("CrossEntropyLoss", lambda a, b: (lambda: nn.CrossEntropyLoss(label_smoothing=1.0 + a),
+                                             (1.0 + a,))),
+    _layer("CrossEntropyLoss", lambda a, b: (lambda: nn.CrossEntropyLoss(weight=ag.ones(a + 1))(
+        _x(2, a), _ids(0, 1)), ((a,), (a + 1,)))),
+    _layer("NLLLoss", lambda a, b: (lambda: nn.NLLLoss(weight=ag.ones(a + 1))(_x(2, a), _ids(0, 1)),
+                                    ((a,), (a + 1,)))),
+    _layer("GroupNorm", lambda a, b: (lambda: nn.GroupNorm(0, a), ("num_groups=0",))),
+    _layer("Embedding", lambda a, b: (lambda: nn.Embedding(a, 1 - b), (1 - b,))),
+    _layer("Linear", lambda a, b: (lambda: nn.Linear(a, -b), (-b,))),
+    _layer("LSTM", lambda a, b: (lambda: nn.LSTM(a, b, bidirectional=True)(
+        _x(3, 2, a), (_x(1, 2, b), _x(1, 2, b))), ((2, 2, b), (1, 2, b)))),
+    _layer("GRU", lambda a, b: (lambda: nn.GRU(a, b, batch_first=True)(_x(2, 3, a + 1)),
+                                (a, a + 1))),
+    _layer("RNN", lambda a, b: (lambda: nn.RNN(a, b, dropout=1.0 + a), (1.0 + a,))),
+    _layer("ConvTranspose2d", lambda a, b: (lambda: nn.ConvTranspose2d(a, -b, 3), (-b,))),
+    _layer("Conv2d", lambda a, b: (lambda: nn.Conv2d(a, b, (3, 3, a)), ((3, 3, a),))),
+    _layer("Conv2d", lambda a, b: (lambda: nn.Conv2d(a, b, 3, padding="same", stride=b),
+                                   ("same",))),
+    _layer("Conv2d", lambda a, b: (lambda: nn.Conv2d(a, b, 3, padding="full"), ("full",))),
+    ("Sequential-non-module", lambda data: (lambda: nn.Sequential(nn.Linear(2, 2), 3), "Module",
+                                            ("int",))),
+]
+
+LAYER_BUGS: dict = {}  # case name -> reason, for a case that shows a library bug
+LAYER_CASES += [
+    ("LayerNorm-negative", lambda data: (lambda: nn.LayerNorm(-5), "LayerNorm", ("-5",))),
+    ("LeakyReLU-str", lambda data: (lambda: nn.LeakyReLU("x")(_x(2, 3)), "LeakyReLU", ("x",))),
+    ("ELU-str", lambda data: (lambda: nn.ELU("x")(_x(2, 3)), "ELU", ("x",))),
+    ("BCEWithLogitsLoss-pos_weight", lambda data: (
+        lambda: nn.BCEWithLogitsLoss(pos_weight=_x(7))(_x(2, 3), _x(2, 3)),
+        "BCEWithLogitsLoss", ((7,), (2, 3)))),
+    ("Softplus-str", lambda data: (lambda: nn.Softplus(beta="a")(_x(2, 3)), "Softplus", ("a",))),
+    ("PReLU-negative", lambda data: (lambda: nn.PReLU(-1), "PReLU", ("-1",))),
+    ("Bilinear-negative", lambda data: (lambda: nn.Bilinear(3, -2, 4), "Bilinear", ("-2",))),
+    ("BCELoss-weight", lambda data: (
+        lambda: nn.BCELoss(weight=ag.ones(5))(ag.full((2, 3), 0.5), ag.ones(2, 3)), "BCELoss",
+        ((5,), (2, 3)))),
+    ("BatchNorm1d-running-stats", lambda data: (
+        lambda: F.batch_norm(_x(4, 3), _x(5), _x(5), training=True), "BatchNorm1d", ((5,), 3))),
+]
+
+
+def _layer_params() -> list:
+    seen: Counter = Counter()
+    out = []
+    for name, case in LAYER_CASES:
+        seen[name] += 1
+        case_id = name if name in LAYER_BUGS else f"{name}-{seen[name]}"
+        marks = ([pytest.mark.xfail(strict=True, reason=LAYER_BUGS[name])]
+                 if name in LAYER_BUGS else [])
+        out.append(pytest.param(case, id=case_id, marks=marks))
+    return out
+
+
+@pytest.mark.parametrize("case", _layer_params())
+@SETTINGS
+@given(data=st.data())
+def test_layer_bad_input_raises_clear_error(case, data):
+    thunk, name, needles = case(data)
+    check_clear_error(thunk, name, needles)
+
+
+NO_ARGS_TO_CHECK = {"Module", "Parameter", "IncompatibleKeys", "RemovableHandle", "Identity",
+                    "ModuleList", "ModuleDict", "RNNBase", "ReLU", "ReLU6", "Sigmoid", "Tanh",
+                    "GELU", "SiLU", "Softplus", "CheckpointError"}
+
+
+def test_every_layer_has_a_bad_input_case():
+    layers = {n for n in nn.__all__ if isinstance(getattr(nn, n), type)}
+    covered = {name.split("-")[0] for name, _ in LAYER_CASES}
+    missing = layers - covered - NO_ARGS_TO_CHECK
+    assert not missing, f"layers without a bad-input case: {sorted(missing)}"
+
+
+# the fewest constructor arguments each layer needs
+LAYER_ARGS = {"Linear": (2, 3), "Bilinear": (2, 2, 3), "Unflatten": (1, (2, 2)),
+              "Conv2d": (1, 2, 3), "ConvTranspose2d": (1, 2, 3), "MaxPool2d": (2,),
+              "AvgPool2d": (2,), "AdaptiveAvgPool2d": (2,), "BatchNorm1d": (2,),
+              "BatchNorm2d": (2,), "LayerNorm": (2,), "GroupNorm": (1, 2), "Embedding": (4, 2),
+              "RNN": (2, 3), "LSTM": (2, 3), "GRU": (2, 3), "RNNCell": (2, 3),
+              "LSTMCell": (2, 3), "GRUCell": (2, 3)}
+KWARG_LAYERS = sorted(n for n in nn.__all__ if isinstance(getattr(nn, n), type)
+                      and issubclass(getattr(nn, n), nn.Module)
+                      and n not in {"Module", "Identity", "RNNBase", "Sequential"})
+
+
+@pytest.mark.parametrize("layer", KWARG_LAYERS)
+@pytest.mark.parametrize("kwarg", ["in_feature", "kernal_size", "bogus"])
+def test_layer_unknown_kwarg(layer, kwarg):
+    """Python's own TypeError, which names the class whose ``__init__`` refused (a base
+    class for layers that inherit it, as in PyTorch) and the keyword."""
+    cls = getattr(nn, layer)
+    TRIED[layer] += 1
+    with pytest.raises(TypeError, match=kwarg) as info:
+        cls(*LAYER_ARGS.get(layer, ()), **{kwarg: 1})
+    assert any(f"{base.__name__}.__init__" in str(info.value) for base in cls.__mro__), info.value
+
+
+# layer -> (module, input shape); the input gets one NaN, inf or -inf
+LAYER_VALUES = {
+    "Linear": (lambda: nn.Linear(4, 3), (2, 4)),
+    "Bilinear": (lambda: nn.Bilinear(4, 4, 2), (2, 4)),
+    "Conv2d": (lambda: nn.Conv2d(2, 3, 3, padding=1), (1, 2, 5, 5)),
+    "ConvTranspose2d": (lambda: nn.ConvTranspose2d(2, 3, 3, stride=2), (1, 2, 3, 3)),
+    "MaxPool2d": (lambda: nn.MaxPool2d(2), (1, 2, 4, 4)),
+    "AvgPool2d": (lambda: nn.AvgPool2d(2), (1, 2, 4, 4)),
+    "AdaptiveAvgPool2d": (lambda: nn.AdaptiveAvgPool2d(1), (1, 2, 4, 4)),
+    "BatchNorm1d": (lambda: nn.BatchNorm1d(3), (4, 3)),
+    "BatchNorm2d": (lambda: nn.BatchNorm2d(2), (2, 2, 3, 3)),
+    "LayerNorm": (lambda: nn.LayerNorm(4), (2, 4)),
+    "GroupNorm": (lambda: nn.GroupNorm(2, 4), (2, 4, 3)),
+    "Dropout": (lambda: nn.Dropout(0.2), (4, 5)),
+    "Flatten": (lambda: nn.Flatten(), (2, 3, 2)),
+    "Unflatten": (lambda: nn.Unflatten(1, (2, 2)), (3, 4)),
+    "RNN": (lambda: nn.RNN(3, 4), (5, 2, 3)),
+    "LSTM": (lambda: nn.LSTM(3, 4), (5, 2, 3)),
+    "GRU": (lambda: nn.GRU(3, 4), (5, 2, 3)),
+    "RNNCell": (lambda: nn.RNNCell(3, 4), (2, 3)),
+    "LSTMCell": (lambda: nn.LSTMCell(3, 4), (2, 3)),
+    "GRUCell": (lambda: nn.GRUCell(3, 4), (2, 3)),
+    **{name: (lambda name=name: getattr(nn, name)(), (3, 4))
+       for name in ("ReLU", "ReLU6", "LeakyReLU", "PReLU", "ELU", "Sigmoid", "Tanh", "GELU",
+                    "SiLU", "Softplus", "Identity")},
+    "Softmax": (lambda: nn.Softmax(dim=-1), (3, 4)),
+    "LogSoftmax": (lambda: nn.LogSoftmax(dim=-1), (3, 4)),
+}
+
+
+@pytest.mark.parametrize("layer", sorted(LAYER_VALUES))
+def test_nan_and_inf_through_layers(layer):
+    """No layer crashes on NaN or inf, NaN reaches the output, backward runs."""
+    make, shape = LAYER_VALUES[layer]
+    for special in (np.nan, np.inf, -np.inf):
+        TRIED[layer] += 1
+        ag.manual_seed(0)
+        module = make()
+        arr = np.random.default_rng(0).standard_normal(shape).astype(np.float32)
+        arr.flat[arr.size // 2] = special
+        x = ag.tensor(arr, requires_grad=True)
+        with np.errstate(all="ignore"):
+            out = module(x, x) if layer == "Bilinear" else module(x)
+            out = out[0] if isinstance(out, tuple) else out
+            if special is np.nan:
+                assert np.isnan(out.numpy()).any(), f"{layer}: NaN input gave {out.numpy()}"
+            out.backward(ag.ones(*out.shape))
+        assert x.grad is not None and x.grad.shape == x.shape
