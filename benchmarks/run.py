@@ -8,10 +8,10 @@ Usage:
     python -m benchmarks --threads 1 --clock cpu   # steadier on a shared machine
 
 The timed workloads run all implementations in this one process on the same
-data (float32) with the same thread count; W6 (memory) runs each in a fresh
-child process, since resident memory depends on what the allocator saw before.
-Each workload warms up, then times its implementations round-robin (so drift
-on a busy machine hits all three alike) and reports medians and inter-quartile
+data (float32) with the same thread count; W6 (memory, measured in memory.py) runs
+each in a fresh child process, since resident memory depends on what the allocator
+saw before. Each workload warms up, then times its implementations round-robin (so
+drift on a busy machine hits all three alike) and reports medians and inter-quartile
 ranges, and the ratios scratchgrad/PyTorch and scratchgrad/floor against the
 targets of the performance issue.
 """
@@ -26,7 +26,6 @@ import platform
 import subprocess
 import sys
 import time
-import tracemalloc
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, Callable
@@ -37,7 +36,6 @@ IMPLS = ("scratchgrad", "torch", "floor")
 LABEL = {"scratchgrad": "scratchgrad", "torch": "PyTorch", "floor": "floor"}
 THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
                "BLIS_NUM_THREADS", "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS")
-MB = 1024 * 1024
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -143,147 +141,6 @@ def run_timed(wl: Any, env: Any, args: argparse.Namespace) -> dict:
     if wl.extras is not None:
         res["extras"] = wl.extras()
     return res
-
-
-# ---------------------------------------------------------------- memory (W6)
-def _proc_status_kb(field: str) -> int:
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
-    raise RuntimeError(f"{field} not in /proc/self/status")
-
-
-def _reset_peak_rss() -> bool:
-    try:
-        with open("/proc/self/clear_refs", "w") as f:
-            f.write("5")  # resets VmHWM to the current RSS (Linux >= 4.0)
-        return True
-    except OSError:
-        return False
-
-
-def _libc() -> Any:
-    import ctypes
-
-    try:
-        return ctypes.CDLL("libc.so.6")
-    except OSError:
-        return None
-
-
-def fix_malloc_for_rss() -> None:
-    """Make RSS track live memory: big blocks are mmapped and returned at free (glibc).
-
-    By default glibc raises its mmap threshold after the first large free and keeps
-    freed memory in the heap, so RSS would stop moving after one step. This is
-    process-wide, which is why W6 runs in processes of its own.
-    """
-    libc = _libc()
-    if libc is not None:
-        m_trim_threshold, m_mmap_threshold = -1, -3
-        libc.mallopt(m_mmap_threshold, 128 * 1024)
-        libc.mallopt(m_trim_threshold, 128 * 1024)
-
-
-def _trim() -> None:
-    gc.collect()
-    libc = _libc()
-    if libc is not None:
-        libc.malloc_trim(0)
-
-
-def rss_peak_mb(step: Callable, times: int = 5) -> float | None:
-    """Peak resident-memory growth during one call of ``step`` (the median of ``times``)."""
-    step()
-    step()
-    peaks = []
-    for _ in range(times):
-        _trim()
-        base = _proc_status_kb("VmRSS")
-        if not _reset_peak_rss():
-            return None
-        step()
-        peaks.append((_proc_status_kb("VmHWM") - base) / 1024)
-    return sorted(peaks)[len(peaks) // 2]
-
-
-def _curve(step: Callable, n_steps: int, read: Callable[[], float]) -> list[tuple[int, float]]:
-    marks = sorted({min(10, n_steps)} | {n_steps * k // 10 for k in range(1, 11)})
-    curve = []
-    for k in range(1, n_steps + 1):
-        step()
-        if k in marks:
-            curve.append((k, read()))
-    return curve
-
-
-def traced_memory(step: Callable, n_steps: int) -> dict:
-    """tracemalloc's peak for one step above the steady state, and the live memory curve."""
-    step()
-    gc.collect()
-    tracemalloc.start()
-    try:
-        step()  # the first traced step's survivors (grads) become the baseline
-        gc.collect()
-        base = tracemalloc.get_traced_memory()[0]
-        tracemalloc.reset_peak()
-        step()
-        peak = (tracemalloc.get_traced_memory()[1] - base) / MB
-        curve = _curve(step, n_steps, lambda: (tracemalloc.get_traced_memory()[0] - base) / MB)
-    finally:
-        tracemalloc.stop()
-    return {"peak": peak, "curve": curve}
-
-
-def rss_memory(step: Callable, n_steps: int) -> dict:
-    peak = rss_peak_mb(step)
-    base = _proc_status_kb("VmRSS")
-    curve = _curve(step, n_steps, lambda: (_proc_status_kb("VmRSS") - base) / 1024)
-    return {"peak": peak, "curve": curve}
-
-
-def is_flat(curve: list, peak: float | None) -> tuple[bool, float]:
-    """Flat when live memory after the last step is within max(0.5 MB, 5% of the peak) of
-    what it was after the first sampled step."""
-    growth = curve[-1][1] - curve[0][1]
-    return growth <= max(0.5, 0.05 * (peak or 0.0)), growth
-
-
-def memory_child(wl: Any, env: Any, name: str, n_steps: int) -> dict:
-    """W6 for one implementation, run in a fresh process (see :func:`run_memory`)."""
-    fix_malloc_for_rss()
-    steps, status = build_impls(wl, env, (name,))
-    entry = status[name]
-    if name in steps:
-        step = steps[name]
-        rss = rss_memory(step, n_steps if name == "torch" else 2)
-        entry.update(rss_peak=rss["peak"], steps=n_steps)
-        if name == "torch":
-            entry.update(metric="RSS", median=rss["peak"], curve=rss["curve"])
-        else:
-            tr = traced_memory(step, n_steps)
-            entry.update(metric="tracemalloc", median=tr["peak"], curve=tr["curve"])
-        entry["flat"], entry["growth"] = is_flat(entry["curve"], entry["median"])
-    return entry
-
-
-def run_memory(wl: Any, threads: int, args: argparse.Namespace) -> dict:
-    """Each implementation's W6 in a process of its own: resident memory depends on what the
-    allocator went through before (PyTorch's step peak measured 4.5 MB alone, 11 MB after
-    W3 in the same process), and the malloc settings RSS needs stay out of the timings."""
-    n_steps = args.steps or (100 if args.quick else 1000)
-    status = {}
-    for name in IMPLS:
-        cmd = [sys.executable, "-m", "benchmarks", "--threads", str(threads), "--steps",
-               str(n_steps), "--memory-child", name]
-        proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
-        try:
-            status[name] = json.loads(proc.stdout.strip().splitlines()[-1])
-        except (IndexError, ValueError):
-            err = (proc.stderr.strip().splitlines() or ["no output"])[-1]
-            status[name] = {"status": "failed", "note": f"memory child: {err}"}
-    return {"impls": status, "steps": n_steps}
 
 
 # ---------------------------------------------------------------- ratios and the table
@@ -477,11 +334,14 @@ def main(argv: list[str] | None = None) -> int:
     except ImportError:
         pass
 
+    from benchmarks.memory import memory_child, run_memory
     from benchmarks.workloads import WORKLOADS
 
     env = SimpleNamespace(torch=torch, seed=0, quick=args.quick)
     if args.memory_child:
-        print(json.dumps(memory_child(WORKLOADS["W6"], env, args.memory_child, args.steps)))
+        name = args.memory_child
+        entry = memory_child(lambda: build_impls(WORKLOADS["W6"], env, (name,)), name, args.steps)
+        print(json.dumps(entry))
         return 0
     if args.profile:
         profile(args.profile.upper(), env, args.repeat or 20, args.clock == "cpu")
@@ -491,6 +351,7 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         print(f"unknown workload(s) {unknown}; choose from {list(WORKLOADS)}", file=sys.stderr)
         return 2
+    w6_steps = args.steps or (100 if args.quick else 1000)
     machine = machine_info(torch, threads)
     print(machine_line(machine), flush=True)
     if machine.get("loadavg_start", 0) > (os.cpu_count() or 1) - 0.5:
@@ -501,7 +362,7 @@ def main(argv: list[str] | None = None) -> int:
     for key in keys:
         wl = WORKLOADS[key]
         t0 = time.perf_counter()
-        res = run_memory(wl, threads, args) if key == "W6" else run_timed(wl, env, args)
+        res = run_memory(IMPLS, threads, w6_steps) if key == "W6" else run_timed(wl, env, args)
         judge(wl, res)
         results[key] = res
         print(f"{key} done in {time.perf_counter() - t0:.1f} s: "
@@ -520,7 +381,7 @@ def main(argv: list[str] | None = None) -> int:
               "settings": {"quick": args.quick, "repeat": args.repeat, "clock": args.clock,
                            "gc_freeze": not args.no_freeze,
                            "only": args.only, "threads": threads,
-                           "w6_steps": args.steps or (100 if args.quick else 1000),
+                           "w6_steps": w6_steps,
                            "command": "python -m benchmarks " + " ".join(argv or sys.argv[1:])},
               "workloads": {k: {"title": WORKLOADS[k].title, "unit": WORKLOADS[k].unit, **r}
                             for k, r in results.items()}}
