@@ -45,7 +45,12 @@ class Function:
     #: each input's gradient back to that input's shape.
     broadcasts = False
 
-    # Set on every node by apply(); kept as plain attributes for speed.
+    # The fields every recorded node sets live in slots, so an op that stores
+    # nothing else on ctx never allocates an instance dict (one object fewer
+    # per op for the garbage collector to track). The rarer ones below are
+    # class defaults, shadowed in the instance dict when set.
+    __slots__ = ("_grad_input_slots", "_inputs", "_n_args", "_saved", "__dict__",
+                 "__weakref__")
     _grad_input_slots: list
     _inputs: tuple
     _n_args: int
@@ -53,7 +58,7 @@ class Function:
     _out_meta: list | None = None
     _hooks: dict | None = None
     _retain: dict | None = None
-    _saved: list | None = None
+    _saved: list | None
     _outputs: list | None = None
     _freed: bool = False
     _trace: str | None = None
@@ -154,7 +159,7 @@ class Function:
         # start with "_" and stay, so a second backward reaches this node and explains).
         d = self.__dict__
         user = [k for k in d if k[0] != "_"]
-        if user or d.get("_saved") is not None:
+        if user or self._saved is not None:
             for k in user:
                 del d[k]
             self._saved = None
@@ -178,6 +183,7 @@ class Function:
             else:
                 arrays.append(a)
         ctx = _new(cls)
+        ctx._saved = None
         out = cls.forward(ctx, *arrays, **kwargs)
         if slots is None or not STATE.grad_enabled:
             if type(out) is tuple:
