@@ -7,11 +7,16 @@ the padded input, copied once, and the product is one BLAS call per group. The
 engine keeps the windows as columns, ``cols (C*FH*FW, N*OH*OW)`` (the transpose
 of the textbook's :func:`im2col`), so that all three products are contiguous.
 
-Backward keeps ``cols`` from forward (and frees it after): the weight gradient is
-``grad (OC, N*OH*OW) @ cols.T`` (:class:`Conv2dWeight`); the input gradient is
-``W.T @ grad`` followed by *col2im*, one slice-add per kernel offset: a transposed
-convolution (:class:`ConvTranspose2d`). Each is an op whose backward uses the
-others, so ``create_graph=True`` gives second derivatives.
+The batch is unfolded a chunk of images at a time (about ``COLS_BUDGET`` bytes of
+columns, a cache-sized buffer) and each chunk's columns are dropped after its
+product: a full-batch column matrix would be KH*KW times the input (75 MB for a
+(32, 64, 32, 32) batch and a 3x3 kernel). Backward saves only the input and
+rebuilds the columns chunk by chunk, which measures faster than keeping them.
+The weight gradient sums ``grad (OC, m*OH*OW) @ cols.T`` over the chunks
+(:class:`Conv2dWeight`); the input gradient is ``W.T @ grad`` followed by
+*col2im*, one slice-add per kernel offset, per chunk: a transposed convolution
+(:class:`ConvTranspose2d`). Each is an op whose backward uses the others, so
+``create_graph=True`` gives second derivatives.
 """
 from __future__ import annotations
 
@@ -21,10 +26,12 @@ import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
 from ..function import Function
-from ..mode import STATE
 from ..registry import OPS, register
 from ..tensor import Tensor
 from ._common import as_tensor
+
+#: bytes of im2col columns per batch chunk (about a core's L2 cache)
+COLS_BUDGET = 1 << 21
 
 
 class Window(NamedTuple):
@@ -104,14 +111,13 @@ def _channel_block(img: np.ndarray) -> int:
     return max(1, 600_000 // max(1, n * h * w * img.itemsize))
 
 
-def _fold(cols: np.ndarray, shape: tuple, win: Window, oh: int, ow: int) -> np.ndarray:
-    """Add the columns (C*KH*KW, N*OH*OW) back into an image of ``shape`` (N, C, H, W).
+def _fold_into(out: np.ndarray, cols: np.ndarray, win: Window, oh: int, ow: int) -> None:
+    """Add the columns (C*KH*KW, N*OH*OW) into the padded image ``out`` (N, C, Hp, Wp).
 
     One slice-add per kernel offset (KH*KW of them), each covering all windows
     (of a block of channels).
     """
-    n, c, h, w = shape
-    out = np.zeros((n, c, h + 2 * win.ph, w + 2 * win.pw), cols.dtype)
+    n, c = out.shape[:2]
     into = out.transpose(1, 0, 2, 3)                                  # (C, N, Hp, Wp) view
     c6 = cols.reshape(c, win.kh, win.kw, n, oh, ow)
     offsets = [(i, j, slice(i * win.dh, i * win.dh + win.sh * (oh - 1) + 1, win.sh),
@@ -122,9 +128,30 @@ def _fold(cols: np.ndarray, shape: tuple, win: Window, oh: int, ow: int) -> np.n
         block, src = into[c0:c0 + step], c6[c0:c0 + step]
         for i, j, rows, cols_ in offsets:
             block[:, :, rows, cols_] += src[:, i, j]
+
+
+def _padded_zeros(shape: tuple, win: Window, dtype: Any) -> np.ndarray:
+    n, c, h, w = shape
+    return np.zeros((n, c, h + 2 * win.ph, w + 2 * win.pw), dtype)
+
+
+def _unpad(out: np.ndarray, shape: tuple, win: Window) -> np.ndarray:
     if win.ph or win.pw:
+        h, w = shape[2:]
         out = np.ascontiguousarray(out[:, :, win.ph:win.ph + h, win.pw:win.pw + w])
     return out
+
+
+def _fold(cols: np.ndarray, shape: tuple, win: Window, oh: int, ow: int) -> np.ndarray:
+    """Add the columns (C*KH*KW, N*OH*OW) back into a new image of ``shape`` (N, C, H, W)."""
+    out = _padded_zeros(shape, win, cols.dtype)
+    _fold_into(out, cols, win, oh, ow)
+    return _unpad(out, shape, win)
+
+
+def _batch_step(n: int, rows: int, pixels: int, itemsize: int) -> int:
+    """Images per chunk so that a chunk's (rows, m*pixels) columns take about COLS_BUDGET."""
+    return max(1, min(n, COLS_BUDGET // max(1, rows * pixels * itemsize)))
 
 
 def _image(x: Any, op: str) -> np.ndarray:
@@ -217,11 +244,6 @@ def col2im(cols: Any, input_shape: Any, kernel_size: Any, stride: Any = 1, paddi
 
 
 # ----------------------------------------------------------------- the ops
-def _keeps_cols(w: Any) -> bool:
-    """Keep the im2col buffer for backward only when the weight gradient will need it."""
-    return STATE.grad_enabled and isinstance(w, Tensor) and w.requires_grad
-
-
 def _channels_first(g: np.ndarray, groups: int) -> np.ndarray:
     """(N, C, H, W) -> (groups, C/groups, N*H*W), contiguous for the matrix products."""
     n, c, h, w = g.shape
@@ -229,27 +251,28 @@ def _channels_first(g: np.ndarray, groups: int) -> np.ndarray:
 
 
 class Conv2d(Function):
-    """Fused conv2d: im2col + one matrix product per group (+ bias)."""
+    """Fused conv2d: im2col + one matrix product per group, per batch chunk (+ bias)."""
 
     @staticmethod
-    def forward(ctx, x, w, b, win, groups, keep_cols, out_hw, cols=None):
-        n, c, h, wd = x.shape
+    def forward(ctx, x, w, b, win, groups, out_hw):
+        n, c = x.shape[:2]
         oc = w.shape[0]
         oh, ow = out_hw
-        if cols is None:
-            cols = _unfold(x, win, oh, ow)                            # (C*KH*KW, N*OH*OW)
-        if groups == 1:
-            out = w.reshape(oc, -1) @ cols                             # (OC, N*OH*OW)
-        else:
-            out = np.matmul(w.reshape(groups, oc // groups, -1),
-                            cols.reshape(groups, -1, cols.shape[1]))   # (G, OC/G, N*OH*OW)
-        out = out.reshape(oc, n, oh, ow)
+        wg = w.reshape(groups, oc // groups, -1)                       # (G, OC/G, C/G*KH*KW)
+        out = np.empty((oc, n, oh, ow), np.result_type(x, w))
+        step = _batch_step(n, c * win.kh * win.kw, oh * ow, x.itemsize)
+        for s in range(0, n, step):
+            cols = _unfold(x[s:s + step], win, oh, ow)                 # (C*KH*KW, m*OH*OW)
+            m = cols.shape[1] // (oh * ow)
+            if groups == 1:
+                out[:, s:s + m] = (wg[0] @ cols).reshape(oc, m, oh, ow)
+            else:
+                out[:, s:s + m] = np.matmul(wg, cols.reshape(groups, -1, cols.shape[1])
+                                            ).reshape(oc, m, oh, ow)
         if b is not None:
             out += b.reshape(oc, 1, 1, 1)
         ctx.save_for_backward(x, w)
         ctx.win, ctx.groups = win, groups
-        if keep_cols:
-            ctx.cols = cols
         return np.ascontiguousarray(out.transpose(1, 0, 2, 3))         # (N, OC, OH, OW)
 
     @staticmethod
@@ -260,27 +283,31 @@ class Conv2d(Function):
         if need[0]:
             gx = ConvTranspose2d.apply(grad, w, None, ctx.win, ctx.groups, x.shape[2:])
         if need[1]:
-            gw = Conv2dWeight.apply(x, grad, ctx.win, ctx.groups, w.shape[2:],
-                                    getattr(ctx, "cols", None))
+            gw = Conv2dWeight.apply(x, grad, ctx.win, ctx.groups, w.shape[2:])
         if need[2]:
             gb = grad.sum((0, 2, 3))
         return gx, gw, gb
 
 
 class ConvTranspose2d(Function):
-    """Fused transposed convolution: one matrix product per group, then col2im (+ bias)."""
+    """Fused transposed convolution: a matrix product per group, then col2im, per batch chunk."""
 
     @staticmethod
     def forward(ctx, x, w, b, win, groups, out_hw):
         n, cin, h, wd = x.shape
         cout = w.shape[1] * groups
-        x3 = _channels_first(x, groups)                                # (G, Cin/G, N*H*W)
-        if groups == 1:
-            cols = w.reshape(cin, -1).T @ x3[0]                        # (Cout*KH*KW, N*H*W)
-        else:
-            cols = np.matmul(w.reshape(groups, cin // groups, -1).transpose(0, 2, 1), x3)
-            cols = cols.reshape(-1, n * h * wd)
-        out = _fold(cols, (n, cout) + tuple(out_hw), win, h, wd)       # (N, Cout, OH, OW)
+        wt = w.reshape(groups, cin // groups, -1).transpose(0, 2, 1)   # (G, Cout/G*KH*KW, Cin/G)
+        shape = (n, cout) + tuple(out_hw)
+        out = _padded_zeros(shape, win, np.result_type(x, w))          # (N, Cout, OHp, OWp)
+        step = _batch_step(n, cout * win.kh * win.kw, h * wd, x.itemsize)
+        for s in range(0, n, step):
+            x3 = _channels_first(x[s:s + step], groups)                # (G, Cin/G, m*H*W)
+            if groups == 1:
+                cols = wt[0] @ x3[0]                                   # (Cout*KH*KW, m*H*W)
+            else:
+                cols = np.matmul(wt, x3).reshape(-1, x3.shape[2])
+            _fold_into(out[s:s + step], cols, win, h, wd)
+        out = _unpad(out, shape, win)                                  # (N, Cout, OH, OW)
         if b is not None:
             out += b.reshape(1, cout, 1, 1)
         ctx.save_for_backward(x, w)
@@ -293,33 +320,35 @@ class ConvTranspose2d(Function):
         need = ctx.needs_input_grad
         win, groups = ctx.win, ctx.groups
         gx = gw = gb = None
-        if need[0] or need[1]:
-            cols = _unfold(grad.data, win, x.shape[2], x.shape[3])      # shared by both
-            if need[0]:
-                gx = Conv2d.apply(grad, w, None, win, groups, _keeps_cols(w), x.shape[2:], cols)
-            if need[1]:
-                gw = Conv2dWeight.apply(grad, x, win, groups, w.shape[2:], cols)
+        if need[0]:
+            gx = Conv2d.apply(grad, w, None, win, groups, x.shape[2:])
+        if need[1]:
+            gw = Conv2dWeight.apply(grad, x, win, groups, w.shape[2:])
         if need[2]:
             gb = grad.sum((0, 2, 3))
         return gx, gw, gb
 
 
 class Conv2dWeight(Function):
-    """The weight gradient of conv2d, ``grad @ cols.T``, as an op of (input, grad)."""
+    """The weight gradient of conv2d, ``grad @ cols.T`` summed over batch chunks, as an op
+    of (input, grad)."""
 
     @staticmethod
-    def forward(ctx, x, grad, win, groups, k_hw, cols=None):
+    def forward(ctx, x, grad, win, groups, k_hw):
         n, c = x.shape[:2]
         oc, oh, ow = grad.shape[1:]
-        if cols is None:
-            cols = _unfold(x, win, oh, ow)                             # (C*KH*KW, N*OH*OW)
-        g3 = _channels_first(grad, groups)                             # (G, OC/G, N*OH*OW)
-        # (cols @ grad.T).T: the same product, but OpenBLAS runs it ~15% faster than grad @ cols.T
-        if groups == 1:
-            gw = (cols @ g3[0].T).T                                    # (OC, C*KH*KW)
-        else:
-            gw = np.matmul(cols.reshape(groups, -1, cols.shape[1]),
-                           g3.transpose(0, 2, 1)).transpose(0, 2, 1)   # (G, OC/G, C/G*KH*KW)
+        gw = np.zeros((groups, oc // groups, c // groups * win.kh * win.kw),
+                      np.result_type(x, grad))                         # (G, OC/G, C/G*KH*KW)
+        step = _batch_step(n, c * win.kh * win.kw, oh * ow, x.itemsize)
+        for s in range(0, n, step):
+            cols = _unfold(x[s:s + step], win, oh, ow)                 # (C*KH*KW, m*OH*OW)
+            g3 = _channels_first(grad[s:s + step], groups)             # (G, OC/G, m*OH*OW)
+            # (cols @ g.T).T: the same product, but OpenBLAS runs it ~15% faster than g @ cols.T
+            if groups == 1:
+                gw[0] += (cols @ g3[0].T).T                            # (OC, C*KH*KW)
+            else:
+                gw += np.matmul(cols.reshape(groups, -1, cols.shape[1]),
+                                g3.transpose(0, 2, 1)).transpose(0, 2, 1)
         ctx.save_for_backward(x, grad)
         ctx.win, ctx.groups = win, groups
         return gw.reshape((oc, c // groups) + tuple(k_hw))
@@ -333,7 +362,7 @@ class Conv2dWeight(Function):
         if need[0]:
             gx = ConvTranspose2d.apply(grad, ggw, None, win, groups, x.shape[2:])
         if need[1]:
-            ggrad = Conv2d.apply(x, ggw, None, win, groups, False, grad.shape[2:])
+            ggrad = Conv2d.apply(x, ggw, None, win, groups, grad.shape[2:])
         return gx, ggrad
 
 
@@ -433,7 +462,7 @@ def conv2d(input: Any, weight: Any, bias: Any = None, stride: Any = 1,  # noqa: 
                              f"got {padding!r}")
     win = _window(op, k, stride, padding, dilation)
     out_hw = _out_hw(op, x.shape[2], x.shape[3], win)
-    return Conv2d.apply(x, weight, bias, win, int(groups), _keeps_cols(weight), out_hw)
+    return Conv2d.apply(x, weight, bias, win, int(groups), out_hw)
 
 
 def _transposed_len(op: str, axis: str, size: int, k: int, s: int, p: int, d: int,

@@ -1,5 +1,5 @@
 """conv2d, conv_transpose2d, im2col / col2im: textbook numbers, a slow loop reference,
-gradients (first and second order), the im2col buffer's lifetime, errors, PyTorch parity."""
+gradients (first and second order), im2col in batch chunks, errors, PyTorch parity."""
 from __future__ import annotations
 
 import numpy as np
@@ -233,21 +233,56 @@ def test_col2im_counts_overlaps():
     np.testing.assert_array_equal(counts, [[1, 2, 2, 1], [2, 4, 4, 2], [2, 4, 4, 2], [1, 2, 2, 1]])
 
 
-# ------------------------------------------- the im2col buffer: reuse, free
-def test_forward_im2col_buffer_is_reused_by_backward_and_freed(monkeypatch):
-    calls = []
+# ------------------------------------- the im2col buffer: per chunk, never kept
+def _arrays_on(node):
+    return [v for k, v in vars(node).items() if isinstance(v, np.ndarray)]
+
+
+def test_forward_keeps_no_column_buffer_and_backward_frees_its_state(monkeypatch):
+    sizes = []
     real = conv._unfold
-    monkeypatch.setattr(conv, "_unfold", lambda *a: calls.append(1) or real(*a))
-    x = ag.randn(2, 3, 6, 6, requires_grad=True)
-    w = ag.randn(4, 3, 3, 3, requires_grad=True)
+
+    def unfold(*args):
+        cols = real(*args)
+        sizes.append(cols.nbytes)
+        return cols
+
+    monkeypatch.setattr(conv, "_unfold", unfold)
+    monkeypatch.setattr(conv, "COLS_BUDGET", 3 * 3 * 3 * 6 * 6 * 8)  # one image's columns
+    x = t64(np.random.default_rng(0).normal(size=(2, 3, 6, 6)))
+    w = t64(np.random.default_rng(1).normal(size=(4, 3, 3, 3)))
     y = conv2d(x, w, padding=1)
     node = y.grad_fn
     assert type(node).__name__ == "Conv2d"
-    assert node.cols.shape == (3 * 3 * 3, 2 * 6 * 6)  # (C*FH*FW, N*OH*OW)
+    assert sizes == [3 * 3 * 3 * 6 * 6 * 8] * 2, "forward did not unfold one chunk at a time"
+    assert not _arrays_on(node), "forward kept a column buffer on the node"
+    assert [t.shape for t in node.saved_tensors] == [x.shape, w.shape]  # the input, not columns
     y.sum().backward()
-    assert len(calls) == 1, "backward built the im2col matrix again instead of reusing it"
-    assert not hasattr(node, "cols"), "the im2col buffer outlived backward"
+    assert node._saved is None and not _arrays_on(node), "saved state outlived backward"
+    assert max(sizes) == 3 * 3 * 3 * 6 * 6 * 8, "backward built a full-batch column matrix"
     assert x.grad.shape == x.shape and w.grad.shape == w.shape
+
+
+@pytest.mark.parametrize("per_chunk", [1, 2, 3])
+@pytest.mark.parametrize("groups", [1, 2])
+def test_batch_chunks_give_the_same_values_and_gradients(monkeypatch, per_chunk, groups):
+    rng = np.random.default_rng(per_chunk)
+    x, w, b = rng.normal(size=(7, 4, 5, 6)), rng.normal(size=(6, 4 // groups, 3, 2)), \
+        rng.normal(size=6)
+    # the columns of `per_chunk` images of the conv2d (C*FH*FW * OH*OW float64 each)
+    monkeypatch.setattr(conv, "COLS_BUDGET", 4 * 3 * 2 * 3 * 4 * 8 * per_chunk)
+    kw = dict(stride=(2, 2), padding=1, groups=groups)
+    y = conv2d(t64(x), t64(w), t64(b), **kw)
+    np.testing.assert_allclose(y.data, ref_conv2d(x, w, b, (2, 2), (1, 1), groups=groups),
+                               rtol=1e-12, atol=1e-12)
+    assert gradcheck(lambda a, f: conv2d(a, f, **kw), (t64(x), t64(w)))
+    assert gradgradcheck(lambda a, f: conv2d(a, f, **kw), (t64(x[:3]), t64(w)))
+    xt = rng.normal(size=(5, 4, 3, 2))
+    wt = rng.normal(size=(4, 6 // groups, 3, 2))
+    want = ref_conv_transpose2d(xt, wt, None, 2, 1, 1, groups)
+    np.testing.assert_allclose(conv_transpose2d(t64(xt), t64(wt), stride=2, padding=1,
+                                                output_padding=1, groups=groups).data,
+                               want, rtol=1e-12, atol=1e-12)
 
 
 def test_no_buffer_kept_when_weight_needs_no_grad():
