@@ -111,42 +111,30 @@ def _channel_block(img: np.ndarray) -> int:
     return max(1, 600_000 // max(1, n * h * w * img.itemsize))
 
 
-def _fold_into(out: np.ndarray, cols: np.ndarray, win: Window, oh: int, ow: int) -> None:
-    """Add the columns (C*KH*KW, N*OH*OW) into the padded image ``out`` (N, C, Hp, Wp).
+def _fold(parts: Any, shape: tuple, win: Window, oh: int, ow: int, dtype: Any) -> np.ndarray:
+    """Add columns back into a new image of ``shape`` (N, C, H, W) (padding is cut off).
 
-    One slice-add per kernel offset (KH*KW of them), each covering all windows
-    (of a block of channels).
+    ``parts`` yields ``(s, cols)``: the columns (C*KH*KW, m*OH*OW) of the m images
+    from image ``s`` on. One slice-add per kernel offset (KH*KW of them), each
+    covering all windows (of a block of channels).
     """
-    n, c = out.shape[:2]
-    into = out.transpose(1, 0, 2, 3)                                  # (C, N, Hp, Wp) view
-    c6 = cols.reshape(c, win.kh, win.kw, n, oh, ow)
+    n, c, h, w = shape
+    out = np.zeros((n, c, h + 2 * win.ph, w + 2 * win.pw), dtype)
     offsets = [(i, j, slice(i * win.dh, i * win.dh + win.sh * (oh - 1) + 1, win.sh),
                 slice(j * win.dw, j * win.dw + win.sw * (ow - 1) + 1, win.sw))
                for i in range(win.kh) for j in range(win.kw)]
-    step = _channel_block(out)
-    for c0 in range(0, c, step):  # a few channels at a time: their image stays in cache
-        block, src = into[c0:c0 + step], c6[c0:c0 + step]
-        for i, j, rows, cols_ in offsets:
-            block[:, :, rows, cols_] += src[:, i, j]
-
-
-def _padded_zeros(shape: tuple, win: Window, dtype: Any) -> np.ndarray:
-    n, c, h, w = shape
-    return np.zeros((n, c, h + 2 * win.ph, w + 2 * win.pw), dtype)
-
-
-def _unpad(out: np.ndarray, shape: tuple, win: Window) -> np.ndarray:
+    for s, cols in parts:
+        part = out[s:s + cols.shape[1] // (oh * ow)]
+        into = part.transpose(1, 0, 2, 3)                             # (C, m, Hp, Wp) view
+        c6 = cols.reshape((c, win.kh, win.kw) + into.shape[1:2] + (oh, ow))
+        step = _channel_block(part)
+        for c0 in range(0, c, step):  # a few channels at a time: their image stays in cache
+            block, src = into[c0:c0 + step], c6[c0:c0 + step]
+            for i, j, rows, cols_ in offsets:
+                block[:, :, rows, cols_] += src[:, i, j]
     if win.ph or win.pw:
-        h, w = shape[2:]
         out = np.ascontiguousarray(out[:, :, win.ph:win.ph + h, win.pw:win.pw + w])
     return out
-
-
-def _fold(cols: np.ndarray, shape: tuple, win: Window, oh: int, ow: int) -> np.ndarray:
-    """Add the columns (C*KH*KW, N*OH*OW) back into a new image of ``shape`` (N, C, H, W)."""
-    out = _padded_zeros(shape, win, cols.dtype)
-    _fold_into(out, cols, win, oh, ow)
-    return _unpad(out, shape, win)
 
 
 def _batch_step(n: int, rows: int, pixels: int, itemsize: int) -> int:
@@ -240,7 +228,7 @@ def col2im(cols: Any, input_shape: Any, kernel_size: Any, stride: Any = 1, paddi
     if arr.shape != want:
         raise ValueError(f"col2im: cols has shape {arr.shape}, but an image of shape {shape} "
                          f"with these windows needs {want} (N*OH*OW, C*FH*FW)")
-    return _fold(np.ascontiguousarray(arr.T), shape, win, oh, ow)
+    return _fold([(0, np.ascontiguousarray(arr.T))], shape, win, oh, ow, arr.dtype)
 
 
 # ----------------------------------------------------------------- the ops
@@ -259,21 +247,19 @@ class Conv2d(Function):
         oc = w.shape[0]
         oh, ow = out_hw
         wg = w.reshape(groups, oc // groups, -1)                       # (G, OC/G, C/G*KH*KW)
-        out = np.empty((oc, n, oh, ow), np.result_type(x, w))
+        out = np.empty((n, oc, oh, ow), np.result_type(x, w))
         step = _batch_step(n, c * win.kh * win.kw, oh * ow, x.itemsize)
         for s in range(0, n, step):
             cols = _unfold(x[s:s + step], win, oh, ow)                 # (C*KH*KW, m*OH*OW)
             m = cols.shape[1] // (oh * ow)
-            if groups == 1:
-                out[:, s:s + m] = (wg[0] @ cols).reshape(oc, m, oh, ow)
-            else:
-                out[:, s:s + m] = np.matmul(wg, cols.reshape(groups, -1, cols.shape[1])
-                                            ).reshape(oc, m, oh, ow)
+            # one product per image and group, written straight into the (N, OC, OH, OW) output
+            np.matmul(wg, cols.reshape(groups, -1, m, oh * ow).transpose(2, 0, 1, 3),
+                      out=out[s:s + m].reshape(m, groups, oc // groups, oh * ow))
         if b is not None:
-            out += b.reshape(oc, 1, 1, 1)
+            out += b.reshape(1, oc, 1, 1)
         ctx.save_for_backward(x, w)
         ctx.win, ctx.groups = win, groups
-        return np.ascontiguousarray(out.transpose(1, 0, 2, 3))         # (N, OC, OH, OW)
+        return out
 
     @staticmethod
     def backward(ctx, grad):
@@ -297,17 +283,14 @@ class ConvTranspose2d(Function):
         n, cin, h, wd = x.shape
         cout = w.shape[1] * groups
         wt = w.reshape(groups, cin // groups, -1).transpose(0, 2, 1)   # (G, Cout/G*KH*KW, Cin/G)
-        shape = (n, cout) + tuple(out_hw)
-        out = _padded_zeros(shape, win, np.result_type(x, w))          # (N, Cout, OHp, OWp)
         step = _batch_step(n, cout * win.kh * win.kw, h * wd, x.itemsize)
-        for s in range(0, n, step):
-            x3 = _channels_first(x[s:s + step], groups)                # (G, Cin/G, m*H*W)
-            if groups == 1:
-                cols = wt[0] @ x3[0]                                   # (Cout*KH*KW, m*H*W)
-            else:
-                cols = np.matmul(wt, x3).reshape(-1, x3.shape[2])
-            _fold_into(out[s:s + step], cols, win, h, wd)
-        out = _unpad(out, shape, win)                                  # (N, Cout, OH, OW)
+
+        def parts():
+            for s in range(0, n, step):
+                x3 = _channels_first(x[s:s + step], groups)            # (G, Cin/G, m*H*W)
+                yield s, np.matmul(wt, x3).reshape(-1, x3.shape[2])    # (Cout*KH*KW, m*H*W)
+
+        out = _fold(parts(), (n, cout) + tuple(out_hw), win, h, wd, np.result_type(x, w))
         if b is not None:
             out += b.reshape(1, cout, 1, 1)
         ctx.save_for_backward(x, w)
@@ -330,8 +313,7 @@ class ConvTranspose2d(Function):
 
 
 class Conv2dWeight(Function):
-    """The weight gradient of conv2d, ``grad @ cols.T`` summed over batch chunks, as an op
-    of (input, grad)."""
+    """The weight gradient of conv2d, ``grad @ cols.T`` over batch chunks, as an op of (x, grad)."""
 
     @staticmethod
     def forward(ctx, x, grad, win, groups, k_hw):
