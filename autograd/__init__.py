@@ -10,6 +10,8 @@ Example:
     >>> [round(t.grad.item(), 4) for t in (apple, num, tax)]
     [2.2, 110.0, 200.0]
 """
+import numpy as _np
+
 from . import ops, viz
 from .autograd_api import grad
 from .factories import arange, eye, full, ones, ones_like, rand, randn, tensor, zeros, zeros_like
@@ -61,6 +63,7 @@ from .random import default_generator, get_rng_state, manual_seed, set_rng_state
 from .registry import REGISTRY
 from .tensor import Tensor
 
-float32 = "float32"
-float64 = "float64"
-int64 = "int64"
+# dtypes under PyTorch's names (ag.tensor(x, dtype=ag.float64))
+float32 = _np.float32
+float64 = _np.float64
+int64 = _np.int64

@@ -202,11 +202,7 @@ def run_backward(
                     if p is None:
                         _deliver_leaf(inp, g, captured, handed, create_graph)
                     else:
-                        slot = pending.get(p)
-                        if slot is None:
-                            slot = pending[p] = [None] * p._n_out
-                        k = inp._out_idx
-                        slot[k] = g if slot[k] is None else slot[k] + g
+                        _add_pending(pending, p, inp._out_idx, g)
                 if p is not None:
                     deps[p] -= 1
                     if deps[p] == 0:

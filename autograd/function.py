@@ -142,18 +142,6 @@ class Function:
             t._vbox = vbox
         return t
 
-    def _run_backward(self, out_grads: list) -> tuple:
-        if self._freed:
-            _ = self.saved_tensors  # raises the explanatory error
-        res = type(self).backward(self, *out_grads)
-        if type(res) is not tuple:
-            res = (res,)
-        for r in res:
-            if r is not None and not isinstance(r, Tensor):  # arrays are accepted too
-                return tuple(r if r is None or isinstance(r, Tensor)
-                             else Tensor._make(np.asarray(r)) for r in res)
-        return res
-
     def _free(self) -> None:
         # Drop saved buffers and every attribute forward stored on ctx (engine fields
         # start with "_" and stay, so a second backward reaches this node and explains).

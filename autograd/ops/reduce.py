@@ -7,6 +7,7 @@ gradient to the kept-dims shape and broadcasts it back over the input.
 from __future__ import annotations
 
 import builtins
+import math
 from collections import namedtuple
 from typing import Any
 
@@ -63,10 +64,9 @@ class Mean(Function):
     @staticmethod
     def forward(ctx, x, dims, keepdim):
         ctx.shape, ctx.dims = x.shape, dims
-        n = x.size if dims is None else int(np.prod([x.shape[d] for d in dims]))
-        ctx.scale = 1.0 / n if n else float("nan")
-        return np.mean(x, axis=dims, keepdims=keepdim) if n else np.full(
-            np.sum(x, axis=dims, keepdims=keepdim).shape, np.nan, x.dtype)
+        n = x.size if dims is None else math.prod(x.shape[d] for d in dims)
+        ctx.scale = 1.0 / n if n else float("nan")  # an empty mean is nan, as torch
+        return np.sum(x, axis=dims, keepdims=keepdim) * x.dtype.type(ctx.scale)
 
     @staticmethod
     def backward(ctx, grad):
