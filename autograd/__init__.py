@@ -2,13 +2,13 @@
 
 Example:
     >>> import autograd as ag
-    >>> apple = ag.tensor(100.0, requires_grad=True, name="apple")
+    >>> apple = ag.tensor(10.0, requires_grad=True, name="apple")
     >>> num = ag.tensor(2.0, requires_grad=True, name="apple_num")
     >>> tax = ag.tensor(1.1, requires_grad=True, name="tax")
     >>> price = apple * num * tax
     >>> price.backward()
     >>> [round(t.grad.item(), 4) for t in (apple, num, tax)]
-    [2.2, 110.0, 200.0]
+    [2.2, 11.0, 20.0]
 """
 import numpy as _np
 

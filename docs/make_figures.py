@@ -24,17 +24,17 @@ def leaf(value: float, name: str) -> ag.Tensor:
 
 
 def apple_tax() -> ag.Tensor:
-    """2 apples at 100 each, 10% tax: 220; gradients 2.2, 110, 200."""
-    apple, num, tax = leaf(100.0, "apple"), leaf(2.0, "apple_num"), leaf(1.1, "tax")
+    """2 apples at 10 yuan each, 10% tax: 22; gradients 2.2, 11, 20."""
+    apple, num, tax = leaf(10.0, "apple"), leaf(2.0, "apple_num"), leaf(1.1, "tax")
     price = apple * num * tax
     price.name = "price"
     return price
 
 
 def apples_oranges() -> ag.Tensor:
-    """2 apples at 100, 3 oranges at 150, 10% tax: 715; gradients 2.2, 110, 3.3, 165, 650."""
-    apple, apple_num = leaf(100.0, "apple"), leaf(2.0, "apple_num")
-    orange, orange_num = leaf(150.0, "orange"), leaf(3.0, "orange_num")
+    """2 apples at 10, 3 oranges at 15, 10% tax: 71.5; gradients 2.2, 11, 3.3, 16.5, 65."""
+    apple, apple_num = leaf(10.0, "apple"), leaf(2.0, "apple_num")
+    orange, orange_num = leaf(15.0, "orange"), leaf(3.0, "orange_num")
     tax = leaf(1.1, "tax")
     price = (apple * apple_num + orange * orange_num) * tax
     price.name = "price"
@@ -42,8 +42,8 @@ def apples_oranges() -> ag.Tensor:
 
 
 FIGURES = {
-    "apple_tax": (apple_tax, "Apple tax: 2 apples at 100, tax 1.1"),
-    "apples_oranges": (apples_oranges, "Apples and oranges: 2 × 100 + 3 × 150, tax 1.1"),
+    "apple_tax": (apple_tax, "Apple tax: 2 apples at 10 yuan, tax 1.1"),
+    "apples_oranges": (apples_oranges, "Apples and oranges: 2 × 10 + 3 × 15, tax 1.1"),
 }
 
 

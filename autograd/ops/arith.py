@@ -87,7 +87,7 @@ def mul(a: Any, b: Any) -> Tensor:
 
     Example (the textbook apple tax):
         >>> import autograd as ag
-        >>> apple = ag.tensor(100.0, requires_grad=True)
+        >>> apple = ag.tensor(10.0, requires_grad=True)
         >>> price = apple * 2.0 * 1.1
         >>> price.backward(); round(apple.grad.item(), 4)
         2.2
