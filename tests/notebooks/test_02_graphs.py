@@ -15,8 +15,8 @@ def test_apple_tax_printed_numbers_are_the_course_numbers():
 
 
 def test_apples_and_oranges_printed_numbers_are_the_course_numbers():
-    want = {"\nprice =": 71.5, "d apple ": 2.2, "d apple_num ": 11, "d orange ": 3.3,
-            "d orange_num ": 16.5, "d tax ": 65}
+    want = {"\nprice =": 71.5, "/ d apple ": 2.2, "/ d apple_num ": 11, "/ d orange ": 3.3,
+            "/ d orange_num ": 16.5, "/ d tax ": 65}
     for label, value in want.items():
         assert number_after(OUT, label) == pytest.approx(value), label
 
