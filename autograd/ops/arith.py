@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from .._threads import matmul as blas_matmul
 from ..function import Function
 from ..registry import OPS, register
 from ..tensor import Tensor
@@ -206,7 +207,7 @@ class MatMul(Function):
             )
         ctx.save_for_backward(a, b)
         try:
-            return np.matmul(a, b)
+            return blas_matmul(a, b)
         except ValueError:
             raise ValueError(f"matmul: batch dimensions of {a.shape} and {b.shape} cannot be "
                              "broadcast together") from None
@@ -263,7 +264,7 @@ class Linear(Function):
     def forward(ctx, x, w, b):
         ctx.save_for_backward(x, w)
         ctx.has_bias = b is not None
-        out = np.matmul(x, w.T)  # (*, in) @ (in, out) -> (*, out)
+        out = blas_matmul(x, w.T)  # (*, in) @ (in, out) -> (*, out)
         if b is not None:
             out += b
         return out

@@ -25,6 +25,7 @@ from typing import Any, NamedTuple
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
+from .._threads import matmul as blas_matmul
 from ..function import Function
 from ..registry import OPS, register
 from ..tensor import Tensor
@@ -253,8 +254,8 @@ class Conv2d(Function):
             cols = _unfold(x[s:s + step], win, oh, ow)                 # (C*KH*KW, m*OH*OW)
             m = cols.shape[1] // (oh * ow)
             # one product per image and group, written straight into the (N, OC, OH, OW) output
-            np.matmul(wg, cols.reshape(groups, -1, m, oh * ow).transpose(2, 0, 1, 3),
-                      out=out[s:s + m].reshape(m, groups, oc // groups, oh * ow))
+            blas_matmul(wg, cols.reshape(groups, -1, m, oh * ow).transpose(2, 0, 1, 3),
+                        out=out[s:s + m].reshape(m, groups, oc // groups, oh * ow))
         if b is not None:
             out += b.reshape(1, oc, 1, 1)
         ctx.save_for_backward(x, w)
@@ -288,7 +289,7 @@ class ConvTranspose2d(Function):
         def parts():
             for s in range(0, n, step):
                 x3 = _channels_first(x[s:s + step], groups)            # (G, Cin/G, m*H*W)
-                yield s, np.matmul(wt, x3).reshape(-1, x3.shape[2])    # (Cout*KH*KW, m*H*W)
+                yield s, blas_matmul(wt, x3).reshape(-1, x3.shape[2])  # (Cout*KH*KW, m*H*W)
 
         out = _fold(parts(), (n, cout) + tuple(out_hw), win, h, wd, np.result_type(x, w))
         if b is not None:
@@ -327,10 +328,10 @@ class Conv2dWeight(Function):
             g3 = _channels_first(grad[s:s + step], groups)             # (G, OC/G, m*OH*OW)
             # (cols @ g.T).T: the same product, but OpenBLAS runs it ~15% faster than g @ cols.T
             if groups == 1:
-                gw[0] += (cols @ g3[0].T).T                            # (OC, C*KH*KW)
+                gw[0] += blas_matmul(cols, g3[0].T).T                      # (OC, C*KH*KW)
             else:
-                gw += np.matmul(cols.reshape(groups, -1, cols.shape[1]),
-                                g3.transpose(0, 2, 1)).transpose(0, 2, 1)
+                gw += blas_matmul(cols.reshape(groups, -1, cols.shape[1]),
+                                  g3.transpose(0, 2, 1)).transpose(0, 2, 1)
         ctx.save_for_backward(x, grad)
         ctx.win, ctx.groups = win, groups
         return gw.reshape((oc, c // groups) + tuple(k_hw))
