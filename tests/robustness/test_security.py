@@ -188,7 +188,7 @@ with open(os.environ["IMPORT_LOG"], "a") as f:
     f.write(__name__ + "\\n")
 raise SystemExit("the sibling module was imported")
 """
-DRIVER = ("import sys\nfrom autograd.cli import main\nrc = main(sys.argv[1:])\n"
+DRIVER = ("import sys\nfrom scratchgrad.cli import main\nrc = main(sys.argv[1:])\n"
           "user = sorted(m for m in sys.modules if m.startswith(('target_mod', 'sibling_mod',"
           " 'pkg')))\nprint('MODULES', user)\nsys.exit(rc)\n")
 

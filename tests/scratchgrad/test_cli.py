@@ -8,9 +8,9 @@ import textwrap
 
 import pytest
 
-from autograd.cli import build_parser, main
+from scratchgrad.cli import build_parser, main
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 USER_OPS = textwrap.dedent('''
     import autograd as ag
@@ -162,14 +162,14 @@ def test_gradcheck_accepts_a_file_path(user_ops, capsys):
     assert "float64" in capsys.readouterr().out   # the float32 note
 
 
-def test_python_dash_m_autograd_runs_the_cli(user_ops):
+def test_python_dash_m_scratchgrad_runs_the_cli(user_ops):
     env = dict(os.environ, PYTHONPATH=ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    res = subprocess.run([sys.executable, "-m", "autograd", "gradcheck",
+    res = subprocess.run([sys.executable, "-m", "scratchgrad", "gradcheck",
                           "user_ops_mod:BrokenCube", "--shapes", "2"],
                          capture_output=True, text=True, env=env, cwd=user_ops, timeout=60)
     assert res.returncode == 1, res.stderr
     assert "FAIL" in res.stdout
-    res = subprocess.run([sys.executable, "-m", "autograd", "train", "--model", "nope"],
+    res = subprocess.run([sys.executable, "-m", "scratchgrad", "train", "--model", "nope"],
                          capture_output=True, text=True, env=env, cwd=user_ops, timeout=60)
     assert res.returncode == 2 and "Traceback" not in res.stderr
     assert "unknown model 'nope'" in res.stderr
@@ -262,7 +262,7 @@ def test_train_reads_mnist_idx_files_from_a_folder(tmp_path, capsys):
 
 def test_train_interrupted_keeps_the_last_epoch_and_says_how_to_resume(tmp_path, capsys,
                                                                          monkeypatch):
-    from autograd.apps import loop
+    from scratchgrad.apps import loop
 
     real, calls = loop.train_epoch, []
 

@@ -1,4 +1,4 @@
-"""``python -m autograd`` runs the ``scratchgrad`` command."""
+"""``python -m scratchgrad`` runs the ``scratchgrad`` command."""
 import sys
 
 from .cli import main

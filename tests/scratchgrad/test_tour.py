@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.slow
 
@@ -22,7 +22,7 @@ def test_tour_writes_its_files_and_reaches_the_accuracy(tmp_path):
     out = tmp_path / "tour-out"
     env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     start = time.perf_counter()
-    res = subprocess.run([sys.executable, "-m", "autograd", "tour", "--out", str(out)],
+    res = subprocess.run([sys.executable, "-m", "scratchgrad", "tour", "--out", str(out)],
                          capture_output=True, text=True, env=env, cwd=tmp_path, timeout=600)
     seconds = time.perf_counter() - start
     assert res.returncode == 0, res.stderr[-2000:]

@@ -1,6 +1,6 @@
 """The ``scratchgrad`` command: ``tour``, ``train``, ``gradcheck`` and ``graph``.
 
-Each subcommand lives in :mod:`autograd.apps` and is imported only when it
+Each subcommand lives in :mod:`scratchgrad.apps` and is imported only when it
 runs, so ``scratchgrad graph`` never loads matplotlib and ``scratchgrad --help``
 loads nothing but argparse. A mistake the user can fix is printed as one line
 with the fix and exit status 2; ``--debug`` shows the full traceback instead.
@@ -159,7 +159,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exc.code or 0) if not isinstance(exc.code, str) else 2
     debug = bool(getattr(args, "debug", False))
     try:
-        module = importlib.import_module(f"autograd.apps.{args.app}")
+        module = importlib.import_module(f"scratchgrad.apps.{args.app}")
         return int(module.run(args) or 0)
     except KeyboardInterrupt:
         if debug:
