@@ -1,0 +1,38 @@
+"""Chapter 4 prints the course's softmax example, its loss example and hand gradients that agree."""
+import re
+
+import numpy as np
+import pytest
+
+import autograd as ag
+import nn.functional as F
+from tests.notebooks._outputs import number_after, printed
+
+OUT = printed("04")
+
+
+def test_derivative_formulas_match_backward():
+    assert number_after(OUT, "max |backward - f(1-f)| =") < 1e-12
+    assert number_after(OUT, "max |backward - (1-f²)| =") < 1e-12
+    assert number_after(OUT, "sigmoid: max |backward - f(1-f)| = 0.0e+00, max f' =") == 0.25
+    assert number_after(OUT, "tanh   : max |backward - (1-f²)| = 0.0e+00, max f' =") == 1.0
+
+
+def test_softmax_example_of_the_notes():
+    assert "softmax (hand): [0.056 0.923 0.021]" in OUT
+    assert "F.softmax     : [0.056 0.923 0.021]" in OUT
+    got = F.softmax(ag.tensor([1.2, 4.0, 0.2], dtype="float64"), dim=0).numpy()
+    np.testing.assert_allclose(got, [0.0561, 0.9232, 0.0207], atol=5e-5)
+
+
+def test_loss_examples_and_saturation():
+    assert number_after(OUT, "MSE (1/2 sum)  :") == pytest.approx(0.0975)
+    assert number_after(OUT, "cross-entropy  :") == pytest.approx(0.5108, abs=1e-4)
+    assert number_after(OUT, "at z = -8: MSE gradient") == pytest.approx(-6.70e-4, rel=0.01)
+    assert number_after(OUT, "cross-entropy gradient") == pytest.approx(-1.0, abs=1e-3)
+
+
+def test_hand_derived_gradients_agree_with_autograd():
+    rows = re.findall(r"max \|hand - autograd\| = ([0-9.e+\-]+)", OUT)
+    assert len(rows) == 6
+    assert all(float(r) < 1e-12 for r in rows)
