@@ -3,7 +3,6 @@ import numpy as np
 import pytest
 
 import autograd as ag
-from nn import datasets, transforms
 from nn.data import (
     ConcatDataset,
     DataLoader,
@@ -127,7 +126,7 @@ def test_default_collate_structures():
              {"x": np.zeros(2), "y": 2.5, "name": "b", "t": (2, False)}]
     out = default_collate(batch)
     assert out["x"].shape == (2, 2)
-    assert out["y"].dtype == np.float32 and out["y"].tolist() == [1.5, 2.5]
+    assert out["y"].dtype == np.float64 and out["y"].tolist() == [1.5, 2.5]  # as PyTorch
     assert out["name"] == ["a", "b"]
     assert out["t"][0].dtype == np.int64 and out["t"][1].dtype == np.bool_
     with pytest.raises(ValueError, match="different shapes"):
@@ -189,186 +188,235 @@ def test_tensordataset_detaches_and_shares():
     assert ds.tensors[0].data is x.data
 
 
-# ---------------------------------------------------------------- datasets
-def _write_idx(path, arr, gz=False):
-    codes = {np.dtype(np.uint8): 0x08, np.dtype(">i4"): 0x0C}
-    header = bytes([0, 0, codes[arr.dtype], arr.ndim]) + np.asarray(arr.shape, ">u4").tobytes()
-    payload = header + arr.tobytes()
-    if gz:
-        import gzip
-        payload = gzip.compress(payload)
-    path.write_bytes(payload)
+# ---------------------------------------------------------------- torch.utils.data surface
+import autograd.utils.data as aud  # noqa: E402
+import nn.data  # noqa: E402
 
 
-@pytest.mark.parametrize("gz", [False, True])
-@pytest.mark.parametrize("train", [True, False])
-def test_mnist_reads_idx_files(tmp_path, gz, train):
-    rng = np.random.default_rng(0)
-    imgs = rng.integers(0, 256, (7, 28, 28), dtype=np.uint8)
-    labels = rng.integers(0, 10, 7).astype(np.uint8)
-    pre = "train" if train else "t10k"
-    ext = ".gz" if gz else ""
-    _write_idx(tmp_path / f"{pre}-images-idx3-ubyte{ext}", imgs, gz)
-    _write_idx(tmp_path / f"{pre}-labels-idx1-ubyte{ext}", labels, gz)
-    X, y = datasets.mnist(tmp_path, train=train)
-    assert X.shape == (7, 784) and X.dtype == np.float32 and y.dtype == np.int64
-    np.testing.assert_allclose(X * 255, imgs.reshape(7, -1), atol=1e-4)
-    np.testing.assert_array_equal(y, labels)
-    Xi, _ = datasets.mnist(tmp_path, train=train, images=True)
-    assert Xi.shape == (7, 1, 28, 28)
+@pytest.fixture
+def torch():
+    return pytest.importorskip("torch")
 
 
-def test_mnist_accepts_the_dotted_file_names(tmp_path):
-    _write_idx(tmp_path / "t10k-images.idx3-ubyte", np.full((3, 28, 28), 255, np.uint8))
-    _write_idx(tmp_path / "t10k-labels.idx1-ubyte.gz", np.array([1, 2, 3], np.uint8), gz=True)
-    X, y = datasets.mnist(tmp_path, train=False)
-    assert X.shape == (3, 784) and float(X.min()) == 1.0 and y.tolist() == [1, 2, 3]
+def test_nn_data_reexports_the_engine_classes():
+    for name in aud.__all__:
+        assert getattr(nn.data, name) is getattr(aud, name), name
 
 
-def test_read_idx_big_endian_ints(tmp_path):
-    a = np.arange(-6, 6, dtype=">i4").reshape(3, 4)
-    _write_idx(tmp_path / "a.idx", a)
-    out = datasets.read_idx(tmp_path / "a.idx")
-    np.testing.assert_array_equal(out, a)
-    assert out.dtype.isnative
+def _to_np(x):
+    return x.numpy() if hasattr(x, "numpy") else np.asarray(x)
 
 
-def test_mnist_errors_name_the_problem(tmp_path):
-    with pytest.raises(FileNotFoundError, match="not a folder"):
-        datasets.mnist(tmp_path / "nowhere")
-    _write_idx(tmp_path / "train-images-idx3-ubyte", np.zeros((2, 28, 28), np.uint8))
-    with pytest.raises(FileNotFoundError, match="train-labels-idx1-ubyte"):
-        datasets.mnist(tmp_path)
-    (tmp_path / "train-labels-idx1-ubyte").write_bytes(b"\x00\x00\x08\x01\x00\x00\x00\x05ab")
-    with pytest.raises(ValueError, match="truncated"):
-        datasets.mnist(tmp_path)
-    (tmp_path / "train-labels-idx1-ubyte").write_bytes(b"PK\x03\x04junk")
-    with pytest.raises(ValueError, match="not an IDX file"):
-        datasets.mnist(tmp_path)
+# (name, batch, expected dtype, expected values)
+COLLATE = [
+    ("ints", [1, 2], np.int64, [1, 2]),
+    ("int then float promotes", [1, 2.5], np.float32, [1.0, 2.5]),
+    ("floats are double", [1.5, 2.5], np.float64, [1.5, 2.5]),
+    ("float then int", [2.5, 1], np.float64, [2.5, 1.0]),
+    ("bools", [True, False], np.bool_, [True, False]),
+    ("numpy float32 scalars", [np.float32(1), np.float32(2)], np.float32, [1.0, 2.0]),
+    ("numpy int32 scalars", [np.int32(3), np.int32(4)], np.int32, [3, 4]),
+    ("arrays", [np.arange(3), np.arange(3) + 1], np.int64, [[0, 1, 2], [1, 2, 3]]),
+    ("float32 arrays", [np.ones(2, np.float32), np.zeros(2, np.float32)], np.float32,
+     [[1, 1], [0, 0]]),
+]
 
 
-def test_digits():
-    X, y = datasets.digits()
-    assert X.shape == (1797, 64) and X.dtype == np.float32 and y.dtype == np.int64
-    assert X.min() == 0.0 and X.max() == 1.0
-    assert sorted(set(y.tolist())) == list(range(10))
-    assert datasets.digits(images=True)[0].shape == (1797, 1, 8, 8)
+@pytest.mark.parametrize("name,batch,dtype,values", COLLATE, ids=[c[0] for c in COLLATE])
+def test_default_collate_promotes_as_pytorch(name, batch, dtype, values):
+    out = aud.default_collate(batch)
+    assert out.dtype == dtype and out.tolist() == values
 
 
-def test_mnist5k_sorted_as_shipped_and_split_after_shuffle():
-    X, y = datasets.mnist5k()
-    assert X.shape == (5000, 784) and X.dtype == np.float32 and 0 <= X.min() and X.max() <= 1
-    assert (np.diff(y) >= 0).all()  # shipped sorted by class
-    (Xtr, ytr), (Xte, yte) = datasets.mnist5k_split(seed=0, images=True)
-    assert Xtr.shape == (4000, 1, 28, 28) and Xte.shape == (1000, 1, 28, 28)
-    assert np.bincount(yte, minlength=10).min() > 60  # every class in the test set
-    (_, ytr2), _ = datasets.mnist5k_split(seed=0)
-    (_, ytr3), _ = datasets.mnist5k_split(seed=1)
-    assert (ytr == ytr2).all() and not (ytr == ytr3).all()
+@pytest.mark.parametrize("name,batch,dtype,values", COLLATE, ids=[c[0] for c in COLLATE])
+def test_default_collate_matches_torch(torch, name, batch, dtype, values):
+    from torch.utils.data import default_collate as tc
+    ref = tc(batch)
+    out = aud.default_collate(batch)
+    assert str(ref.dtype).replace("torch.", "") == str(out.dtype).replace("bool_", "bool")
+    np.testing.assert_array_equal(out.numpy(), ref.numpy())
 
 
-def test_synthetic_sets():
-    X, y = datasets.spiral(40, 4, seed=1)
-    assert X.shape == (160, 2) and np.bincount(y).tolist() == [40] * 4
-    assert np.abs(X).max() <= 1.0 + 1e-6
-    X2, _ = datasets.spiral(40, 4, seed=1)
-    np.testing.assert_array_equal(X, X2)
-    X, y = datasets.xor(8, noise=0.05)
-    assert X.shape == (8, 2) and y.tolist() == [0, 1, 1, 0] * 2
-    assert np.abs(X - np.round(X)).max() < 0.5 and np.abs(X - np.round(X)).max() > 0
-    X, y = datasets.sin_curve(50, noise=0.1)
-    assert X.shape == y.shape == (50, 1)
-    assert 0.02 < np.std(y - np.sin(2 * np.pi * X)) < 0.2
+def test_default_collate_structures_as_pytorch():
+    from collections import namedtuple
+    Point = namedtuple("Point", "x y")
+    out = aud.default_collate([Point(1, 2.0), Point(3, 4.0)])
+    assert isinstance(out, Point) and out.x.tolist() == [1, 3] and out.y.dtype == np.float64
+    out = aud.default_collate([(1, "a"), (2, "b")])
+    assert isinstance(out, list) and out[0].tolist() == [1, 2]  # a tuple sample gives a list
+    assert list(out[1]) == ["a", "b"]
+    out = aud.default_collate([[1, 2], [3, 4]])
+    assert [o.tolist() for o in out] == [[1, 3], [2, 4]]  # transposed, as torch
+    assert aud.default_collate(["a", "b"]) == ["a", "b"]
+    with pytest.raises(TypeError, match="dtype <U1"):
+        aud.default_collate([np.array(["a"]), np.array(["b"])])
+    with pytest.raises(RuntimeError, match="equal size"):
+        aud.default_collate([np.ones(2), np.ones(3)])
+    with pytest.raises(RuntimeError, match="same keys"):
+        aud.default_collate([{"a": 1}, {"b": 1}])
+    conv = aud.default_convert({"x": np.ones(2, np.float32), "n": 3, "s": "t"})
+    assert isinstance(conv["x"], ag.Tensor) and conv["n"] == 3 and conv["s"] == "t"
 
 
-def test_missing_extra_says_how_to_install(monkeypatch):
-    import builtins
-    real = builtins.__import__
-
-    def fake(name, *a, **k):
-        if name.startswith("sklearn"):
-            raise ImportError("no sklearn")
-        return real(name, *a, **k)
-
-    monkeypatch.setattr(builtins, "__import__", fake)
-    with pytest.raises(ImportError, match=r"pip install scratchgrad\[examples\]"):
-        datasets.digits()
-
-
-# ---------------------------------------------------------------- transforms
-def _imgs(n=16, c=2, h=6, w=5):
-    return np.random.default_rng(0).random((n, c, h, w)).astype(np.float32) + 1.0  # no zeros
-
-
-def test_flip_is_per_sample_and_seeded():
-    x = _imgs()
-    out = transforms.RandomHorizontalFlip(seed=0)(x)
-    flipped = np.array([np.array_equal(o, i[..., ::-1]) for o, i in zip(out, x)])
-    kept = np.array([np.array_equal(o, i) for o, i in zip(out, x)])
-    assert (flipped | kept).all() and flipped.any() and kept.any()
-    again = transforms.RandomHorizontalFlip(seed=0)(x)
-    np.testing.assert_array_equal(out, again)
-    np.testing.assert_array_equal(transforms.RandomHorizontalFlip(p=0.0)(x), x)
+def test_samplers():
+    g = np.random.default_rng(0)
+    assert list(aud.SequentialSampler(range(4))) == [0, 1, 2, 3]
+    perm = list(aud.RandomSampler(range(6), generator=g))
+    assert sorted(perm) == list(range(6)) and len(aud.RandomSampler(range(6))) == 6
+    more = list(aud.RandomSampler(range(3), num_samples=7, generator=g))
+    assert len(more) == 7 and sorted(more[:3]) == [0, 1, 2] and sorted(more[3:6]) == [0, 1, 2]
+    rep = list(aud.RandomSampler(range(3), replacement=True, num_samples=50, generator=g))
+    assert len(rep) == 50 and set(rep) == {0, 1, 2}
+    sub = list(aud.SubsetRandomSampler([10, 20, 30], generator=g))
+    assert sorted(sub) == [10, 20, 30]
+    w = aud.WeightedRandomSampler([0.0, 1.0, 3.0], num_samples=4000, generator=g)
+    counts = np.bincount(list(w), minlength=3)
+    assert counts[0] == 0 and 2.6 < counts[2] / counts[1] < 3.4
+    no_rep = list(aud.WeightedRandomSampler([1, 1, 0, 1], 3, replacement=False, generator=g))
+    assert sorted(no_rep) == [0, 1, 3]
+    assert list(aud.BatchSampler(aud.SequentialSampler(range(7)), 3, False)) == \
+        [[0, 1, 2], [3, 4, 5], [6]]
+    assert list(aud.BatchSampler([5, 4, 3, 2, 1], 2, True)) == [[5, 4], [3, 2]]
+    assert len(aud.BatchSampler(range(7), 3, True)) == 2
 
 
-def test_random_crop_shifts_within_padding():
-    x = _imgs()
-    out = transforms.RandomCrop((6, 5), padding=2, seed=1)(x)
-    assert out.shape == x.shape and out.dtype == x.dtype
-    shifts = set()
-    for o, i in zip(out, x):
-        padded = np.pad(i, ((0, 0), (2, 2), (2, 2)))
-        found = [(dy, dx) for dy in range(5) for dx in range(5)
-                 if np.array_equal(padded[:, dy:dy + 6, dx:dx + 5], o)]
-        assert found, "every output is a window of the padded input"
-        shifts.add(found[0])
-    assert len(shifts) > 3  # independent offsets per sample
-    small = transforms.RandomCrop(3, seed=0)(x[0])  # a single image, no padding
-    assert small.shape == (2, 3, 3)
+def test_batch_sampler_matches_torch(torch):
+    from torch.utils.data import BatchSampler, SequentialSampler
+    for n, bs, drop in [(7, 3, False), (7, 3, True), (6, 3, True), (2, 5, False)]:
+        ref = list(BatchSampler(SequentialSampler(range(n)), bs, drop))
+        assert list(aud.BatchSampler(aud.SequentialSampler(range(n)), bs, drop)) == ref
+        assert len(aud.BatchSampler(range(n), bs, drop)) == len(ref)
 
 
-def test_random_erasing_area_and_value():
-    x = _imgs(64, 1, 20, 20)
-    out = transforms.RandomErasing(p=1.0, scale=(0.1, 0.2), seed=0)(x)
-    frac = (out == 0).mean(axis=(1, 2, 3))
-    assert (frac > 0.05).all() and (frac < 0.25).all()
-    for o in out[:8]:  # the erased pixels form one rectangle
-        rows, cols = np.nonzero(o[0] == 0)
-        assert (rows.max() - rows.min() + 1) * (cols.max() - cols.min() + 1) == rows.size
-    half = transforms.RandomErasing(p=0.5, seed=0)(x)
-    hit = (half == 0).any(axis=(1, 2, 3)).mean()
-    assert 0.25 < hit < 0.75
-    noisy = transforms.RandomErasing(p=1.0, value="random", seed=0)(x)
-    assert not np.array_equal(noisy, x)
-
-
-def test_normalize_compose_and_tensor_in_tensor_out():
-    x = ag.tensor(_imgs(4, 3, 2, 2))
-    norm = transforms.Normalize([1.0, 1.5, 2.0], [0.5, 0.5, 0.25])
-    out = norm(x)
-    assert isinstance(out, ag.Tensor) and out.dtype == np.float32
-    np.testing.assert_allclose(out.numpy()[:, 1], (x.numpy()[:, 1] - 1.5) / 0.5, rtol=1e-6)
-    pipe = transforms.Compose([transforms.RandomCrop(2, padding=1),
-                               transforms.RandomHorizontalFlip()], seed=3)
-    a = pipe(x.numpy())
-    pipe2 = transforms.Compose([transforms.RandomCrop(2, padding=1),
-                                transforms.RandomHorizontalFlip()], seed=3)
-    np.testing.assert_array_equal(a, pipe2(x.numpy()))
-    ag.manual_seed(0)
-    b = transforms.RandomHorizontalFlip()(x)
-    ag.manual_seed(0)
-    np.testing.assert_array_equal(b.numpy(), transforms.RandomHorizontalFlip()(x).numpy())
-
-
-@pytest.mark.parametrize("call,match", [
-    (lambda: transforms.Normalize([0.5, 0.5], [1, 1])(np.ones((3, 2, 2))), "3 channels"),
-    (lambda: transforms.Normalize([0.5], [0.0]), "non-zero"),
-    (lambda: transforms.RandomCrop(9)(np.ones((1, 4, 4))), "larger"),
-    (lambda: transforms.RandomHorizontalFlip(p=2), r"\[0, 1\]"),
-    (lambda: transforms.RandomErasing(scale=(0.5, 0.1)), "scale"),
-    (lambda: transforms.RandomHorizontalFlip()(np.ones((4, 4))), r"\(C, H, W\)"),
-    (lambda: transforms.RandomCrop(2, seed=1, generator=np.random.default_rng()), "not both"),
+@pytest.mark.parametrize("call,err,match", [
+    (lambda: aud.WeightedRandomSampler([1, -1], 2), ValueError, "non-negative"),
+    (lambda: aud.WeightedRandomSampler([0, 0], 2), ValueError, "not all zero"),
+    (lambda: aud.WeightedRandomSampler([1, 0], 2, replacement=False), ValueError,
+     "without replacement"),
+    (lambda: aud.WeightedRandomSampler([1, 1], 0), ValueError, "num_samples"),
+    (lambda: aud.RandomSampler(range(3), num_samples=0), ValueError, "num_samples"),
+    (lambda: aud.RandomSampler(range(3), generator=42), TypeError, "generator"),
+    (lambda: aud.BatchSampler(range(3), 0, False), ValueError, "batch_size"),
+    (lambda: aud.BatchSampler(range(3), 2, None), ValueError, "drop_last"),
 ])
-def test_transform_errors(call, match):
-    with pytest.raises(ValueError, match=match):
+def test_sampler_errors(call, err, match):
+    with pytest.raises(err, match=match):
         call()
+
+
+def test_loader_with_sampler_batch_sampler_and_no_batching():
+    ds = _xy(6)
+    dl = DataLoader(ds, batch_size=2, sampler=[5, 4, 3, 2, 1, 0])
+    assert [b[1].tolist() for b in dl] == [[5, 4], [3, 2], [1, 0]]
+    dl = DataLoader(ds, batch_sampler=[[0, 5], [1], [2, 3, 4]])
+    assert [b[1].tolist() for b in dl] == [[0, 5], [1], [2, 3, 4]] and len(dl) == 3
+    dl = DataLoader(ListDataset(3), batch_size=None)
+    items = list(dl)
+    assert len(dl) == 3 and isinstance(items[1][0], ag.Tensor) and items[1][1] == 1
+    w = aud.WeightedRandomSampler([0, 0, 1, 0, 0, 0], 4)
+    assert [b[1].tolist() for b in DataLoader(ds, batch_size=2, sampler=w)] == [[2, 2], [2, 2]]
+
+
+class Stream(aud.IterableDataset):
+    def __init__(self, n):
+        self.n = n
+
+    def __iter__(self):
+        return iter([{"i": i, "x": np.full(2, i, np.float32)} for i in range(self.n)])
+
+    def __len__(self):
+        return self.n
+
+
+def test_loader_with_iterable_dataset():
+    out = list(DataLoader(Stream(5), batch_size=2))
+    assert [b["i"].tolist() for b in out] == [[0, 1], [2, 3], [4]]
+    assert out[0]["x"].shape == (2, 2)
+    assert len(DataLoader(Stream(5), batch_size=2, drop_last=True)) == 2
+    assert len(list(DataLoader(Stream(5), batch_size=2, drop_last=True))) == 2
+    assert [b["i"] for b in DataLoader(Stream(2), batch_size=None)] == [0, 1]
+    assert list(aud.ChainDataset([Stream(1), Stream(2)]))[2]["i"] == 1
+
+
+LOADER_ERRORS = [
+    (dict(sampler=[0, 1], shuffle=True), "mutually exclusive with shuffle"),
+    (dict(batch_sampler=[[0]], batch_size=2), "batch_sampler option is mutually exclusive"),
+    (dict(batch_sampler=[[0]], drop_last=True), "batch_sampler option is mutually exclusive"),
+    (dict(batch_size=None, drop_last=True), "batch_size=None"),
+    (dict(persistent_workers=True), "persistent_workers"),
+    (dict(prefetch_factor=2), "prefetch_factor"),
+    (dict(num_workers=-1), "num_workers"),
+    (dict(timeout=-1), "timeout"),
+]
+
+
+@pytest.mark.parametrize("kwargs,match", LOADER_ERRORS)
+def test_loader_option_errors(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        DataLoader(_xy(4), **kwargs)
+
+
+@pytest.mark.parametrize("kwargs,match", LOADER_ERRORS)
+def test_loader_option_errors_are_torchs(torch, kwargs, match):
+    from torch.utils.data import DataLoader as TorchLoader
+    from torch.utils.data import TensorDataset as TorchDataset
+    with pytest.raises(ValueError, match=match):
+        TorchLoader(TorchDataset(torch.arange(4)), **kwargs)
+
+
+def test_iterable_dataset_refuses_shuffle_and_samplers():
+    with pytest.raises(ValueError, match="shuffle"):
+        DataLoader(Stream(3), shuffle=True)
+    with pytest.raises(ValueError, match="sampler"):
+        DataLoader(Stream(3), sampler=[0])
+
+
+def test_in_process_workers():
+    assert aud.get_worker_info() is None
+    dl = DataLoader(_xy(4), batch_size=2, num_workers=3, persistent_workers=True,
+                    prefetch_factor=2, pin_memory=True, timeout=5, worker_init_fn=print)
+    assert [b[1].tolist() for b in dl] == [[0, 1], [2, 3]]
+
+
+class DuckRng:
+    """Not a numpy Generator, but with its drawing methods (as autograd.Generator may be)."""
+
+    def __init__(self, seed):
+        self.rng = np.random.default_rng(seed)
+
+    def permutation(self, n):
+        return self.rng.permutation(n)
+
+    def integers(self, *a, **k):
+        return self.rng.integers(*a, **k)
+
+    def choice(self, *a, **k):
+        return self.rng.choice(*a, **k)
+
+
+def test_generators_and_seed_for_split_and_loader():
+    a = random_split(_xy(10), [3, 7], generator=np.random.default_rng(1))
+    b = random_split(_xy(10), [3, 7], generator=DuckRng(1))
+    assert [p.indices.tolist() for p in a] == [p.indices.tolist() for p in b]
+    x = [y.tolist() for _, y in DataLoader(_xy(8), batch_size=8, shuffle=True,
+                                           generator=DuckRng(4))]
+    assert sorted(x[0]) == list(range(8)) and x[0] != list(range(8))
+    with pytest.raises(TypeError, match="generator"):
+        random_split(_xy(10), [3, 7], generator="seed")
+
+
+@pytest.mark.filterwarnings("ignore:.*is 0")
+@pytest.mark.parametrize("lengths", [[0.7, 0.3], [0.5, 0.25, 0.25], [0.33, 0.33, 0.34],
+                                     [0.1] * 10, [3, 7]])
+def test_random_split_lengths_match_torch(torch, lengths):
+    from torch.utils.data import random_split as trs
+    for n in (10, 11, 7):
+        if sum(lengths) > 1 and sum(lengths) != n:
+            continue
+        ref = [len(p) for p in trs(range(n), lengths)]
+        assert [len(p) for p in random_split(_xy(n), lengths, seed=0)] == ref
+
+
+def test_random_split_warns_on_an_empty_part():
+    with pytest.warns(UserWarning, match="index 1 is 0"):
+        random_split(_xy(2), [0.9, 0.1], seed=0)
