@@ -61,6 +61,7 @@ from .ops.shape import (
 from .ops.unary import abs, cast, clone, cos, erf, exp, log, sigmoid, sin, sqrt, tanh
 from .random import default_generator, get_rng_state, manual_seed, set_rng_state
 from .registry import REGISTRY
+from .serialization import load, save
 from .tensor import Tensor
 
 # dtypes under PyTorch's names (ag.tensor(x, dtype=ag.float64))

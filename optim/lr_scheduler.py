@@ -28,6 +28,7 @@ from typing import Any, Callable, Iterable, Sequence
 
 import numpy as np
 
+from ._state_checks import checked_scheduler_state
 from .optimizer import Optimizer
 
 __all__ = ["LRScheduler", "LambdaLR", "StepLR", "MultiStepLR", "ExponentialLR",
@@ -99,12 +100,20 @@ class LRScheduler:
                 if k not in ("optimizer", "lr_lambdas") and not callable(v)}
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        """Restore a :meth:`state_dict` (also one read back by ``nn.load``)."""
-        unknown = set(state_dict) - set(self.state_dict())
-        if unknown:
-            raise ValueError(f"{type(self).__name__}.load_state_dict: unexpected keys "
-                             f"{sorted(unknown)}")
-        self.__dict__.update(state_dict)
+        """Restore a :meth:`state_dict` (also one read back by ``nn.load``), checking it first.
+
+        Each entry must be of the kind of the value it replaces (a number for
+        a number, a list of one rate per group for ``base_lrs``, ...);
+        counters must be whole numbers (``last_epoch`` >= -1, the others >= 0
+        or >= 1), rates finite and >= 0, and no number NaN. Every public entry
+        must be present; a missing private one (``_step_count``...) keeps its
+        value.
+
+        Raises:
+            ValueError: an entry does not fit (TypeError: not a dict); the
+                scheduler is left as it was.
+        """
+        self.__dict__.update(checked_scheduler_state(self, state_dict))
 
 
 class LambdaLR(LRScheduler):

@@ -15,6 +15,8 @@ import numpy as np
 
 from autograd import Tensor, enable_grad, no_grad
 
+from ._state_checks import check_option, index_of
+
 ParamsT = Iterable[Tensor] | Iterable[dict[str, Any]]
 
 
@@ -263,63 +265,144 @@ class Optimizer:
         return {"state": state, "param_groups": groups}
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        """Load a ``state_dict()``, checking it fits before changing anything.
+        """Load a ``state_dict()``, checking all of it before changing anything.
 
         Args:
             state_dict: as returned by :meth:`state_dict`, also after a round
                 trip through ``nn.save``/``nn.load``; a ``torch.optim``
                 optimizer's state dict (the same layout) loads too.
 
-        Raises ValueError, leaving the optimizer as it was, when the number of
-        groups, a group's size, a state index or an array's shape does not fit.
+        Checked: the number of groups and each group's size; each option's
+        type, finiteness and range (the optimizer's own checks; a missing
+        on/off flag takes the optimizer's default, other missing options are
+        an error); state indices; each state entry's type, shape, finiteness
+        and range (``step`` a whole number >= 0, squared averages >= 0); and
+        that the update rule runs on the loaded state without failing or
+        producing NaN (tried once on a one-element copy).
+
+        Raises ValueError (TypeError for a wrong kind of object), leaving the
+        optimizer as it was, when anything does not fit.
         """
+        where = f"{self._name}.load_state_dict"
         if not isinstance(state_dict, dict) or not {"state", "param_groups"} <= state_dict.keys():
-            raise ValueError(f"{self._name}.load_state_dict: expected a dict with 'state' and "
-                             "'param_groups' (from Optimizer.state_dict())")
+            raise ValueError(f"{where}: expected a dict with 'state' and 'param_groups' (from "
+                             "Optimizer.state_dict())")
         saved_groups = _as_list(state_dict["param_groups"])
         if len(saved_groups) != len(self.param_groups):
-            raise ValueError(f"{self._name}.load_state_dict: the state dict has "
-                             f"{len(saved_groups)} parameter groups, the optimizer has "
-                             f"{len(self.param_groups)}")
+            raise ValueError(f"{where}: the state dict has {len(saved_groups)} parameter groups, "
+                             f"the optimizer has {len(self.param_groups)}")
         id_to_param: dict[int, Tensor] = {}
+        id_to_group: dict[int, dict[str, Any]] = {}
         new_groups = []
         for i, (saved, group) in enumerate(zip(saved_groups, self.param_groups)):
-            ids = [int(k) for k in np.asarray(saved["params"]).reshape(-1)]
-            if len(ids) != len(group["params"]):
-                raise ValueError(f"{self._name}.load_state_dict: parameter group {i} has "
-                                 f"{len(ids)} parameters in the state dict but "
-                                 f"{len(group['params'])} in the optimizer")
-            id_to_param.update(zip(ids, group["params"]))
-            new = {k: _plain_option(v, group.get(k)) for k, v in saved.items() if k != "params"}
-            new["params"] = group["params"]
-            self._validate(new)
+            new, ids = self._load_group(i, saved, group)
+            for k, p in zip(ids, group["params"]):
+                if k in id_to_param:
+                    raise ValueError(f"{where}: parameter index {k} appears twice in "
+                                     "'param_groups'")
+                id_to_param[k], id_to_group[k] = p, new
             new_groups.append(new)
+        saved_state = state_dict["state"]
+        if not isinstance(saved_state, dict):
+            raise TypeError(f"{where}: 'state' must be a dict of parameter index to state, "
+                            f"got {type(saved_state).__name__}")
         new_state: dict[Tensor, dict[str, Any]] = {}
-        for key, entries in state_dict["state"].items():
-            if int(key) not in id_to_param:
-                raise ValueError(f"{self._name}.load_state_dict: state for parameter index "
-                                 f"{key} which no parameter group holds")
-            p = id_to_param[int(key)]
-            new_state[p] = {name: self._load_entry(name, value, p, key)
-                            for name, value in entries.items()}
+        for key, entries in saved_state.items():
+            k = index_of(key, where)
+            if k not in id_to_param:
+                raise ValueError(f"{where}: state for parameter index {key} which no parameter "
+                                 "group holds")
+            if not isinstance(entries, dict):
+                raise TypeError(f"{where}: the state of parameter {key} must be a dict, got "
+                                f"{type(entries).__name__}")
+            p = id_to_param[k]
+            loaded = {name: self._load_entry(name, value, p, key)
+                      for name, value in entries.items()}
+            self._try_update(loaded, id_to_group[k], p, key)
+            new_state[p] = loaded
         self.param_groups[:] = new_groups
         self.state = new_state
 
+    def _load_group(self, i: int, saved: Any, group: dict[str, Any]) -> tuple[dict, list[int]]:
+        """Group ``i`` of a state dict, checked, as a group of this optimizer; and its indices."""
+        where = f"{self._name}.load_state_dict"
+        if not isinstance(saved, dict) or "params" not in saved:
+            raise ValueError(f"{where}: parameter group {i} must be a dict with 'params', got "
+                             f"{str(saved)[:80]}")
+        ids = [index_of(k, where) for k in np.asarray(saved["params"], dtype=object).reshape(-1)]
+        if len(ids) != len(group["params"]):
+            raise ValueError(f"{where}: parameter group {i} has {len(ids)} parameters in the "
+                             f"state dict but {len(group['params'])} in the optimizer")
+        for k, v in saved.items():
+            if k != "params":
+                check_option(where, i, k, v, self.defaults.get(k, group.get(k)))
+        new = {k: _plain_option(v, group.get(k)) for k, v in saved.items() if k != "params"}
+        missing = [k for k in self.defaults if k not in new]
+        for k in missing:
+            if isinstance(self.defaults[k], bool):  # a flag newer than the checkpoint
+                new[k] = self.defaults[k]
+        missing = [k for k in missing if k not in new]
+        if missing:
+            raise ValueError(f"{where}: parameter group {i} lacks the option(s) {missing}")
+        new["params"] = group["params"]
+        try:
+            self._validate(new)
+        except TypeError as e:
+            raise ValueError(f"{where}: parameter group {i}: {e}") from e
+        return new, ids
+
+    #: array state entries that hold averages of squares (or maxima of them): never negative
+    _nonnegative_state: tuple[str, ...] = ("exp_avg_sq", "max_exp_avg_sq", "square_avg", "sum",
+                                           "acc_delta", "exp_inf")
+
     def _load_entry(self, name: str, value: Any, p: Tensor, key: Any) -> Any:
+        where = f"{self._name}.load_state_dict: state {name!r} of parameter {key}"
         if not isinstance(value, (np.ndarray, np.generic)) and hasattr(value, "numpy"):
             value = value.numpy()  # a Tensor, ours or torch's (a torch.optim state dict loads)
+        if isinstance(value, (str, bytes, dict)) or value is None:
+            raise TypeError(f"{where} must be a number or an array, got {type(value).__name__}")
+        v = np.asarray(value)
+        if v.dtype.kind not in "biuf":
+            raise TypeError(f"{where} must hold real numbers, got dtype {v.dtype}")
+        if not np.all(np.isfinite(v)):
+            raise ValueError(f"{where} holds NaN or infinite values")
         if name in self._scalar_state:
-            v = np.asarray(value)
             if v.size != 1:
-                raise ValueError(f"{self._name}.load_state_dict: state {name!r} of parameter "
-                                 f"{key} must be a number, got shape {v.shape}")
-            return int(v.item()) if float(v.item()).is_integer() else float(v.item())
-        arr = np.array(value, dtype=p.data.dtype)
+                raise ValueError(f"{where} must be a number, got shape {v.shape}")
+            x = v.item()
+            if name == "step" and (isinstance(x, bool) or x < 0 or not float(x).is_integer()):
+                raise ValueError(f"{where} must be a whole number >= 0, got {x!r}")
+            return int(x) if float(x).is_integer() else float(x)
+        arr = np.array(v, dtype=p.data.dtype)
         if arr.shape != p.data.shape:
-            raise ValueError(f"{self._name}.load_state_dict: state {name!r} of parameter {key} "
-                             f"has shape {arr.shape} but the parameter has shape "
+            raise ValueError(f"{where} has shape {arr.shape} but the parameter has shape "
                              f"{tuple(p.data.shape)}")
+        if name in self._nonnegative_state and np.any(arr < 0):
+            raise ValueError(f"{where} holds negative values; it is an average of squares")
         return arr
+
+    def _try_update(self, state: dict[str, Any], group: dict[str, Any], p: Tensor,
+                    key: Any) -> None:
+        """Run the update rule once on a one-element copy of ``state``: it must work, finitely."""
+        if not state or p.data.size == 0:
+            return
+        probe = {k: (v.reshape(-1)[:1].copy() if isinstance(v, np.ndarray) else v)
+                 for k, v in state.items()}
+        x = np.ones(1, p.data.dtype)
+        where = f"{self._name}.load_state_dict: the state of parameter {key}"
+        try:
+            with np.errstate(all="ignore"):
+                self._update(x, np.ones(1, p.data.dtype), probe, dict(group))
+        except NotImplementedError:
+            return  # an optimizer with its own step(): nothing to try
+        except KeyError as e:
+            raise ValueError(f"{where} lacks the entry {e}; it holds {sorted(state)}") from None
+        except Exception as e:
+            raise ValueError(f"{where} does not fit {self._name} "
+                             f"({type(e).__name__}: {e})") from e
+        if not np.all(np.isfinite(x)):
+            raise ValueError(f"{where} would turn the parameter into NaN or inf at the next "
+                             "step")
 
 
 def fma(x: Any, y: Any, z: np.ndarray) -> np.ndarray:

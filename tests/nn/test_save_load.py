@@ -150,17 +150,18 @@ def _old_file(tmp_path):
 
 def test_failure_mid_write_keeps_the_old_file(tmp_path, monkeypatch):
     path, before = _old_file(tmp_path)
-    real_savez = np.savez
+    real_write = np.lib.format.write_array
+    calls = []
 
-    def half_then_crash(f, **arrays):
-        real_savez(f, **arrays)
-        f.seek(f.tell() // 2)
-        f.truncate()
-        raise OSError("disk full")
+    def second_member_crashes(fp, array, *args, **kwargs):
+        calls.append(1)
+        real_write(fp, array, *args, **kwargs)  # the first member is on disk already
+        if len(calls) == 2:
+            raise OSError("disk full")
 
-    monkeypatch.setattr(np, "savez", half_then_crash)
+    monkeypatch.setattr(np.lib.format, "write_array", second_member_crashes)
     with pytest.raises(OSError, match="disk full"):
-        nn.save({"version": "new", "w": ag.zeros(3)}, path)
+        nn.save({"version": "new", "w": ag.zeros(3), "v": ag.ones(3)}, path)
     assert path.read_bytes() == before
     assert os.listdir(tmp_path) == ["ckpt.npz"]  # the temporary file is gone
     monkeypatch.undo()
