@@ -24,15 +24,26 @@ Example:
     >>> all(f"label=<{s}>" in src for s in ("220", "2.2", "110", "200"))
     True
 """
-from .dot import GraphvizNotFoundError, dot_source, render, run_dot, to_dot, to_svg
+from .. import hooks as _hooks
+from .dot import GraphvizNotFoundError, dot_source, run_dot, to_dot
 from .graph import Graph, snapshot
 from .labels import fmt_value, local_derivative, op_symbol
 from .mermaid import to_mermaid
+from .names import note_model
 from .record import trace, watch_backward
+from .render import render, to_svg
 from .steps import Frame, backward_steps, render_anomaly, render_steps
 
 __all__ = [
     "to_dot", "dot_source", "render", "to_svg", "to_mermaid", "run_dot", "trace", "snapshot",
     "Graph", "backward_steps", "render_steps", "render_anomaly", "Frame",
     "GraphvizNotFoundError", "fmt_value", "op_symbol", "local_derivative", "watch_backward",
+    "note_model",
 ]
+
+
+def _jupyter_svg(t: object) -> dict:
+    return {"image/svg+xml": to_svg(t)}
+
+
+_hooks.DISPLAY.append(_jupyter_svg)  # a tensor with a graph displays as its picture in Jupyter

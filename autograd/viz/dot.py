@@ -10,19 +10,21 @@ from __future__ import annotations
 import html
 import math
 import os
-import re
 import shutil
 import subprocess
 import tempfile
 from pathlib import Path
 from typing import Any, Iterable
 
-from ..tensor import Tensor
-from .graph import Graph, Op, Var, snapshot, with_grads
+import numpy as np
+
+from .graph import Graph, Op, Var
 from .labels import fmt_sum, fmt_value, grad_magnitude, local_derivative, op_symbol
-from .record import trace
-from .shrink import collapse_modules as fold_modules
-from .shrink import shrink
+from .layout import auto_rankdir, module_label
+from .prepare import SHOW, as_graph, check_options, clean_text, highlight_ids, prepare
+
+__all__ = ["to_dot", "dot_source", "run_dot", "esc", "qesc", "as_graph", "SHOW",
+           "GraphvizNotFoundError", "write_atomic", "find_dot"]
 
 INK = "#222222"
 GRAD = "#d62728"
@@ -36,8 +38,6 @@ INSTALL_HINT = (
     "DOT text (to_dot(...).source) and to_mermaid(...) work without it."
 )
 FORMATS = ("svg", "png", "pdf", "jpg", "jpeg", "gif", "ps")
-SHOW = ("both", "values", "grads")
-_CTRL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 class GraphvizNotFoundError(RuntimeError):
@@ -51,47 +51,40 @@ def esc(text: Any) -> str:
         >>> esc('"; rm -rf ~ <b>')
         '&quot;; rm -rf ~ &lt;b&gt;'
     """
-    s = _CTRL.sub("", str(text).replace("\r\n", "\n"))
-    return html.escape(s, quote=True).replace("\n", "<br/>")
+    return html.escape(clean_text(text), quote=True).replace("\n", "<br/>")
 
 
-def as_graph(root: Any, backward: bool = False, intermediates: bool = False,
-             params: dict | None = None) -> Graph:
-    """A :class:`Graph` from a Tensor (traced when ``backward``), a node, or a Graph."""
-    if isinstance(root, Graph):
-        return root
-    if backward:
-        if not isinstance(root, Tensor):
-            raise TypeError("backward=True needs a Tensor to call backward() on")
-        return trace(root, intermediates=intermediates, params=params)
-    return with_grads(snapshot(root, intermediates, params), None)
+def qesc(text: Any) -> str:
+    """Text made safe inside a double-quoted DOT string (tooltips): no quote, no backslash.
+
+    Example:
+        >>> qesc('say "hi"')
+        'say &quot;hi&quot;'
+    """
+    return html.escape(clean_text(text), quote=True).replace("\\", "&#92;").replace("\n", " ")
 
 
 def dot_source(root: Any, *, show: str = "both", fmt: str = ".4g", max_elems: int = 6,
                derivatives: bool = False, grad_color: bool = False,
                cluster_modules: bool = False, cluster_depth: int = 2, highlight: Any = None,
-               rankdir: str = "LR", max_nodes: int | None = 400, backward: bool = False,
-               intermediates: bool = False, params: dict | None = None, legend: bool = True,
+               rankdir: str = "auto", max_nodes: int | None = 400, backward: bool = False,
+               intermediates: bool = False, params: Any = None, legend: bool = True,
                title: str | None = None, collapse_modules: int | None = None,
-               active: str | None = None, fresh: Iterable[tuple] = (),
-               placeholders: dict | None = None) -> str:
+               collapse: Any = None, active: str | None = None, fresh: Iterable[tuple] = (),
+               placeholders: dict | None = None, scale_to: float | None = None) -> str:
     """The DOT text of the picture; :func:`to_dot` documents the options.
 
     ``active``, ``fresh`` and ``placeholders`` serve :func:`backward_steps`: the
     op being run, the edges it just sent gradients along, and the final
-    gradients drawn invisibly where they are not known yet.
+    gradients drawn invisibly where they are not known yet. ``scale_to`` (inches)
+    shrinks the whole picture to that width (the size budget's last resort).
     """
-    if show not in SHOW:
-        raise ValueError(f"viz: show must be one of {SHOW}, got {show!r}")
-    if rankdir not in ("LR", "RL", "TB", "BT"):
-        raise ValueError(f"viz: rankdir must be LR, RL, TB or BT, got {rankdir!r}")
-    if max_nodes is not None and max_nodes < 2:
-        raise ValueError(f"viz: max_nodes must be at least 2 (or None), got {max_nodes}")
-    g = as_graph(root, backward, intermediates, params)
-    if collapse_modules is not None:
-        g = fold_modules(g, collapse_modules)
-    g = shrink(g, max_nodes)
-    marked = _highlight_ids(g, highlight)
+    check_options(show, rankdir, max_nodes)
+    g = prepare(root, backward=backward, intermediates=intermediates, params=params,
+                collapse_modules=collapse_modules, collapse=collapse, max_nodes=max_nodes)
+    if rankdir == "auto":
+        rankdir = auto_rankdir(g, fmt, max_elems)
+    marked = highlight_ids(g, highlight)
     fresh = set(fresh)
     vals, grads = show in ("both", "values"), show in ("both", "grads")
 
@@ -122,6 +115,8 @@ def dot_source(root: Any, *, show: str = "both", fmt: str = ".4g", max_elems: in
                   'bgcolor="white" newrank=true')
     if label:
         graph_attr += f" label=<{label}> labelloc=b fontsize=11"
+    if scale_to:
+        graph_attr += f' size="{scale_to:.2f},1000"'
     lines.append(f"\tgraph [{graph_attr}]\n")
     lines.append('\tnode [fontname="Helvetica" fontsize=12]\n')
     lines.append(f'\tedge [fontname="Helvetica" fontsize=11 arrowsize=0.7 color="{INK}"]\n')
@@ -138,10 +133,15 @@ def dot_source(root: Any, *, show: str = "both", fmt: str = ".4g", max_elems: in
         lines.extend(node_lines[op.id] for op in g.ops)
 
     ops = {op.id: op for op in g.ops}
-    consts = {v.id for v in g.vars if v.kind == "const"}  # their value is on the node
+    on_node = {v.id for v in g.vars if _value_on_node(v)}  # drawn once, on the node
+    big = {v.id for v in g.vars if _big_leaf(v, max_elems)}  # value and gradient on the node
+    on_node |= big
+    shaped = {v.id for v in g.vars if v.name and v.kind in ("leaf", "const")}
     for i, e in enumerate(g.edges):
-        value_txt = "" if e.src in consts else "<br/>".join(
-            esc(s) for s in fmt_value(e.value, fmt, max_elems))
+        vlines = [] if e.src in on_node or e.dst in on_node else fmt_value(e.value, fmt, max_elems)
+        if len(vlines) > 1 and e.src in shaped:  # the shape is on the named node already
+            vlines = vlines[1:]
+        value_txt = "<br/>".join(esc(s) for s in vlines)
         if e.count > 1:
             value_txt += ("<br/>" if value_txt else "") + f"(×{e.count:,})"
         deriv = None
@@ -161,7 +161,12 @@ def dot_source(root: Any, *, show: str = "both", fmt: str = ".4g", max_elems: in
         ghost = gval is None and placeholders is not None and i in placeholders
         if ghost and placeholders is not None:  # not known yet: reserve its place in the layout
             gval = placeholders[i]
-        if grads and gval is not None:
+        if grads and gval is not None and e.src in big:
+            color, width = (GRAD, 1.0) if not grad_color else _magnitude_style(
+                grad_magnitude(gval))
+            lines.append(f'\t{e.src} -> {e.dst} [dir=back color="{color}" penwidth={width:.2f} '
+                         f'style={"invis" if ghost else "dashed"}]\n')
+        elif grads and gval is not None:
             glines = fmt_value(gval, fmt, max_elems)
             if len(glines) > 1:  # summarised: the shape is on the value arrow already
                 glines = glines[1:]
@@ -180,20 +185,14 @@ def dot_source(root: Any, *, show: str = "both", fmt: str = ".4g", max_elems: in
     return "digraph scratchgrad {\n" + "".join(lines) + "}\n"
 
 
-def _highlight_ids(g: Graph, highlight: Any) -> set:
-    if highlight is None:
-        return set()
-    items = highlight if isinstance(highlight, (list, tuple, set)) else [highlight]
-    ids = set()
-    for h in items:
-        if isinstance(h, str):
-            ids.add(h)
-            continue
-        h = getattr(h, "node", h)  # an anomaly error carries the failing node
-        op = g.op_of(h)
-        if op is not None:
-            ids.add(op.id)
-    return ids
+def _big_leaf(v: Var, max_elems: int) -> bool:
+    """A leaf too big to print (a model's parameter): its summary goes on its node."""
+    return v.kind == "leaf" and v.value is not None and np.size(v.value) > max_elems
+
+
+def _value_on_node(v: Var) -> bool:
+    """A constant, or an unnamed leaf or shared value: its node shows the value itself."""
+    return v.kind == "const" or (not v.name and v.kind in ("leaf", "inter"))
 
 
 def _magnitude_style(mag: float) -> tuple[str, float]:
@@ -215,8 +214,16 @@ def _var_line(g: Graph, v: Var, fmt: str, max_elems: int, grads: bool) -> str:
         rows.append(f"<b>{esc(v.name)}</b>")
         if shape_txt and v.kind in ("leaf", "const"):
             rows.append(f'<font point-size="9" color="{MUTED}">{esc(shape_txt)}</font>')
-    if v.kind == "const" or (not v.name and v.kind in ("leaf", "inter")) \
-            or (v.kind == "root" and v.tensor is not None and v.tensor.grad_fn is None):
+    if _big_leaf(v, max_elems):  # a parameter: its value and gradient once, on its node
+        lines = fmt_value(v.value, fmt, max_elems)
+        rows.extend(esc(s) for s in (lines[1:] if v.name else lines))
+        total = g.var_grad.get(v.id)
+        if grads and total is not None:
+            rows.extend(f'<font color="{GRAD}">∇ {esc(s)}</font>'
+                        for s in fmt_value(total, fmt, max_elems)[1:])
+        return f"\t{v.id} [label=<{'<br/>'.join(rows)}> shape=plaintext]\n"
+    if _value_on_node(v) or (v.kind == "root" and v.tensor is not None
+                             and v.tensor.grad_fn is None):
         rows.extend(esc(s) for s in fmt_value(v.value, fmt, max_elems))
     if not rows:
         rows.append("<b>out</b>" if v.kind == "root" else "const")
@@ -235,17 +242,9 @@ def _var_line(g: Graph, v: Var, fmt: str, max_elems: int, grads: bool) -> str:
     return f"\t{v.id} [label=<{label}> {style}]\n"
 
 
-def _ops(n: int) -> str:
-    return f"{n:,} op" + ("" if n == 1 else "s")
-
-
 def _op_line(op: Op, marked: bool, active: bool) -> str:
     if op.cls == "Module":
-        desc = ", ".join(f"{k} {c:,}" for k, c in op.args["kinds"].most_common(4))
-        n_par = op.args["params"]
-        extra = f"<br/>{n_par} parameter{'s' if n_par != 1 else ''}" if n_par else ""
-        label = (f"<b>{esc(op.args['module'])}</b><br/>"
-                 f'<font point-size="10">{_ops(len(op.chain or ()))}: {esc(desc)}{extra}</font>')
+        label = module_label(op, esc)
         fill = "#fff4e0" if op.built_in_backward else "#eef4fb"
         style = f'shape=box style="rounded,filled" fillcolor="{fill}" color="#4a6fa5"'
     elif op.chain is not None:
@@ -277,7 +276,7 @@ def _op_line(op: Op, marked: bool, active: bool) -> str:
         style = (f'{shape} style="{",".join(styles)}" fillcolor="{fill}" color="{color}" '
                  f'fontcolor="{font}" penwidth={width}')
     if op.cls != op_symbol(op.cls, op.args) and op.chain is None:
-        style += f' tooltip="{esc(op.cls)}"'
+        style += f' tooltip="{qesc(op.cls)}"'
     return f"\t{op.id} [label=<{label}> {style}]\n"
 
 
@@ -373,7 +372,7 @@ def find_dot() -> str:
 
 def run_dot(source: str, fmt: str = "svg") -> bytes:
     """Lay out DOT text with ``dot -T<fmt>`` (an argument list, no shell) and return the bytes."""
-    if fmt not in FORMATS:
+    if fmt not in FORMATS + ("plain",):
         raise ValueError(f"viz: cannot render format {fmt!r}; use one of {FORMATS}")
     exe = find_dot()
     try:
@@ -387,9 +386,14 @@ def run_dot(source: str, fmt: str = "svg") -> bytes:
     return proc.stdout
 
 
-def to_svg(root: Any, **opts: Any) -> str:
-    """The picture as SVG text (needs ``dot``); takes :func:`to_dot`'s options."""
-    return run_dot(dot_source(root, **opts), "svg").decode("utf-8")
+def _mode_for(path: Path) -> int:
+    """A replaced file keeps its mode; a new one gets the umask's (mkstemp would give 0600)."""
+    try:
+        return path.stat().st_mode & 0o7777
+    except OSError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -399,39 +403,9 @@ def write_atomic(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
+        os.chmod(tmp, _mode_for(path))
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
-
-
-def render(root: Any, path: str | os.PathLike, **opts: Any) -> Path:
-    """Draw ``root``'s graph to ``path``; the extension picks the format.
-
-    ``.svg``, ``.png``, ``.pdf`` (and ``.jpg``, ``.gif``, ``.ps``) need ``dot``;
-    ``.dot``/``.gv`` write DOT text and ``.mmd`` Mermaid text, which need nothing.
-    Takes :func:`to_dot`'s options.
-
-    Example (the textbook picture in two lines):
-        >>> import autograd as ag, tempfile, os
-        >>> x = ag.tensor(3.0, requires_grad=True, name="x")
-        >>> p = render(x * x, os.path.join(tempfile.mkdtemp(), "sq.dot"), backward=True)
-        >>> "label=<9>" in p.read_text()
-        True
-    """
-    path = Path(path)
-    ext = path.suffix.lower().lstrip(".")
-    if ext in ("dot", "gv"):
-        data = dot_source(root, **opts).encode("utf-8")
-    elif ext in ("mmd", "mermaid"):
-        from .mermaid import to_mermaid
-
-        data = to_mermaid(root, **opts).encode("utf-8")
-    elif ext in FORMATS:
-        data = run_dot(dot_source(root, **opts), ext)
-    else:
-        raise ValueError(f"viz.render: unknown extension {path.suffix!r} for {str(path)!r}; "
-                         f"use .svg, .png, .pdf, .dot or .mmd")
-    write_atomic(path, data)
-    return path

@@ -25,10 +25,21 @@ import numpy as np
 
 from ..function import Function
 from ..tensor import Tensor
+from .nodes import built_in_backward, node_inputs, node_scope, output_index
+
+__all__ = ["Graph", "Var", "Op", "Edge", "snapshot", "with_grads", "node_inputs",
+           "register_display"]
 
 #: nodes made by a backward pass run with ``create_graph=True`` (see ``record.py``)
 GRAD_BUILT: weakref.WeakSet = weakref.WeakSet()
-_UNKNOWN = object()  # an input the engine did not keep (a constant after backward freed it)
+#: functions turning a Graph into SVG text for Jupyter; the DOT renderer registers itself
+_DISPLAY: list = []
+
+
+def register_display(to_svg: Any) -> None:
+    """Let Jupyter show a :class:`Graph` as the SVG ``to_svg(graph)`` returns."""
+    if to_svg not in _DISPLAY:
+        _DISPLAY.append(to_svg)
 
 
 @dataclass(eq=False, slots=True)
@@ -101,12 +112,12 @@ class Graph:
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict:
         """Jupyter shows a traced graph as its picture (text when Graphviz is missing)."""
         bundle = {"text/plain": repr(self)}
-        try:
-            from .dot import to_svg
-
-            bundle["image/svg+xml"] = to_svg(self)
-        except Exception:  # no `dot` program: the text form is still right
-            pass
+        for to_svg in _DISPLAY:
+            try:
+                bundle["image/svg+xml"] = to_svg(self)
+                break
+            except Exception:  # no `dot` program: the text form is still right
+                pass
         return bundle
 
     def node(self, node_id: str) -> Var | Op:
@@ -142,34 +153,6 @@ def no_gc() -> Iterator[None]:
     finally:
         if was:
             gc.enable()
-
-
-# ------------------------------------------------------------------ inputs
-def node_inputs(fn: Any) -> list:
-    """``(position, value)`` for each input of a recorded node that can be recovered.
-
-    Inputs that require grad are always kept by the engine. A constant input
-    (``x * 2.0``) is kept only while the node's saved buffers live (or always,
-    when the engine records ``_inputs``); one that cannot be recovered comes
-    back as a marker drawn as a constant of unknown value.
-    """
-    given = getattr(fn, "_inputs", None)
-    if given is not None:
-        return list(enumerate(given))
-    got = {i: t for i, t in fn._grad_input_slots}
-    n = getattr(fn, "_n_args", len(got))
-    missing = [i for i in range(n) if i not in got]
-    if missing:
-        saved = fn.__dict__.get("_saved") or []
-        consts = [e[0] for e in saved if type(e) is tuple and len(e) == 2
-                  and isinstance(e[0], Tensor) and not e[0].requires_grad]
-        if len(consts) == len(missing):
-            got.update(zip(missing, consts))
-        elif type(fn).__name__ == "PowScalar" and "p" in fn.__dict__:
-            got[1] = fn.__dict__["p"]
-        for i in missing:
-            got.setdefault(i, _UNKNOWN)
-    return sorted(got.items(), key=lambda kv: kv[0])
 
 
 # ------------------------------------------------------------------ walk
@@ -211,81 +194,71 @@ def _walk(roots: Any, intermediates: bool, params: dict | None) -> Graph:
     ops: dict = {}  # fn -> Op
     leaf_vars: dict = {}  # id(tensor) -> Var
     keep: list = []  # hold what ids are taken from while walking
-    produced: dict = {}  # (fn, k) -> [value, name, tensor, consumers [(Op, pos, tensor)]]
+    produced: dict = {}  # (fn, k) -> [value, name, tensor, consumers [(Op, pos)]]
     root_keys: list = []
     stack: list = []
 
-    def see_op(fn: Any) -> Op:
-        op = ops.get(fn)
-        if op is None:
-            op = Op(new_id(), type(fn).__name__, fn, fn._scope)
-            op.built_in_backward = fn in built or getattr(fn, "_backward_built", False) is True
-            ops[fn] = op
-            graph.ops.append(op)
-        return op
+    def see_op(fn: Any) -> None:
+        if fn in ops:
+            return
+        op = Op(new_id(), type(fn).__name__, fn, node_scope(fn))
+        op.built_in_backward = fn in built or built_in_backward(fn)
+        ops[fn] = op
+        graph.ops.append(op)
+        stack.append(fn)
 
-    def see_output(t: Tensor, consumer: tuple | None) -> None:
-        key = (t.grad_fn, t._out_idx)
+    def see_output(key: tuple, value: Any, name: Any, t: Any, consumer: Any) -> None:
         entry = produced.get(key)
         if entry is None:
-            entry = produced[key] = [t.data, t.name, t, []]
-        elif entry[1] is None and t.name:
-            entry[1] = t.name
+            entry = produced[key] = [value, name, t, []]
+        elif entry[1] is None and name:
+            entry[1] = name
         if consumer is not None:
             entry[3].append(consumer)
 
+    def leaf_var(x: Tensor | None, value: Any, name: Any, kind: str) -> Var:
+        found = leaf_vars.get(id(x)) if x is not None else None
+        if found is not None:
+            return found
+        v = Var(new_id(), kind, name or (given.get(id(x)) if x is not None else None), value, x)
+        if x is not None:
+            leaf_vars[id(x)] = v
+            keep.append(x)
+        graph.vars.append(v)
+        return v
+
     for r in roots:
         if isinstance(r, Function):
-            if r not in ops:
-                see_op(r)
-                stack.append(r)
+            see_op(r)
             continue
         if not isinstance(r, Tensor):
             raise TypeError(f"viz: expected a Tensor (or a graph node) to draw from, got {type(r)}")
         if r.grad_fn is None:
-            v = Var(new_id(), "root", r.name, r.data, r)
-            leaf_vars[id(r)] = v
-            keep.append(r)
-            graph.vars.append(v)
+            leaf_var(r, r.data, r.name, "root")
             continue
         root_var = Var(new_id(), "root", r.name, r.data, r)
         graph.vars.append(root_var)
-        root_keys.append(((r.grad_fn, r._out_idx), root_var))
-        see_output(r, None)
-        if r.grad_fn not in ops:
-            see_op(r.grad_fn)
-            stack.append(r.grad_fn)
+        key = (r.grad_fn, output_index(r))
+        root_keys.append((key, root_var))
+        see_output(key, r.data, r.name, r, None)
+        see_op(r.grad_fn)
 
     while stack:
         fn = stack.pop()
         op = ops[fn]
-        fresh = []
+        n_before = len(stack)
         for pos, x in node_inputs(fn):
-            if isinstance(x, Tensor):
-                op.args[pos] = x.data
-                if x.grad_fn is not None:
-                    see_output(x, (op, pos, x))
-                    if x.grad_fn not in ops:
-                        see_op(x.grad_fn)
-                        fresh.append(x.grad_fn)
-                    continue
-                found = leaf_vars.get(id(x))
-                if found is not None:
-                    v = found
-                else:
-                    kind = "leaf" if x.requires_grad else "const"
-                    v = Var(new_id(), kind, x.name or given.get(id(x)), x.data, x)
-                    leaf_vars[id(x)] = v
-                    keep.append(x)
-                    graph.vars.append(v)
-                graph.edges.append(Edge(v.id, op.id, x.data, pos, tensor=x))
-            elif x is _UNKNOWN:
-                v = Var(new_id(), "const", None, None)
-                graph.vars.append(v)
-                graph.edges.append(Edge(v.id, op.id, None, pos))
-            else:
-                op.args[pos] = x  # a Python value (exponent, dim, ...): part of the op's label
-        stack.extend(reversed(fresh))  # the first input's subgraph is walked first
+            if not isinstance(x, Tensor):
+                op.args[pos] = x  # a Python value (exponent, dim): part of the op's label
+                continue
+            op.args[pos] = x.data
+            if x.grad_fn is not None:
+                see_output((x.grad_fn, output_index(x)), x.data, x.name, x, (op, pos))
+                see_op(x.grad_fn)
+                continue
+            v = leaf_var(x, x.data, x.name, "leaf" if x.requires_grad else "const")
+            graph.edges.append(Edge(v.id, op.id, x.data, pos, tensor=x))
+        stack[n_before:] = reversed(stack[n_before:])  # the first input's subgraph first
 
     for (fn, k), (value, _, _, _) in produced.items():
         ops[fn].outs[k] = value
@@ -298,11 +271,11 @@ def _walk(roots: Any, intermediates: bool, params: dict | None) -> Graph:
             graph.vars.append(var)
         if var is not None:
             graph.edges.append(Edge(producer.id, var.id, value, None, key[1], tensor=t))
-            for cop, pos, ct in consumers:
-                graph.edges.append(Edge(var.id, cop.id, value, pos, tensor=ct))
+            for cop, pos in consumers:
+                graph.edges.append(Edge(var.id, cop.id, value, pos))
         else:
-            cop, pos, ct = consumers[0]
-            graph.edges.append(Edge(producer.id, cop.id, value, pos, key[1], name, ct))
+            cop, pos = consumers[0]
+            graph.edges.append(Edge(producer.id, cop.id, value, pos, key[1], name))
     _place_vars(graph)
     return graph
 
@@ -365,12 +338,12 @@ def _with_grads(graph: Graph, record: dict | None, order: Sequence[Any]) -> Grap
                 if e.pos is not None and e.pos < len(ins) and ins[e.pos] is not None:
                     grad = ins[e.pos]
                     if e.value is not None:
-                        grad = _sum_to(grad, np.shape(e.value))
+                        grad = _sum_to(grad, tuple(np.shape(e.value)))
             elif src is not None and e.dst in var_ids and src.fn in record:
                 outs = record[src.fn][0]
                 if e.out < len(outs):
                     grad = outs[e.out]
-        elif e.tensor is not None and e.tensor.grad is not None:
+        elif isinstance(e.tensor, Tensor) and e.tensor.grad is not None:
             src_var = var_ids.get(e.src)
             if src_var is None or src_var.kind != "leaf" or len(out_edges[e.src]) == 1:
                 grad = e.tensor.grad.data
@@ -379,7 +352,7 @@ def _with_grads(graph: Graph, record: dict | None, order: Sequence[Any]) -> Grap
             g.edge_grad[idx] = grad  # nothing flows into a constant
     for v in graph.vars:
         if record is None:
-            if v.tensor is not None and v.tensor.grad is not None:
+            if isinstance(v.tensor, Tensor) and v.tensor.grad is not None:
                 g.var_grad[v.id] = v.tensor.grad.data
             continue
         outs = [g.edge_grad[i] for i in out_edges.get(v.id, ()) if i in g.edge_grad]

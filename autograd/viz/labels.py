@@ -1,49 +1,58 @@
 """What the drawing writes: numbers, op symbols, and local derivatives with numbers in them."""
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
-#: op class name -> the symbol a course draws in the op's circle
-SYMBOLS: dict[str, str] = {
-    "Add": "+", "Sub": "−", "Mul": "×", "Div": "÷", "Neg": "−x", "Pow": "**",
-    "MatMul": "@", "Exp": "exp", "Log": "log", "Sqrt": "√", "Abs": "|x|", "Sin": "sin",
-    "Cos": "cos", "Tanh": "tanh", "Sigmoid": "σ", "Relu": "ReLU", "ReLU": "ReLU",
-    "LeakyRelu": "LeakyReLU", "LeakyReLU": "LeakyReLU", "Gelu": "GELU", "GELU": "GELU",
-    "Softplus": "softplus", "Erf": "erf", "Clip": "clip", "Clamp": "clip", "Maximum": "max",
-    "Minimum": "min", "Where": "where", "Cast": "cast", "Clone": "clone", "Sum": "Σ",
-    "Mean": "mean", "Var": "var", "Std": "std", "Max": "max", "Min": "min",
-    "LogSumExp": "logsumexp", "Logsumexp": "logsumexp", "Softmax": "softmax",
-    "LogSoftmax": "log_softmax", "CrossEntropy": "softmax-with-loss",
-    "SoftmaxCrossEntropy": "softmax-with-loss", "Reshape": "reshape", "View": "view",
-    "Transpose": "transpose", "Permute": "permute", "Squeeze": "squeeze",
-    "Unsqueeze": "unsqueeze", "Expand": "expand", "BroadcastTo": "expand", "Flatten": "flatten",
-    "Cat": "cat", "Concat": "cat", "Stack": "stack", "Split": "split", "Pad": "pad",
-    "GetItem": "[ ]", "Getitem": "[ ]", "Index": "[ ]", "IndexPut": "[ ]=",
-    "Conv2d": "conv2d", "MaxPool2d": "maxpool", "AvgPool2d": "avgpool",
-}
-
-_SUPER = str.maketrans("0123456789-.", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻·")
+from ..function import InputStub
 
 
-def op_symbol(cls: str, args: dict | None = None) -> str:
-    """The textbook symbol for an op class; unknown ops show their class name.
+def op_class(cls: Any) -> type | None:
+    """The Function class behind ``cls``: a class, a recorded node, or a class name.
+
+    A name is looked up among the Function subclasses defined so far,
+    preferring the class that declares its own drawing ``symbol``.
+
+    Example:
+        >>> op_class("Mul").symbol, op_class("NoSuchOp")
+        ('×', None)
+    """
+    if isinstance(cls, type):
+        return cls
+    if not isinstance(cls, str):
+        return type(cls)
+    from ..function import Function
+
+    found = None
+    stack = list(Function.__subclasses__())
+    while stack:
+        c = stack.pop()
+        stack.extend(c.__subclasses__())
+        if c.__name__ == cls:
+            if "symbol" in vars(c):
+                return c
+            found = found or c
+    return found
+
+
+def op_symbol(cls: Any, args: dict | None = None) -> str:
+    """The textbook symbol of an op, from its class's ``symbol``; other ops show their name.
+
+    Args:
+        cls: the op's Function class, a recorded node, or the class name.
+        args: input position -> recorded value, for symbols that depend on them.
 
     Example:
         >>> op_symbol("Mul"), op_symbol("PowScalar", {1: 2}), op_symbol("MyOp")
         ('×', 'x²', 'MyOp')
     """
-    if cls == "PowScalar":
-        p = (args or {}).get(1)
-        if isinstance(p, (int, float, np.number)) and not isinstance(p, bool):
-            if float(p) == 0.5:
-                return "√x"
-            if float(p).is_integer() and -9 <= p <= 9:
-                return "x" + str(int(p)).translate(_SUPER)
-            return "**" + format(float(p), "g")
-        return "**p"
-    return SYMBOLS.get(cls, cls)
+    c = op_class(cls)
+    name = cls if isinstance(cls, str) else (c.__name__ if c is not None else str(cls))
+    sym = getattr(c, "symbol", None)
+    if callable(sym):
+        sym = sym(args or {})
+    return sym if isinstance(sym, str) and sym else name
 
 
 def fmt_scalar(x: Any, fmt: str = ".4g") -> str:
@@ -88,6 +97,8 @@ def fmt_value(value: Any, fmt: str = ".4g", max_elems: int = 6) -> list[str]:
     """
     if value is None:
         return []
+    if isinstance(value, InputStub):  # a big value the graph did not keep: shape and dtype
+        return [f"{tuple(value.shape)} {value.dtype}"]
     if not isinstance(value, np.ndarray):
         if isinstance(value, (int, float, bool, complex, np.number, np.bool_)):
             return [fmt_scalar(value, fmt)]
@@ -137,94 +148,12 @@ def grad_magnitude(g: Any) -> float:
 
 
 # ------------------------------------------------------------------ local derivatives
-def _num(x: Any) -> float | None:
-    if x is None:
-        return None
-    arr = np.asarray(x)
-    if arr.size != 1 or arr.dtype.kind not in "iuf":
-        return None
-    return float(arr.reshape(()))
-
-
-Rule = Callable[[int, dict, dict], "tuple[str, float | None] | str"]
-
-
-def _binary(sym: str) -> Callable[[int, dict, dict], Any]:
-    def rule(pos: int, a: dict, o: dict) -> Any:
-        x, y = _num(a.get(0)), _num(a.get(1))
-        if sym == "+":
-            return ("∂(a+b)/∂a = 1", 1.0) if pos == 0 else ("∂(a+b)/∂b = 1", 1.0)
-        if sym == "−":
-            return ("∂(a−b)/∂a = 1", 1.0) if pos == 0 else ("∂(a−b)/∂b = −1", -1.0)
-        if sym == "×":
-            return ("∂(a·b)/∂a = b", y) if pos == 0 else ("∂(a·b)/∂b = a", x)
-        if pos == 0:
-            return "∂(a/b)/∂a = 1/b", (None if not y else 1.0 / y)
-        return "∂(a/b)/∂b = −a/b²", (None if x is None or not y else -x / y ** 2)
-    return rule
-
-
-def _unary(text: str, f: Callable[[float, float], float]) -> Callable[[int, dict, dict], Any]:
-    def rule(pos: int, a: dict, o: dict) -> Any:
-        x, y = _num(a.get(0)), _num(o.get(0))
-        if x is None or y is None:
-            return text, None
-        with np.errstate(all="ignore"):
-            return text, float(f(x, y))
-    return rule
-
-
-def _pow_scalar(pos: int, a: dict, o: dict) -> Any:
-    p, x = a.get(1), _num(a.get(0))
-    if pos != 0 or not isinstance(p, (int, float, np.number)):
-        return None
-    p = float(p)
-    if p == 2:
-        text = "∂x²/∂x = 2x"
-    else:
-        e = fmt_scalar(p - 1)
-        text = f"∂xᵖ/∂x = p·xᵖ⁻¹ = {fmt_scalar(p)}·x^{e}"
-    with np.errstate(all="ignore"):
-        return text, (None if x is None else p * x ** (p - 1))
-
-
-def _pow(pos: int, a: dict, o: dict) -> Any:
-    x, y = _num(a.get(0)), _num(a.get(1))
-    with np.errstate(all="ignore"):
-        if pos == 0:
-            return "∂aᵇ/∂a = b·aᵇ⁻¹", (None if x is None or y is None else y * x ** (y - 1))
-        return "∂aᵇ/∂b = aᵇ·ln a", (None if x is None or y is None or x <= 0
-                                    else x ** y * float(np.log(x)))
-
-
-def _matmul(pos: int, a: dict, o: dict) -> Any:
-    return "∂L/∂A = G @ Bᵀ" if pos == 0 else "∂L/∂B = Aᵀ @ G"
-
-
-RULES: dict[str, Callable[[int, dict, dict], Any]] = {
-    "Add": _binary("+"), "Sub": _binary("−"), "Mul": _binary("×"), "Div": _binary("÷"),
-    "Neg": lambda pos, a, o: ("∂(−x)/∂x = −1", -1.0),
-    "PowScalar": _pow_scalar, "Pow": _pow, "MatMul": _matmul,
-    "Exp": _unary("∂eˣ/∂x = eˣ", lambda x, y: y),
-    "Log": _unary("∂ln x/∂x = 1/x", lambda x, y: 1.0 / x),
-    "Sqrt": _unary("∂√x/∂x = 1/(2√x)", lambda x, y: 0.5 / y),
-    "Sin": _unary("∂sin x/∂x = cos x", lambda x, y: np.cos(x)),
-    "Cos": _unary("∂cos x/∂x = −sin x", lambda x, y: -np.sin(x)),
-    "Tanh": _unary("∂tanh x/∂x = 1 − tanh²x", lambda x, y: 1.0 - y * y),
-    "Sigmoid": _unary("∂σ/∂x = σ(1 − σ)", lambda x, y: y * (1.0 - y)),
-    "Relu": _unary("∂ReLU/∂x = [x > 0]", lambda x, y: float(x > 0)),
-    "ReLU": _unary("∂ReLU/∂x = [x > 0]", lambda x, y: float(x > 0)),
-    "Abs": _unary("∂|x|/∂x = sign x", lambda x, y: float(np.sign(x))),
-    "Sum": lambda pos, a, o: ("∂Σx/∂xᵢ = 1", 1.0) if pos == 0 else None,
-    "Mean": lambda pos, a, o: "∂mean/∂xᵢ = 1/n" if pos == 0 else None,
-}
-
-
 def local_derivative(cls: str, pos: int, args: dict, outs: dict, fmt: str = ".4g") -> str | None:
     """The local derivative of an op's output with respect to input ``pos``, numbers substituted.
 
     Args:
-        cls: the op's class name.
+        cls: the op's Function class, a recorded node, or the class name; the
+            label comes from the class's ``derivative`` (none for other ops).
         pos: which input.
         args: input position -> forward value; outs: output index -> forward value.
 
@@ -234,7 +163,7 @@ def local_derivative(cls: str, pos: int, args: dict, outs: dict, fmt: str = ".4g
         >>> local_derivative("PowScalar", 0, {0: 5.0, 1: 2}, {0: 25.0})
         '∂x²/∂x = 2x = 10'
     """
-    rule = RULES.get(cls)
+    rule = getattr(op_class(cls), "derivative", None)
     if rule is None:
         return None
     res = rule(pos, args, outs)

@@ -3,11 +3,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .dot import SHOW, as_graph
 from .graph import Graph
 from .labels import fmt_sum, fmt_value, local_derivative, op_symbol
-from .shrink import collapse_modules as fold_modules
-from .shrink import shrink
+from .prepare import check_options, clean_text, highlight_ids, prepare
 
 _SAFE = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,:+-=_/()[]'@")
 
@@ -20,7 +18,7 @@ def mesc(text: Any) -> str:
         '#34;#59; rm -rf #126;'
     """
     out = []
-    for ch in str(text):
+    for ch in clean_text(text):
         if ch == "\n":
             out.append("<br/>")
         elif ch in _SAFE or (ord(ch) > 127 and ch.isprintable()):
@@ -34,8 +32,8 @@ def to_mermaid(root: Any, *, show: str = "both", fmt: str = ".4g", max_elems: in
                derivatives: bool = False, cluster_modules: bool = False,
                cluster_depth: int = 2, highlight: Any = None, rankdir: str = "LR",
                max_nodes: int | None = 400, backward: bool = False,
-               intermediates: bool = False, params: dict | None = None,
-               collapse_modules: int | None = None, **_: Any) -> str:
+               intermediates: bool = False, params: Any = None,
+               collapse_modules: int | None = None, collapse: Any = None, **_: Any) -> str:
     """The computational graph as Mermaid ``flowchart`` text (paste it into Markdown).
 
     Each edge is labelled with the forward value and, once known, ``← gradient``
@@ -60,15 +58,13 @@ def to_mermaid(root: Any, *, show: str = "both", fmt: str = ".4g", max_elems: in
           class n1 op
           class n0,n2,n3 var
     """
-    if show not in SHOW:
-        raise ValueError(f"viz: show must be one of {SHOW}, got {show!r}")
-    g: Graph = as_graph(root, backward, intermediates, params)
-    if collapse_modules is not None:
-        g = fold_modules(g, collapse_modules)
-    g = shrink(g, max_nodes)
-    from .dot import _highlight_ids
-
-    marked = _highlight_ids(g, highlight)
+    check_options(show, rankdir, max_nodes)
+    if rankdir == "auto":
+        rankdir = "LR"
+    g: Graph = prepare(root, backward=backward, intermediates=intermediates, params=params,
+                       collapse_modules=collapse_modules, collapse=collapse,
+                       max_nodes=max_nodes)
+    marked = highlight_ids(g, highlight)
     vals, grads = show in ("both", "values"), show in ("both", "grads")
     node_txt: dict = {}
     for v in g.vars:
@@ -84,7 +80,7 @@ def to_mermaid(root: Any, *, show: str = "both", fmt: str = ".4g", max_elems: in
         node_txt[v.id] = f'{v.id}["{text}"]' if v.kind != "inter" else f'{v.id}("{text}")'
     for op in g.ops:
         if op.cls == "Module":
-            n = len(op.chain)
+            n = len(op.chain or ())
             text = f"{mesc(op.args['module'])}<br/>{n:,} op{'' if n == 1 else 's'}"
             node_txt[op.id] = f'{op.id}["{text}"]'
         elif op.chain is not None:
@@ -100,9 +96,11 @@ def to_mermaid(root: Any, *, show: str = "both", fmt: str = ".4g", max_elems: in
     else:
         lines.extend(f"  {node_txt[n.id]}" for n in list(g.vars) + list(g.ops))
     ops = {op.id: op for op in g.ops}
-    consts = {v.id for v in g.vars if v.kind == "const"}  # their value is on the node
+    on_node = {v.id for v in g.vars if v.kind == "const" or (
+        not v.name and v.kind in ("leaf", "inter"))}  # their value is on the node
     for i, e in enumerate(g.edges):
-        rows = fmt_value(e.value, fmt, max_elems) if vals and e.src not in consts else []
+        rows = fmt_value(e.value, fmt, max_elems) if vals and e.src not in on_node \
+            and e.dst not in on_node else []
         gval = g.edge_grad.get(i)
         if grads and gval is not None:
             rows.append("← " + " ".join(fmt_value(gval, fmt, max_elems)))
@@ -130,8 +128,8 @@ def to_mermaid(root: Any, *, show: str = "both", fmt: str = ".4g", max_elems: in
     if marked:
         lines.append("  classDef anomaly fill:#ffd9d9,stroke:#d62728,stroke-width:3px")
         lines.append(f"  class {','.join(sorted(marked))} anomaly")
-    for note in g.notes:
-        lines.append(f"  %% {note}")
+    for note in g.notes:  # escaped like a label: a name cannot end the comment line
+        lines.append(f"  %% {mesc(note)}")
     return "\n".join(lines) + "\n"
 
 

@@ -1,20 +1,38 @@
 """Run backward while watching it: every node's gradients, in the engine's order.
 
 :func:`trace` is the usual entry point: it snapshots the graph, runs backward
-with an observer (``autograd.mode.STATE.backward_observer``) and returns a
+with an observer (see ``nodes.observing``) and returns a
 :class:`~autograd.viz.graph.Graph` whose every edge carries its gradient.
 :func:`watch_backward` remembers which nodes a ``create_graph=True`` backward
 built, so drawings can set them apart.
+
+A small traced graph is remembered with its root (while the root lives), so
+drawing the steps of a backward that ``trace`` already ran shows that run
+instead of failing with "backward through the graph a second time".
 """
 from __future__ import annotations
 
+import weakref
 from contextlib import contextmanager
 from typing import Any, Iterator, Sequence
 
+import numpy as np
+
 from ..engine import topological_order
-from ..mode import STATE
 from ..tensor import Tensor
 from .graph import GRAD_BUILT, Graph, snapshot, with_grads
+from .nodes import node_leaves, node_parents, observing
+
+#: root -> (forward snapshot, record, order) of the last trace that freed its graph
+_TRACED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+#: traces at most this big (ops, gradient elements) are remembered for render_steps
+_REMEMBER_OPS = 500
+_REMEMBER_ELEMS = 1_000_000
+
+
+def last_trace(root: Tensor) -> tuple | None:
+    """``(graph, record, order)`` of the backward ``trace`` ran from ``root``, if remembered."""
+    return _TRACED.get(root)
 
 
 def record_backward(root: Tensor, gradient: Any = None, retain_graph: bool = False,
@@ -28,7 +46,6 @@ def record_backward(root: Tensor, gradient: Any = None, retain_graph: bool = Fal
     record: dict = {}
     order: list = []
     made: list = []
-    prev = STATE.backward_observer
 
     def observe(node: Any, out_grads: Sequence[Any], in_grads: Sequence[Any]) -> None:
         order.append(node)
@@ -37,22 +54,18 @@ def record_backward(root: Tensor, gradient: Any = None, retain_graph: bool = Fal
         if create_graph:
             for grads in (out_grads, in_grads):
                 made.extend(x for x in grads if x is not None and x.grad_fn is not None)
-        if prev is not None:
-            prev(node, out_grads, in_grads)
 
     forward = set(topological_order([root.grad_fn])) if create_graph else set()
-    STATE.backward_observer = observe
     try:
-        root.backward(gradient, retain_graph=retain_graph, create_graph=create_graph)
+        with observing(observe):
+            root.backward(gradient, retain_graph=retain_graph, create_graph=create_graph)
     except RuntimeError as err:
         if getattr(err, "node", None) is not None:  # detect_anomaly: keep what ran so far
             err.record = (record, order)  # type: ignore[attr-defined]
         raise
-    finally:
-        STATE.backward_observer = prev
     if made:
-        leaves = [t for fn in order for _, t in fn._grad_input_slots
-                  if t.grad_fn is None and t.grad is not None and t.grad.grad_fn is not None]
+        leaves = [t for fn in order for t in node_leaves(fn)
+                  if t.grad is not None and t.grad.grad_fn is not None]
         _mark_built(made + [t.grad for t in leaves], forward)  # with the sums into leaves
     return record, order
 
@@ -77,20 +90,16 @@ def watch_backward() -> Iterator[None]:
     """
     made: list = []
     seen: list = []
-    prev = STATE.backward_observer
 
     def observe(node: Any, out_grads: Sequence[Any], in_grads: Sequence[Any]) -> None:
         seen.append(node)
         for grads in (out_grads, in_grads):  # out_grads: sums of several contributions
             made.extend(x for x in grads if x is not None and x.grad_fn is not None)
-        if prev is not None:
-            prev(node, out_grads, in_grads)
 
-    STATE.backward_observer = observe
     try:
-        yield
+        with observing(observe):
+            yield
     finally:
-        STATE.backward_observer = prev
         if made:
             _mark_built(made, set(topological_order(seen)))
 
@@ -103,7 +112,7 @@ def _mark_built(made: list, forward: set) -> None:
         if fn is None or fn in forward or fn in GRAD_BUILT:
             continue
         GRAD_BUILT.add(fn)
-        stack.extend(t.grad_fn for _, t in fn._grad_input_slots)
+        stack.extend(node_parents(fn))
 
 
 def trace(root: Tensor, gradient: Any = None, retain_graph: bool = False,
@@ -137,4 +146,13 @@ def trace(root: Tensor, gradient: Any = None, retain_graph: bool = False,
         if hasattr(err, "record"):  # render_anomaly draws the gradients up to the failure
             err.graph = with_grads(graph, *err.record)  # type: ignore[attr-defined]
         raise
+    if not retain_graph and _small(record, order):
+        _TRACED[root] = (graph, record, order)
     return with_grads(graph, record, order)
+
+
+def _small(record: dict, order: list) -> bool:
+    if len(order) > _REMEMBER_OPS:
+        return False
+    elems = sum(np.size(a) for outs, ins in record.values() for a in outs + ins if a is not None)
+    return elems <= _REMEMBER_ELEMS

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from collections import Counter, deque
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
 
 from .graph import Edge, Graph, Op, Var, no_gc
 from .labels import op_symbol
+from .names import module_classes, module_of
 
 
 def shrink(graph: Graph, max_nodes: int | None) -> Graph:
@@ -158,7 +160,7 @@ def collapse_modules(graph: Graph, depth: int) -> Graph:
 
     Example:
         >>> import autograd as ag
-        >>> from autograd.mode import module_scope
+        >>> from nn.scope import module_scope
         >>> from autograd.viz.graph import snapshot
         >>> x = ag.tensor([1.0, 2.0])
         >>> w = ag.tensor([0.5, 0.5], requires_grad=True)
@@ -170,18 +172,55 @@ def collapse_modules(graph: Graph, depth: int) -> Graph:
     """
     if depth < 1:
         raise ValueError(f"viz: collapse_modules must be at least 1, got {depth}")
+    classes = module_classes()
+    return _fold(graph, lambda scope: tuple(scope[:depth]), classes)
+
+
+def collapse_classes(graph: Graph, classes: Any) -> Graph:
+    """Draw each call of a module of the given class(es) as one box with its in/out shapes.
+
+    Args:
+        classes: a class name (``"Linear"``) or several (``("Linear", "Conv2d")``).
+
+    Example:
+        >>> import autograd as ag
+        >>> from nn.scope import module_scope
+        >>> from autograd.viz.graph import snapshot
+        >>> w = ag.tensor([[0.5, 0.5]], requires_grad=True)
+        >>> with module_scope("Net"), module_scope("Net.Linear"):
+        ...     y = ag.tensor([[1.0, 2.0]]) @ w.T
+        >>> g = collapse_classes(snapshot(y.sum()), "Linear")
+        >>> [(op.cls, op.args.get("klass")) for op in g.ops]
+        [('Sum', None), ('Module', 'Linear')]
+    """
+    wanted = {classes} if isinstance(classes, str) else set(classes)
+    bad = [c for c in wanted if not isinstance(c, str)]
+    if bad or not wanted:
+        raise TypeError(f"viz: collapse takes module class names such as 'Linear', got {classes!r}")
+    known = module_classes()
+
+    def key(scope: tuple) -> tuple | None:
+        for k, qual in enumerate(scope):
+            if module_of(qual, known) in wanted:
+                return tuple(scope[:k + 1])
+        return None
+    return _fold(graph, key, known, by_name=True)
+
+
+def _fold(graph: Graph, key_of: Any, classes: dict, by_name: bool = False) -> Graph:
+    """Fold the ops whose scope ``key_of`` maps to a key into one Module node per key."""
     with no_gc():
         groups: dict = {}
         member: dict = {}
         for op in graph.ops:
-            if not op.scope:
+            key = key_of(op.scope) if op.scope else None
+            if not key:
                 continue
-            key = tuple(op.scope[:depth])
             grp = groups.get(key)
             if grp is None:
-                grp = groups[key] = Op(op.id, "Module", None, key, chain=[],
-                                       args={"module": key[-1], "kinds": Counter(),
-                                             "params": 0})
+                grp = groups[key] = Op(op.id, "Module", None, key, chain=[], args={
+                    "module": key[-1], "kinds": Counter(), "params": 0, "names": [],
+                    "klass": module_of(key[-1], classes) if by_name else classes.get(key[-1])})
                 grp.built_in_backward = True
             assert grp.chain is not None
             grp.chain.append(op.cls)
@@ -190,24 +229,36 @@ def collapse_modules(graph: Graph, depth: int) -> Graph:
             member[op.id] = grp
         if not groups:
             return graph
-        ends: dict = {}
-        for e in graph.edges:
-            ends.setdefault(e.src, set()).add(member[e.dst].id if e.dst in member else e.dst)
-            ends.setdefault(e.dst, set()).add(member[e.src].id if e.src in member else e.src)
-        by_id = {grp.id: grp for grp in groups.values()}
-        for v in graph.vars:
-            touching = ends.get(v.id, set())
-            if v.kind == "root" or len(touching) != 1:
-                continue
-            grp = by_id.get(next(iter(touching)))
-            small_const = v.kind == "const" and (v.value is None or np.size(v.value) == 1)
-            if grp is not None and (v.kind in ("leaf", "inter") or small_const):
-                member[v.id] = grp
-                grp.args["params"] += v.kind == "leaf"
+        _fold_vars(graph, member, {grp.id: grp for grp in groups.values()})
         g = _rebuild(graph, member)
-    n_ops = sum(len(grp.chain) for grp in groups.values())
+    for grp in groups.values():
+        grp.args["in"] = [np.shape(e.value) for e in g.edges if e.dst == grp.id
+                          and e.value is not None]
+        grp.args["out"] = [np.shape(e.value) for e in g.edges if e.src == grp.id
+                           and e.value is not None][:1]
+    n_ops = sum(len(grp.chain or ()) for grp in groups.values())
     g.notes.append(f"{len(groups):,} module calls drawn as single nodes ({n_ops:,} ops inside)")
     return g
+
+
+def _fold_vars(graph: Graph, member: dict, by_id: dict) -> None:
+    """Put a module's parameters, scalar constants and inner values into its node."""
+    ends: dict = {}
+    for e in graph.edges:
+        ends.setdefault(e.src, set()).add(member[e.dst].id if e.dst in member else e.dst)
+        ends.setdefault(e.dst, set()).add(member[e.src].id if e.src in member else e.src)
+    for v in graph.vars:
+        touching = ends.get(v.id, set())
+        if v.kind == "root" or len(touching) != 1:
+            continue
+        grp = by_id.get(next(iter(touching)))
+        small_const = v.kind == "const" and (v.value is None or np.size(v.value) == 1)
+        if grp is not None and (v.kind in ("leaf", "inter") or small_const):
+            member[v.id] = grp
+            if v.kind == "leaf":
+                grp.args["params"] += 1
+                if v.name:
+                    grp.args["names"].append(v.name)
 
 
 def _elide(graph: Graph, max_nodes: int) -> Graph:

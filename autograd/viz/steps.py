@@ -12,10 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from ..tensor import Tensor
-from .dot import dot_source, render, run_dot, write_atomic
+from .dot import dot_source, run_dot, write_atomic
 from .graph import Graph, snapshot, with_grads
 from .labels import fmt_value, op_symbol
 from .record import record_backward
+from .render import render
 
 
 @dataclass(repr=False)

@@ -15,8 +15,8 @@ import pytest
 
 import autograd as ag
 from autograd import viz
-from autograd.mode import module_scope
 from autograd.viz import dot as vdot
+from nn.scope import module_scope
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 

@@ -11,8 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import autograd as ag
-from autograd import viz
-from autograd.mode import STATE
+from autograd import hooks, viz
 
 
 def leaf(v, name=None, grad=True):
@@ -122,11 +121,12 @@ def test_backward_steps_follow_the_engine():
     t = x * y
     z = t * t + ag.exp(t) / x
     seen = []
-    STATE.backward_observer = lambda node, outs, ins: seen.append(type(node).__name__)
+    observer = hooks.node_ran(lambda node, outs, ins: seen.append(type(node).__name__))
+    observer.__enter__()
     try:
         frames = viz.backward_steps(z)
     finally:
-        STATE.backward_observer = None
+        observer.__exit__(None, None, None)
     assert len(frames) == len(seen) == 5  # Mul, Mul, Exp, Div, Add
     assert [f.op_class for f in frames] == seen
     assert all(f.total == len(frames) for f in frames)
