@@ -11,7 +11,7 @@ Example:
     >>> model[0].weight.grad.shape
     (16, 4)
 """
-from . import data, datasets, functional, init, transforms, utils
+from . import data, datasets, functional, init, parallel, transforms, utils
 from .activation import (
     ELU,
     GELU,
@@ -26,10 +26,12 @@ from .activation import (
     Softplus,
     Tanh,
 )
-from .containers import ModuleDict, ModuleList, Sequential
+from .containers import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
 from .conv import Conv2d, ConvTranspose2d
-from .dropout import Dropout
+from .conv1d import Conv1d, ConvTranspose1d
+from .dropout import Dropout, Dropout1d, Dropout2d, Dropout3d
 from .embedding import Embedding
+from .instance_norm import InstanceNorm1d, InstanceNorm2d, InstanceNorm3d
 from .linear import Bilinear, Flatten, Identity, Linear, Unflatten
 from .loss import (
     BCELoss,
@@ -44,10 +46,18 @@ from .loss import (
 )
 from .module import IncompatibleKeys, Module, RemovableHandle
 from .norm import BatchNorm1d, BatchNorm2d, GroupNorm, LayerNorm
+from .parallel import DataParallel
 from .parameter import Parameter
-from .pooling import AdaptiveAvgPool2d, AvgPool2d, MaxPool2d
+from .pooling import AdaptiveAvgPool2d, AdaptiveMaxPool2d, AvgPool2d, MaxPool2d
 from .rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell
 from .serialization import CheckpointError, load, save
+from .upsample import (
+    PixelShuffle,
+    PixelUnshuffle,
+    Upsample,
+    UpsamplingBilinear2d,
+    UpsamplingNearest2d,
+)
 
 __all__ = [
     "Module", "Parameter", "IncompatibleKeys", "RemovableHandle",
@@ -62,4 +72,8 @@ __all__ = [
     "Softmax", "LogSoftmax",
     "MSELoss", "L1Loss", "HuberLoss", "SmoothL1Loss", "CrossEntropyLoss", "NLLLoss", "BCELoss",
     "BCEWithLogitsLoss", "KLDivLoss",
+    "parallel", "DataParallel", "ParameterList", "ParameterDict",
+    "Conv1d", "ConvTranspose1d", "Dropout1d", "Dropout2d", "Dropout3d",
+    "InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d", "AdaptiveMaxPool2d",
+    "Upsample", "UpsamplingNearest2d", "UpsamplingBilinear2d", "PixelShuffle", "PixelUnshuffle",
 ]

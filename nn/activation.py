@@ -10,6 +10,7 @@ from autograd.tensor import Tensor
 
 from . import functional as F
 from ._checks import check_number, check_size
+from ._factory import check_device
 from .module import Module
 from .parameter import Parameter
 
@@ -83,8 +84,10 @@ class PReLU(Module):
         ([-0.5, 3.0], ['weight'])
     """
 
-    def __init__(self, num_parameters: int = 1, init: float = 0.25, dtype: Any = None) -> None:
+    def __init__(self, num_parameters: int = 1, init: float = 0.25, device: Any = None,
+                 dtype: Any = None) -> None:
         super().__init__()
+        check_device(device, type(self).__name__)
         check_size("PReLU", "num_parameters", num_parameters)
         self.num_parameters = num_parameters
         self.weight = Parameter(np.full((num_parameters,), init,

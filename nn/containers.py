@@ -1,13 +1,16 @@
-"""Containers: Sequential, ModuleList, ModuleDict."""
+"""Containers: Sequential, ModuleList, ModuleDict, ParameterList, ParameterDict."""
 from __future__ import annotations
 
 import operator
 from collections import OrderedDict
 from typing import Any, Iterable, Iterator, Mapping
 
-from .module import Module
+from autograd.tensor import Tensor
 
-__all__ = ["Sequential", "ModuleList", "ModuleDict"]
+from .module import Module
+from .parameter import Parameter
+
+__all__ = ["Sequential", "ModuleList", "ModuleDict", "ParameterList", "ParameterDict"]
 
 
 def _index(idx: Any, n: int, what: str) -> int:
@@ -227,3 +230,150 @@ class ModuleDict(Module):
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError("ModuleDict has no forward(); index it in the parent's forward")
+
+
+def _as_parameter(value: Any) -> Any:
+    if isinstance(value, Tensor) and not isinstance(value, Parameter):
+        return Parameter(value.data)  # as PyTorch: a plain tensor becomes a Parameter
+    return value
+
+
+def _describe(p: Any) -> str:
+    if not isinstance(p, Tensor):
+        return f"Object of type: {type(p).__name__}"
+    size = "x".join(str(s) for s in p.shape)
+    kind = "Parameter containing" if isinstance(p, Parameter) else "Tensor"
+    return f"{kind}: [{p.dtype} of size {size}]"
+
+
+class ParameterList(Module):
+    """A list of parameters registered on the parent (named ``"0"``, ``"1"``, ...).
+
+    Plain Tensors given to it become Parameters, as PyTorch.
+
+    Example:
+        >>> import autograd as ag, nn
+        >>> pl = nn.ParameterList([nn.Parameter(ag.zeros(2, 3)) for _ in range(2)])
+        >>> pl.append(ag.ones(4))
+        ParameterList(
+            (0): Parameter containing: [float32 of size 2x3]
+            (1): Parameter containing: [float32 of size 2x3]
+            (2): Parameter containing: [float32 of size 4]
+        )
+        >>> [n for n, _ in pl.named_parameters()]
+        ['0', '1', '2']
+    """
+
+    def __init__(self, values: Iterable[Any] | None = None) -> None:
+        super().__init__()
+        if values is not None:
+            self.extend(values)
+
+    def __len__(self) -> int:
+        return len(self._parameters)
+
+    def __getitem__(self, idx: Any) -> Any:
+        items = list(self._parameters.values())
+        if isinstance(idx, slice):
+            return ParameterList(items[idx])
+        return items[_index(idx, len(items), "ParameterList")]
+
+    def __setitem__(self, idx: int, param: Any) -> None:
+        i = _index(idx, len(self), "ParameterList")
+        self.register_parameter(str(i), _as_parameter(param))
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(list(self._parameters.values()))
+
+    def __iadd__(self, params: Iterable[Any]) -> ParameterList:
+        return self.extend(params)
+
+    def append(self, value: Any) -> ParameterList:
+        """Add ``value`` (a Parameter, or a Tensor made into one) at the end."""
+        self.register_parameter(str(len(self)), _as_parameter(value))
+        return self
+
+    def extend(self, values: Iterable[Any]) -> ParameterList:
+        if isinstance(values, Tensor) or not hasattr(values, "__iter__"):
+            raise TypeError(f"ParameterList.extend: expected an iterable of parameters, got "
+                            f"{type(values).__name__}")
+        for v in values:
+            self.append(v)
+        return self
+
+    def extra_repr(self) -> str:
+        return "\n".join(f"  ({k}): {_describe(p)}" for k, p in self._parameters.items())
+
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError("ParameterList has no forward(); index it in the parent's "
+                                  "forward")
+
+
+class ParameterDict(Module):
+    """An ordered dict of parameters registered on the parent under their keys.
+
+    Example:
+        >>> import autograd as ag, nn
+        >>> pd = nn.ParameterDict({"scale": nn.Parameter(ag.ones(3)), "shift": ag.zeros(3)})
+        >>> list(pd.keys()), type(pd["shift"]).__name__
+        (['scale', 'shift'], 'Parameter')
+    """
+
+    def __init__(self, parameters: Any = None) -> None:
+        super().__init__()
+        if parameters is not None:
+            self.update(parameters)
+
+    def __getitem__(self, key: str) -> Any:
+        if key not in self._parameters:
+            raise KeyError(f"ParameterDict has no key {key!r} (keys: {list(self._parameters)})")
+        return self._parameters[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        if key in self._parameters:
+            del self._parameters[key]
+        self.register_parameter(key, _as_parameter(value))
+
+    def __delitem__(self, key: str) -> None:
+        del self._parameters[key]
+
+    def __len__(self) -> int:
+        return len(self._parameters)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(list(self._parameters))
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._parameters
+
+    def keys(self) -> list[str]:
+        return list(self._parameters.keys())
+
+    def values(self) -> list[Any]:
+        return list(self._parameters.values())
+
+    def items(self) -> list[tuple[str, Any]]:
+        return list(self._parameters.items())
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self._parameters.get(key, default)
+
+    def pop(self, key: str) -> Any:
+        value = self[key]
+        del self._parameters[key]
+        return value
+
+    def clear(self) -> None:
+        self._parameters.clear()
+
+    def update(self, parameters: Any) -> None:
+        pairs = parameters.items() if isinstance(parameters, Mapping) else parameters
+        for key, value in pairs:
+            self[key] = value
+
+    def extra_repr(self) -> str:
+        return "\n".join(f"  ({k}): {_describe(p)}" for k, p in self._parameters.items())
+
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError("ParameterDict has no forward(); index it in the parent's "
+                                  "forward")

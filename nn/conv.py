@@ -14,6 +14,7 @@ from autograd.ops.conv import conv2d, conv_transpose2d
 from autograd.tensor import Tensor
 
 from . import init
+from ._factory import check_device, float_dtype
 from .module import Module, Parameter
 
 __all__ = ["Conv2d", "ConvTranspose2d"]
@@ -39,9 +40,7 @@ def _check_channels(who: str, in_channels: Any, out_channels: Any, groups: Any) 
 
 class _ConvNd(Module):
     def _init_params(self, shape: tuple, bias: bool, dtype: Any) -> None:
-        dt = np.dtype(np.float32 if dtype is None else dtype)
-        if dt.kind != "f":
-            raise TypeError(f"{type(self).__name__}: dtype must be floating, got {dt}")
+        dt = float_dtype(dtype, type(self).__name__)
         self.weight = Parameter(np.empty(shape, dt))
         if bias:
             self.bias = Parameter(np.empty(shape[0] if not self.transposed  # type: ignore
@@ -61,13 +60,14 @@ class _ConvNd(Module):
             init.uniform_(self.bias, -bound, bound)
 
     def extra_repr(self) -> str:
+        zeros, ones = (0,) * len(self.kernel_size), (1,) * len(self.kernel_size)
         s = (f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
              f"stride={self.stride}")
-        if self.padding not in ((0, 0), "valid"):
+        if self.padding not in (zeros, "valid"):
             s += f", padding={self.padding}"
-        if self.dilation != (1, 1):
+        if self.dilation != ones:
             s += f", dilation={self.dilation}"
-        if getattr(self, "output_padding", (0, 0)) != (0, 0):
+        if getattr(self, "output_padding", zeros) != zeros:
             s += f", output_padding={self.output_padding}"
         if self.groups != 1:
             s += f", groups={self.groups}"
@@ -112,8 +112,9 @@ class Conv2d(_ConvNd):
     def __init__(self, in_channels: int, out_channels: int, kernel_size: int | Sequence[int],
                  stride: int | Sequence[int] = 1, padding: int | str | Sequence[int] = 0,
                  dilation: int | Sequence[int] = 1, groups: int = 1, bias: bool = True,
-                 padding_mode: str = "zeros", dtype: Any = None) -> None:
+                 padding_mode: str = "zeros", device: Any = None, dtype: Any = None) -> None:
         super().__init__()
+        check_device(device, type(self).__name__)
         who = "Conv2d"
         _check_channels(who, in_channels, out_channels, groups)
         if padding_mode != "zeros":
@@ -172,8 +173,9 @@ class ConvTranspose2d(_ConvNd):
                  stride: int | Sequence[int] = 1, padding: int | Sequence[int] = 0,
                  output_padding: int | Sequence[int] = 0, groups: int = 1, bias: bool = True,
                  dilation: int | Sequence[int] = 1, padding_mode: str = "zeros",
-                 dtype: Any = None) -> None:
+                 device: Any = None, dtype: Any = None) -> None:
         super().__init__()
+        check_device(device, type(self).__name__)
         who = "ConvTranspose2d"
         _check_channels(who, in_channels, out_channels, groups)
         if padding_mode != "zeros":

@@ -4,9 +4,10 @@ from __future__ import annotations
 from autograd.tensor import Tensor
 
 from . import functional as F
+from .channel_dropout import dropout1d, dropout2d, dropout3d
 from .module import Module
 
-__all__ = ["Dropout"]
+__all__ = ["Dropout", "Dropout1d", "Dropout2d", "Dropout3d"]
 
 
 class Dropout(Module):
@@ -45,3 +46,53 @@ class Dropout(Module):
 
     def extra_repr(self) -> str:
         return f"p={self.p}, inplace={self.inplace}"
+
+
+class Dropout1d(Dropout):
+    """Zero whole channels of ``(N, C, L)`` inputs with probability ``p`` (train mode only).
+
+    Kept channels are scaled by ``1/(1-p)``; ``eval()`` makes it the identity.
+
+    Shape:
+        - Input: ``(N, C, L)`` or ``(C, L)``; Output: the same.
+
+    Example:
+        >>> import autograd as ag, nn
+        >>> nn.Dropout1d(0.2)(ag.randn(20, 16, 32)).shape
+        (20, 16, 32)
+    """
+
+    def forward(self, x: Tensor) -> Tensor:
+        return dropout1d(x, self.p, self.training)
+
+
+class Dropout2d(Dropout):
+    """Zero whole feature maps of ``(N, C, H, W)`` inputs with probability ``p`` (train mode).
+
+    Shape:
+        - Input: ``(N, C, H, W)`` or ``(C, H, W)``; Output: the same.
+
+    Example:
+        >>> import autograd as ag, nn
+        >>> nn.Dropout2d(0.2)(ag.randn(2, 16, 8, 8)).shape
+        (2, 16, 8, 8)
+    """
+
+    def forward(self, x: Tensor) -> Tensor:
+        return dropout2d(x, self.p, self.training)
+
+
+class Dropout3d(Dropout):
+    """Zero whole channels of ``(N, C, D, H, W)`` inputs with probability ``p`` (train mode).
+
+    Shape:
+        - Input: ``(N, C, D, H, W)`` or ``(C, D, H, W)``; Output: the same.
+
+    Example:
+        >>> import autograd as ag, nn
+        >>> nn.Dropout3d()(ag.randn(2, 4, 3, 5, 5)).shape
+        (2, 4, 3, 5, 5)
+    """
+
+    def forward(self, x: Tensor) -> Tensor:
+        return dropout3d(x, self.p, self.training)

@@ -6,9 +6,10 @@ from typing import Any
 import numpy as np
 
 from autograd.ops.select import where
-from autograd.tensor import Tensor
+from autograd.tensor import Tensor, increment_version
 
 from . import init
+from ._factory import check_device
 from .module import Module, Parameter
 
 __all__ = ["embedding", "Embedding"]
@@ -40,7 +41,7 @@ def _renorm(weight: Tensor, idx: np.ndarray, max_norm: float, p: float) -> None:
         r = rows[big]
         scale = (max_norm / (norms[big] + 1e-7)).astype(weight.dtype)
         weight.data[r] *= scale[:, None]  # no gradient flows through the rescaling
-        weight._vbox[0] += 1
+        increment_version(weight)
 
 
 def embedding(input: Any, weight: Tensor, padding_idx: int | None = None,  # noqa: A002
@@ -115,8 +116,9 @@ class Embedding(Module):
     def __init__(self, num_embeddings: int, embedding_dim: int, padding_idx: int | None = None,
                  max_norm: float | None = None, norm_type: float = 2.0,
                  scale_grad_by_freq: bool = False, sparse: bool = False,
-                 _weight: Any = None, dtype: Any = None) -> None:
+                 _weight: Any = None, device: Any = None, dtype: Any = None) -> None:
         super().__init__()
+        check_device(device, type(self).__name__)
         if scale_grad_by_freq or sparse:
             raise NotImplementedError("Embedding: scale_grad_by_freq and sparse gradients are "
                                       "not supported; leave them False")

@@ -1,7 +1,9 @@
 """``nn.functional``: stateless layers, activations and losses, as ``torch.nn.functional``.
 
-Convolution and pooling come from ``autograd.ops`` (fused ops), normalisation
-from ``nn.norm`` and the embedding lookup from ``nn.embedding``; they are
+Convolution and pooling are registered autograd ops (fused), taken from the
+registry at the end of this file with every op PyTorch has in
+``torch.nn.functional`` that needs no wrapper here; normalisation comes from
+``nn.norm`` and the embedding lookup from ``nn.embedding``. All are
 re-exported here so ``import nn.functional as F`` reaches them all.
 
 Everything here is composed from registered autograd ops, so each gradient
@@ -17,22 +19,27 @@ from typing import Any
 import numpy as np
 
 import autograd as ag
-from autograd.ops.conv import conv2d, conv_transpose2d
-from autograd.ops.pool import adaptive_avg_pool2d, avg_pool2d, max_pool2d
 from autograd.random import default_generator
+from autograd.registry import functional_ops
 from autograd.tensor import Tensor
 
+from .channel_dropout import dropout1d, dropout2d, dropout3d
+from .conv1d import conv1d, conv_transpose1d
 from .embedding import embedding
+from .instance_norm import instance_norm
 from .norm import batch_norm, group_norm, layer_norm
+from .pooling import adaptive_max_pool2d
+from .upsample import interpolate, pixel_shuffle, pixel_unshuffle, upsample
 
 __all__ = [
     "linear", "bilinear", "dropout", "one_hot", "pad",
-    "conv2d", "conv_transpose2d", "max_pool2d", "avg_pool2d", "adaptive_avg_pool2d",
     "batch_norm", "layer_norm", "group_norm", "embedding",
     "relu", "relu6", "leaky_relu", "elu", "gelu", "silu", "sigmoid", "tanh", "softplus",
     "logsigmoid", "softmax", "log_softmax",
     "mse_loss", "l1_loss", "huber_loss", "smooth_l1_loss", "cross_entropy", "nll_loss",
     "binary_cross_entropy", "binary_cross_entropy_with_logits", "kl_div",
+    "conv1d", "conv_transpose1d", "dropout1d", "dropout2d", "dropout3d", "instance_norm",
+    "adaptive_max_pool2d", "interpolate", "upsample", "pixel_shuffle", "pixel_unshuffle",
 ]
 
 _REDUCTIONS = ("mean", "sum", "none")
@@ -462,3 +469,10 @@ def kl_div(input: Tensor, target: Any, reduction: str = "mean",  # noqa: A002
         n = x.shape[0] if x.ndim else 1
         return loss.sum() / n
     return _reduce(loss, reduction, "kl_div")
+
+
+# The registered ops that PyTorch has in torch.nn.functional and that need no wrapper above
+# (conv2d, max_pool2d, ...): taken from the registry, so a new op needs no line here.
+_REGISTERED = {name: fn for name, fn in functional_ops().items() if name not in globals()}
+globals().update(_REGISTERED)
+__all__ += sorted(_REGISTERED)

@@ -11,6 +11,7 @@ from autograd.tensor import Tensor
 from . import functional as F
 from . import init
 from ._checks import check_size
+from ._factory import check_device
 from .module import Module
 from .parameter import Parameter
 
@@ -67,8 +68,9 @@ class Linear(Module):
     """
 
     def __init__(self, in_features: int, out_features: int, bias: bool = True,
-                 dtype: Any = None) -> None:
+                 device: Any = None, dtype: Any = None) -> None:
         super().__init__()
+        check_device(device, type(self).__name__)
         for what, v in (("in_features", in_features), ("out_features", out_features)):
             check_size("Linear", what, v)
         self.in_features = int(in_features)
@@ -116,8 +118,9 @@ class Bilinear(Module):
     """
 
     def __init__(self, in1_features: int, in2_features: int, out_features: int,
-                 bias: bool = True, dtype: Any = None) -> None:
+                 bias: bool = True, device: Any = None, dtype: Any = None) -> None:
         super().__init__()
+        check_device(device, type(self).__name__)
         for what, v in (("in1_features", in1_features), ("in2_features", in2_features),
                         ("out_features", out_features)):
             check_size("Bilinear", what, v)

@@ -7,41 +7,23 @@ architecture and weights move both ways.
 """
 from __future__ import annotations
 
-import itertools
 from collections import OrderedDict, namedtuple
 from typing import Any, Callable, Iterator
 
 import numpy as np
 
-from autograd.mode import STATE, module_scope, no_grad
+from autograd.mode import no_grad
 from autograd.tensor import Tensor
 
+from .module_convert import ConvertMixin
+from .module_hooks import HooksMixin, RemovableHandle
 from .parameter import Parameter
+from .scope import current_scope, module_scope
 
 __all__ = ["Module", "RemovableHandle", "IncompatibleKeys"]
 
 #: what ``load_state_dict(strict=False)`` returns
 IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
-
-_hook_ids = itertools.count()
-
-
-class RemovableHandle:
-    """Returned by ``register_*_hook``; ``remove()`` unregisters the hook."""
-
-    def __init__(self, hooks: dict, key: int) -> None:
-        self._hooks = hooks
-        self._key = key
-
-    def remove(self) -> None:
-        self._hooks.pop(self._key, None)
-
-    def __enter__(self) -> RemovableHandle:
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.remove()
-
 
 def _addindent(text: str, spaces: int) -> str:
     lines = text.split("\n")
@@ -50,7 +32,7 @@ def _addindent(text: str, spaces: int) -> str:
     return lines[0] + "\n" + "\n".join(" " * spaces + line for line in lines[1:])
 
 
-class Module:
+class Module(HooksMixin, ConvertMixin):
     """Base class for layers and models; subclass it and write ``forward``.
 
     Attributes that are :class:`Parameter`, ``Module`` or registered buffers are
@@ -90,8 +72,7 @@ class Module:
         d["_buffers"] = OrderedDict()
         d["_non_persistent"] = set()  # membership only; order comes from _buffers
         d["_modules"] = OrderedDict()
-        d["_forward_pre_hooks"] = OrderedDict()
-        d["_forward_hooks"] = OrderedDict()
+        self._init_hooks()
         d["_scope_name"] = None  # the attribute name under its parent, for graph scopes
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
@@ -102,37 +83,17 @@ class Module:
 
     # ------------------------------------------------------------------ call
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        scope = STATE.scope
+        scope = current_scope()
         own = self._scope_name
         if scope is None:
             qual = type(self).__name__
         else:
             qual = scope[-1] + "." + (own if own is not None else type(self).__name__)
         with module_scope(qual):
-            if self._forward_pre_hooks:
-                for hook in list(self._forward_pre_hooks.values()):
-                    res = hook(self, args)
-                    if res is not None:
-                        args = res if isinstance(res, tuple) else (res,)
-            out = self.forward(*args, **kwargs)
-            if self._forward_hooks:
-                for hook in list(self._forward_hooks.values()):
-                    res = hook(self, args, out)
-                    if res is not None:
-                        out = res
-        return out
-
-    def register_forward_pre_hook(self, hook: Callable) -> RemovableHandle:
-        """Call ``hook(module, args)`` before forward; a returned value replaces the args."""
-        key = next(_hook_ids)
-        self._forward_pre_hooks[key] = hook
-        return RemovableHandle(self._forward_pre_hooks, key)
-
-    def register_forward_hook(self, hook: Callable) -> RemovableHandle:
-        """Call ``hook(module, args, output)`` after forward; a returned value replaces it."""
-        key = next(_hook_ids)
-        self._forward_hooks[key] = hook
-        return RemovableHandle(self._forward_hooks, key)
+            if (self._forward_pre_hooks or self._forward_hooks or self._backward_hooks
+                    or self._backward_pre_hooks):
+                return self._call_with_hooks(args, kwargs)
+            return self.forward(*args, **kwargs)
 
     # ---------------------------------------------------------- registration
     def __setattr__(self, name: str, value: Any) -> None:
@@ -264,6 +225,29 @@ class Module:
             mod = child
         return mod
 
+    def _get_member(self, target: str, registry: str, kind: str) -> Any:
+        mod_path, _, name = target.rpartition(".")
+        mod = self.get_submodule(mod_path)
+        reg = getattr(mod, registry)
+        if name not in reg:
+            raise AttributeError(f"{type(mod).__name__} has no {kind} {name!r} "
+                                 f"(looking up {target!r})")
+        return reg[name]
+
+    def get_parameter(self, target: str) -> Parameter:
+        """The parameter at a dotted path such as ``"0.weight"``.
+
+        Example:
+            >>> import nn
+            >>> nn.Sequential(nn.Linear(2, 3)).get_parameter("0.bias").shape
+            (3,)
+        """
+        return self._get_member(target, "_parameters", "parameter")
+
+    def get_buffer(self, target: str) -> Tensor:
+        """The buffer at a dotted path such as ``"bn.running_mean"``."""
+        return self._get_member(target, "_buffers", "buffer")
+
     # -------------------------------------------------------------- iteration
     def named_modules(self, memo: set | None = None, prefix: str = "",
                       remove_duplicate: bool = True) -> Iterator[tuple[str, Module]]:
@@ -365,48 +349,6 @@ class Module:
         fn(self)
         return self
 
-    # ------------------------------------------------------------------ dtype
-    def _apply_arrays(self, fn: Callable[[np.ndarray], np.ndarray]) -> Module:
-        """Replace the array of every floating parameter, gradient and buffer by ``fn(array)``.
-
-        Parameters keep their identity (an optimizer holding them stays valid).
-        """
-        for m in self.modules():
-            for p in m._parameters.values():
-                if p is not None and p.data.dtype.kind == "f":
-                    p.data = fn(p.data)
-                    if p.grad is not None:
-                        p.grad = Tensor._make(fn(p.grad.data))
-            for b in m._buffers.values():
-                if b is not None and b.data.dtype.kind == "f":
-                    b.data = fn(b.data)
-        return self
-
-    def to(self, dtype: Any = None, *args: Any, **kwargs: Any) -> Module:
-        """Cast floating parameters and buffers to ``dtype`` in place; returns self.
-
-        A device argument ``"cpu"`` is accepted and ignored, so PyTorch scripts port.
-        """
-        dtype = kwargs.pop("dtype", dtype)
-        kwargs.pop("device", None)
-        if args or kwargs:
-            raise TypeError(f"to: unexpected arguments {args} {kwargs}")
-        if dtype is None or (isinstance(dtype, str) and dtype.split(":")[0] == "cpu"):
-            return self
-        dt = np.dtype(dtype)
-        if dt.kind != "f":
-            raise TypeError(f"to: module dtype must be a floating type, got {dt}")
-        return self._apply_arrays(lambda a: a.astype(dt, copy=False))
-
-    def float(self) -> Module:
-        return self.to(np.float32)
-
-    def double(self) -> Module:
-        return self.to(np.float64)
-
-    def cpu(self) -> Module:
-        return self
-
     # ------------------------------------------------------------- state dict
     def state_dict(self, destination: Any = None, prefix: str = "",
                    keep_vars: bool = False) -> OrderedDict:
@@ -483,8 +425,7 @@ class Module:
                                + "\n\t".join(problems))
         with no_grad():
             for target, arr in staged:
-                np.copyto(target.data, arr, casting="unsafe")
-                target._vbox[0] += 1
+                target.copy_(arr)  # casts to the target's dtype and bumps its version
         return IncompatibleKeys(missing, unexpected)
 
     # ------------------------------------------------------------------ repr

@@ -13,10 +13,11 @@ import numpy as np
 
 from autograd.function import Function
 from autograd.mode import is_grad_enabled, no_grad
-from autograd.tensor import Tensor
+from autograd.tensor import Tensor, increment_version
 
 from . import init
 from ._checks import check_size
+from ._factory import check_device
 from .module import Module, Parameter
 
 __all__ = [
@@ -224,13 +225,13 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
                 rm = running_mean.data
                 rm *= 1 - momentum
                 rm += (momentum * mean.reshape(c)).astype(rm.dtype, copy=False)
-                running_mean._vbox[0] += 1
+                increment_version(running_mean)
             if running_var is not None:
                 rv = running_var.data
                 rv *= 1 - momentum
                 rv += (momentum * var.reshape(c) * (count / (count - 1))).astype(rv.dtype,
                                                                                    copy=False)
-                running_var._vbox[0] += 1
+                increment_version(running_var)
     else:
         if running_mean is None or running_var is None:
             raise ValueError("batch_norm: running_mean and running_var are needed when "
@@ -296,8 +297,9 @@ class _BatchNorm(Module):
 
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1,
                  affine: bool = True, track_running_stats: bool = True,
-                 dtype: Any = None) -> None:
+                 device: Any = None, dtype: Any = None) -> None:
         super().__init__()
+        check_device(device, type(self).__name__)
         if not isinstance(num_features, (int, np.integer)) or num_features <= 0:
             raise ValueError(f"{type(self).__name__}: num_features must be a positive int, "
                              f"got {num_features!r}")
@@ -421,8 +423,10 @@ class LayerNorm(Module):
     """
 
     def __init__(self, normalized_shape: int | Sequence[int], eps: float = 1e-5,
-                 elementwise_affine: bool = True, bias: bool = True, dtype: Any = None) -> None:
+                 elementwise_affine: bool = True, bias: bool = True, device: Any = None,
+                 dtype: Any = None) -> None:
         super().__init__()
+        check_device(device, type(self).__name__)
         ns = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
         for size in ns:
             check_size("LayerNorm", "normalized_shape", size)
@@ -466,8 +470,9 @@ class GroupNorm(Module):
     """
 
     def __init__(self, num_groups: int, num_channels: int, eps: float = 1e-5,
-                 affine: bool = True, dtype: Any = None) -> None:
+                 affine: bool = True, device: Any = None, dtype: Any = None) -> None:
         super().__init__()
+        check_device(device, type(self).__name__)
         if num_groups <= 0 or num_channels % num_groups:
             raise ValueError(f"GroupNorm: num_channels={num_channels} must be divisible by "
                              f"num_groups={num_groups}")

@@ -1,14 +1,17 @@
-"""Pooling layers: MaxPool2d, AvgPool2d, AdaptiveAvgPool2d (modules over the pool ops)."""
+"""Pooling layers: MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, AdaptiveMaxPool2d."""
 from __future__ import annotations
 
 from typing import Any, Sequence
+
+import numpy as np
 
 from autograd.ops.pool import adaptive_avg_pool2d, avg_pool2d, max_pool2d
 from autograd.tensor import Tensor
 
 from .module import Module
 
-__all__ = ["MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d"]
+__all__ = ["MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d", "AdaptiveMaxPool2d",
+           "adaptive_max_pool2d"]
 
 _Size = Any  # int or (h, w)
 
@@ -111,6 +114,91 @@ class AdaptiveAvgPool2d(Module):
 
     def forward(self, x: Tensor) -> Tensor:
         return adaptive_avg_pool2d(x, self.output_size)
+
+    def extra_repr(self) -> str:
+        return f"output_size={self.output_size}"
+
+
+def _bins(n_in: int, n_out: int) -> np.ndarray:
+    """Row indices of each adaptive bin ``[floor(i n/o), ceil((i+1) n/o))``, padded by repeats.
+
+    Returns ``(n_out, longest bin)``; a short bin repeats its last index, which
+    leaves its maximum unchanged.
+    """
+    i = np.arange(n_out)
+    start = (i * n_in) // n_out
+    end = -((-(i + 1) * n_in) // n_out)
+    width = int((end - start).max())
+    return np.minimum(start[:, None] + np.arange(width)[None, :], end[:, None] - 1)
+
+
+def adaptive_max_pool2d(input: Tensor, output_size: Any,  # noqa: A002
+                        return_indices: bool = False) -> Any:
+    """Max-pool to a fixed ``output_size`` with PyTorch's bins, whatever the input size.
+
+    Output cell ``(i, j)`` is the maximum over rows ``floor(i H / OH)`` to
+    ``ceil((i + 1) H / OH)`` and the same for columns. Composed from
+    getitem (gathering each bin's rows, then columns) and max, so the gradient
+    reaches each bin's maximum.
+
+    Args:
+        input: ``(N, C, H, W)`` or ``(C, H, W)``.
+        output_size: ``(OH, OW)`` or an int; None in the pair keeps that size.
+        return_indices: also return the flat ``h * W + w`` index of each maximum.
+
+    Example:
+        >>> import autograd as ag
+        >>> adaptive_max_pool2d(ag.arange(16.0).reshape(1, 1, 4, 4), 2).tolist()
+        [[[[5.0, 7.0], [13.0, 15.0]]]]
+    """
+    x = input
+    if x.ndim not in (3, 4):
+        raise ValueError(f"adaptive_max_pool2d: expected a 3-D or 4-D input, got shape "
+                         f"{tuple(x.shape)}")
+    H, W = x.shape[-2:]
+    size = (output_size, output_size) if isinstance(output_size, int) else tuple(output_size)
+    if len(size) != 2:
+        raise ValueError(f"adaptive_max_pool2d: output_size must be an int or a pair, got "
+                         f"{output_size!r}")
+    OH, OW = (H if size[0] is None else int(size[0])), (W if size[1] is None else int(size[1]))
+    if OH <= 0 or OW <= 0 or H == 0 or W == 0:
+        raise ValueError(f"adaptive_max_pool2d: cannot pool input {tuple(x.shape)} to "
+                         f"({OH}, {OW})")
+    rows, cols = _bins(H, OH), _bins(W, OW)
+    by_row = x[..., rows, :].max(-2)  # (*, OH, KH, W) -> (*, OH, W)
+    out = by_row.values[..., cols].max(-1)  # (*, OH, OW, KW) -> (*, OH, OW)
+    if not return_indices:
+        return out.values
+    k2 = out.indices.numpy()
+    col = cols[np.arange(OW)[:, None], k2[..., None]][..., 0]  # (*, OH, OW)
+    row_k = np.take_along_axis(by_row.indices.numpy(), col, axis=-1)  # (*, OH, OW)
+    row = rows[np.arange(OH)[:, None], row_k]
+    return out.values, Tensor._make((row * W + col).astype(np.int64))
+
+
+class AdaptiveMaxPool2d(Module):
+    """Max-pool to a fixed ``output_size`` whatever the input size (PyTorch's bins).
+
+    Args:
+        output_size: ``(OH, OW)`` or an int; None in a position keeps that input size.
+        return_indices: also return the flat index of each maximum.
+
+    Shape:
+        - Input: ``(N, C, H, W)`` or ``(C, H, W)``; Output: ``(N, C, OH, OW)``.
+
+    Example:
+        >>> import autograd as ag
+        >>> AdaptiveMaxPool2d((5, 7))(ag.randn(1, 64, 8, 9)).shape
+        (1, 64, 5, 7)
+    """
+
+    def __init__(self, output_size: int | Sequence[int | None],
+                 return_indices: bool = False) -> None:
+        super().__init__()
+        self.output_size, self.return_indices = output_size, return_indices
+
+    def forward(self, x: Tensor) -> Any:
+        return adaptive_max_pool2d(x, self.output_size, self.return_indices)
 
     def extra_repr(self) -> str:
         return f"output_size={self.output_size}"
