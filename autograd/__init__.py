@@ -10,9 +10,12 @@ Example:
     >>> [round(t.grad.item(), 4) for t in (apple, num, tax)]
     [2.2, 11.0, 20.0]
 """
+from typing import TYPE_CHECKING as _TYPE_CHECKING
+from typing import Any as _Any
+
 import numpy as _np
 
-from . import ops, viz
+from . import ops, registry, viz
 from .autograd_api import grad
 from .factories import arange, eye, full, ones, ones_like, rand, randn, tensor, zeros, zeros_like
 from .function import Function
@@ -25,42 +28,10 @@ from .mode import (
                         no_grad,
                         set_grad_enabled,
 )
-from .ops.activation import (
-                        cross_entropy,
-                        elu,
-                        gelu,
-                        leaky_relu,
-                        log_softmax,
-                        relu,
-                        softmax,
-                        softplus,
-)
-from .ops.arith import add, div, linear, matmul, mul, neg, pow, sub
-from .ops.conv import col2im, conv2d, conv_transpose2d, im2col
-from .ops.index import getitem, index_put
-from .ops.pool import adaptive_avg_pool2d, avg_pool2d, max_pool2d
-from .ops.reduce import logsumexp, max, mean, min, std, sum, sum_to, var
-from .ops.select import clamp, clip, maximum, minimum, where
-from .ops.shape import (
-                        broadcast_to,
-                        cat,
-                        concat,
-                        concatenate,
-                        expand,
-                        flatten,
-                        pad,
-                        permute,
-                        reshape,
-                        split,
-                        squeeze,
-                        stack,
-                        transpose,
-                        unsqueeze,
-                        view,
-)
-from .ops.unary import abs, cast, clone, cos, erf, exp, log, sigmoid, sin, sqrt, tanh
+from .ops.conv import col2im, im2col
 from .random import default_generator, get_rng_state, manual_seed, set_rng_state
 from .registry import REGISTRY
+from .registry import exports as _op_exports
 from .serialization import load, save
 from .tensor import Tensor
 
@@ -68,3 +39,12 @@ from .tensor import Tensor
 float32 = _np.float32
 float64 = _np.float64
 int64 = _np.int64
+
+# Every registered op as ``ag.name`` (and its aliases, ``ag.clamp``), from the registry the op
+# files fill when ``ops`` is imported above: an op's own file is the one place that names it.
+globals().update(_op_exports())
+__all__ = sorted(name for name in globals() if not name.startswith("_"))
+
+if _TYPE_CHECKING:
+    # type checkers cannot follow the loop above; to them ``ag.<op>`` has an unknown signature
+    def __getattr__(name: str) -> _Any: ...

@@ -1,6 +1,18 @@
 """The Tensor methods that forward to registered ops (``x.sum()``, ``x.exp()``,
 ``x.reshape(...)`` ...): a mixin of ``Tensor``, kept apart so tensor.py holds the
-data model, the operators and autograd."""
+data model, the operators and autograd.
+
+The registry (``autograd.registry``) records which ops PyTorch has as Tensor
+methods (``register(method=True)``); the methods themselves are written out
+here rather than generated from that record, for three reasons: most are not
+plain forwards (``x.reshape(2, 3)`` takes sizes as separate arguments,
+``x.max(y)`` is ``maximum``, ``x.where(cond, y)`` puts ``x`` second), type
+checkers and editors see each method and its signature, and the class reads
+as what it is, with nothing attached to it at import time. A test
+(``tests/autograd/test_registry.py``) checks the two against each other: every
+op registered with a method has it here, and every method here belongs to a
+registered op.
+"""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
@@ -53,6 +65,21 @@ class OpMethods:
     def log_softmax(self, dim: int = -1) -> Tensor:
         return _ops.log_softmax(self, dim)
 
+    def add(self, other: Any) -> Tensor:
+        return _ops.add(self, other)
+
+    def sub(self, other: Any) -> Tensor:
+        return _ops.sub(self, other)
+
+    def mul(self, other: Any) -> Tensor:
+        return _ops.mul(self, other)
+
+    def div(self, other: Any) -> Tensor:
+        return _ops.div(self, other)
+
+    def neg(self) -> Tensor:
+        return _ops.neg(self)
+
     def exp(self) -> Tensor:
         return _ops.exp(self)
 
@@ -73,6 +100,9 @@ class OpMethods:
 
     def tanh(self) -> Tensor:
         return _ops.tanh(self)
+
+    def erf(self) -> Tensor:
+        return _ops.erf(self)
 
     def sigmoid(self) -> Tensor:
         return _ops.sigmoid(self)
@@ -139,3 +169,11 @@ class OpMethods:
 
     def masked_fill(self, mask: Any, value: Any) -> Tensor:
         return _ops.where(mask, value, self)
+
+    def where(self, condition: Any, other: Any) -> Tensor:
+        """``self`` where ``condition`` holds, else ``other``, as ``torch.Tensor.where``."""
+        return _ops.where(condition, self, other)
+
+    def index_put(self, indices: Any, values: Any) -> Tensor:
+        """A copy with ``[indices] = values`` (out of place, as ``torch.Tensor.index_put``)."""
+        return _ops.index_put(self, indices, values)

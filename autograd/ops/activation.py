@@ -18,10 +18,14 @@ from ..mode import STATE
 from ..registry import register
 from ..tensor import Tensor
 from ._common import norm_dim, tensor_arg
+from ._notation import Derivative, elementwise
 from .unary import erf, sigmoid, tanh
 
 
 class Relu(Function):
+    symbol = "ReLU"
+    derivative = elementwise("∂ReLU/∂x = [x > 0]", lambda x, y: float(x > 0))
+
     @staticmethod
     def forward(ctx, x):
         out = np.maximum(x, 0)
@@ -34,7 +38,7 @@ class Relu(Function):
         return grad * Tensor._make((out.data > 0).astype(grad.data.dtype))
 
 
-@register()
+@register(method=True, functional=True)
 def relu(x: Tensor) -> Tensor:
     """max(x, 0) elementwise; the gradient at 0 is 0 (as PyTorch).
 
@@ -48,6 +52,10 @@ def relu(x: Tensor) -> Tensor:
 
 
 class LeakyRelu(Function):
+    symbol = "LeakyReLU"
+    derivative = Derivative("∂LeakyReLU/∂x = 1 if x > 0 else α",
+                            value=lambda pos, x, y: 1.0 if x[0] > 0 else x[1])
+
     @staticmethod
     def forward(ctx, x, slope):
         ctx.scale = np.where(x > 0, 1, slope).astype(x.dtype)
@@ -58,14 +66,14 @@ class LeakyRelu(Function):
         return grad * Tensor._make(ctx.scale), None
 
 
-@register()
+@register(functional=True)
 def leaky_relu(x: Tensor, negative_slope: float = 0.01) -> Tensor:
     """x where x > 0, else negative_slope * x."""
     x = tensor_arg(x, "leaky_relu")
     return LeakyRelu.apply(x, negative_slope)
 
 
-@register()
+@register(functional=True)
 def elu(x: Tensor, alpha: float = 1.0) -> Tensor:
     """x where x > 0, else alpha * (exp(x) - 1); built from where and exp."""
     x = tensor_arg(x, "elu")
@@ -81,7 +89,7 @@ _SQRT_HALF = 1.0 / math.sqrt(2.0)
 _SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
 
 
-@register()
+@register(functional=True)
 def gelu(x: Tensor, approximate: str = "none") -> Tensor:
     """x * Phi(x) with Phi the normal CDF (exact, via erf) or its tanh approximation."""
     x = tensor_arg(x, "gelu")
@@ -93,6 +101,10 @@ def gelu(x: Tensor, approximate: str = "none") -> Tensor:
 
 
 class Softplus(Function):
+    symbol = "softplus"
+    derivative = Derivative("∂softplus/∂x = σ(βx)",
+                            value=lambda pos, x, y: 1 / (1 + np.exp(-x[1] * x[0])))
+
     @staticmethod
     def forward(ctx, x, beta, threshold):
         ctx.save_for_backward(x)
@@ -108,7 +120,7 @@ class Softplus(Function):
         return grad * (sigmoid(x * ctx.beta) * (1.0 - linear) + linear), None, None
 
 
-@register()
+@register(functional=True)
 def softplus(x: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     """log(1 + exp(beta x)) / beta, linear where beta x > threshold (as PyTorch)."""
     x = tensor_arg(x, "softplus")
@@ -123,6 +135,9 @@ def _log_softmax(x: np.ndarray, dim: int) -> np.ndarray:
 
 
 class Softmax(Function):
+    symbol = "softmax"
+    derivative = Derivative("∂yᵢ/∂xⱼ = yᵢ(δᵢⱼ − yⱼ)")
+
     @staticmethod
     def forward(ctx, x, dim):
         ctx.dim = dim
@@ -138,7 +153,7 @@ class Softmax(Function):
         return gy - out * gy.sum(ctx.dim, keepdim=True), None
 
 
-@register()
+@register(method=True, functional=True)
 def softmax(x: Tensor, dim: int = -1) -> Tensor:
     """exp(x) / sum(exp(x)) along ``dim``, shifted by the max so it never overflows.
 
@@ -154,6 +169,9 @@ def softmax(x: Tensor, dim: int = -1) -> Tensor:
 
 
 class LogSoftmax(Function):
+    symbol = "log_softmax"
+    derivative = Derivative("∂yᵢ/∂xⱼ = δᵢⱼ − softmax(x)ⱼ")
+
     @staticmethod
     def forward(ctx, x, dim):
         ctx.dim = dim
@@ -167,7 +185,7 @@ class LogSoftmax(Function):
         return grad - out.exp() * grad.sum(ctx.dim, keepdim=True), None
 
 
-@register()
+@register(method=True, functional=True)
 def log_softmax(x: Tensor, dim: int = -1) -> Tensor:
     """x - logsumexp(x) along ``dim``, computed stably."""
     x = tensor_arg(x, "log_softmax")
@@ -178,6 +196,9 @@ def log_softmax(x: Tensor, dim: int = -1) -> Tensor:
 
 class CrossEntropy(Function):
     """Fused softmax + cross-entropy over class dim 1 (logits already moved to (M, C))."""
+
+    symbol = "softmax-with-loss"
+    derivative = Derivative("∂L/∂z = softmax(z) − t")
 
     @staticmethod
     def forward(ctx, z, q, w, scale):
@@ -200,7 +221,7 @@ class CrossEntropy(Function):
         return (p * a - q) * (grad.unsqueeze(1) * scale), None, None, None
 
 
-@register()
+@register(functional=True)
 def cross_entropy(input: Tensor, target: Any, weight: Any = None,  # noqa: A002
                   ignore_index: int = -100, reduction: str = "mean",
                   label_smoothing: float = 0.0) -> Tensor:

@@ -16,6 +16,7 @@ from ..function import Function
 from ..registry import OPS, register
 from ..tensor import Tensor
 from ._common import pair, shapes_error, tensor_arg
+from ._notation import Derivative, power_derivative, power_symbol, power_value
 
 
 def _binary(op: str, fn: Any, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -26,6 +27,8 @@ def _binary(op: str, fn: Any, a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 class Add(Function):
+    symbol = "+"
+    derivative = Derivative("∂(a+b)/∂a = 1", "∂(a+b)/∂b = 1", value=lambda pos, x, y: 1.0)
     broadcasts = True
 
     @staticmethod
@@ -37,7 +40,7 @@ class Add(Function):
         return grad, grad
 
 
-@register()
+@register(method=True)
 def add(a: Any, b: Any) -> Tensor:
     """``a + b`` with broadcasting.
 
@@ -50,6 +53,9 @@ def add(a: Any, b: Any) -> Tensor:
 
 
 class Sub(Function):
+    symbol = "−"
+    derivative = Derivative("∂(a−b)/∂a = 1", "∂(a−b)/∂b = −1",
+                            value=lambda pos, x, y: (1.0, -1.0)[pos])
     broadcasts = True
 
     @staticmethod
@@ -61,13 +67,16 @@ class Sub(Function):
         return grad, -grad
 
 
-@register()
+@register(method=True)
 def sub(a: Any, b: Any) -> Tensor:
     """``a - b`` with broadcasting."""
     return Sub.apply(*pair(a, b))
 
 
 class Mul(Function):
+    symbol = "×"
+    derivative = Derivative("∂(a·b)/∂a = b", "∂(a·b)/∂b = a",
+                            value=lambda pos, x, y: x[1 - pos])
     broadcasts = True
 
     @staticmethod
@@ -82,7 +91,7 @@ class Mul(Function):
         return (grad * b if need[0] else None), (grad * a if need[1] else None)
 
 
-@register()
+@register(method=True)
 def mul(a: Any, b: Any) -> Tensor:
     """``a * b`` with broadcasting.
 
@@ -97,6 +106,9 @@ def mul(a: Any, b: Any) -> Tensor:
 
 
 class Div(Function):
+    symbol = "÷"
+    derivative = Derivative("∂(a/b)/∂a = 1/b", "∂(a/b)/∂b = −a/b²",
+                            value=lambda pos, x, y: -x[0] / x[1] ** 2 if pos else 1.0 / x[1])
     broadcasts = True
 
     @staticmethod
@@ -114,13 +126,16 @@ class Div(Function):
         return ga, gb
 
 
-@register()
+@register(method=True)
 def div(a: Any, b: Any) -> Tensor:
     """``a / b`` (true division) with broadcasting."""
     return Div.apply(*pair(a, b))
 
 
 class Neg(Function):
+    symbol = "−x"
+    derivative = Derivative("∂(−x)/∂x = −1", value=lambda pos, x, y: -1.0)
+
     @staticmethod
     def forward(ctx, a):
         return np.negative(a)
@@ -130,7 +145,7 @@ class Neg(Function):
         return -grad
 
 
-@register()
+@register(method=True)
 def neg(a: Tensor) -> Tensor:
     """``-a``."""
     a = tensor_arg(a, "neg")
@@ -138,6 +153,9 @@ def neg(a: Tensor) -> Tensor:
 
 
 class PowScalar(Function):
+    symbol = power_symbol  # x², √x, **1.5: from the recorded exponent
+    derivative = power_derivative
+
     @staticmethod
     def forward(ctx, a, p):
         ctx.save_for_backward(a)
@@ -154,6 +172,8 @@ class PowScalar(Function):
 
 
 class Pow(Function):
+    symbol = "**"
+    derivative = Derivative("∂aᵇ/∂a = b·aᵇ⁻¹", "∂aᵇ/∂b = aᵇ·ln a", value=power_value)
     broadcasts = True
 
     @staticmethod
@@ -175,7 +195,7 @@ class Pow(Function):
         return ga, gb
 
 
-@register()
+@register(method=True)
 def pow(a: Any, b: Any) -> Tensor:  # noqa: A001
     """``a ** b``; a Python number as exponent takes the cheaper scalar path.
 
@@ -191,6 +211,8 @@ def pow(a: Any, b: Any) -> Tensor:  # noqa: A001
 
 
 class MatMul(Function):
+    symbol = "@"
+    derivative = Derivative("∂L/∂A = G @ Bᵀ", "∂L/∂B = Aᵀ @ G")
     broadcasts = True  # batch dimensions broadcast as numpy's matmul
 
     @staticmethod
@@ -236,7 +258,7 @@ class MatMul(Function):
         return ga, gb
 
 
-@register()
+@register(method=True)
 def matmul(a: Any, b: Any) -> Tensor:
     """Matrix product with numpy's rules (1-D operands, broadcast batch dims).
 
@@ -259,6 +281,9 @@ class Linear(Function):
     would produce it transposed and leave a copy to make; the bias is added in
     place into the fresh product instead of as a second op.
     """
+
+    symbol = "linear"
+    derivative = Derivative("∂L/∂x = G @ W", "∂L/∂W = Gᵀ @ x", "∂L/∂b = Σ G")
 
     @staticmethod
     def forward(ctx, x, w, b):
@@ -285,7 +310,7 @@ class Linear(Function):
         return gx, gw, gb
 
 
-@register()
+@register(functional=True)
 def linear(x: Any, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """The affine map ``x @ weight.T + bias`` (``nn.Linear``'s forward).
 

@@ -30,6 +30,7 @@ from ..function import Function
 from ..registry import OPS, register
 from ..tensor import Tensor
 from ._common import as_tensor
+from ._notation import Derivative
 
 #: bytes of im2col columns per batch chunk (about a core's L2 cache)
 COLS_BUDGET = 1 << 21
@@ -242,6 +243,10 @@ def _channels_first(g: np.ndarray, groups: int) -> np.ndarray:
 class Conv2d(Function):
     """Fused conv2d: im2col + one matrix product per group, per batch chunk (+ bias)."""
 
+    symbol = "conv2d"
+    derivative = Derivative("∂L/∂x = conv_transpose2d(G, W)", "∂L/∂W = x ⋆ G",
+                            "∂L/∂b = Σ G")
+
     @staticmethod
     def forward(ctx, x, w, b, win, groups, out_hw):
         n, c = x.shape[:2]
@@ -279,6 +284,10 @@ class Conv2d(Function):
 class ConvTranspose2d(Function):
     """Fused transposed convolution: a matrix product per group, then col2im, per batch chunk."""
 
+    symbol = "conv_transpose2d"
+    derivative = Derivative("∂L/∂x = conv2d(G, W)", "∂L/∂W = G ⋆ x",
+                            "∂L/∂b = Σ G")
+
     @staticmethod
     def forward(ctx, x, w, b, win, groups, out_hw):
         n, cin, h, wd = x.shape
@@ -315,6 +324,8 @@ class ConvTranspose2d(Function):
 
 class Conv2dWeight(Function):
     """The weight gradient of conv2d, ``grad @ cols.T`` over batch chunks, as an op of (x, grad)."""
+
+    symbol = "conv2d′W"
 
     @staticmethod
     def forward(ctx, x, grad, win, groups, k_hw):
@@ -393,7 +404,7 @@ def _same_padding(x: Tensor, k: tuple, dilation: Any, stride: Any) -> tuple[Tens
     return x, (th // 2, tw // 2)
 
 
-@register()
+@register(functional=True)
 def conv2d(input: Any, weight: Any, bias: Any = None, stride: Any = 1,  # noqa: A002
            padding: Any = 0, dilation: Any = 1, groups: int = 1) -> Tensor:
     """2-D convolution (cross-correlation, as PyTorch) over a batch of images.
@@ -460,7 +471,7 @@ def _transposed_len(op: str, axis: str, size: int, k: int, s: int, p: int, d: in
     return o
 
 
-@register()
+@register(functional=True)
 def conv_transpose2d(input: Any, weight: Any, bias: Any = None, stride: Any = 1,  # noqa: A002
                      padding: Any = 0, output_padding: Any = 0, groups: int = 1,
                      dilation: Any = 1) -> Tensor:

@@ -15,6 +15,7 @@ from ..function import Function, share_version
 from ..registry import register
 from ..tensor import Tensor
 from ._common import as_tensor
+from ._notation import Derivative, index_symbol
 
 _BASIC = (int, np.integer, slice, type(None), type(Ellipsis))
 
@@ -67,6 +68,9 @@ def _take(arr: np.ndarray, index: tuple, shape: tuple, op: str) -> np.ndarray:
 
 
 class Gather(Function):
+    symbol = index_symbol  # x[0] draws as [0]
+    derivative = Derivative("∂L/∂x = G put back at the indexed places, 0 elsewhere")
+
     @staticmethod
     def forward(ctx, x, index, basic):
         ctx.shape, ctx.index, ctx.basic = x.shape, index, basic
@@ -79,6 +83,9 @@ class Gather(Function):
 
 class ScatterAdd(Function):
     """Add ``g`` into zeros of ``shape`` at ``index`` (getitem's backward)."""
+
+    symbol = "scatter"
+    derivative = Derivative("∂L/∂g = G[index]")
 
     @staticmethod
     def forward(ctx, g, shape, index, basic):
@@ -95,7 +102,7 @@ class ScatterAdd(Function):
         return Gather.apply(grad, ctx.index, ctx.basic), None, None, None
 
 
-@register()
+@register(method="__getitem__")
 def getitem(x: Tensor, index: Any) -> Tensor:
     """``x[index]`` for every numpy index kind; basic indexing returns a view.
 
@@ -112,6 +119,8 @@ def getitem(x: Tensor, index: Any) -> Tensor:
 
 
 class IndexPut(Function):
+    symbol = "[ ]="
+    derivative = Derivative("∂L/∂x = G, 0 at the overwritten places", "∂L/∂v = G[index]")
     broadcasts = True  # the value broadcasts into the indexed region
 
     @staticmethod
@@ -135,7 +144,7 @@ class IndexPut(Function):
         return grad * Tensor._make(keep), Gather.apply(grad, ctx.index, False), None
 
 
-@register()
+@register(method=True)
 def index_put(x: Tensor, index: Any, value: Any) -> Tensor:
     """A copy of ``x`` with ``x[index] = value`` (the out-of-place form of setitem)."""
     idx, _ = _normalize(index)

@@ -26,6 +26,7 @@ from ..function import Function
 from ..registry import register
 from ..tensor import Tensor
 from ._common import as_tensor
+from ._notation import Derivative
 from .conv import Window, as_pair
 
 
@@ -226,6 +227,9 @@ def _flat_indices(a: _Argmax) -> np.ndarray:
 class MaxPool2d(Function):
     """Max over each window; remembers the winner of each window for backward."""
 
+    symbol = "maxpool"
+    derivative = Derivative("∂L/∂x = G at each window's max, 0 elsewhere")
+
     @staticmethod
     def forward(ctx, x, geom, return_indices):
         fill = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
@@ -243,6 +247,8 @@ class MaxPool2d(Function):
 
 
 class _MaxScatter(Function):
+    symbol = "maxpool′"
+
     @staticmethod
     def forward(ctx, grad, argmax):
         ctx.argmax = argmax
@@ -254,6 +260,8 @@ class _MaxScatter(Function):
 
 
 class _MaxGather(Function):
+    symbol = "gather"
+
     @staticmethod
     def forward(ctx, full, argmax):
         ctx.argmax = argmax
@@ -270,7 +278,7 @@ def _batched(fn: Any, x: Any, *args: Any) -> Any:
     return tuple(o[0] for o in out) if isinstance(out, tuple) else out[0]
 
 
-@register()
+@register(functional=True)
 def max_pool2d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 0,  # noqa: A002
                dilation: Any = 1, ceil_mode: bool = False,
                return_indices: bool = False) -> Any:
@@ -367,6 +375,9 @@ def _divisor(g: _Geom, count_include_pad: bool, divisor_override: Any) -> Any:
 class AvgPool2d(Function):
     """Window sum divided by the window size; backward is :class:`_AvgPoolAdjoint`."""
 
+    symbol = "avgpool"
+    derivative = Derivative("∂L/∂x = G / window size, to each element of its window")
+
     @staticmethod
     def forward(ctx, x, geom, divisor):
         ctx.geom, ctx.divisor = geom, divisor
@@ -380,6 +391,8 @@ class AvgPool2d(Function):
 
 
 class _AvgPoolAdjoint(Function):
+    symbol = "avgpool′"
+
     @staticmethod
     def forward(ctx, grad, geom, divisor):
         ctx.geom, ctx.divisor = geom, divisor
@@ -390,7 +403,7 @@ class _AvgPoolAdjoint(Function):
         return AvgPool2d.apply(grad, ctx.geom, ctx.divisor)
 
 
-@register()
+@register(functional=True)
 def avg_pool2d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 0,  # noqa: A002
                ceil_mode: bool = False, count_include_pad: bool = True,
                divisor_override: int | None = None) -> Tensor:
@@ -438,7 +451,7 @@ def _bins(size: int, out: int, dtype: Any) -> np.ndarray:
     return m
 
 
-@register()
+@register(functional=True)
 def adaptive_avg_pool2d(input: Any, output_size: Any) -> Tensor:  # noqa: A002
     """Average pooling to a fixed output size, whatever the input size.
 

@@ -17,6 +17,7 @@ from ..function import Function
 from ..registry import register
 from ..tensor import Tensor
 from ._common import norm_dims, reduce_args, tensor_arg
+from ._notation import Derivative, extreme_symbol
 
 #: what ``max``/``min`` with a ``dim`` return, as ``torch.return_types.max``
 MaxMin = namedtuple("MaxMin", ["values", "indices"])
@@ -34,6 +35,9 @@ def _spread(grad: Tensor, shape: tuple, dims: tuple | None) -> Tensor:
 
 
 class Sum(Function):
+    symbol = "Σ"
+    derivative = Derivative("∂Σx/∂xᵢ = 1", value=lambda pos, x, y: 1.0)
+
     @staticmethod
     def forward(ctx, x, dims, keepdim):
         ctx.shape, ctx.dims = x.shape, dims
@@ -44,7 +48,7 @@ class Sum(Function):
         return _spread(grad, ctx.shape, ctx.dims)
 
 
-@register()
+@register(method=True)
 def sum(x: Tensor, dim: Any = None, keepdim: bool = False, *, axis: Any = None,  # noqa: A001
         keepdims: Any = None) -> Tensor:
     """Sum over ``dim`` (all dims when None).
@@ -61,6 +65,9 @@ def sum(x: Tensor, dim: Any = None, keepdim: bool = False, *, axis: Any = None, 
 
 
 class Mean(Function):
+    symbol = "mean"
+    derivative = Derivative("∂mean/∂xᵢ = 1/n")
+
     @staticmethod
     def forward(ctx, x, dims, keepdim):
         ctx.shape, ctx.dims = x.shape, dims
@@ -73,7 +80,7 @@ class Mean(Function):
         return _spread(grad * ctx.scale, ctx.shape, ctx.dims)
 
 
-@register()
+@register(method=True)
 def mean(x: Tensor, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
          keepdims: Any = None) -> Tensor:
     """Arithmetic mean over ``dim`` (all dims when None); nan for an empty reduction."""
@@ -84,7 +91,7 @@ def mean(x: Tensor, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
     return Mean.apply(x, norm_dims(dim, x.ndim, "mean"), keepdim)
 
 
-@register()
+@register(method=True)
 def var(x: Tensor, dim: Any = None, *, correction: int | None = None,
         unbiased: bool | None = None, keepdim: bool = False, axis: Any = None,
         keepdims: Any = None, ddof: int | None = None) -> Tensor:
@@ -107,7 +114,7 @@ def var(x: Tensor, dim: Any = None, *, correction: int | None = None,
     return sum(d * d, dims, keepdim) / builtins.max(n - correction, 0)
 
 
-@register()
+@register(method=True)
 def std(x: Tensor, dim: Any = None, *, correction: int | None = None,
         unbiased: bool | None = None, keepdim: bool = False, axis: Any = None,
         keepdims: Any = None, ddof: int | None = None) -> Tensor:
@@ -142,15 +149,22 @@ class _ExtremeAll(Function):
 
 
 class MaxAll(_ExtremeAll):
+    symbol = "max"
+    derivative = Derivative("∂max/∂xᵢ = [xᵢ = max] / #ties")
     pick = staticmethod(np.max)
 
 
 class MinAll(_ExtremeAll):
+    symbol = "min"
+    derivative = Derivative("∂min/∂xᵢ = [xᵢ = min] / #ties")
     pick = staticmethod(np.min)
 
 
 class ExtremeDim(Function):
     """Values at given indices along one dim; the gradient goes to those indices only."""
+
+    symbol = extreme_symbol  # max or min, told apart by the values picked
+    derivative = Derivative("∂yⱼ/∂xᵢ = [i is the index picked]")
 
     @staticmethod
     def forward(ctx, x, dim, keepdim, idx):
@@ -182,7 +196,7 @@ def _extreme(x: Tensor, dim: Any, keepdim: bool, axis: Any, keepdims: Any, op: s
     return MaxMin(values, Tensor._make(np.expand_dims(idx, d) if keepdim else idx))
 
 
-@register()
+@register(method=True)
 def max(x: Tensor, dim: Any = None, keepdim: bool = False, *, axis: Any = None,  # noqa: A001
         keepdims: Any = None) -> Any:
     """Largest value; with ``dim``, a (values, indices) pair as ``torch.max``.
@@ -200,7 +214,7 @@ def max(x: Tensor, dim: Any = None, keepdim: bool = False, *, axis: Any = None, 
     return _extreme(x, dim, keepdim, axis, keepdims, "max", MaxAll, np.argmax)
 
 
-@register()
+@register(method=True)
 def min(x: Tensor, dim: Any = None, keepdim: bool = False, *, axis: Any = None,  # noqa: A001
         keepdims: Any = None) -> Any:
     """Smallest value; with ``dim``, a (values, indices) pair as ``torch.min``."""
@@ -209,6 +223,9 @@ def min(x: Tensor, dim: Any = None, keepdim: bool = False, *, axis: Any = None, 
 
 
 class LogSumExp(Function):
+    symbol = "logsumexp"
+    derivative = Derivative("∂lse/∂xᵢ = softmax(x)ᵢ")
+
     @staticmethod
     def forward(ctx, x, dims, keepdim):
         ctx.shape, ctx.dims = x.shape, dims
@@ -228,7 +245,7 @@ class LogSumExp(Function):
         return _spread(grad, ctx.shape, ctx.dims) * (x - out.reshape(kept)).exp()
 
 
-@register()
+@register(method=True)
 def logsumexp(x: Tensor, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
               keepdims: Any = None) -> Tensor:
     """log(sum(exp(x))) over ``dim``, computed stably by shifting by the max.
@@ -243,7 +260,7 @@ def logsumexp(x: Tensor, dim: Any = None, keepdim: bool = False, *, axis: Any = 
     return LogSumExp.apply(x, norm_dims(dim, x.ndim, "logsumexp"), keepdim)
 
 
-@register()
+@register(method="sum_to_size")
 def sum_to(x: Tensor, shape: tuple) -> Tensor:
     """Sum ``x`` down to ``shape``, the inverse of broadcasting (``Tensor.sum_to_size``)."""
     shape = tuple(shape)

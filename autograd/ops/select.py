@@ -13,6 +13,7 @@ from ..function import Function
 from ..registry import register
 from ..tensor import Tensor
 from ._common import as_tensor, pair, raw, shapes_error
+from ._notation import Derivative
 
 
 class _Extremum(Function):
@@ -39,14 +40,22 @@ class _Extremum(Function):
 
 
 class Maximum(_Extremum):
+    symbol = "max"
+    derivative = Derivative("∂max(a,b)/∂a = [a > b]", "∂max(a,b)/∂b = [b > a]",
+                            value=lambda pos, x, y: float(x[pos] > x[1 - pos])
+                            + 0.5 * (x[0] == x[1]))
     pick = staticmethod(np.maximum)
 
 
 class Minimum(_Extremum):
+    symbol = "min"
+    derivative = Derivative("∂min(a,b)/∂a = [a < b]", "∂min(a,b)/∂b = [b < a]",
+                            value=lambda pos, x, y: float(x[pos] < x[1 - pos])
+                            + 0.5 * (x[0] == x[1]))
     pick = staticmethod(np.minimum)
 
 
-@register()
+@register(method=True)
 def maximum(a: Any, b: Any) -> Tensor:
     """Elementwise max of ``a`` and ``b`` (broadcasting); ties share the gradient.
 
@@ -58,13 +67,15 @@ def maximum(a: Any, b: Any) -> Tensor:
     return Maximum.apply(*pair(a, b))
 
 
-@register()
+@register(method=True)
 def minimum(a: Any, b: Any) -> Tensor:
     """Elementwise min of ``a`` and ``b`` (broadcasting); ties share the gradient."""
     return Minimum.apply(*pair(a, b))
 
 
 class Where(Function):
+    symbol = "where"
+    derivative = Derivative("∂/∂a = [cond]", "∂/∂b = [not cond]")
     broadcasts = True
 
     @staticmethod
@@ -87,7 +98,7 @@ def _where(cond: np.ndarray, a: Tensor, b: Tensor) -> Tensor:
     return Where.apply(a, b, cond)
 
 
-@register()
+@register(method=True)
 def where(condition: Any, a: Any, b: Any) -> Tensor:
     """``a`` where ``condition`` holds, else ``b`` (all three broadcast).
 
@@ -109,6 +120,10 @@ def where(condition: Any, a: Any, b: Any) -> Tensor:
 
 
 class Clip(Function):
+    symbol = "clip"
+    derivative = Derivative("∂clip/∂x = [min ≤ x ≤ max]", value=lambda pos, x, y: float(
+        (x[1] is None or x[0] >= x[1]) and (len(x) < 3 or x[2] is None or x[0] <= x[2])))
+
     @staticmethod
     def forward(ctx, x, lo, hi):
         # PyTorch's clamp passes the gradient where lo <= x <= hi (bounds included)
@@ -125,7 +140,7 @@ class Clip(Function):
         return grad * Tensor._make(ctx.mask), None, None
 
 
-@register()
+@register(method=True, aliases=("clamp",))
 def clip(x: Tensor, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002
     """Clamp ``x`` into [min, max] (either bound may be None); alias ``clamp``.
 

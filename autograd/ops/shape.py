@@ -15,6 +15,7 @@ from ..function import Function, share_version
 from ..registry import register
 from ..tensor import Tensor
 from ._common import norm_dim, tensor_arg
+from ._notation import Derivative, permute_symbol
 
 
 def _infer_shape(shape: tuple, size: int, op: str, src: tuple) -> tuple:
@@ -34,6 +35,9 @@ def _infer_shape(shape: tuple, size: int, op: str, src: tuple) -> tuple:
 
 
 class Reshape(Function):
+    symbol = "reshape"
+    derivative = Derivative("∂L/∂x = G reshaped to x's shape")
+
     @staticmethod
     def forward(ctx, x, shape):
         ctx.shape = x.shape
@@ -44,7 +48,7 @@ class Reshape(Function):
         return grad.reshape(ctx.shape)
 
 
-@register()
+@register(method=True)
 def reshape(x: Tensor, shape: Sequence[int]) -> Tensor:
     """``x`` with a new shape of the same size; one dim may be -1.
 
@@ -59,14 +63,14 @@ def reshape(x: Tensor, shape: Sequence[int]) -> Tensor:
     return share_version(Reshape.apply(x, shape), x)
 
 
-@register()
+@register(method=True)
 def view(x: Tensor, shape: Sequence[int]) -> Tensor:
     """Same as :func:`reshape` (every array here can be viewed or copied)."""
     shape = _infer_shape(tuple(shape), x.data.size, "view", x.shape)
     return share_version(Reshape.apply(x, shape), x)
 
 
-@register()
+@register(method=True)
 def flatten(x: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     """Merge dims ``start_dim`` .. ``end_dim`` into one (a reshape)."""
     x = tensor_arg(x, "flatten")
@@ -81,6 +85,9 @@ def flatten(x: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
 
 
 class Permute(Function):
+    symbol = permute_symbol  # transpose when two dims swap
+    derivative = Derivative("∂L/∂x = G with the dims put back")
+
     @staticmethod
     def forward(ctx, x, dims):
         ctx.inverse = tuple(np.argsort(dims))
@@ -91,7 +98,7 @@ class Permute(Function):
         return grad.permute(ctx.inverse)
 
 
-@register()
+@register(method=True)
 def permute(x: Tensor, dims: Sequence[int]) -> Tensor:
     """Reorder the dims of ``x``: output dim i is input dim ``dims[i]``."""
     nd = tuple(norm_dim(d, x.ndim, "permute") for d in dims) if x.ndim else tuple(dims)
@@ -101,7 +108,7 @@ def permute(x: Tensor, dims: Sequence[int]) -> Tensor:
     return share_version(Permute.apply(x, nd), x)
 
 
-@register()
+@register(method=True)
 def transpose(x: Tensor, dim0: int, dim1: int) -> Tensor:
     """Swap two dims of ``x``."""
     if x.ndim == 0:
@@ -112,7 +119,7 @@ def transpose(x: Tensor, dim0: int, dim1: int) -> Tensor:
     return share_version(Permute.apply(x, tuple(dims)), x)
 
 
-@register()
+@register(method=True)
 def squeeze(x: Tensor, dim: Any = None) -> Tensor:
     """Remove size-1 dims (all of them, or only those in ``dim``)."""
     x = tensor_arg(x, "squeeze")
@@ -125,7 +132,7 @@ def squeeze(x: Tensor, dim: Any = None) -> Tensor:
     return reshape(x, shape)
 
 
-@register()
+@register(method=True)
 def unsqueeze(x: Tensor, dim: int) -> Tensor:
     """Insert a size-1 dim at ``dim`` (-1 appends)."""
     d = norm_dim(dim, x.ndim + 1, "unsqueeze")
@@ -133,6 +140,8 @@ def unsqueeze(x: Tensor, dim: int) -> Tensor:
 
 
 class Expand(Function):
+    symbol = "expand"
+    derivative = Derivative("∂L/∂x = G summed over the copies")
     broadcasts = True  # the engine sums the gradient back to the input's shape
 
     @staticmethod
@@ -144,7 +153,7 @@ class Expand(Function):
         return grad
 
 
-@register()
+@register(method=True, aliases=("broadcast_to",))
 def expand(x: Tensor, shape: Sequence[int]) -> Tensor:
     """Broadcast ``x`` to ``shape`` without copying; -1 keeps a dim (``broadcast_to``)."""
     shape = tuple(shape)
@@ -167,6 +176,9 @@ broadcast_to = expand
 
 
 class Cat(Function):
+    symbol = "cat"
+    derivative = Derivative(None, others="∂L/∂xₖ = the k-th slice of G")
+
     @staticmethod
     def forward(ctx, dim, *xs):
         ctx.dim = dim
@@ -183,7 +195,7 @@ def _sizes(bounds: np.ndarray, total: int) -> list:
     return [edges[i + 1] - edges[i] for i in range(len(edges) - 1)]
 
 
-@register()
+@register(aliases=("concat", "concatenate"))
 def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     """Join tensors along an existing dim (``concat``, ``concatenate``).
 
@@ -229,6 +241,9 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
 class Stack(Function):
     """Join along a new dim in one op (an unsqueeze per tensor and a cat would be n + 1)."""
 
+    symbol = "stack"
+    derivative = Derivative(None, others="∂L/∂xₖ = G[k]")
+
     @staticmethod
     def forward(ctx, dim, *xs):
         ctx.dim = dim
@@ -242,6 +257,9 @@ class Stack(Function):
 
 
 class Split(Function):
+    symbol = "split"
+    derivative = Derivative("∂L/∂x = cat(G₁, …, Gₙ)")
+
     @staticmethod
     def forward(ctx, x, sizes, dim):
         ctx.dim = dim
@@ -253,7 +271,7 @@ class Split(Function):
         return cat(list(grads), ctx.dim), None, None
 
 
-@register()
+@register(method=True)
 def split(x: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple:
     """Split into chunks of a given size (last may be smaller) or of listed sizes.
 
@@ -281,6 +299,9 @@ def split(x: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple:
 
 
 class Pad(Function):
+    symbol = "pad"
+    derivative = Derivative("∂L/∂x = G without the padding")
+
     @staticmethod
     def forward(ctx, x, widths, value):
         ctx.slices = tuple(slice(lo, lo + s) for (lo, _), s in zip(widths, x.shape))
@@ -291,7 +312,7 @@ class Pad(Function):
         return grad[ctx.slices], None, None
 
 
-@register()
+@register(functional=True)
 def pad(x: Tensor, pad: Sequence[int], mode: str = "constant", value: float = 0.0) -> Tensor:
     """Pad with a constant; ``pad`` lists (left, right) for the last dim first, as F.pad.
 

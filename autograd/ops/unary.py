@@ -14,9 +14,13 @@ from ..function import Function
 from ..registry import register
 from ..tensor import Tensor
 from ._common import tensor_arg
+from ._notation import elementwise
 
 
 class Exp(Function):
+    symbol = "exp"
+    derivative = elementwise("∂eˣ/∂x = eˣ", lambda x, y: y)
+
     @staticmethod
     def forward(ctx, x):
         out = np.exp(x)
@@ -29,7 +33,7 @@ class Exp(Function):
         return grad * out
 
 
-@register()
+@register(method=True)
 def exp(x: Tensor) -> Tensor:
     """Elementwise e**x.
 
@@ -43,6 +47,9 @@ def exp(x: Tensor) -> Tensor:
 
 
 class Log(Function):
+    symbol = "log"
+    derivative = elementwise("∂ln x/∂x = 1/x", lambda x, y: 1.0 / x)
+
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
@@ -54,7 +61,7 @@ class Log(Function):
         return grad / x
 
 
-@register()
+@register(method=True)
 def log(x: Tensor) -> Tensor:
     """Elementwise natural logarithm (``-inf`` at 0, ``nan`` below, as numpy)."""
     x = tensor_arg(x, "log")
@@ -62,6 +69,9 @@ def log(x: Tensor) -> Tensor:
 
 
 class Sqrt(Function):
+    symbol = "√"
+    derivative = elementwise("∂√x/∂x = 1/(2√x)", lambda x, y: 0.5 / y)
+
     @staticmethod
     def forward(ctx, x):
         out = np.sqrt(x)
@@ -74,7 +84,7 @@ class Sqrt(Function):
         return grad / (out * 2.0)
 
 
-@register()
+@register(method=True)
 def sqrt(x: Tensor) -> Tensor:
     """Elementwise square root."""
     x = tensor_arg(x, "sqrt")
@@ -82,6 +92,9 @@ def sqrt(x: Tensor) -> Tensor:
 
 
 class Abs(Function):
+    symbol = "|x|"
+    derivative = elementwise("∂|x|/∂x = sign x", lambda x, y: np.sign(x))
+
     @staticmethod
     def forward(ctx, x):
         ctx.sign = np.sign(x)
@@ -92,7 +105,7 @@ class Abs(Function):
         return grad * Tensor._make(ctx.sign)  # sign(0) = 0, as PyTorch
 
 
-@register()
+@register(method=True)
 def abs(x: Tensor) -> Tensor:  # noqa: A001
     """Elementwise |x|; the gradient at 0 is 0 (as PyTorch)."""
     x = tensor_arg(x, "abs")
@@ -100,6 +113,9 @@ def abs(x: Tensor) -> Tensor:  # noqa: A001
 
 
 class Sin(Function):
+    symbol = "sin"
+    derivative = elementwise("∂sin x/∂x = cos x", lambda x, y: np.cos(x))
+
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
@@ -111,7 +127,7 @@ class Sin(Function):
         return grad * x.cos()
 
 
-@register()
+@register(method=True)
 def sin(x: Tensor) -> Tensor:
     """Elementwise sine."""
     x = tensor_arg(x, "sin")
@@ -119,6 +135,9 @@ def sin(x: Tensor) -> Tensor:
 
 
 class Cos(Function):
+    symbol = "cos"
+    derivative = elementwise("∂cos x/∂x = −sin x", lambda x, y: -np.sin(x))
+
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
@@ -130,7 +149,7 @@ class Cos(Function):
         return -(grad * x.sin())
 
 
-@register()
+@register(method=True)
 def cos(x: Tensor) -> Tensor:
     """Elementwise cosine."""
     x = tensor_arg(x, "cos")
@@ -138,6 +157,9 @@ def cos(x: Tensor) -> Tensor:
 
 
 class Tanh(Function):
+    symbol = "tanh"
+    derivative = elementwise("∂tanh x/∂x = 1 − tanh²x", lambda x, y: 1.0 - y * y)
+
     @staticmethod
     def forward(ctx, x):
         out = np.tanh(x)
@@ -153,6 +175,8 @@ class Tanh(Function):
 class TanhBackward(Function):
     """grad * (1 - y**2) as one op (three fewer graph nodes per tanh in backward)."""
 
+    symbol = "tanh′"
+
     @staticmethod
     def forward(ctx, grad, y):
         ctx.save_for_backward(grad, y)
@@ -164,7 +188,7 @@ class TanhBackward(Function):
         return gg * (1.0 - y * y), gg * grad * y * -2.0
 
 
-@register()
+@register(method=True, functional=True)
 def tanh(x: Tensor) -> Tensor:
     """Elementwise hyperbolic tangent; d tanh = 1 - tanh**2."""
     x = tensor_arg(x, "tanh")
@@ -181,6 +205,9 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
 
 
 class Sigmoid(Function):
+    symbol = "σ"
+    derivative = elementwise("∂σ/∂x = σ(1 − σ)", lambda x, y: y * (1.0 - y))
+
     @staticmethod
     def forward(ctx, x):
         out = _sigmoid(x)
@@ -196,6 +223,8 @@ class Sigmoid(Function):
 class SigmoidBackward(Function):
     """grad * y * (1 - y) as one op (fewer graph nodes per sigmoid in backward)."""
 
+    symbol = "σ′"
+
     @staticmethod
     def forward(ctx, grad, y):
         ctx.save_for_backward(grad, y)
@@ -207,7 +236,7 @@ class SigmoidBackward(Function):
         return gg * y * (1.0 - y), gg * grad * (1.0 - y * 2.0)
 
 
-@register()
+@register(method=True, functional=True)
 def sigmoid(x: Tensor) -> Tensor:
     """Elementwise 1 / (1 + e**-x), stable for large |x|; d sigmoid = y (1 - y).
 
@@ -225,6 +254,10 @@ _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 
 
 class Erf(Function):
+    symbol = "erf"
+    derivative = elementwise("∂erf x/∂x = 2/√π · e^(−x²)",
+                             lambda x, y: _TWO_OVER_SQRT_PI * np.exp(-x * x))
+
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
@@ -236,7 +269,7 @@ class Erf(Function):
         return grad * _TWO_OVER_SQRT_PI * (-(x * x)).exp()
 
 
-@register()
+@register(method=True)
 def erf(x: Tensor) -> Tensor:
     """The error function, elementwise (used by the exact GELU)."""
     x = tensor_arg(x, "erf")
@@ -244,6 +277,9 @@ def erf(x: Tensor) -> Tensor:
 
 
 class Cast(Function):
+    symbol = "cast"
+    derivative = elementwise("∂x/∂x = 1", lambda x, y: 1.0)
+
     @staticmethod
     def forward(ctx, x, dtype):
         ctx.src = x.dtype
@@ -269,6 +305,9 @@ def cast(x: Tensor, dtype: Any) -> Tensor:
 
 
 class Clone(Function):
+    symbol = "clone"
+    derivative = elementwise("∂x/∂x = 1", lambda x, y: 1.0)
+
     @staticmethod
     def forward(ctx, x):
         return x.copy()
@@ -278,7 +317,7 @@ class Clone(Function):
         return grad
 
 
-@register()
+@register(method=True)
 def clone(x: Tensor) -> Tensor:
     """A copy of ``x`` that stays in the graph (gradient passes straight through)."""
     x = tensor_arg(x, "clone")
