@@ -33,7 +33,7 @@ from .random import default_generator, get_rng_state, manual_seed, set_rng_state
 from .registry import REGISTRY
 from .registry import exports as _op_exports
 from .serialization import load, save
-from .tensor import Tensor
+from .tensor import Tensor, increment_version
 
 # dtypes under PyTorch's names (ag.tensor(x, dtype=ag.float64))
 float32 = _np.float32

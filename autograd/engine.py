@@ -1,23 +1,30 @@
 """Reverse-mode backward: iterative topological order, one pass, linear time.
 
 Nodes are :class:`autograd.function.Function` instances (the ``ctx`` of an
-op). The engine never recurses, so a chain of 100,000 ops backpropagates; it
-sums the gradient of a broadcast input back to the input's shape (the one
-place that does so), checks every gradient's shape against its input, and
-frees saved buffers once a node has run unless ``retain_graph`` is set.
+op); a node's ``_edges`` name the node that made each input (or the leaf the
+gradient accumulates into). The engine never recurses, so a chain of 100,000
+ops backpropagates; it sums the gradient of a broadcast input back to the
+input's shape (the one place that does so), checks every gradient's shape
+against its input, and frees saved buffers once a node has run unless
+``retain_graph`` is set.
 """
 from __future__ import annotations
 
 import gc
-from typing import Any, Iterable, Sequence
+import threading
+from contextlib import contextmanager
+from typing import Any, Iterable, Iterator, Sequence
 
 import numpy as np
 
+from .hooks import ACTIVE as _HOOKS
 from .mode import STATE
+from .registry import OPS
 
 _ARRAYISH = (np.ndarray, np.generic, float, int)
 
 
+# ------------------------------------------------------------------ order
 def count_consumers(roots: Iterable[Any]) -> dict:
     """For every node reachable from ``roots``: how many graph edges consume its outputs."""
     deps: dict = {}
@@ -27,8 +34,8 @@ def count_consumers(roots: Iterable[Any]) -> dict:
             deps[r] = 0
             stack.append(r)
     while stack:
-        for _, t in stack.pop()._grad_input_slots:
-            p = t.grad_fn
+        for e in stack.pop()._edges:
+            p = e[1]
             if p is None:
                 continue
             if p in deps:
@@ -39,29 +46,34 @@ def count_consumers(roots: Iterable[Any]) -> dict:
     return deps
 
 
-def topological_order(roots: Iterable[Any]) -> list:
-    """Nodes reachable from ``roots`` in the exact order backward processes them.
+def iter_topological(roots: Iterable[Any]) -> Iterator[Any]:
+    """Yield the nodes reachable from ``roots`` in the order backward runs them.
 
-    Kahn's algorithm over consumer counts with a LIFO ready list: a node runs
-    once every node consuming its outputs has run. O(nodes + edges), no
-    recursion, so a 100,000-op chain is fine.
+    Kahn's algorithm over consumer counts with a LIFO ready list: a node comes
+    once every node consuming its outputs has come. O(nodes + edges), no
+    recursion, so a 100,000-op chain is fine. A node's producers are released
+    when the caller asks for the next node, so the caller may run it first.
     """
     roots = list(dict.fromkeys(r for r in roots if r is not None))
     deps = count_consumers(roots)
     ready = [r for r in roots if deps[r] == 0]
-    order = []
     while ready:
         node = ready.pop()
-        order.append(node)
-        for _, t in node._grad_input_slots:
-            p = t.grad_fn
+        yield node
+        for e in node._edges:
+            p = e[1]
             if p is not None:
                 deps[p] -= 1
                 if deps[p] == 0:
                     ready.append(p)
-    return order
 
 
+def topological_order(roots: Iterable[Any]) -> list:
+    """Nodes reachable from ``roots`` in the exact order backward processes them."""
+    return list(iter_topological(roots))
+
+
+# ------------------------------------------------------------------ shapes
 def sum_to_shape(grad: Any, shape: tuple, node: Any, index: int) -> Any:
     """Sum a broadcast gradient back to ``shape`` (the input's), or raise.
 
@@ -98,13 +110,184 @@ def _check_anomaly(node: Any, grad: Any, index: int, shape: tuple) -> None:
         raise err
 
 
-def _own(grad: Any, handed: set) -> Any:
-    """A gradient a leaf may keep: copy it if its buffer is shared with another."""
-    arr = grad.data
-    if arr.base is not None or id(arr) in handed:
-        return type(grad)._make(arr.copy())
-    handed.add(id(arr))
-    return grad
+# ------------------------------------------------------------------ the pass
+class _Pass:
+    """One backward pass: where gradients go and what has been handed out."""
+
+    __slots__ = ("pending", "handed", "captured", "wanted", "create_graph", "retain_graph",
+                 "anomaly", "ran_hooks")
+
+    def __init__(self, seeds: Sequence[Any], retain_graph: bool, create_graph: bool,
+                 inputs: Sequence[Any] | None) -> None:
+        self.pending: dict = {}  # node -> list of output gradients
+        self.handed: set = {id(g.data) for g in seeds}  # buffers a leaf must not keep
+        self.captured: dict | None = None  # autograd.grad: id(input) -> gradient
+        self.wanted: dict = {}             # autograd.grad: node -> its non-leaf inputs
+        if inputs is not None:
+            self.captured = {id(t): None for t in inputs}
+            for t in inputs:
+                if t.grad_fn is not None:
+                    self.wanted.setdefault(t.grad_fn, []).append(t)
+        self.create_graph = create_graph
+        self.retain_graph = retain_graph
+        self.anomaly = STATE.anomaly
+        self.ran_hooks = _HOOKS.ran
+
+    def add_pending(self, node: Any, idx: int, g: Any) -> None:
+        """Accumulate ``g`` as the gradient of output ``idx`` of ``node``."""
+        slot = self.pending.get(node)
+        if slot is None:
+            slot = self.pending[node] = [None] * len(node._outs)
+        slot[idx] = g if slot[idx] is None else slot[idx] + g
+
+    def run_node(self, node: Any) -> None:
+        """Run one node's backward and pass each input's gradient on."""
+        out_grads = self.pending.pop(node, None)
+        if out_grads is None:  # nothing flowed here
+            return
+        _prepare_out_grads(node, out_grads)
+        if node in self.wanted:
+            for t in self.wanted[node]:
+                self.captured[id(t)] = out_grads[t._out_idx]  # type: ignore[index]
+        if node._freed:
+            _ = node.saved_tensors  # raises the retain_graph explanation
+        in_grads = type(node).backward(node, *out_grads)
+        if type(in_grads) is not tuple:
+            in_grads = (in_grads,)
+        for hook in self.ran_hooks:
+            hook(node, out_grads, in_grads)
+        if not self.retain_graph:
+            node._free()
+        n_in = len(in_grads)
+        for i, producer, key, shape, _ in node._edges:
+            g = in_grads[i] if i < n_in else None
+            if g is None:
+                continue
+            if isinstance(g, _ARRAYISH):  # backward may return arrays
+                g = node._tensor_cls._make(np.asarray(g))
+            if g.data.shape != shape:
+                g = sum_to_shape(g, shape, node, i)
+            if self.anomaly:
+                _check_anomaly(node, g, i, shape)
+            if producer is None:
+                self.deliver_leaf(key, g)
+            else:
+                self.add_pending(producer, key, g)
+
+    def deliver_leaf(self, t: Any, g: Any) -> None:
+        """Run a leaf's hooks, then accumulate into its ``.grad`` (or capture it)."""
+        if t._hooks:
+            g = _call_hooks(t._hooks, g, t)
+        if self.captured is not None:
+            key = id(t)
+            if key in self.captured:
+                prev = self.captured[key]
+                self.captured[key] = g if prev is None else prev + g
+            return
+        if not t.requires_grad:
+            return
+        if g.data.dtype != t.data.dtype:
+            g = g.to(t.data.dtype)
+        with _LEAF_LOCK:  # backward may run in several threads into one shared leaf
+            if t.grad is None:
+                t.grad = self.own(g)
+            else:
+                # out of place: the old .grad buffer may be held by the user
+                t.grad = t.grad + g
+
+    def own(self, g: Any) -> Any:
+        """A gradient a leaf may keep: copied if its buffer is shared with another."""
+        arr = g.data
+        if arr.base is not None or id(arr) in self.handed:
+            g = OPS.clone(g) if self.create_graph else type(g)._make(arr.copy())
+        self.handed.add(id(g.data))
+        return g
+
+
+def _prepare_out_grads(node: Any, out_grads: list) -> None:
+    """Zeros for unused outputs of a multi-output op, then the outputs' hooks and retain_grad."""
+    if len(out_grads) > 1:
+        for i, (shape, dtype, _) in enumerate(node._outs):
+            if out_grads[i] is None:
+                out_grads[i] = node._tensor_cls._make(np.zeros(shape, dtype))
+    if node._hooks is not None:
+        for i, hooks in node._hooks.items():
+            if out_grads[i] is not None:
+                out_grads[i] = _call_hooks(hooks, out_grads[i], None, node, i)
+    if node._retain is not None:
+        for i, ref in node._retain.items():
+            t = ref()
+            if t is not None and out_grads[i] is not None:
+                t.grad = out_grads[i] if t.grad is None else t.grad + out_grads[i]
+
+
+def _call_hooks(hooks: list, g: Any, leaf: Any, node: Any = None, idx: int = 0) -> Any:
+    """Run gradient hooks in order; a returned Tensor replaces the gradient.
+
+    The list is copied first, so a hook that removes itself (or another)
+    does not make the next one be skipped.
+    """
+    for hook in tuple(hooks):
+        new = hook(g)
+        if new is None:
+            continue
+        what = (f"the leaf tensor of shape {tuple(leaf.shape)}" if leaf is not None
+                else f"output {idx} of {type(node).__name__}")
+        name = getattr(hook, "__qualname__", repr(hook))
+        if not (hasattr(new, "grad_fn") and hasattr(new, "data")):  # not a Tensor
+            raise TypeError(f"hook {name} registered on {what} returned a "
+                            f"{type(new).__name__}; a gradient hook must return a Tensor or None")
+        if new.shape != g.shape:
+            raise RuntimeError(f"hook {name} registered on {what} returned a gradient of shape "
+                               f"{tuple(new.shape)}; expected {tuple(g.shape)}")
+        g = new
+    return g
+
+
+# ------------------------------------------------------------------ entry point
+_LEAF_LOCK = threading.Lock()
+_GC_LOCK = threading.Lock()
+_gc_pauses = [0, False]  # [backward passes running, was the collector enabled before them]
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic collector while any thread runs backward.
+
+    Backward makes no reference cycles, and full scans of a large live graph
+    would otherwise cost more than the pass itself. Counted across threads,
+    so the collector comes back on when the last concurrent pass ends.
+    """
+    with _GC_LOCK:
+        if _gc_pauses[0] == 0:
+            _gc_pauses[1] = gc.isenabled()
+            gc.disable()
+        _gc_pauses[0] += 1
+    try:
+        yield
+    finally:
+        with _GC_LOCK:
+            _gc_pauses[0] -= 1
+            if _gc_pauses[0] == 0 and _gc_pauses[1]:
+                gc.enable()
+
+
+def _mark_backward_built(node: Any) -> None:
+    node._backward_built = True
+
+
+@contextmanager
+def _grad_mode_for(create_graph: bool) -> Iterator[None]:
+    """Record backward's own ops only for create_graph, marking the nodes it builds."""
+    prev_mode, prev_hooks = STATE.grad_enabled, _HOOKS.created
+    STATE.grad_enabled = create_graph
+    if create_graph:
+        _HOOKS.created = prev_hooks + (_mark_backward_built,)
+    try:
+        yield
+    finally:
+        STATE.grad_enabled = prev_mode
+        _HOOKS.created = prev_hooks
 
 
 def run_backward(
@@ -121,152 +304,29 @@ def run_backward(
     (``Tensor.backward``); otherwise they are returned for ``inputs`` and no
     ``.grad`` is touched (``autograd.grad``).
     """
-    pending: dict = {}  # node -> list of output gradients
-    handed: set = set(id(g.data) for g in grads)
-    captured: dict | None = None
-    wanted_nonleaf: dict = {}
-    if inputs is not None:
-        captured = {id(t): None for t in inputs}
-        for t in inputs:
-            if t.grad_fn is not None:
-                wanted_nonleaf.setdefault(t.grad_fn, []).append(t)
-
+    run = _Pass(grads, retain_graph, create_graph, inputs)
     root_nodes = []
-    for t, g in zip(roots, grads):
-        if t.grad_fn is None:
-            _deliver_leaf(t, g, captured, handed, create_graph)
-        else:
-            _add_pending(pending, t.grad_fn, t._out_idx, g)
-            root_nodes.append(t.grad_fn)
-
-    prev_mode = STATE.grad_enabled
-    anomaly = STATE.anomaly
-    observer = STATE.backward_observer
-    root_nodes = list(dict.fromkeys(root_nodes))
-    deps = count_consumers(root_nodes)
-    ready = [r for r in root_nodes if deps[r] == 0]
-    # the same walk as topological_order(), fused with the gradient pass. The
-    # collector is paused: backward makes no reference cycles, and full scans of
-    # a large live graph would otherwise cost more than the pass itself.
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
-    STATE.grad_enabled = create_graph
-    prev_recording = STATE.recording_backward
-    STATE.recording_backward = create_graph
-    try:
-        while ready:
-            node = ready.pop()
-            out_grads = pending.pop(node, None)
-            if out_grads is None:  # nothing flowed here; still release its inputs
-                for _, inp in node._grad_input_slots:
-                    p = inp.grad_fn
-                    if p is not None:
-                        deps[p] -= 1
-                        if deps[p] == 0:
-                            ready.append(p)
-                continue
-            if node._out_meta is not None:
-                _fill_missing(node, out_grads)
-            if node._hooks is not None:
-                _run_output_hooks(node, out_grads)
-            if node._retain is not None:
-                for i, ref in node._retain.items():
-                    t = ref()
-                    if t is not None and out_grads[i] is not None:
-                        t.grad = out_grads[i] if t.grad is None else t.grad + out_grads[i]
-            if node in wanted_nonleaf:
-                for t in wanted_nonleaf[node]:
-                    captured[id(t)] = out_grads[t._out_idx]  # type: ignore[index]
-
-            if node._freed:
-                _ = node.saved_tensors  # raises the retain_graph explanation
-            in_grads = type(node).backward(node, *out_grads)
-            if type(in_grads) is not tuple:
-                in_grads = (in_grads,)
-            if observer is not None:
-                observer(node, out_grads, in_grads)
-            if not retain_graph:
-                node._free()
-
-            n_in = len(in_grads)
-            for i, inp in node._grad_input_slots:
-                p = inp.grad_fn
-                g = in_grads[i] if i < n_in else None
-                if g is not None:
-                    if isinstance(g, _ARRAYISH):  # backward may return arrays
-                        g = node._tensor_cls._make(np.asarray(g))
-                    if g.data.shape != inp.data.shape:
-                        g = sum_to_shape(g, inp.data.shape, node, i)
-                    if anomaly:
-                        _check_anomaly(node, g, i, inp.data.shape)
-                    if p is None:
-                        _deliver_leaf(inp, g, captured, handed, create_graph)
-                    else:
-                        _add_pending(pending, p, inp._out_idx, g)
-                if p is not None:
-                    deps[p] -= 1
-                    if deps[p] == 0:
-                        ready.append(p)
-    finally:
-        STATE.grad_enabled = prev_mode
-        STATE.recording_backward = prev_recording
-        if gc_was_enabled:
-            gc.enable()
-
-    if captured is None:
+    with _collector_paused(), _grad_mode_for(create_graph):
+        for t, g in zip(roots, grads):
+            if t.grad_fn is None:
+                run.deliver_leaf(t, g)
+            else:
+                run.add_pending(t.grad_fn, t._out_idx, g)
+                root_nodes.append(t.grad_fn)
+        for node in iter_topological(root_nodes):
+            run.run_node(node)
+    if run.captured is None:
         return None
-    result = [captured[id(t)] for t in inputs]  # type: ignore[union-attr]
+    return _captured_grads(run.captured, inputs, allow_unused)  # type: ignore[arg-type]
+
+
+def _captured_grads(captured: dict, inputs: Sequence[Any], allow_unused: bool) -> list:
+    result = [captured[id(t)] for t in inputs]
     if not allow_unused:
-        for k, (t, g) in enumerate(zip(inputs, result)):  # type: ignore[arg-type]
+        for k, (t, g) in enumerate(zip(inputs, result)):
             if g is None:
                 raise RuntimeError(
                     f"grad: input {k} of shape {tuple(t.shape)} was not used to compute the "
                     "outputs (or does not require grad); pass allow_unused=True to get None"
                 )
     return result
-
-
-def _add_pending(pending: dict, node: Any, idx: int, g: Any) -> None:
-    """Accumulate ``g`` as the gradient of output ``idx`` of ``node``."""
-    slot = pending.get(node)
-    if slot is None:
-        slot = pending[node] = [None] * node._n_out
-    slot[idx] = g if slot[idx] is None else slot[idx] + g
-
-
-def _fill_missing(node: Any, out_grads: list) -> None:
-    for i, (shape, dtype) in enumerate(node._out_meta):
-        if out_grads[i] is None:
-            out_grads[i] = node._tensor_cls._make(np.zeros(shape, dtype))
-
-
-def _run_output_hooks(node: Any, out_grads: list) -> None:
-    for i, hooks in node._hooks.items():
-        if out_grads[i] is None:
-            continue
-        for hook in hooks:
-            new = hook(out_grads[i])
-            if new is not None:
-                out_grads[i] = new
-
-
-def _deliver_leaf(t: Any, g: Any, captured: dict | None, handed: set, create_graph: bool) -> None:
-    if t._hooks:
-        for hook in t._hooks:
-            new = hook(g)
-            if new is not None:
-                g = new
-    if captured is not None:
-        key = id(t)
-        if key in captured:
-            captured[key] = g if captured[key] is None else captured[key] + g
-        return
-    if not t.requires_grad:
-        return
-    if g.data.dtype != t.data.dtype:
-        g = g.to(t.data.dtype)
-    if t.grad is None:
-        t.grad = g if create_graph else _own(g, handed)
-    else:
-        # out of place: the old .grad buffer may be held by the user
-        t.grad = t.grad + g

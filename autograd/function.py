@@ -4,21 +4,97 @@ A subclass writes ``forward(ctx, *arrays, **kwargs)`` on numpy arrays and
 ``backward(ctx, *grads)`` with Tensor ops, so recording the backward pass
 (``create_graph=True``) gives higher-order derivatives of every op, custom
 ones included. The ``ctx`` is the graph node itself.
+
+What a node keeps (and so what a live output keeps alive):
+
+- ``_edges``: one ``(position, producer, key, shape, name)`` per input that
+  requires grad. ``producer`` is the node that made the input and ``key`` its
+  output index; for a leaf, ``producer`` is None and ``key`` is the leaf Tensor
+  (its gradient accumulates there). Input Tensors are not kept, so an
+  intermediate array lives only as long as something else needs it.
+- ``_saved``: what ``save_for_backward`` kept, freed after backward unless
+  ``retain_graph``.
+- ``_outs``: each output's ``(shape, dtype, value)``, the value only for
+  small outputs (drawings print them after backward).
+- ``_consts``: the inputs that do not require grad, for drawings: Python
+  values, small tensors, and an :class:`InputStub` for big ones.
 """
 from __future__ import annotations
 
-import os
-import traceback
 import weakref
 from typing import Any
 
 import numpy as np
 
+from .hooks import ACTIVE as _HOOKS
 from .mode import STATE
-from .tensor import Tensor
+from .tensor import Tensor, version_counter
 
-_OUT = object()  # marks a saved output in ctx._saved
-_ENGINE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+#: arrays with at most this many elements are kept on the graph for drawings
+DRAW_KEEP = 32
+
+
+class InputStub:
+    """What a node remembers of a big input that does not require grad.
+
+    Drawings show its name, shape and dtype; ``tensor()`` gives the Tensor back
+    while something else keeps it alive.
+    """
+
+    __slots__ = ("name", "shape", "dtype", "_ref")
+
+    def __init__(self, t: Any) -> None:
+        if isinstance(t, Tensor):
+            self.name, self.shape, self.dtype = t.name, t.data.shape, t.data.dtype
+            self._ref: Any = weakref.ref(t)
+        else:
+            arr = np.asarray(t)
+            self.name, self.shape, self.dtype, self._ref = None, arr.shape, arr.dtype, None
+
+    @classmethod
+    def of(cls, shape: tuple, dtype: Any, name: str | None = None) -> InputStub:
+        """A stub for a value known only by its shape and dtype."""
+        stub = cls.__new__(cls)
+        stub.name, stub.shape, stub.dtype, stub._ref = name, shape, np.dtype(dtype), None
+        return stub
+
+    @property
+    def size(self) -> int:
+        return int(np.prod(self.shape))
+
+    @property
+    def ndim(self) -> int:
+        return len(self.shape)
+
+    def tensor(self) -> Tensor | None:
+        """The Tensor this stands for, while something else keeps it alive."""
+        return self._ref() if self._ref is not None else None
+
+    def __repr__(self) -> str:
+        return f"InputStub({self.shape}, {self.dtype})"
+
+
+class SavedInput:
+    """An input saved for backward: the Tensor itself and its version at save time."""
+
+    __slots__ = ("tensor", "version")
+
+    def __init__(self, tensor: Tensor) -> None:
+        self.tensor = tensor
+        self.version = tensor._version
+
+
+class SavedOutput:
+    """An output saved for backward, held by its array so the node does not keep
+    the output Tensor alive (that would be a reference cycle)."""
+
+    __slots__ = ("index", "array", "counter", "version")
+
+    def __init__(self, index: int, result: Tensor) -> None:
+        self.index = index
+        self.array = result.data
+        self.counter = version_counter(result)
+        self.version = self.counter.value
 
 
 class Function:
@@ -46,24 +122,20 @@ class Function:
     broadcasts = False
 
     # The fields every recorded node sets live in slots, so an op that stores
-    # nothing else on ctx never allocates an instance dict (one object fewer
-    # per op for the garbage collector to track). The rarer ones below are
+    # nothing else on ctx never allocates an instance dict. The rarer ones are
     # class defaults, shadowed in the instance dict when set.
-    __slots__ = ("_grad_input_slots", "_inputs", "_n_args", "_saved", "__dict__",
-                 "__weakref__")
-    _grad_input_slots: list
-    _inputs: tuple
+    __slots__ = ("_edges", "_consts", "_outs", "_n_args", "_saved", "__dict__", "__weakref__")
+    _edges: list
+    _consts: tuple
+    _outs: tuple
     _n_args: int
-    _n_out: int = 1
-    _out_meta: list | None = None
-    _hooks: dict | None = None
-    _retain: dict | None = None
     _saved: list | None
-    _outputs: list | None = None
+    _hooks: dict | None = None    # output index -> gradient hooks (Tensor.register_hook)
+    _retain: dict | None = None   # output index -> weakref of a retain_grad() tensor
+    _outputs: list | None = None  # weakrefs to the outputs, when one is saved for backward
     _freed: bool = False
-    _trace: str | None = None
-    _scope: tuple | None = None  # module call path, e.g. ("net", "net.0"), when inside nn
-    _backward_built = False  # recorded during a create_graph backward
+    _trace: str | None = None     # creation site, under detect_anomaly
+    _backward_built = False       # recorded while a create_graph backward ran
     _tensor_cls = Tensor
 
     @staticmethod
@@ -96,50 +168,49 @@ class Function:
             )
         if self._saved is None:
             return ()
-        out = []
-        for entry in self._saved:
-            if type(entry) is tuple and entry and entry[0] is _OUT:
-                out.append(self._saved_output(*entry[1:]))
-            elif type(entry) is tuple:
-                t, version = entry
-                if t._vbox[0] != version:
-                    raise RuntimeError(
-                        "one of the variables needed for gradient computation has been modified "
-                        f"by an in-place operation: {type(self).__name__} saved a tensor of shape "
-                        f"{tuple(t.shape)} at version {version}; it is now at version "
-                        f"{t._vbox[0]}. Use an out-of-place op (x = x * 2, not x *= 2) or clone() "
-                        "the tensor before modifying it."
-                    )
-                out.append(t)
-            else:
-                out.append(entry)
-        return tuple(out)
+        return tuple(self._unpack(entry) for entry in self._saved)
+
+    def _unpack(self, entry: Any) -> Any:
+        if type(entry) is SavedInput:
+            t = entry.tensor
+            if t._version != entry.version:
+                raise RuntimeError(
+                    "one of the variables needed for gradient computation has been modified "
+                    f"by an in-place operation: {type(self).__name__} saved a tensor of shape "
+                    f"{tuple(t.shape)} at version {entry.version}; it is now at version "
+                    f"{t._version}. Use an out-of-place op (x = x * 2, not x *= 2) or clone() "
+                    "the tensor before modifying it."
+                )
+            return t
+        if type(entry) is SavedOutput:
+            return self._saved_output(entry)
+        return entry  # a constant (already a Tensor) or None
 
     @property
     def needs_input_grad(self) -> tuple:
         """For each input of apply(): does backward need to produce its gradient?"""
         flags = [False] * self._n_args
-        for i, _ in self._grad_input_slots:
-            flags[i] = True
+        for e in self._edges:
+            flags[e[0]] = True
         return tuple(flags)
 
     def mark_non_differentiable(self, *arrays: Any) -> None:
         """Accepted for PyTorch compatibility; integer outputs never require grad."""
 
-    def _saved_output(self, idx: int, arr: np.ndarray, vbox: list, version: int) -> Tensor:
-        if vbox[0] != version:
+    def _saved_output(self, s: SavedOutput) -> Tensor:
+        if s.counter.value != s.version:
             raise RuntimeError(
                 f"one of the variables needed for gradient computation has been modified by an "
                 f"in-place operation: the output of {type(self).__name__} (shape "
-                f"{arr.shape}) is at version {vbox[0]}, expected {version}"
+                f"{s.array.shape}) is at version {s.counter.value}, expected {s.version}"
             )
-        ref = self._outputs[idx] if self._outputs is not None else None
+        ref = self._outputs[s.index] if self._outputs is not None else None
         t = ref() if ref is not None else None
-        if t is None or t.data is not arr:
+        if t is None or t.data is not s.array:
             # the output Tensor is gone: rebuild one that still points at this node,
             # so double backward through it stays correct
-            t = Tensor._make(arr, self, idx, True)
-            t._vbox = vbox
+            t = Tensor._make(s.array, self, s.index, True)
+            t._version_counter = s.counter
         return t
 
     def _free(self) -> None:
@@ -157,76 +228,64 @@ class Function:
     @classmethod
     def apply(cls, *args: Any, **kwargs: Any) -> Any:
         """Run the op on Tensors (and plain values), recording it when grad is on."""
-        # hot path: one pass over args, no comprehensions, Tensors built inline
+        # hot path: one pass over args, no comprehensions
         arrays = []
-        slots = None
+        edges = None
         for i, a in enumerate(args):
             if isinstance(a, Tensor):
                 arrays.append(a.data)
                 if a.requires_grad:
-                    if slots is None:
-                        slots = [(i, a)]
+                    fn = a.grad_fn
+                    edge = (i, fn, a._out_idx if fn is not None else a, a.data.shape, a.name)
+                    if edges is None:
+                        edges = [edge]
                     else:
-                        slots.append((i, a))
+                        edges.append(edge)
             else:
                 arrays.append(a)
         ctx = _new(cls)
         ctx._saved = None
         out = cls.forward(ctx, *arrays, **kwargs)
-        if slots is None or not STATE.grad_enabled:
+        if edges is None or not STATE.grad_enabled:
             if type(out) is tuple:
-                return tuple(_plain(o) for o in out)
-            return _plain(out)
+                return tuple(Tensor._make(_arr(o)) for o in out)
+            return Tensor._make(_arr(out))
 
         ctx._n_args = len(args)
-        ctx._inputs = args  # every argument, constants included (graph drawings show them)
-        ctx._grad_input_slots = slots
-        if STATE.scope is not None:
-            ctx._scope = STATE.scope
-        if STATE.anomaly:
-            ctx._trace = _creation_site()
-        if STATE.recording_backward:
-            ctx._backward_built = True  # made by a create_graph backward
+        ctx._edges = edges
+        ctx._consts = _constants(args, edges) if len(edges) < len(args) else ()
         if type(out) is not tuple:
-            o = out if type(out) is np.ndarray else np.asarray(out)
-            result = _new(Tensor)
-            result.data = o
-            result.grad = None
-            if o.dtype.kind in "fc":
-                result.requires_grad = True
-                result.grad_fn = ctx
-            else:  # integer results (argmax-like) never carry gradients
-                result.requires_grad = False
-                result.grad_fn = None
-            result._out_idx = 0
-            result._vbox = [0]
-            result.name = None
-            result._hooks = None
-            if ctx._saved is not None:
-                ctx._resolve_saved(args, arrays, (out,), [o], [result])
-            return result
-        outs = [_arr(o) for o in out]
-        results = []
-        for i, o in enumerate(outs):
-            diff = o.dtype.kind in "fc"
-            results.append(Tensor._make(o, ctx if diff else None, i, diff))
-        ctx._n_out = len(outs)
-        ctx._out_meta = [(o.shape, o.dtype) for o in outs]
+            o = _arr(out)
+            diff = o.dtype.kind in "fc"  # integer results (argmax-like) never carry gradients
+            results = [Tensor._make(o, ctx if diff else None, 0, diff)]
+            outs = [o]
+            raw_outs: tuple = (out,)
+        else:
+            outs = [_arr(o) for o in out]
+            results = []
+            for i, o in enumerate(outs):
+                diff = o.dtype.kind in "fc"
+                results.append(Tensor._make(o, ctx if diff else None, i, diff))
+            raw_outs = out
+        ctx._outs = tuple((o.shape, o.dtype, o if o.size <= DRAW_KEEP else None) for o in outs)
         if ctx._saved is not None:
-            ctx._resolve_saved(args, arrays, out, outs, results)
-        return tuple(results)
+            ctx._resolve_saved(args, arrays, raw_outs, outs, results)
+        if _HOOKS.created:
+            for hook in _HOOKS.created:
+                hook(ctx)
+        return results[0] if type(out) is not tuple else tuple(results)
 
     def _resolve_saved(self, args: tuple, arrays: list, raw_outs: tuple, outs: list,
                        results: list) -> None:
         saved: list = []
         for item in self._saved:  # type: ignore[union-attr]
             if isinstance(item, Tensor):
-                saved.append((item, item._vbox[0]))
+                saved.append(SavedInput(item))
                 continue
             entry: Any = None
             for a, arr in zip(args, arrays):
                 if arr is item and isinstance(a, Tensor):
-                    entry = (a, a._vbox[0])
+                    entry = SavedInput(a)
                     break
             if entry is None:
                 for k, o in enumerate(outs):
@@ -234,18 +293,26 @@ class Function:
                     if o is item or raw_outs[k] is item:
                         if self._outputs is None:
                             self._outputs = [weakref.ref(r) for r in results]
-                        entry = (_OUT, k, o, results[k]._vbox, 0)
+                        entry = SavedOutput(k, results[k])
                         break
-            if entry is None:
-                entry = Tensor._make(np.asarray(item)) if item is not None else None
+            if entry is None and item is not None:
+                entry = Tensor._make(np.asarray(item))
             saved.append(entry)
         self._saved = saved
 
 
-def _creation_site() -> str:
-    """The last few stack frames outside the engine: where the user created the op."""
-    frames = [f for f in traceback.extract_stack()[:-2] if not f.filename.startswith(_ENGINE_DIR)]
-    return "".join(traceback.format_list(frames[-5:]))
+def _constants(args: tuple, edges: list) -> tuple:
+    """``(position, value)`` for the inputs that do not require grad, as drawings need them."""
+    grad_pos = {e[0] for e in edges}
+    out = []
+    for i, a in enumerate(args):
+        if i in grad_pos:
+            continue
+        if isinstance(a, (Tensor, np.ndarray)) and np.size(a.data if isinstance(a, Tensor)
+                                                           else a) > DRAW_KEEP:
+            a = InputStub(a)
+        out.append((i, a))
+    return tuple(out)
 
 
 def _arr(o: Any) -> np.ndarray:
@@ -255,22 +322,8 @@ def _arr(o: Any) -> np.ndarray:
 _new = object.__new__
 
 
-def _plain(o: Any) -> Tensor:
-    """An unrecorded result (Tensor._make inlined: this runs for every op under no_grad)."""
-    t = _new(Tensor)
-    t.data = o if type(o) is np.ndarray else np.asarray(o)
-    t.grad = None
-    t.requires_grad = False
-    t.grad_fn = None
-    t._out_idx = 0
-    t._vbox = [0]
-    t.name = None
-    t._hooks = None
-    return t
-
-
 def share_version(view: Tensor, base: Tensor) -> Tensor:
     """Make ``view`` share ``base``'s version counter when it aliases its memory."""
     if view.data.base is not None:
-        view._vbox = base._vbox
+        view._version_counter = version_counter(base)
     return view

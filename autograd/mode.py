@@ -1,22 +1,21 @@
 """Grad mode and anomaly mode: thread-local switches, as PyTorch's."""
 from __future__ import annotations
 
+import os
 import threading
+import traceback
 from contextlib import ContextDecorator
 from typing import Any
+
+from .hooks import ACTIVE
+
+_ENGINE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 
 
 class _State(threading.local):
     def __init__(self) -> None:
         self.grad_enabled = True
         self.anomaly = False
-        # names of the nn.Module calls being run, outermost first (graph drawings
-        # group the ops of each call); None outside any module
-        self.scope: tuple | None = None
-        # called as observer(node, out_grads, in_grads) for each node backward runs
-        self.backward_observer: Any = None
-        # True while a create_graph backward records new ops (drawings style them apart)
-        self.recording_backward = False
 
 
 STATE = _State()
@@ -90,25 +89,20 @@ class detect_anomaly(ContextDecorator):
     def __enter__(self) -> None:
         self._prev = STATE.anomaly
         STATE.anomaly = self.check_nan
+        self._prev_hooks = ACTIVE.created
+        ACTIVE.created = self._prev_hooks + (_record_creation_site,)
 
     def __exit__(self, *exc: Any) -> None:
         STATE.anomaly = self._prev
+        ACTIVE.created = self._prev_hooks
+
+
+def _record_creation_site(node: Any) -> None:
+    """The last few stack frames outside the engine: where the user created the op."""
+    frames = [f for f in traceback.extract_stack() if not f.filename.startswith(_ENGINE_DIR)]
+    node._trace = "".join(traceback.format_list(frames[-5:]))
 
 
 def is_anomaly_enabled() -> bool:
     """True inside ``detect_anomaly()`` in this thread."""
     return STATE.anomaly
-
-
-class module_scope(ContextDecorator):
-    """Record ``name`` on every op created inside (used by ``nn.Module.__call__``)."""
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-
-    def __enter__(self) -> None:
-        self._prev = STATE.scope
-        STATE.scope = (self._prev or ()) + (self.name,)
-
-    def __exit__(self, *exc: Any) -> None:
-        STATE.scope = self._prev

@@ -12,6 +12,7 @@ from typing import Any, Callable, Iterator
 import numpy as np
 
 from . import engine
+from .hooks import DISPLAY
 from .mode import STATE
 from .printing import float_formatter
 from .registry import OPS as _ops
@@ -53,6 +54,41 @@ def _check_grad_dtype(arr: np.ndarray, what: str) -> None:
         )
 
 
+class VersionCounter:
+    """How many times a tensor's memory was written in place; views share their base's."""
+
+    __slots__ = ("value",)
+
+    def __init__(self) -> None:
+        self.value = 0
+
+
+def version_counter(t: Tensor) -> VersionCounter:
+    """``t``'s version counter, made on first use (most tensors never need one)."""
+    c = t._version_counter
+    if c is None:
+        c = t._version_counter = VersionCounter()
+    return c
+
+
+def increment_version(*tensors: Tensor) -> None:
+    """Record that ``tensors`` were written in place, as PyTorch's in-place ops do.
+
+    Code that writes into ``t.data`` directly (optimizers, initialisers,
+    running statistics) calls this, so backward still detects a saved tensor
+    that changed under it.
+
+    Example:
+        >>> import autograd as ag
+        >>> t = ag.zeros(2)
+        >>> t.data += 1
+        >>> ag.increment_version(t); t._version
+        1
+    """
+    for t in tensors:
+        version_counter(t).value += 1
+
+
 class Tensor(OpMethods):
     """An n-dimensional array with reverse-mode automatic differentiation.
 
@@ -70,8 +106,9 @@ class Tensor(OpMethods):
         tensor([2., 4., 6.])
     """
 
-    __slots__ = ("data", "grad", "requires_grad", "grad_fn", "_out_idx", "_vbox", "name",
-                 "_hooks", "__weakref__")
+    __slots__ = ("data", "grad", "requires_grad", "grad_fn", "_out_idx", "_version_counter",
+                 "name", "_hooks", "__weakref__")
+    _version_counter: VersionCounter | None
     _hooks: list | None
     __array_ufunc__ = None  # numpy defers to our reflected operators (ndarray * Tensor)
 
@@ -85,28 +122,15 @@ class Tensor(OpMethods):
         arr = _to_array(data, dtype)
         if requires_grad:
             _check_grad_dtype(arr, "Tensor")
-        self.data = arr
-        self.grad = None
-        self.requires_grad = bool(requires_grad)
-        self.grad_fn = None
-        self._out_idx = 0
-        self._vbox = [0]
+        _init(self, arr, None, 0, bool(requires_grad))
         self.name = name
-        self._hooks = None
 
     @classmethod
     def _make(cls, arr: np.ndarray, grad_fn: Any = None, idx: int = 0,
               requires_grad: bool = False) -> Tensor:
         """Wrap an array without copying or checks (the engine's fast path)."""
-        t = object.__new__(cls)
-        t.data = arr
-        t.grad = None
-        t.requires_grad = requires_grad
-        t.grad_fn = grad_fn
-        t._out_idx = idx
-        t._vbox = [0]
-        t.name = None
-        t._hooks = None
+        t = _new(cls)
+        _init(t, arr, grad_fn, idx, requires_grad)
         return t
 
     # ------------------------------------------------------------ attributes
@@ -139,7 +163,9 @@ class Tensor(OpMethods):
 
     @property
     def _version(self) -> int:
-        return self._vbox[0]
+        """How many in-place writes this tensor's memory has seen (PyTorch's ``_version``)."""
+        c = self._version_counter
+        return 0 if c is None else c.value
 
     def size(self, dim: int | None = None) -> Any:
         return self.data.shape if dim is None else self.data.shape[dim]
@@ -213,16 +239,16 @@ class Tensor(OpMethods):
             extra.append(f"name={self.name!r}")
         return "tensor(" + ", ".join([body] + extra) + ")"
 
-    # Jupyter shows a tensor that has a graph as that graph
+    # Jupyter shows a tensor that has a graph as that graph (autograd.viz registers
+    # its drawing in hooks.DISPLAY; tensor.py does not import viz)
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict:
         bundle = {"text/plain": repr(self)}
         if self.grad_fn is not None or self.requires_grad:
-            try:
-                from . import viz
-
-                bundle["image/svg+xml"] = viz.to_svg(self)
-            except Exception:  # no Graphviz binary: the text form is still right
-                pass
+            for draw in DISPLAY:
+                try:
+                    bundle.update(draw(self))
+                except Exception:  # no Graphviz binary: the text form is still right
+                    pass
         return bundle
 
     # ------------------------------------------------------------ autograd
@@ -248,7 +274,7 @@ class Tensor(OpMethods):
     def detach(self) -> Tensor:
         """A tensor sharing this data, cut from the graph."""
         t = Tensor._make(self.data)
-        t._vbox = self._vbox
+        t._version_counter = version_counter(self)
         return t
 
     def detach_(self) -> Tensor:
@@ -453,7 +479,7 @@ class Tensor(OpMethods):
             finally:
                 STATE.grad_enabled = prev
             _write(self, res.data, opname)
-        self._vbox[0] += 1
+        version_counter(self).value += 1
         return self
 
     # ------------------------------------------------------------ methods
@@ -499,6 +525,21 @@ class Tensor(OpMethods):
 
     def contiguous(self) -> Tensor:
         return self
+
+
+_new = object.__new__
+
+
+def _init(t: Tensor, arr: np.ndarray, grad_fn: Any, idx: int, requires_grad: bool) -> None:
+    """Set every field of a new Tensor: the one place a Tensor's fields are initialised."""
+    t.data = arr
+    t.grad = None
+    t.requires_grad = requires_grad
+    t.grad_fn = grad_fn
+    t._out_idx = idx
+    t._version_counter = None
+    t.name = None
+    t._hooks = None
 
 
 def _raw(x: Any) -> Any:

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from autograd.random import default_generator
-from autograd.tensor import Tensor
+from autograd.tensor import Tensor, increment_version
 
 __all__ = [
     "calculate_gain", "uniform_", "normal_", "constant_", "zeros_", "ones_", "eye_",
@@ -70,7 +70,7 @@ def _fill(tensor: Tensor, values: Any, fn: str) -> Tensor:
     if not isinstance(tensor, Tensor):
         raise TypeError(f"{fn}: expected a Tensor, got {type(tensor).__name__}")
     tensor.data[...] = values
-    tensor._vbox[0] += 1
+    increment_version(tensor)
     return tensor
 
 

@@ -8,7 +8,7 @@ import numpy as np
 
 import autograd as ag
 from autograd.mode import no_grad
-from autograd.tensor import Tensor
+from autograd.tensor import Tensor, increment_version
 
 __all__ = ["clip_grad_norm_", "clip_grad_value_", "parameters_to_vector", "vector_to_parameters"]
 
@@ -109,5 +109,5 @@ def vector_to_parameters(vec: Tensor, parameters: Iterable[Tensor]) -> None:
         for p in params:
             n = p.data.size
             p.data[...] = vec.data[offset:offset + n].reshape(p.shape)
-            p._vbox[0] += 1
+            increment_version(p)
             offset += n

@@ -14,6 +14,7 @@ from typing import Any, Callable, Iterable
 import numpy as np
 
 from autograd import Tensor, enable_grad, no_grad
+from autograd.tensor import increment_version
 
 from ._state_checks import check_option, index_of
 
@@ -191,7 +192,7 @@ class Optimizer:
                     else:
                         g.requires_grad = False
                     g.data[...] = 0
-                    g._vbox[0] += 1
+                    increment_version(g)
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Update every parameter that has a gradient, once.
@@ -214,7 +215,7 @@ class Optimizer:
                         continue
                     g = self._grad_array(p, group)
                     self._update(p.data, g, self.state.setdefault(p, {}), group)
-                    p._vbox[0] += 1
+                    increment_version(p)
         return loss
 
     def _grad_array(self, p: Tensor, group: dict[str, Any]) -> np.ndarray:

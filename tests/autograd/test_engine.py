@@ -10,7 +10,7 @@ import pytest
 
 import autograd as ag
 from autograd.engine import topological_order
-from autograd.mode import STATE
+from autograd import hooks
 from tests.autograd.custom_ops import Cube
 
 
@@ -57,8 +57,11 @@ def test_apple_tax_graph_shape():
     price = apple * num * tax
     names = [type(n).__name__ for n in topological_order([price.grad_fn])]
     assert names == ["Mul", "Mul"]
-    (slot_outer, slot_inner) = price.grad_fn._grad_input_slots
-    assert slot_inner[1] is tax and slot_outer[1].grad_fn is not None
+    (edge_outer, edge_inner) = price.grad_fn._edges
+    # a leaf input is kept as itself (its gradient accumulates there); an input
+    # another op made is kept as that op and output index, not as a Tensor
+    assert edge_inner[1] is None and edge_inner[2] is tax
+    assert type(edge_outer[1]).__name__ == "Mul" and edge_outer[2] == 0
 
 
 # ------------------------------------------------------------ graph structure
@@ -90,17 +93,14 @@ def test_each_node_runs_once_after_all_its_consumers():
     def observer(node, out_grads, in_grads):
         seen.append(node)
 
-    STATE.backward_observer = observer
-    try:
+    with hooks.node_ran(observer):
         out.backward()
-    finally:
-        STATE.backward_observer = None
     assert len(seen) == len(set(seen)) == len(topological_order([out.grad_fn]))
     position = {n: k for k, n in enumerate(seen)}
     for node in seen:  # every consumer of a node ran before it
-        for _, inp in node._grad_input_slots:
-            if inp.grad_fn is not None:
-                assert position[inp.grad_fn] > position[node]
+        for _, producer, _, _, _ in node._edges:
+            if producer is not None:
+                assert position[producer] > position[node]
 
 
 def _chain(n):
@@ -181,14 +181,13 @@ def test_graph_is_freed_by_refcount_without_gc(run_backward):
         out = _build(x)
         order = topological_order([out.grad_fn])
         nodes = [weakref.ref(n) for n in order]
-        tensors = [weakref.ref(t) for n in order for _, t in n._grad_input_slots if t is not x]
-        assert len(nodes) == 5 and len(tensors) == 5  # a is an input of two nodes
+        assert len(nodes) == 5
         del order
         if run_backward:
             out.backward()
             assert x.grad.grad_fn is None
         del out
-        assert [r() for r in nodes + tensors] == [None] * 10
+        assert [r() for r in nodes] == [None] * 5
     finally:
         gc.enable()
 

@@ -219,18 +219,18 @@ def test_forward_runs_inside_named_module_scopes():
     while stack:
         node = stack.pop()
         scopes.add(node._scope)
-        stack.extend(t.grad_fn for _, t in node._grad_input_slots if t.grad_fn is not None)
+        stack.extend(e[1] for e in node._edges if e[1] is not None)
     assert ("Net", "Net.block", "Net.block.fc") in scopes
     assert ("Net", "Net.block") in scopes  # the * scale and + running of Block itself
-    from autograd.mode import STATE
-    assert STATE.scope is None
+    from nn.scope import current_scope
+    assert current_scope() is None
 
 
 def test_scope_is_restored_when_forward_raises():
-    from autograd.mode import STATE
+    from nn.scope import current_scope
     with pytest.raises(ValueError):
         nn.Linear(3, 2)(ag.randn(2, 5))
-    assert STATE.scope is None
+    assert current_scope() is None
 
 
 def test_forward_hooks_can_replace_inputs_and_outputs():
