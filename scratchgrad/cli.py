@@ -2,8 +2,9 @@
 
 Each subcommand lives in :mod:`scratchgrad.apps` and is imported only when it
 runs, so ``scratchgrad graph`` never loads matplotlib and ``scratchgrad --help``
-loads nothing but argparse. A mistake the user can fix is printed as one line
-with the fix and exit status 2; ``--debug`` shows the full traceback instead.
+loads nothing but argparse. A mistake the user can fix, a bad option value
+included, is printed as one line with the fix and exit status 2; ``--debug``
+shows the full traceback instead. Without a subcommand it prints its help.
 
 Example:
     >>> main(["graph", "apple * num * tax", "--let", "apple=100", "num=2", "tax=1.1"])
@@ -18,8 +19,11 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import importlib.metadata
 import sys
-from typing import Sequence
+from typing import NoReturn, Sequence
+
+from .apps._common import CLIError
 
 MODELS = ("mlp", "lenet", "vgg-small", "resnet-small", "lstm")
 OPTIMS = ("sgd", "momentum", "adagrad", "rmsprop", "adam", "adamw")
@@ -34,9 +38,24 @@ EPILOG = """examples:
 """
 
 
-def _common() -> argparse.ArgumentParser:
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a bad option value is one line naming the option, not the whole usage."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see: {self.prog} --help)\n")
+
+
+def version() -> str:
+    """The installed version of scratchgrad (``unknown`` when run from a bare checkout)."""
+    try:
+        return importlib.metadata.version("scratchgrad")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def _common() -> _Parser:
     # SUPPRESS: a subcommand's parser must not overwrite a --debug given before it
-    p = argparse.ArgumentParser(add_help=False)
+    p = _Parser(add_help=False)
     p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
                    help="show the full traceback on errors")
     return p
@@ -45,13 +64,13 @@ def _common() -> argparse.ArgumentParser:
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``scratchgrad`` with its four subcommands."""
     common = _common()
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="scratchgrad", parents=[common],
         description="Reverse-mode autodiff on numpy: the course tour, training, "
                     "gradient checks and computational-graph drawings.",
         epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"scratchgrad {version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    sub.required = True
 
     p = sub.add_parser("tour", parents=[common],
                        help="the newcomer's first run (well under a minute)",
@@ -87,8 +106,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--resume", metavar="CKPT", default=None,
                    help="continue the run saved in CKPT exactly where it stopped "
                         "(its options are kept; raise --epochs to train longer)")
-    p.add_argument("--out", default="scratchgrad-out/train",
-                   help="folder for the checkpoint, curves and metrics (default: %(default)s)")
+    p.add_argument("--out", default=None,
+                   help="folder for the checkpoint, curves and metrics (default: "
+                        "scratchgrad-out/train, or with --resume the checkpoint's folder)")
     p.add_argument("--no-progress", action="store_true", help="hide the progress bars")
     p.set_defaults(app="train")
 
@@ -138,8 +158,6 @@ def _one_line(exc: BaseException) -> str:
 
 
 def _is_user_error(exc: BaseException) -> bool:
-    from .apps._common import CLIError
-
     return isinstance(exc, CLIError)
 
 
@@ -150,16 +168,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         argv: the command-line words after the program name.
 
     Returns:
-        0 on success, 1 when a check fails (``gradcheck``), 2 on a usage error.
+        0 on success (and for bare ``scratchgrad``, which prints the help), 1 when a
+        check fails (``gradcheck``), 2 on a usage error, 130 when interrupted.
     """
     parser = build_parser()
     try:
         args = parser.parse_args(list(argv) if argv is not None else None)
     except SystemExit as exc:  # --help or a usage error: argparse already printed it
         return int(exc.code or 0) if not isinstance(exc.code, str) else 2
+    if args.command is None:                  # bare `scratchgrad`: say what it can do
+        parser.print_help()
+        return 0
     debug = bool(getattr(args, "debug", False))
     try:
-        module = importlib.import_module(f"scratchgrad.apps.{args.app}")
+        module = importlib.import_module(f"{__package__}.apps.{args.app}")
         return int(module.run(args) or 0)
     except KeyboardInterrupt:
         if debug:

@@ -1,6 +1,7 @@
 """The ``scratchgrad`` command's subcommands, one module each.
 
-Nothing here is imported by ``import autograd``; :mod:`scratchgrad.cli` imports a
-subcommand's module only when that subcommand runs, and the modules import
-matplotlib and tqdm only when they draw or show progress.
+:mod:`scratchgrad.cli` imports a subcommand's module only when that subcommand
+runs. The modules import ``autograd``, ``nn`` and ``optim`` at the top (this
+package sits above all three), and matplotlib and tqdm only when they draw or
+show progress on a terminal.
 """

@@ -5,7 +5,9 @@ Only the module the user names is imported (the current directory is put on
 FUNCTION may be a plain function of Tensors or an :class:`autograd.Function`
 subclass, whose ``apply`` is checked. Every input is checked on its own, so
 the report says which input's gradient is wrong, and the exit status is 0 when
-all pass and 1 when one fails.
+all pass and 1 when one fails. A function that gives NaN or infinity on the
+random inputs (``log`` of a negative number) is refused with a hint to use
+``--positive``; warnings raised while checking are printed once each, as notes.
 """
 from __future__ import annotations
 
@@ -19,6 +21,9 @@ from typing import Any, Callable
 
 import numpy as np
 
+import autograd as ag
+from autograd.gradcheck import GradcheckError, gradcheck
+
 from ._common import CLIError, parse_shapes
 
 _FORMAT = "write MODULE:FUNCTION, e.g. mymodule:cube or ops/cube.py:Cube"
@@ -27,8 +32,6 @@ _FORMAT = "write MODULE:FUNCTION, e.g. mymodule:cube or ops/cube.py:Cube"
 def load_target(target: str) -> tuple[Callable, str, Callable]:
     """Import ``MODULE:FUNCTION``; return the callable to check, its display name and the
     function whose signature names the inputs (``forward`` for a Function subclass)."""
-    import autograd as ag
-
     module_name, colon, attr = target.rpartition(":")
     if not colon or not module_name or not attr:
         raise CLIError(f"cannot read {target!r}", _FORMAT)
@@ -85,8 +88,6 @@ def _import(module_name: str) -> Any:
 
 
 def _inputs(shapes: list, dtype: str, positive: bool, seed: int, want: int | None) -> list:
-    import autograd as ag
-
     rng = np.random.default_rng(seed)
     out = []
     for k, shape in enumerate(shapes):
@@ -108,27 +109,20 @@ def _names(fn: Callable, count: int) -> list[str]:
 
 def run(args: Any) -> int:
     """Check every input in turn; print one report line each; return 0 or 1."""
-    from autograd.gradcheck import GradcheckError, gradcheck
-
     fn, shown, signed = load_target(args.target)
     shapes = parse_shapes(args.shapes)
     names = _names(signed, len(shapes))
-    shape_text = ", ".join(str(s) for s in shapes)
-    try:
-        out = fn(*_inputs(shapes, args.dtype, args.positive, args.seed, None))
-    except Exception as exc:
-        raise CLIError(f"calling {args.target} on inputs of shapes {shape_text} failed: "
-                       f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}",
-                       "check --shapes (one shape per argument, e.g. 3x4,4)") from exc
+    notes: list[str] = []
+    out = _first_call(fn, args, shapes, notes)
     print(f"gradcheck {shown}")
-    print(f"  inputs: {shape_text} ({args.dtype}); output shape {tuple(getattr(out, 'shape', ()))}")
+    print(f"  inputs: {_shapes_text(shapes)} ({args.dtype}); output shape "
+          f"{tuple(getattr(out, 'shape', ()))}")
     print(f"  eps={args.eps:g} atol={args.atol:g} rtol={args.rtol:g}, random upstream gradient")
     failed = 0
     width = max(len(n) for n in names)
     for k, (name, shape) in enumerate(zip(names, shapes)):
         inputs = _inputs(shapes, args.dtype, args.positive, args.seed, k)
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
+        with _collect(notes):
             try:
                 gradcheck(fn, tuple(inputs), eps=args.eps, atol=args.atol, rtol=args.rtol,
                           seed=args.seed)
@@ -137,10 +131,8 @@ def run(args: Any) -> int:
                 failed += 1
                 verdict = "FAIL  " + _shorten(str(exc))
         print(f"  {name:<{width}} {str(shape):<10} {verdict}")
-        for w in caught:
-            if "float32" in str(w.message) and k > 0:
-                continue
-            print(f"    note: {_shorten(str(w.message))}")
+    for note in notes:
+        print(f"  note: {note}")
     if failed:
         print(f"FAILED: {failed} of {len(shapes)} input(s) have wrong gradients")
         return 1
@@ -148,6 +140,56 @@ def run(args: Any) -> int:
         f"the gradients of all {len(shapes)} inputs match")
     print(f"passed: {what} central differences")
     return 0
+
+
+def _shapes_text(shapes: list) -> str:
+    return ", ".join(str(s) for s in shapes)
+
+
+def _first_call(fn: Callable, args: Any, shapes: list, notes: list[str]) -> Any:
+    """Call ``fn`` once on all inputs; refuse outputs that are not finite (NaN, inf)."""
+    try:
+        with _collect(notes):
+            out = fn(*_inputs(shapes, args.dtype, args.positive, args.seed, None))
+    except Exception as exc:
+        raise CLIError(f"calling {args.target} on inputs of shapes {_shapes_text(shapes)} "
+                       f"failed: {type(exc).__name__}: "
+                       f"{str(exc).splitlines()[0] if str(exc) else ''}",
+                       "check --shapes (one shape per argument, e.g. 3x4,4)") from exc
+    values = np.asarray(out.numpy() if isinstance(out, ag.Tensor) else out)
+    if values.dtype.kind in "fc" and not np.isfinite(values).all():
+        bad = "NaN" if np.isnan(values).any() else "infinity"
+        where = "[0.5, 2)" if args.positive else "N(0, 1)"
+        fix = ("try another --seed or smaller --shapes" if args.positive else
+               "for a function defined only on positive numbers (log, sqrt, ...) pass "
+               "--positive to draw inputs from [0.5, 2)")
+        raise CLIError(f"{args.target} gives {bad} on random inputs from {where}, so finite "
+                       "differences cannot check it", fix)
+    return out
+
+
+class _collect(warnings.catch_warnings):
+    """Record warnings into ``notes``, each distinct message once, and hide numpy's
+    floating-point RuntimeWarnings (the finite check above reports what matters)."""
+
+    def __init__(self, notes: list[str]) -> None:
+        super().__init__(record=True)
+        self.notes = notes
+
+    def __enter__(self) -> Any:
+        self.caught = super().__enter__()
+        warnings.simplefilter("always")
+        self.errstate = np.errstate(all="ignore")
+        self.errstate.__enter__()
+        return self.caught
+
+    def __exit__(self, *exc: Any) -> None:
+        self.errstate.__exit__(*exc)
+        super().__exit__(*exc)
+        for w in self.caught or ():
+            text = _shorten(str(w.message))
+            if text not in self.notes:
+                self.notes.append(text)
 
 
 def _shorten(message: str) -> str:

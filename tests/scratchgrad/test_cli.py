@@ -66,7 +66,6 @@ def test_parser_defaults_and_choices():
 
 
 def test_usage_errors_return_2(capsys):
-    assert main([]) == 2
     assert main(["gradcheck", "m:f"]) == 2           # --shapes is required
     assert main(["gradcheck", "m:f", "--shapes", "3", "--dtype", "int8"]) == 2
     err = capsys.readouterr().err
@@ -251,7 +250,7 @@ def test_train_reads_mnist_idx_files_from_a_folder(tmp_path, capsys):
         _write_idx(tmp_path / f"{prefix}-images-idx3-ubyte", images)
         _write_idx(tmp_path / f"{prefix}-labels-idx1-ubyte", labels)
     assert main(["train", "--model", "mlp", "--data", f"mnist:{tmp_path}", "--epochs", "2",
-                 "--no-progress", "--out", str(tmp_path / "run")]) == 0
+                 "--batch-size", "16", "--no-progress", "--out", str(tmp_path / "run")]) == 0
     out = capsys.readouterr().out
     assert "mlp on mnist:" in out and "20 test samples" in out
     (tmp_path / "t10k-labels-idx1-ubyte").unlink()
