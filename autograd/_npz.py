@@ -142,7 +142,7 @@ class _Member:
 
 
 def _fail(name: str, member: str, why: str) -> CheckpointError:
-    return CheckpointError(f"{name}: member {member!r}: {why}")
+    return CheckpointError(f"{name}: member {member!r} {why}")
 
 
 def check_entry_count(f: IO[bytes], name: str, found: int) -> None:
@@ -167,11 +167,11 @@ def check_entry_count(f: IO[bytes], name: str, found: int) -> None:
 def _header(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, size: int) -> _Member:
     m = info.filename
     if info.compress_type != zipfile.ZIP_STORED:
-        raise _fail(name, m, f"compressed (zip method {info.compress_type}); checkpoints are "
+        raise _fail(name, m, f"is compressed (zip method {info.compress_type}); checkpoints are "
                     "never compressed, and inflating a stranger's data is refused: re-save "
                     "it with numpy.savez (not savez_compressed) or nn.save")
     if info.flag_bits & 0x1:
-        raise _fail(name, m, "encrypted members are not supported")
+        raise _fail(name, m, "is encrypted, which is not supported")
     if info.file_size != info.compress_size or info.header_offset + info.compress_size > size:
         raise CheckpointError(f"{name}: corrupt or truncated checkpoint: member {m!r} declares "
                               f"{info.file_size} bytes but the file is {size} bytes")
@@ -188,13 +188,13 @@ def _header(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, size: int) ->
         raise _fail(name, m, f"holds pickled (object) data (dtype {dtype}), which is refused "
                     "because loading it could run code")
     if dtype.kind not in _ARRAY_KINDS or dtype.itemsize == 0:
-        raise _fail(name, m, f"dtype {dtype} is not a numeric array dtype")
+        raise _fail(name, m, f"has dtype {dtype}, which is not a numeric array dtype")
     if any(d < 0 for d in shape):
-        raise _fail(name, m, f"negative dimension in shape {shape}")
+        raise _fail(name, m, f"has a negative dimension in shape {shape}")
     data = math.prod(shape) * dtype.itemsize
     if offset + data != info.file_size:
-        raise _fail(name, m, f"the header declares shape {shape} of {dtype} ({data} bytes) but "
-                    f"the member holds {info.file_size - offset} bytes of data")
+        raise _fail(name, m, f"declares shape {shape} of {dtype} ({data} bytes) but holds "
+                    f"{info.file_size - offset} bytes of data")
     return _Member(info, shape, fortran, dtype, offset)
 
 
@@ -245,7 +245,7 @@ def read_npz(f: IO[bytes], name: str, tensor: Callable[[np.ndarray], Any]) -> An
                 except (ValueError, EOFError, struct.error) as e:
                     if isinstance(e, CheckpointError):
                         raise
-                    raise _fail(name, m, f"corrupt .npy header ({e})") from e
+                    raise _fail(name, m, f"has a corrupt .npy header ({e})") from e
             meta = members.pop(META + ".npy", None)
             if meta is None:
                 return _plain(zf, members, name, tensor)
@@ -269,7 +269,7 @@ def _plain(zf: zipfile.ZipFile, members: dict[str, _Member], name: str,
     """A plain ``.npz`` (no metadata): a dict of tensors keyed by member name."""
     for m, mem in members.items():
         if mem.dtype.kind not in _TENSOR_KINDS:
-            raise _fail(name, m, f"dtype {mem.dtype} cannot be a Tensor")
+            raise _fail(name, m, f"has dtype {mem.dtype}, which cannot be a Tensor")
     return {mem.key: tensor(_read(zf, mem, name)) for mem in members.values()}
 
 
@@ -343,7 +343,7 @@ def _check_array(node: dict, members: dict[str, _Member], used: dict[str, _Membe
         raise _fail(name, m, "is referenced twice by the metadata")
     mem = members[m]
     if kind == "tensor" and mem.dtype.kind not in _TENSOR_KINDS:
-        raise _fail(name, m, f"dtype {mem.dtype} cannot be a Tensor")
+        raise _fail(name, m, f"has dtype {mem.dtype}, which cannot be a Tensor")
     if kind == "npscalar" and mem.shape != ():
         raise _fail(name, m, f"holds an array of shape {mem.shape} where the metadata "
                     "records a scalar")

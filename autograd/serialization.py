@@ -327,9 +327,9 @@ def _safetensors_bytes(obj: Any) -> bytes:
         check_key(k, "top level")
         arr = v.data if isinstance(v, Tensor) else v
         if not isinstance(arr, np.ndarray):
-            raise TypeError(f"save: safetensors holds tensors only, but {k!r} is a "
-                            f"{type(v).__name__}; use the default .npz format for nested "
-                            "checkpoints (epoch numbers, optimizer state)")
+            raise TypeError(f"save: a safetensors file holds a flat dict of str to tensors "
+                            f"only, but {k!r} is a {type(v).__name__}; use the default .npz "
+                            "format for nested checkpoints (epoch numbers, optimizer state)")
         if arr.dtype.kind not in "biuf" or arr.dtype.itemsize > 8:
             raise TypeError(f"save: safetensors cannot store {k!r} of dtype {arr.dtype}")
         arrays[k] = np.ascontiguousarray(arr)

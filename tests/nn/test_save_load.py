@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import subprocess
 import sys
 import zipfile
@@ -302,3 +303,97 @@ def test_any_mlp_survives_save_and_load(tmp_path_factory, widths, bias, dtype):
     twin.load_state_dict(ckpt["model"])
     x = ag.randn(3, widths[0], dtype=dtype)
     np.testing.assert_array_equal(model(x).numpy(), twin(x).numpy())
+
+
+# ---------------------------------------------------------------- keys
+def test_keys_ending_in_npy_do_not_collide(tmp_path):
+    """numpy's reader resolves "x.npy" to the member of key "x"; member names avoid that."""
+    a, b, c = ag.zeros(2), ag.ones(3), ag.full((1,), 7.0)
+    obj = {"x": a, "x.npy": b, "m": {"w.npy": c, "w": ag.ones(1)}}
+    path = tmp_path / "k.npz"
+    nn.save(obj, path)
+    _same(obj, nn.load(path))
+    with np.load(path, allow_pickle=False) as z:  # numpy's own reader sees distinct arrays too
+        assert sorted(z[n].size for n in z.files if n != "__scratchgrad_meta__") == [1, 1, 2, 3]
+
+
+def test_keys_that_are_numpy_savez_options_round_trip(tmp_path):
+    obj = {"file": ag.ones(1), "allow_pickle": ag.zeros(1), "args": 1, "kwds": ag.ones(2)}
+    nn.save(obj, tmp_path / "o.npz")
+    _same(obj, nn.load(tmp_path / "o.npz"))
+
+
+@pytest.mark.parametrize("bad", [{"a\x00b": ag.ones(1)}, {"\ud800": ag.ones(1)},
+                                 {"model": {"w\x00": 1}}, {"ok": [{"\udfff": None}]}],
+                         ids=["nul", "surrogate", "nested nul", "nested surrogate"])
+def test_keys_the_format_cannot_store_are_refused_before_the_old_file_is_touched(tmp_path,
+                                                                                 bad):
+    path, before = _old_file(tmp_path)
+    with pytest.raises(ValueError, match="key"):
+        nn.save(bad, path)
+    assert path.read_bytes() == before and os.listdir(tmp_path) == ["ckpt.npz"]
+
+
+def test_containers_nested_too_deeply_or_in_themselves_are_refused(tmp_path):
+    loop: list = []
+    loop.append(loop)
+    deep: dict = {}
+    node = deep
+    for _ in range(150):
+        node["x"] = {}
+        node = node["x"]
+    for obj in (loop, deep):
+        with pytest.raises(ValueError, match="nest"):
+            nn.save(obj, tmp_path / "d.npz")
+    assert os.listdir(tmp_path) == []
+    fine: dict = {}
+    node = fine
+    for _ in range(60):
+        node["x"] = {}
+        node = node["x"]
+    nn.save(fine, tmp_path / "d.npz")
+    assert nn.load(tmp_path / "d.npz") == fine
+
+
+# ---------------------------------------------------------------- file modes
+@pytest.fixture
+def umask():
+    """Set the process umask for a test, and restore it."""
+    old = os.umask(0o022)
+    os.umask(old)
+    yield lambda mask: os.umask(mask)
+    os.umask(old)
+
+
+@pytest.mark.parametrize("mask,mode", [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)])
+def test_new_files_get_the_umask_mode(tmp_path, umask, mask, mode):
+    umask(mask)
+    nn.save({"w": ag.ones(1)}, tmp_path / "new.npz")
+    assert stat.S_IMODE(os.stat(tmp_path / "new.npz").st_mode) == mode
+
+
+@pytest.mark.parametrize("mode", [0o640, 0o604, 0o755])
+def test_replaced_files_keep_their_mode(tmp_path, umask, mode):
+    umask(0o077)
+    path = tmp_path / "old.npz"
+    nn.save({"w": ag.ones(1)}, path)
+    os.chmod(path, mode)
+    nn.save({"w": ag.zeros(1)}, path)
+    assert stat.S_IMODE(os.stat(path).st_mode) == mode
+    assert nn.load(path)["w"].numpy().tolist() == [0.0]
+
+
+def test_a_symlink_stays_a_symlink(tmp_path):
+    real = tmp_path / "real.npz"
+    nn.save({"v": 1}, real)
+    link = tmp_path / "latest.npz"
+    link.symlink_to(real)
+    nn.save({"v": 2}, link)
+    assert link.is_symlink() and nn.load(real) == {"v": 2}
+
+
+def test_missing_directory_is_named_without_temporary_names(tmp_path):
+    with pytest.raises(FileNotFoundError) as info:
+        nn.save({"v": 1}, tmp_path / "no" / "such" / "c.npz")
+    assert "no/such" in str(info.value) and ".tmp" not in str(info.value)
+    assert not (tmp_path / "no").exists()

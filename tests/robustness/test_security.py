@@ -13,11 +13,16 @@ from __future__ import annotations
 
 import ast
 import html
+import io
+import json
 import os
 import pickle
 import shutil
 import subprocess
 import sys
+import tracemalloc
+import warnings
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -249,3 +254,185 @@ def test_graph_expressions_are_not_python(tmp_path, expr):
     proc = _cli(tmp_path, "graph", expr, "--let", "x=2")
     assert proc.returncode == 2, proc.stdout + proc.stderr
     assert not (tmp_path / "PWNED").exists()
+
+
+# ------------------------------------------------- hostile archives: checked before allocating
+META = "__scratchgrad_meta__"
+
+
+def _npy(arr: np.ndarray) -> bytes:
+    buf = io.BytesIO()
+    np.lib.format.write_array(buf, arr, allow_pickle=False)
+    return buf.getvalue()
+
+
+def _npy_header(shape: tuple, descr: str = "<f8") -> bytes:
+    buf = io.BytesIO()
+    np.lib.format.write_array_header_1_0(buf, {"descr": descr, "fortran_order": False,
+                                               "shape": shape})
+    return buf.getvalue()
+
+
+def _zip(path: Path, members: list[tuple[str, bytes]]) -> Path:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # zipfile warns about duplicate names
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as zf:
+            for name, data in members:
+                zf.writestr(name, data)
+    return path
+
+
+def _members(path: Path) -> list[tuple[str, bytes]]:
+    with zipfile.ZipFile(path) as zf:
+        return [(n, zf.read(n)) for n in zf.namelist()]
+
+
+def _with_meta(path: Path, edit) -> Path:
+    """Rewrite the checkpoint at ``path`` with ``edit(meta_dict)`` applied to its metadata."""
+    out = []
+    for name, data in _members(path):
+        if name == META + ".npy":
+            meta = json.loads(np.load(io.BytesIO(data), allow_pickle=False).tobytes())
+            edit(meta)
+            data = _npy(np.frombuffer(json.dumps(meta).encode(), np.uint8))
+        out.append((name, data))
+    return _zip(path, out)
+
+
+def _peak_bytes(fn) -> int:
+    """Peak traced allocation (numpy's arrays included) while ``fn`` runs."""
+    tracemalloc.start()
+    try:
+        fn()
+    except nn.CheckpointError:
+        pass
+    finally:
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    return peak
+
+
+def test_compressed_member_is_refused_without_inflating(tmp_path):
+    """A 64 KB file inflating to 64 MB: refused before any inflation (nn.save never compresses)."""
+    path = tmp_path / "bomb.npz"
+    zeros = bytes(1 << 20)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        with zf.open("w.npy", "w", force_zip64=True) as member:
+            member.write(_npy_header(((64 << 20) // 8,)))
+            for _ in range(64):
+                member.write(zeros)
+    assert path.stat().st_size < 1 << 20
+    with pytest.raises(nn.CheckpointError, match=r"'w\.npy'.*compressed"):
+        nn.load(path)
+    assert _peak_bytes(lambda: nn.load(path)) < 4 << 20
+
+
+@pytest.mark.parametrize("shape", [(10**13,), (10**7, 10**6), (2**62, 4)])
+def test_header_declaring_more_than_the_member_holds_is_refused_before_allocating(tmp_path,
+                                                                                  shape):
+    path = _zip(tmp_path / "huge.npz", [("w.npy", _npy_header(shape) + bytes(64))])
+    with pytest.raises(nn.CheckpointError, match=r"'w\.npy'.*declares"):
+        nn.load(path)
+    assert _peak_bytes(lambda: nn.load(path)) < 1 << 20
+
+
+def test_duplicate_members_are_refused(tmp_path):
+    path = tmp_path / "dup.npz"
+    nn.save({"w": ag.ones(2)}, path)
+    members = _members(path)
+    _zip(path, members + [("w.npy", _npy(np.zeros(2, np.float32)))])
+    with pytest.raises(nn.CheckpointError, match=r"'w\.npy' appears twice"):
+        nn.load(path)
+
+
+def test_a_member_that_is_not_npy_is_refused(tmp_path):
+    path = _zip(tmp_path / "x.npz", [("w.npy", _npy(np.ones(2))), ("notes.txt", b"hello")])
+    with pytest.raises(nn.CheckpointError, match=r"'notes\.txt' is not a \.npy"):
+        nn.load(path)
+
+
+@pytest.mark.parametrize("arr", [np.array(["ab", "c"]), np.array([b"ab"]),
+                                 np.array(["2020-01-01"], "datetime64[D]"),
+                                 np.array([5], "timedelta64[s]"),
+                                 np.zeros(2, dtype=[("a", "<f4"), ("b", "<i4")])],
+                         ids=["str", "bytes", "datetime", "timedelta", "structured"])
+def test_dtypes_a_tensor_cannot_hold_are_refused_naming_the_member(tmp_path, arr):
+    path = _zip(tmp_path / "x.npz", [("ok.npy", _npy(np.ones(2))), ("bad.npy", _npy(arr))])
+    with pytest.raises(nn.CheckpointError, match=r"'bad\.npy'.*dtype"):
+        nn.load(path)
+
+
+def test_text_arrays_saved_as_numpy_arrays_still_round_trip(tmp_path):
+    nn.save({"names": np.array(["a", "bc"]), "raw": np.array([b"x"])}, tmp_path / "t.npz")
+    back = nn.load(tmp_path / "t.npz")
+    assert back["names"].tolist() == ["a", "bc"] and back["raw"].tolist() == [b"x"]
+
+
+def _scalar_and_matrix(tmp_path) -> Path:
+    path = tmp_path / "s.npz"
+    nn.save({"s": np.float32(2.0), "m": np.ones((2, 2))}, path)
+    return path
+
+
+def _swap_pointers(meta: dict, keep_records: bool) -> None:
+    (_, s), (_, m) = meta["tree"]["items"]
+    s["key"], m["key"] = m["key"], s["key"]
+    if not keep_records:  # as files written before shapes were recorded
+        for node in (s, m):
+            node.pop("shape"), node.pop("dtype")
+
+
+@pytest.mark.parametrize("keep_records", [True, False])
+def test_metadata_pointing_at_the_wrong_member_is_refused(tmp_path, keep_records):
+    path = _with_meta(_scalar_and_matrix(tmp_path),
+                      lambda meta: _swap_pointers(meta, keep_records))
+    with pytest.raises(nn.CheckpointError, match=r"member 'm\.npy'.*(scalar|shape)"):
+        nn.load(path)
+
+
+def test_metadata_pointing_twice_at_one_member_or_at_none(tmp_path):
+    def twice(meta):
+        meta["tree"]["items"][0][1]["key"] = "m"
+
+    path = _with_meta(_scalar_and_matrix(tmp_path), twice)
+    with pytest.raises(nn.CheckpointError, match="m.npy"):
+        nn.load(path)
+
+    def missing(meta):
+        meta["tree"]["items"][1][1]["key"] = "nothing"
+
+    path = _with_meta(_scalar_and_matrix(tmp_path), missing)
+    with pytest.raises(nn.CheckpointError, match="nothing.npy"):
+        nn.load(path)
+
+
+@pytest.mark.parametrize("depth", [150, 100_000])
+def test_deeply_nested_metadata_is_a_checkpoint_error(tmp_path, depth):
+    tree = '{"t":"list","items":[' * depth + "]}" * depth
+    text = '{"format":"scratchgrad-checkpoint","version":1,"tree":' + tree + "}"
+    path = _zip(tmp_path / "deep.npz", [(META + ".npy", _npy(np.frombuffer(text.encode(),
+                                                                          np.uint8)))])
+    with pytest.raises(nn.CheckpointError, match="deep.npz.*nest"):
+        nn.load(path)
+
+
+def test_a_newer_format_version_says_so(tmp_path):
+    path = tmp_path / "new.npz"
+    nn.save({"w": ag.ones(1)}, path)
+    _with_meta(path, lambda meta: meta.update(version=99))
+    with pytest.raises(nn.CheckpointError, match="newer version"):
+        nn.load(path)
+
+
+def test_files_written_by_the_first_format_version_load_unambiguously(tmp_path):
+    """The first writer used numpy's savez and recorded no shapes: keys x and x.npy were
+    members x.npy and x.npy.npy, which numpy's reader confused (both gave x)."""
+    meta = {"format": "scratchgrad-checkpoint", "version": 1, "tree": {"t": "dict", "items": [
+        ["x", {"t": "tensor", "key": "x"}], ["x.npy", {"t": "tensor", "key": "x.npy"}],
+        ["n", {"t": "value", "v": 3}]]}}
+    path = tmp_path / "v1.npz"
+    np.savez(path, **{"x": np.zeros(2, np.float32), "x.npy": np.ones(3, np.float32),
+                      META: np.frombuffer(json.dumps(meta).encode(), np.uint8)})
+    back = nn.load(path)
+    assert back["x"].numpy().tolist() == [0, 0] and back["x.npy"].numpy().tolist() == [1, 1, 1]
+    assert back["n"] == 3
