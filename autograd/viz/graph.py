@@ -25,6 +25,7 @@ import numpy as np
 
 from ..function import Function
 from ..tensor import Tensor
+from .names import param_names
 from .nodes import built_in_backward, node_inputs, node_scope, output_index
 
 __all__ = ["Graph", "Var", "Op", "Edge", "snapshot", "with_grads", "node_inputs",
@@ -163,8 +164,9 @@ def snapshot(roots: Any, intermediates: bool = False, params: dict | None = None
         roots: the output(s) to draw from, or a recorded node (``err.node``).
         intermediates: draw every intermediate value as a node, not only the
             ones used several times or named.
-        params: name -> tensor (``dict(model.named_parameters())``), names for
-            leaves that have no ``.name`` of their own.
+        params: name -> tensor (``dict(model.named_parameters())``) or the model
+            itself, names for leaves that have no ``.name`` of their own (default:
+            the names in the models that built the graph).
 
     Returns:
         a :class:`Graph` with forward values and no gradients yet.
@@ -177,7 +179,7 @@ def snapshot(roots: Any, intermediates: bool = False, params: dict | None = None
         (['Add', 'Mul'], ['root', 'leaf', 'const'])
     """
     with no_gc():
-        return _walk(roots, intermediates, params)
+        return _walk(roots, intermediates, param_names(params))
 
 
 def _walk(roots: Any, intermediates: bool, params: dict | None) -> Graph:

@@ -56,6 +56,7 @@ def param_names(params: Any = None) -> dict:
                 out.setdefault(name, p)
         return out
     if hasattr(params, "named_parameters"):
+        note_model(params)  # its module classes name the boxes of collapse="Linear"
         return dict(_named(params))
     if not isinstance(params, dict):
         raise TypeError("viz: params must be a dict of name -> tensor or a model with "

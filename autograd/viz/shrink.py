@@ -193,9 +193,9 @@ def collapse_classes(graph: Graph, classes: Any) -> Graph:
         >>> [(op.cls, op.args.get("klass")) for op in g.ops]
         [('Sum', None), ('Module', 'Linear')]
     """
-    wanted = {classes} if isinstance(classes, str) else set(classes)
-    bad = [c for c in wanted if not isinstance(c, str)]
-    if bad or not wanted:
+    wanted = {classes} if isinstance(classes, str) else (
+        set(classes) if isinstance(classes, (list, tuple, set, frozenset)) else {classes})
+    if not wanted or not all(isinstance(c, str) for c in wanted):
         raise TypeError(f"viz: collapse takes module class names such as 'Linear', got {classes!r}")
     known = module_classes()
 

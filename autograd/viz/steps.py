@@ -5,21 +5,20 @@ Also the picture of a failed backward under ``detect_anomaly``.
 from __future__ import annotations
 
 import html
-import json
 import os
-from dataclasses import dataclass
+import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from ..tensor import Tensor
 from .dot import dot_source, run_dot, write_atomic
 from .graph import Graph, snapshot, with_grads
 from .labels import fmt_value, op_symbol
-from .record import record_backward
+from .names import param_names
+from .record import last_trace, record_backward
 from .render import render
 
 
-@dataclass(repr=False)
 class Frame:
     """One step of backward: the node the engine ran and the picture after it ran.
 
@@ -28,18 +27,37 @@ class Frame:
         op: the op's symbol (``"×"``); ``op_class`` its class name (``"Mul"``).
         node_id: the op's id in the drawing (highlighted in the frame).
         caption: what happened at this step, in words and numbers.
-        source: the frame's DOT text (:meth:`svg` renders it).
+        source: the frame's DOT text (:meth:`svg` renders it); the caption is
+            not drawn inside the picture (a page or notebook shows it once, above).
         graph: the drawing model with the gradients known after this step.
+
+    ``caption``, ``source`` and ``graph`` are computed when first read, so
+    making the frames of a long backward costs time linear in its length.
     """
 
-    index: int
-    total: int
-    op: str
-    op_class: str
-    node_id: str
-    caption: str
-    source: str
-    graph: Graph
+    def __init__(self, index: int, total: int, op: str, op_class: str, node_id: str,
+                 make: Callable[[], tuple]) -> None:
+        self.index, self.total, self.op, self.op_class, self.node_id = (
+            index, total, op, op_class, node_id)
+        self._make = make
+        self._made: tuple | None = None
+
+    def _get(self) -> tuple:
+        if self._made is None:
+            self._made = self._make()
+        return self._made
+
+    @property
+    def caption(self) -> str:
+        return self._get()[0]
+
+    @property
+    def source(self) -> str:
+        return self._get()[1]
+
+    @property
+    def graph(self) -> Graph:
+        return self._get()[2]
 
     def svg(self) -> str:
         """The frame as SVG text (needs Graphviz's ``dot``)."""
@@ -51,9 +69,11 @@ class Frame:
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict:
         bundle = {"text/plain": repr(self)}
         try:
-            bundle["image/svg+xml"] = self.svg()
+            svg = self.svg()
         except Exception:  # no `dot` program: the caption still says what happened
-            pass
+            return bundle
+        bundle["image/svg+xml"] = svg
+        bundle["text/html"] = f"<p>{html.escape(self.caption)}</p>{svg}"
         return bundle
 
 
@@ -93,8 +113,12 @@ def backward_steps(root: Tensor, gradient: Any = None, retain_graph: bool = Fals
                          "build it from tensors with requires_grad=True")
     opts["max_nodes"] = None  # every frame draws the whole graph, in one layout
     fmt = opts.get("fmt", ".4g")
-    graph = snapshot(root, intermediates, params)
-    record, order = record_backward(root, gradient, retain_graph)
+    known = last_trace(root)  # a backward viz.trace already ran: draw that run
+    if known is not None and gradient is None:
+        graph, record, order = known
+    else:
+        graph = snapshot(root, intermediates, param_names(params))
+        record, order = record_backward(root, gradient, retain_graph)
     by_fn = {op.fn: op for op in graph.ops}
     names = {v.id: v.name for v in graph.vars}
     for op in graph.ops:
@@ -102,19 +126,23 @@ def backward_steps(root: Tensor, gradient: Any = None, retain_graph: bool = Fals
         names[op.id] = f"the {op_symbol(op.cls, op.args)} node" + (
             f" that made {made}" if made else "")
     final = with_grads(graph, record, order).edge_grad
+    into: dict = {}
+    for e in graph.edges:
+        into.setdefault(e.dst, []).append((e.src, e.dst))
     frames = []
     for i, fn in enumerate(order):
-        part = {n: record[n] for n in order[:i + 1]}
-        g = with_grads(graph, part, order[:i + 1])
         op = by_fn.get(fn)
         if op is None:  # a node outside the drawing (cannot happen for a snapshot of root)
             continue
-        fresh = [(e.src, e.dst) for e in graph.edges if e.dst == op.id]
-        caption = _caption(g, op, record[fn], i, len(order), names, fmt)
-        src = dot_source(g, active=op.id, fresh=fresh, title=caption, placeholders=final,
-                         **opts)
-        frames.append(Frame(i, len(order), op_symbol(op.cls, op.args), op.cls, op.id, caption,
-                            src, g))
+
+        def make(i: int = i, fn: Any = fn, op: Any = op) -> tuple:
+            part = {n: record[n] for n in order[:i + 1]}
+            g = with_grads(graph, part, order[:i + 1])
+            caption = _caption(g, op, record[fn], i, len(order), names, fmt)
+            src = dot_source(g, active=op.id, fresh=into.get(op.id, ()), placeholders=final,
+                             **opts)
+            return caption, src, g
+        frames.append(Frame(i, len(order), op_symbol(op.cls, op.args), op.cls, op.id, make))
     return frames
 
 
@@ -147,63 +175,155 @@ def _caption(g: Graph, op: Any, rec: tuple, i: int, n: int, names: dict, fmt: st
     return text
 
 
+#: frames of more than this many backward steps are refused (each frame draws the whole graph)
+MAX_STEPS = 120
+_FRAME = re.compile(r"step_\d+\.svg")
+_GENERATOR = '<meta name="generator" content="scratchgrad render_steps">'
+
 _PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>{title}</title>
+<html lang="en"><head><meta charset="utf-8">
+{generator}
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
 <style>
 body {{ font-family: Helvetica, Arial, sans-serif; margin: 1.5em; color: #222; }}
 #cap {{ font-size: 1.05em; min-height: 2.6em; }}
 button {{ font-size: 1em; padding: .3em 1em; margin-right: .4em; }}
 img {{ max-width: 100%; border: 1px solid #ddd; margin-top: .8em; }}
+#frames li {{ margin-bottom: 2em; }}
 </style></head>
 <body>
 <h2>{title}</h2>
-<div><button id="prev">&larr; previous</button><button id="next">next &rarr;</button>
-<span id="count"></span></div>
-<p id="cap"></p>
-<img id="frame" alt="backward step">
+<div id="player" hidden>
+<div><button id="prev" type="button">&larr; previous</button>
+<button id="next" type="button">next &rarr;</button>
+<span id="count" aria-live="polite"></span>
+<span style="color:#888">(arrow keys, Home, End)</span></div>
+<p id="cap" aria-live="polite"></p>
+<img id="frame" alt="">
+</div>
+<ol id="frames">
+{items}
+</ol>
 <script>
-const frames = {frames};
-let i = 0;
-function show(k) {{
-  i = Math.max(0, Math.min(frames.length - 1, k));
-  document.getElementById("frame").src = frames[i].file;
-  document.getElementById("cap").textContent = frames[i].caption;
-  document.getElementById("count").textContent = (i + 1) + " / " + frames.length;
-  document.getElementById("prev").disabled = i === 0;
-  document.getElementById("next").disabled = i === frames.length - 1;
-}}
-document.getElementById("prev").onclick = () => show(i - 1);
-document.getElementById("next").onclick = () => show(i + 1);
-document.addEventListener("keydown", (e) => {{
-  if (e.key === "ArrowLeft") show(i - 1);
-  if (e.key === "ArrowRight") show(i + 1);
-}});
-show(0);
+(function () {{
+  const items = Array.from(document.querySelectorAll("#frames > li"));
+  const frames = items.map((li) => ({{
+    file: li.querySelector("img").getAttribute("src"),
+    caption: li.querySelector("figcaption").textContent}}));
+  if (!frames.length) return;
+  const $ = (id) => document.getElementById(id);
+  document.getElementById("frames").hidden = true;
+  $("player").hidden = false;
+  let i = 0;
+  function show(k) {{
+    i = Math.max(0, Math.min(frames.length - 1, k));
+    $("frame").src = frames[i].file;
+    $("frame").alt = frames[i].caption;
+    $("cap").textContent = frames[i].caption;
+    $("count").textContent = (i + 1) + " / " + frames.length;
+    $("prev").disabled = i === 0;
+    $("next").disabled = i === frames.length - 1;
+  }}
+  $("prev").onclick = () => show(i - 1);
+  $("next").onclick = () => show(i + 1);
+  document.addEventListener("keydown", (e) => {{
+    if (e.key === "ArrowLeft") show(i - 1);
+    else if (e.key === "ArrowRight") show(i + 1);
+    else if (e.key === "Home") show(0);
+    else if (e.key === "End") show(frames.length - 1);
+  }});
+  show(0);
+}})();
 </script>
 </body></html>
 """
 
 
-def render_steps(root: Tensor, directory: str | os.PathLike, title: str = "Backward, step by step",
+def page_html(title: str, frames: list) -> str:
+    """The player page: every frame listed with its caption; the script turns it into a player.
+
+    Without JavaScript the page is that list of pictures and captions; with it,
+    one frame at a time with previous/next buttons, the arrow keys, Home and End,
+    and the caption shown once above the picture. Nothing is loaded from the network.
+    """
+    items = "\n".join(
+        f'<li><figure><img src="{html.escape(name)}" alt="step {k + 1}" loading="lazy">'
+        f"<figcaption>{html.escape(caption)}</figcaption></figure></li>"
+        for k, (name, caption) in enumerate(frames))
+    return _PAGE.format(title=html.escape(title), items=items, generator=_GENERATOR)
+
+
+class StepsPage(type(Path())):  # type: ignore[misc]
+    """The path of ``index.html``; ``.frames`` lists the SVGs written, ``.removed`` the old ones."""
+
+    frames: list
+    removed: list
+
+
+def _clear_old(out: Path) -> list:
+    """Remove this function's old frames from ``out``; refuse a non-empty folder not its own."""
+    if out.exists() and not out.is_dir():
+        raise NotADirectoryError(f"render_steps: {str(out)!r} is a file, not a folder")
+    if not out.exists():
+        return []
+    entries = sorted(p.name for p in out.iterdir())
+    index = out / "index.html"
+    ours = index.is_file() and _GENERATOR in index.read_text("utf-8", errors="replace")[:2000]
+    if entries and not ours:
+        shown = ", ".join(entries[:3]) + (", ..." if len(entries) > 3 else "")
+        raise FileExistsError(
+            f"render_steps: {str(out)!r} is not empty and was not written by render_steps "
+            f"(it holds {shown}); give a new or empty folder")
+    removed = [out / n for n in entries if _FRAME.fullmatch(n)]
+    for p in removed:
+        p.unlink()
+    return removed
+
+
+def render_steps(root: Tensor, directory: str | os.PathLike,
+                 title: str = "Backward, step by step", max_steps: int | None = MAX_STEPS,
                  **opts: Any) -> Path:
     """Write the frames of :func:`backward_steps` as numbered SVGs plus an ``index.html``.
 
     The page has previous/next buttons (and the arrow keys) to walk through
-    backward. Needs Graphviz's ``dot``. Returns the path of ``index.html``.
+    backward, and lists every frame when JavaScript is off. Frames left in
+    ``directory`` by an earlier call are removed first; a non-empty folder that
+    this function did not write is refused. Needs Graphviz's ``dot``.
+
+    Args:
+        root: the output to backpropagate from (after ``viz.render(root, ...,
+            backward=True)`` or ``viz.trace(root)``, the backward that already ran).
+        directory: the folder to write into (made if missing).
+        title: the page's heading.
+        max_steps: refuse graphs with more backward steps than this (each frame draws
+            the whole graph, so time grows with the square of the size); None: no limit.
+        **opts: as :func:`backward_steps`.
+
+    Returns:
+        the path of ``index.html``, with ``.frames`` (the SVG paths written, in
+        order) and ``.removed`` (old frames deleted).
     """
     frames = backward_steps(root, **opts)
+    if max_steps is not None and len(frames) > max_steps:
+        raise ValueError(
+            f"render_steps: this backward has {len(frames):,} steps, more than max_steps="
+            f"{max_steps}; every frame draws the whole graph, so draw a subgraph instead: "
+            "call render_steps on an intermediate tensor (one layer's output, computed from "
+            "a detached input with requires_grad=True), or pass max_steps=None to wait")
     out = Path(directory)
+    removed = _clear_old(out)
     out.mkdir(parents=True, exist_ok=True)
     width = max(3, len(str(len(frames))))
-    listing = []
+    written, listing = [], []
     for f in frames:
         name = f"step_{f.index + 1:0{width}d}.svg"
         write_atomic(out / name, run_dot(f.source, "svg"))
-        listing.append({"file": name, "caption": f.caption})
-    data = json.dumps(listing, ensure_ascii=False).replace("<", "\\u003c")
-    page = _PAGE.format(title=html.escape(title), frames=data)
-    index = out / "index.html"
-    write_atomic(index, page.encode("utf-8"))
+        written.append(out / name)
+        listing.append((name, f.caption))
+    index = StepsPage(out / "index.html")
+    write_atomic(index, page_html(title, listing).encode("utf-8"))
+    index.frames, index.removed = written, removed
     return index
 
 

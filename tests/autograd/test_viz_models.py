@@ -1,0 +1,238 @@
+"""Drawings of real models and hostile input: compact labels, names, size budget, escaping,
+the step player's folder and page."""
+from __future__ import annotations
+
+import os
+import re
+import struct
+import time
+
+import numpy as np
+import pytest
+
+import autograd as ag
+import nn
+import nn.functional as F
+from autograd import viz
+
+PIL = pytest.importorskip("PIL.Image")
+
+
+def png_size(path) -> tuple[int, int]:
+    head = open(path, "rb").read(24)
+    assert head[:8] == b"\x89PNG\r\n\x1a\n"
+    return struct.unpack(">II", head[16:24])
+
+
+def ink_fraction(path) -> float:
+    """The share of pixels that are not (near) white: 0 for a blank picture."""
+    img = np.asarray(PIL.open(path).convert("L"), dtype=np.float64)
+    return float((img < 200).mean())
+
+
+def mlp_loss():
+    ag.manual_seed(0)
+    model = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 3))
+    loss = F.cross_entropy(model(ag.randn(5, 4)), ag.tensor([0, 1, 2, 0, 1]))
+    return model, loss
+
+
+class LeNet(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 6, 5, padding=2)
+        self.conv2 = nn.Conv2d(6, 16, 5)
+        self.fc1 = nn.Linear(16 * 5 * 5, 120)
+        self.fc2 = nn.Linear(120, 84)
+        self.fc3 = nn.Linear(84, 10)
+
+    def forward(self, x):
+        x = F.max_pool2d(F.relu(self.conv1(x)), 2)
+        x = F.max_pool2d(F.relu(self.conv2(x)), 2)
+        x = F.relu(self.fc1(x.flatten(1)))
+        return self.fc3(F.relu(self.fc2(x)))
+
+
+# ------------------------------------------------------------------ models
+def test_model_parameters_are_named_and_summarised_once():
+    model, loss = mlp_loss()
+    g = viz.trace(loss, params=model)  # a model is accepted as params
+    src = viz.dot_source(g)
+    for name in ("0.weight", "0.bias", "2.weight", "2.bias"):
+        assert f"<b>{name}</b>" in src
+    w = model[0].weight.data.astype(np.float64)
+    stats = f"mean {viz.fmt_value(w)[1].split()[1]}"
+    assert src.count(stats) == 1  # on its node, not again on its edge
+    gw = model[0].weight.grad.data
+    grad_stats = viz.fmt_value(gw)[1]
+    assert src.count(viz.dot.esc(grad_stats)) == 1 and f"∇ {viz.dot.esc(grad_stats)}" in src
+    assert "(8, 4) float32" in src and src.count("(8, 4) float32") == 1
+
+
+def test_mlp_picture_fits_the_budget(tmp_path):
+    model, loss = mlp_loss()
+    path = viz.render(loss, tmp_path / "mlp.png", backward=True, params=model)
+    w, h = png_size(path)
+    assert w <= 1600 and h <= 1600
+    assert ink_fraction(path) > 0.01
+    wide = viz.render(mlp_loss()[1], tmp_path / "wide.png", backward=True, max_width=None,
+                      rankdir="LR")
+    assert png_size(wide)[0] > 1600  # the same graph left to right, unbudgeted
+
+
+def test_lenet_train_step_fits_1600_px_by_collapsing(tmp_path):
+    ag.manual_seed(0)
+    net = LeNet()
+    loss = F.cross_entropy(net(ag.randn(8, 1, 28, 28)), ag.tensor(list(range(8))))
+    path = viz.render(loss, tmp_path / "lenet.png", backward=True, params=net)
+    w, _ = png_size(path)
+    assert w <= 1600 and ink_fraction(path) > 0.005
+    loss2 = F.cross_entropy(net(ag.randn(8, 1, 28, 28)), ag.tensor(list(range(8))))
+    free = viz.render(loss2, tmp_path / "free.png", backward=True, max_width=None,
+                      rankdir="LR")
+    assert png_size(free)[0] > 1600
+
+
+def test_collapse_linear_draws_one_box_with_shapes():
+    model, loss = mlp_loss()
+    src = viz.dot_source(loss, backward=True, params=model, collapse="Linear")
+    assert "· Linear" in src
+    assert "(5, 4) → (5, 8)" in src and "(5, 8) → (5, 3)" in src
+    assert "0.weight, 0.bias" in src  # folded into its box, named
+    assert "ReLU" in src  # other modules stay as ops
+    with pytest.raises(TypeError, match="class names"):
+        viz.dot_source(mlp_loss()[1], collapse=3)
+
+
+def test_wide_graphs_go_top_to_bottom_and_small_ones_stay_left_to_right():
+    _, loss = mlp_loss()
+    assert "rankdir=TB" in viz.dot_source(viz.trace(loss))
+    x = ag.tensor(2.0, requires_grad=True, name="x")
+    assert "rankdir=LR" in viz.dot_source(x * x)
+
+
+# ------------------------------------------------------------------ hostile text
+def _evil_op(name):
+    def forward(ctx, x):
+        return x * 2.0
+
+    def backward(ctx, g):
+        return g * 2.0
+    return type(name, (ag.Function,), {"forward": staticmethod(forward),
+                                       "backward": staticmethod(backward)})
+
+
+EVIL = 'Evil\n  click n0 href "javascript:alert(1)"\n%%{init: {"theme": "dark"}}%%'
+
+
+def test_a_class_name_with_newlines_cannot_inject_mermaid_or_dot():
+    Evil = _evil_op(EVIL)
+    y = ag.tensor(1.0, requires_grad=True, name="y")
+    for _ in range(5):
+        y = Evil.apply(y)
+    for opts in ({}, {"max_nodes": 3}):  # collapsed: the class name reaches the notes too
+        mer = viz.to_mermaid(y, **opts)
+        for line in mer.splitlines()[1:]:
+            assert re.match(r"\s+(n\d+|elided|classDef|class |%% |subgraph|end)", line), line
+            assert not line.strip().startswith("click")
+        assert "%%{" not in mer
+        src = viz.dot_source(y, **opts)
+        assert "javascript" not in src or "&quot;javascript" in src
+        svg = viz.to_svg(y, **opts)
+        assert svg.count("<svg") == 1
+
+
+@pytest.mark.parametrize("name", ["bad\ufffe", "bad\uffff", "lone\ud800", "lone\udfff x",
+                                  "back\\slash\\N", "tab\tand\x00nul\x85"])
+def test_any_python_string_renders(name, tmp_path):
+    x = ag.tensor(1.0, requires_grad=True, name=name)
+    try:
+        op = _evil_op(name)
+    except (ValueError, UnicodeEncodeError):  # Python refuses this as a class name
+        op = _evil_op("Op")
+    y = op.apply(x)
+    y.name = name
+    assert viz.render(y, tmp_path / "a.svg", backward=True).read_text().count("<svg") == 1
+    viz.render(y, tmp_path / "a.mmd").read_text(encoding="utf-8")
+    src = viz.dot_source(y)
+    src.encode("utf-8")  # no lone surrogate left
+    assert "\ufffe" not in src and "\uffff" not in src
+
+
+# ------------------------------------------------------------------ steps
+def test_render_steps_refuses_a_long_backward_quickly(tmp_path):
+    x = ag.tensor(1.0, requires_grad=True, name="x")
+    y = x
+    for _ in range(300):
+        y = y * 1.0001
+    t0 = time.perf_counter()
+    with pytest.raises(ValueError, match="subgraph") as info:
+        viz.render_steps(y, tmp_path / "s")
+    assert "300 steps" in str(info.value) and "max_steps" in str(info.value)
+    assert time.perf_counter() - t0 < 20
+    assert not (tmp_path / "s").exists()
+
+
+def test_backward_steps_frames_are_made_when_read():
+    x = ag.tensor(1.0, requires_grad=True, name="x")
+    y = x
+    for _ in range(2000):
+        y = y * 1.0
+    frames = viz.backward_steps(y)
+    assert len(frames) == 2000 and all(f._made is None for f in frames)
+    assert frames[-1].caption.startswith("Step 2000 of 2000")
+
+
+def test_reused_steps_folder_keeps_only_this_run(tmp_path):
+    a = ag.tensor(2.0, requires_grad=True, name="a")
+    out = tmp_path / "steps"
+    first = viz.render_steps((a * a + a) * 3.0, out)
+    assert len(first.frames) == 3 and first.removed == []
+    second = viz.render_steps(a * 5.0, out)
+    assert [p.name for p in second.frames] == ["step_001.svg"]
+    assert sorted(p.name for p in second.removed) == ["step_001.svg", "step_002.svg",
+                                                      "step_003.svg"]
+    assert sorted(os.listdir(out)) == ["index.html", "step_001.svg"]
+    assert second.read_text().count("<li>") == 1
+    foreign = tmp_path / "mine"
+    foreign.mkdir()
+    (foreign / "notes.txt").write_text("keep me")
+    with pytest.raises(FileExistsError, match="not written by render_steps"):
+        viz.render_steps(a * 5.0, foreign)
+    assert os.listdir(foreign) == ["notes.txt"]
+
+
+def test_player_page_works_offline_and_without_javascript(tmp_path):
+    a = ag.tensor(2.0, requires_grad=True, name="a")
+    index = viz.render_steps((a * a) * 3.0, tmp_path / "p")
+    page = index.read_text()
+    assert "http://" not in page and "https://" not in page and "src=\"//" not in page
+    assert page.count("<figcaption>") == 2 and 'id="player" hidden' in page
+    for f in viz.backward_steps((a * a) * 3.0):
+        assert f.caption not in f.source  # the caption is on the page, not in the picture
+        assert "Step" not in f.source
+
+
+def test_readme_drawing_snippet_runs_top_to_bottom(tmp_path):
+    model, loss = mlp_loss()
+    viz.render(loss, tmp_path / "graph.svg", backward=True)
+    grads = [p.grad.data.copy() for p in model.parameters()]
+    assert "flowchart" in viz.to_mermaid(loss)
+    index = viz.render_steps(loss, tmp_path / "frames")
+    assert len(index.frames) == len(viz.trace(mlp_loss()[1]).ops)
+    assert viz.to_dot(loss, cluster_modules=True).source.count("subgraph cluster_") >= 3
+    for p, g in zip(model.parameters(), grads):  # the backward ran once, not twice
+        np.testing.assert_array_equal(p.grad.data, g)
+
+
+def test_new_files_follow_the_umask_and_replaced_files_keep_their_mode(tmp_path):
+    x = ag.tensor(2.0, requires_grad=True, name="x")
+    old = os.umask(0o022)
+    try:
+        p = viz.render(x * x, tmp_path / "a.svg")
+        assert p.stat().st_mode & 0o777 == 0o644
+        os.chmod(p, 0o600)
+        viz.render(x * x, p)
+        assert p.stat().st_mode & 0o777 == 0o600
+    finally:
+        os.umask(old)
