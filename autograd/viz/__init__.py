@@ -13,6 +13,12 @@ NaN/inf first appeared under ``detect_anomaly``; :func:`watch_backward` marks
 what a ``create_graph=True`` backward built. Big graphs: ``cluster_modules``
 boxes each ``nn.Module`` call, ``collapse_modules`` draws each as one node,
 and past ``max_nodes`` chains collapse and the rest is elided (with a note).
+Models: parameters are named as in ``model.named_parameters()`` (pass
+``params=model``, or let the model note itself with :func:`note_model`), each
+summarised once on its node; ``collapse="Linear"`` draws each Linear call as one
+box with its in/out shapes; ``render``/``to_svg`` keep pictures within
+``max_width`` (1,600 px) by going top to bottom, then folding module calls.
+:func:`grad_flow` draws mean |grad| per layer (vanishing vs exploding).
 DOT and Mermaid text need no Graphviz; SVG/PNG/PDF need its ``dot`` program.
 
 Example:
@@ -26,6 +32,7 @@ Example:
 """
 from .. import hooks as _hooks
 from .dot import GraphvizNotFoundError, dot_source, run_dot, to_dot
+from .flow import GradFlow, grad_flow
 from .graph import Graph, snapshot
 from .labels import fmt_value, local_derivative, op_symbol
 from .mermaid import to_mermaid
@@ -38,7 +45,7 @@ __all__ = [
     "to_dot", "dot_source", "render", "to_svg", "to_mermaid", "run_dot", "trace", "snapshot",
     "Graph", "backward_steps", "render_steps", "render_anomaly", "Frame",
     "GraphvizNotFoundError", "fmt_value", "op_symbol", "local_derivative", "watch_backward",
-    "note_model",
+    "note_model", "grad_flow", "GradFlow",
 ]
 
 

@@ -236,3 +236,54 @@ def test_new_files_follow_the_umask_and_replaced_files_keep_their_mode(tmp_path)
         assert p.stat().st_mode & 0o777 == 0o600
     finally:
         os.umask(old)
+
+
+# ------------------------------------------------------------------ gradient flow
+def deep_sigmoid(depth=12, width=32):
+    layers = [nn.Linear(16, width), nn.Sigmoid()]
+    for _ in range(depth - 1):
+        layers += [nn.Linear(width, width), nn.Sigmoid()]
+    return nn.Sequential(*layers, nn.Linear(width, 4))
+
+
+class Block(nn.Module):
+    def __init__(self, width):
+        super().__init__()
+        self.fc = nn.Linear(width, width)
+
+    def forward(self, x):
+        return x + F.relu(self.fc(x))
+
+
+class ResNetLike(nn.Module):
+    def __init__(self, depth=12, width=32):
+        super().__init__()
+        self.inp = nn.Linear(16, width)
+        self.blocks = nn.Sequential(*[Block(width) for _ in range(depth)])
+        self.out = nn.Linear(width, 4)
+
+    def forward(self, x):
+        return self.out(self.blocks(self.inp(x)))
+
+
+def test_grad_flow_shows_vanishing_in_sigmoid_but_not_in_a_resnet(tmp_path):
+    ag.manual_seed(0)
+    x, y = ag.randn(64, 16), ag.tensor([i % 4 for i in range(64)])
+    spread = {}
+    for model in (deep_sigmoid(), ResNetLike()):
+        F.cross_entropy(model(x), y).backward()
+        flow = viz.grad_flow(model, title=type(model).__name__)
+        assert len(flow.rows) == 13 + (type(model) is ResNetLike)  # weights only
+        hidden = [m for _, m in flow.rows[:-1]]  # the output layer left out
+        spread[type(model).__name__] = min(hidden) / max(hidden)
+        widths = [int(w) for w in re.findall(r'bgcolor="#[0-9a-f]{6}" width="(\d+)"',
+                                             flow.source)]
+        assert len(widths) == len(flow.rows)
+        if type(model) is not ResNetLike:  # bars grow from the input side to the output
+            assert widths == sorted(widths) and widths[0] < widths[-1] / 4
+        path = flow.render(tmp_path / f"{type(model).__name__}.png")
+        assert png_size(path)[0] <= 1600 and ink_fraction(path) > 0.02
+    assert spread["Sequential"] < 1e-6  # sigmoid: the first layers learn nothing
+    assert spread["ResNetLike"] > 0.1  # skip connections keep the gradient
+    with pytest.raises(ValueError, match="backward"):
+        viz.grad_flow(nn.Linear(2, 2))
