@@ -22,6 +22,8 @@ from autograd import viz
 from ._common import CLIError, fmt_number, parse_shape
 from .expr import MAX_ELEMENTS, evaluate
 
+#: longest ``--let`` value read as a number or list (longer ones are refused)
+_MAX_VALUE = 100_000
 _USAGE = "use a number (apple=100), a list (v=[1,2,3]) or a shape (W=3x4, b=randn:4, p=rand:3)"
 
 
@@ -39,7 +41,7 @@ def parse_let(items: list[str], dtype: str, seed: int) -> dict[str, Any]:
         name, sep, value = item.partition("=")
         name, value = name.strip(), value.strip()
         if not sep or not name.isidentifier() or not value:
-            raise CLIError(f"bad --let {item!r}: expected NAME=VALUE", _USAGE)
+            raise CLIError(f"bad --let {_short(item, 60)!r}: expected NAME=VALUE", _USAGE)
         leaves[name] = ag.tensor(_parse_value(name, value, rng).astype(dtype),
                                  requires_grad=True, name=name)
     return leaves
@@ -55,27 +57,27 @@ def _parse_value(name: str, value: str, rng: np.random.Generator) -> np.ndarray:
             return rng.random(shape)
         return np.zeros(shape) if kind == "zeros" else np.ones(shape)
     try:
-        literal = ast.literal_eval(value)
-    except (ValueError, SyntaxError):
+        literal = ast.literal_eval(value) if len(value) <= _MAX_VALUE else None
+    except (ValueError, SyntaxError, RecursionError, MemoryError):
         literal = None
     if isinstance(literal, (int, float, list, tuple)) and not isinstance(literal, bool):
         try:
             return np.asarray(literal, dtype=np.float64)
         except (ValueError, TypeError):
-            raise CLIError(f"bad value for --let {name}: {value!r} is a ragged list",
+            raise CLIError(f"bad value for --let {name}: {_short(value, 60)!r} is a ragged list",
                            _USAGE) from None
         except OverflowError:
             raise CLIError(f"bad value for --let {name}: a number is too large", _USAGE) from None
     if "x" in value.lower():
         return rng.standard_normal(_shape(name, value))
-    raise CLIError(f"bad value for --let {name}: {value!r}", _USAGE)
+    raise CLIError(f"bad value for --let {name}: {_short(value, 60)!r}", _USAGE)
 
 
 def _shape(name: str, text: str) -> tuple[int, ...]:
     try:
         shape = parse_shape(text)
     except CLIError:
-        raise CLIError(f"bad shape for --let {name}: {text!r}", _USAGE) from None
+        raise CLIError(f"bad shape for --let {name}: {_short(text, 60)!r}", _USAGE) from None
     if math.prod(shape) > MAX_ELEMENTS:
         raise CLIError(f"--let {name}={text} has {math.prod(shape):,} values, over the limit "
                        f"of {MAX_ELEMENTS:,}", "use a smaller shape")
@@ -91,9 +93,18 @@ def _show(t: Any) -> str:
 
 
 def run(args: Any) -> int:
-    """Evaluate, backpropagate, print the gradients, write the drawings asked for."""
-    output = _check_output(args.output) if args.output else None
-    steps = _prepare_steps(args.steps) if args.steps else None
+    """Evaluate, backpropagate, print the gradients, write the drawings asked for.
+
+    NaN and infinity are shown as values (``log(0)`` is ``-inf``, as in numpy),
+    without numpy's floating-point warnings.
+    """
+    with np.errstate(all="ignore"):
+        return _run(args)
+
+
+def _run(args: Any) -> int:
+    output = _check_output(args.output) if args.output is not None else None
+    steps = _prepare_steps(args.steps) if args.steps is not None else None
     leaves = parse_let(args.let, args.dtype, args.seed)
     out = evaluate(args.expr, leaves)
     if not isinstance(out, ag.Tensor) or out.grad_fn is None:
@@ -121,9 +132,9 @@ def run(args: Any) -> int:
     return 0
 
 
-def _short(expr: str) -> str:
+def _short(expr: str, width: int = 200) -> str:
     text = expr.strip()
-    return text if len(text) <= 200 else text[:197] + "..."
+    return text if len(text) <= width else text[:width - 3] + "..."
 
 
 #: files ``--steps`` writes into its folder (and may replace on a second run)
@@ -137,8 +148,7 @@ def _prepare_steps(directory: str) -> Path:
         raise CLIError(f"--steps {directory!r} is a file, not a folder", "give a folder")
     parent = folder.absolute().parent
     if not parent.is_dir():
-        raise CLIError(f"cannot write frames into {directory!r}: the folder {str(parent)!r} "
-                       "does not exist", f"create it first (mkdir -p {parent})")
+        raise CLIError(f"cannot write frames into {directory!r}", _missing(str(parent)))
     if folder.is_dir():
         other = [p.name for p in folder.iterdir()
                  if not (_FRAME.match(p.name) or p.name == "index.html")]
@@ -173,6 +183,13 @@ def _need_dot(what: str) -> None:
                        ".dot or .mmd, which need no Graphviz")
 
 
+def _missing(folder: str) -> str:
+    """What is wrong with the folder a file should go into, and the fix."""
+    if os.path.exists(folder):
+        return f"{folder!r} is not a folder; choose another place"
+    return f"the folder {folder!r} does not exist; create it first (mkdir -p {folder})"
+
+
 _TEXT = (".dot", ".gv", ".mmd")
 _IMAGE = (".svg", ".png", ".pdf")
 
@@ -185,8 +202,7 @@ def _check_output(path: str) -> str:
                        "use .svg, .png, .pdf (Graphviz) or .dot, .mmd (no Graphviz needed)")
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
-        raise CLIError(f"cannot write {path!r}: the folder {folder!r} does not exist",
-                       f"create it first (mkdir -p {folder})")
+        raise CLIError(f"cannot write {path!r}", _missing(folder))
     if os.path.isdir(path):
         raise CLIError(f"cannot write {path!r}: it is a folder", "give a file name")
     if ext in _IMAGE:

@@ -113,3 +113,16 @@ def test_expressions_cannot_run_python(tmp_path, text, capsys, monkeypatch):
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
     assert not (tmp_path / "PWNED").exists()
+
+
+def test_non_finite_values_print_without_numpy_warnings(capsys, recwarn):
+    assert main(["graph", "x ** -1 + log(x)", "--let", "x=0", "--dtype", "float64"]) == 0
+    out = capsys.readouterr().out
+    assert "= nan" in out
+    assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
+
+
+def test_huge_let_values_are_clipped_in_the_error(capsys):
+    assert main(["graph", "x * 2", "--let", "x=" + "[" * 3000 + "]" * 3000]) == 2
+    err = capsys.readouterr().err
+    assert len(err) < 400 and "bad value for --let x" in err and "Recursion" not in err

@@ -89,3 +89,12 @@ def test_steps_refuses_a_folder_with_other_files(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "holds other files (thesis.tex)" in err and len(err.strip().splitlines()) == 1
     assert (folder / "thesis.tex").read_text() == "keep me"
+
+
+def test_output_under_a_file_is_refused(tmp_path, capsys):
+    (tmp_path / "plain").write_text("x")
+    assert main(["graph", *APPLE, "-o", str(tmp_path / "plain" / "g.dot")]) == 2
+    assert main(["graph", *APPLE, "-o", ""]) == 2                 # not silently ignored
+    err = capsys.readouterr().err.splitlines()
+    assert "is not a folder; choose another place" in err[0] and "mkdir" not in err[0]
+    assert "unknown extension ''" in err[1]
