@@ -148,6 +148,8 @@ def run(args: Any) -> int:
     epochs = args.epochs if args.epochs is not None else LENET_EPOCHS
     if epochs < 1:
         raise CLIError(f"bad --epochs {epochs}", "it must be a positive integer")
+    if args.seed < 0:
+        raise CLIError(f"bad --seed {args.seed}", "it must be 0 or more")
     out = args.out
     os.makedirs(out, exist_ok=True)
     written: list[str] = []

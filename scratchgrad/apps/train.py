@@ -11,6 +11,7 @@ watch the validation loss (early stopping, the plateau scheduler) are refused.
 from __future__ import annotations
 
 import json
+import math
 import os
 from typing import Any
 
@@ -73,10 +74,11 @@ def validate(o: dict) -> None:
     data = o["data"]
     if data not in ("digits", "mnist5k", "spiral") and not data.startswith("mnist:"):
         raise CLIError(f"unknown dataset {data!r}", f"choose one of: {DATASETS}")
-    checks = [("lr", o["lr"] > 0, "a positive number, e.g. 0.001"),
+    checks = [("lr", 0 < o["lr"] < math.inf, "a positive number, e.g. 0.001"),
               ("batch-size", o["batch_size"] >= 1, "a positive integer, e.g. 64"),
               ("epochs", o["epochs"] >= 1, "a positive integer"),
-              ("weight-decay", o["weight_decay"] >= 0, "0 or more"),
+              ("weight-decay", 0 <= o["weight_decay"] < math.inf, "0 or more"),
+              ("seed", o["seed"] >= 0, "0 or more"),
               ("dropout", 0 <= o["dropout"] < 1, "in [0, 1)"),
               ("val-split", 0 <= o["val_split"] < 1, "in [0, 1)"),
               ("test-split", 0 < o["test_split"] < 1, "in (0, 1)"),

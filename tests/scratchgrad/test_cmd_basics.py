@@ -90,3 +90,14 @@ def test_gradcheck_float32_note_once(capsys, tmp_path, monkeypatch):
     out = capsys.readouterr().out
     assert out.count("note:") == 1 and "float64" in out
     sys.modules.pop("two_in", None)
+
+
+def test_tour_refuses_bad_numbers_before_working(tmp_path, capsys):
+    for module in ("matplotlib", "sklearn", "mlxtend"):
+        pytest.importorskip(module)
+    out = tmp_path / "tour-out"
+    assert main(["tour", "--seed", "-1", "--no-progress", "--out", str(out)]) == 2
+    assert main(["tour", "--epochs", "0", "--no-progress", "--out", str(out)]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert "bad --seed -1" in err[0] and "bad --epochs 0" in err[1]
+    assert not out.exists()

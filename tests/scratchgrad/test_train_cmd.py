@@ -138,6 +138,10 @@ def test_a_crafted_file_that_is_fine_passes_the_checks(tmp_path):
     (["--test-split", "0.999"], "leave 1 training sample of spiral, fewer than one batch of 32"),
     (["--test-split", "0.97"], "leave 24 training samples of spiral, fewer than one batch"),
     (["--val-split", "0.001", "--test-split", "0.5"], "leaves no validation sample"),
+    (["--lr", "inf"], "bad --lr inf"),
+    (["--lr", "nan"], "bad --lr nan"),
+    (["--weight-decay", "inf"], "bad --weight-decay inf"),
+    (["--seed", "-1"], "bad --seed -1; it must be 0 or more"),
 ])
 def test_splits_that_leave_too_little_are_refused(tmp_path, capsys, argv, needle):
     assert main(["train", *SPIRAL, *argv, "--no-progress", "--out", str(tmp_path)]) == 2
