@@ -23,6 +23,7 @@ from autograd.random import default_generator
 from autograd.registry import functional_ops
 from autograd.tensor import Tensor
 
+from .attention import scaled_dot_product_attention
 from .channel_dropout import dropout1d, dropout2d, dropout3d
 from .conv1d import conv1d, conv_transpose1d
 from .embedding import embedding
@@ -40,6 +41,7 @@ __all__ = [
     "binary_cross_entropy", "binary_cross_entropy_with_logits", "kl_div",
     "conv1d", "conv_transpose1d", "dropout1d", "dropout2d", "dropout3d", "instance_norm",
     "adaptive_max_pool2d", "interpolate", "upsample", "pixel_shuffle", "pixel_unshuffle",
+    "scaled_dot_product_attention",
 ]
 
 _REDUCTIONS = ("mean", "sum", "none")
