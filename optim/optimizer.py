@@ -14,6 +14,8 @@ from typing import Any, Callable, Iterable
 import numpy as np
 
 from autograd import Tensor, enable_grad, no_grad
+
+from ._state_checks import check_option, index_of
 from autograd.tensor import increment_version
 
 from ._state_checks import check_option, index_of
@@ -348,7 +350,7 @@ class Optimizer:
         new["params"] = group["params"]
         try:
             self._validate(new)
-        except TypeError as e:
+        except (TypeError, ValueError) as e:
             raise ValueError(f"{where}: parameter group {i}: {e}") from e
         return new, ids
 
