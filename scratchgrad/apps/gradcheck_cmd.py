@@ -14,6 +14,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import inspect
+import math
 import os
 import sys
 import warnings
@@ -27,6 +28,8 @@ from autograd.gradcheck import GradcheckError, gradcheck
 from ._common import CLIError, parse_shapes
 
 _FORMAT = "write MODULE:FUNCTION, e.g. mymodule:cube or ops/cube.py:Cube"
+#: most elements in one input: central differences call the function twice per element
+MAX_ELEMENTS = 10_000
 
 
 def load_target(target: str) -> tuple[Callable, str, Callable]:
@@ -109,8 +112,9 @@ def _names(fn: Callable, count: int) -> list[str]:
 
 def run(args: Any) -> int:
     """Check every input in turn; print one report line each; return 0 or 1."""
-    fn, shown, signed = load_target(args.target)
     shapes = parse_shapes(args.shapes)
+    check_options(args, shapes)
+    fn, shown, signed = load_target(args.target)
     names = _names(signed, len(shapes))
     notes: list[str] = []
     out = _first_call(fn, args, shapes, notes)
@@ -140,6 +144,31 @@ def run(args: Any) -> int:
         f"the gradients of all {len(shapes)} inputs match")
     print(f"passed: {what} central differences")
     return 0
+
+
+def check_options(args: Any, shapes: list) -> None:
+    """Refuse a step or tolerance that would make the check meaningless, and inputs so big
+    that finite differences would run for hours; before importing anything.
+
+    Example:
+        >>> from types import SimpleNamespace
+        >>> check_options(SimpleNamespace(eps=0.0, atol=1e-5, rtol=1e-3), [(3,)])
+        Traceback (most recent call last):
+        ...
+        scratchgrad.apps._common.CLIError: bad --eps 0; it must be a small positive number, ...
+    """
+    if not 0 < args.eps <= 1:
+        raise CLIError(f"bad --eps {args.eps:g}", "it must be a small positive number, e.g. 1e-6")
+    for name in ("atol", "rtol"):
+        value = getattr(args, name)
+        if not 0 <= value < math.inf:
+            raise CLIError(f"bad --{name} {value:g}", "it must be a finite number >= 0")
+    for shape in shapes:
+        if math.prod(shape) > MAX_ELEMENTS:
+            raise CLIError(f"an input of shape {shape} has {math.prod(shape):,} elements, over "
+                           f"the limit of {MAX_ELEMENTS:,} (two calls of the function each)",
+                           "check a smaller shape; gradients that are right on small inputs "
+                           "are right on big ones")
 
 
 def _shapes_text(shapes: list) -> str:

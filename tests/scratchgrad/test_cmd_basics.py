@@ -101,3 +101,17 @@ def test_tour_refuses_bad_numbers_before_working(tmp_path, capsys):
     err = capsys.readouterr().err.splitlines()
     assert "bad --seed -1" in err[0] and "bad --epochs 0" in err[1]
     assert not out.exists()
+
+
+@pytest.mark.parametrize("argv, needle", [
+    (["--eps", "0"], "bad --eps 0"),
+    (["--eps", "nan"], "bad --eps nan"),
+    (["--atol", "-1"], "bad --atol -1"),
+    (["--rtol", "inf"], "bad --rtol inf"),
+    (["--shapes", "300x300"], "90,000 elements, over the limit of 10,000"),
+])
+def test_gradcheck_refuses_meaningless_or_endless_checks(capsys, argv, needle):
+    args = ["gradcheck", "autograd:exp", "--shapes", "3", *argv]
+    assert main(args) == 2                      # before: eps=0 "passed", 300x300 ran for hours
+    err = capsys.readouterr().err
+    assert needle in err and len(err.strip().splitlines()) == 1
