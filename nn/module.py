@@ -14,6 +14,7 @@ import numpy as np
 
 from autograd.mode import no_grad
 from autograd.tensor import Tensor
+from autograd.viz.names import note_model
 
 from .module_convert import ConvertMixin
 from .module_hooks import HooksMixin, RemovableHandle
@@ -87,6 +88,7 @@ class Module(HooksMixin, ConvertMixin):
         own = self._scope_name
         if scope is None:
             qual = type(self).__name__
+            note_model(self)  # graph drawings then name this model's parameters
         else:
             qual = scope[-1] + "." + (own if own is not None else type(self).__name__)
         with module_scope(qual):

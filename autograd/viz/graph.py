@@ -25,7 +25,7 @@ import numpy as np
 
 from ..function import Function
 from ..tensor import Tensor
-from .names import param_names
+from .names import names_by_id
 from .nodes import built_in_backward, node_inputs, node_scope, output_index
 
 __all__ = ["Graph", "Var", "Op", "Edge", "snapshot", "with_grads", "node_inputs",
@@ -157,7 +157,7 @@ def no_gc() -> Iterator[None]:
 
 
 # ------------------------------------------------------------------ walk
-def snapshot(roots: Any, intermediates: bool = False, params: dict | None = None) -> Graph:
+def snapshot(roots: Any, intermediates: bool = False, params: Any = None) -> Graph:
     """Walk the graph behind ``roots`` (a Tensor, a sequence of them, or a node).
 
     Args:
@@ -179,10 +179,10 @@ def snapshot(roots: Any, intermediates: bool = False, params: dict | None = None
         (['Add', 'Mul'], ['root', 'leaf', 'const'])
     """
     with no_gc():
-        return _walk(roots, intermediates, param_names(params))
+        return _walk(roots, intermediates, names_by_id(params))
 
 
-def _walk(roots: Any, intermediates: bool, params: dict | None) -> Graph:
+def _walk(roots: Any, intermediates: bool, given: dict) -> Graph:
     if isinstance(roots, (Tensor, Function)):
         roots = [roots]
     ids = itertools.count()
@@ -191,7 +191,6 @@ def _walk(roots: Any, intermediates: bool, params: dict | None) -> Graph:
         return f"n{next(ids)}"
 
     graph = Graph([], [], [])
-    given = {id(t): n for n, t in (params or {}).items()}
     built = set(GRAD_BUILT)  # one look-up per node in a plain set, not a WeakSet
     ops: dict = {}  # fn -> Op
     leaf_vars: dict = {}  # id(tensor) -> Var

@@ -36,6 +36,20 @@ def note_model(model: Any) -> None:
         pass
 
 
+def names_by_id(params: Any = None) -> dict:
+    """``id(tensor) -> name`` for ``params`` (as :func:`param_names`), or every noted model's.
+
+    Two models may both have a ``0.weight``; each tensor keeps its own model's name.
+    """
+    if params is not None:
+        return {id(t): n for n, t in param_names(params).items()}
+    out: dict = {}
+    for m in _models():
+        for name, p in _named(m):
+            out.setdefault(id(p), name)
+    return out
+
+
 def _models() -> list:
     return [m for _, m in sorted(_MODELS.items(), key=lambda kv: kv[0])]
 

@@ -12,7 +12,6 @@ from typing import Any
 
 from ..tensor import Tensor
 from .graph import Graph, snapshot, with_grads
-from .names import param_names
 from .record import trace
 from .shrink import collapse_classes, shrink
 from .shrink import collapse_modules as fold_modules
@@ -57,12 +56,11 @@ def as_graph(root: Any, backward: bool = False, intermediates: bool = False,
     """
     if isinstance(root, Graph):
         return root
-    names = param_names(params)
     if backward:
         if not isinstance(root, Tensor):
             raise TypeError("backward=True needs a Tensor to call backward() on")
-        return trace(root, intermediates=intermediates, params=names)
-    return with_grads(snapshot(root, intermediates, names), None)
+        return trace(root, intermediates=intermediates, params=params)
+    return with_grads(snapshot(root, intermediates, params), None)
 
 
 def prepare(root: Any, *, backward: bool = False, intermediates: bool = False,

@@ -117,7 +117,7 @@ def _mark_built(made: list, forward: set) -> None:
 
 def trace(root: Tensor, gradient: Any = None, retain_graph: bool = False,
           create_graph: bool = False, intermediates: bool = False,
-          params: dict | None = None) -> Graph:
+          params: Any = None) -> Graph:
     """Snapshot the graph behind ``root``, run backward, and keep every edge's gradient.
 
     This calls ``root.backward(gradient, ...)``, so leaves' ``.grad`` accumulate

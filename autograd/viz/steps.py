@@ -14,7 +14,6 @@ from ..tensor import Tensor
 from .dot import dot_source, run_dot, write_atomic
 from .graph import Graph, snapshot, with_grads
 from .labels import fmt_value, op_symbol
-from .names import param_names
 from .record import last_trace, record_backward
 from .render import render
 
@@ -117,7 +116,7 @@ def backward_steps(root: Tensor, gradient: Any = None, retain_graph: bool = Fals
     if known is not None and gradient is None:
         graph, record, order = known
     else:
-        graph = snapshot(root, intermediates, param_names(params))
+        graph = snapshot(root, intermediates, params)
         record, order = record_backward(root, gradient, retain_graph)
     by_fn = {op.fn: op for op in graph.ops}
     names = {v.id: v.name for v in graph.vars}

@@ -287,3 +287,24 @@ def test_grad_flow_shows_vanishing_in_sigmoid_but_not_in_a_resnet(tmp_path):
     assert spread["ResNetLike"] > 0.1  # skip connections keep the gradient
     with pytest.raises(ValueError, match="backward"):
         viz.grad_flow(nn.Linear(2, 2))
+
+
+def test_a_model_call_names_its_parameters_without_params():
+    ag.manual_seed(1)
+    model = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 3))
+    loss = F.cross_entropy(model(ag.randn(5, 4)), ag.tensor([0, 1, 2, 0, 1]))
+    src = viz.dot_source(loss, backward=True, collapse="Linear")
+    assert "<b>0</b> · Linear" in src and "2.weight, 2.bias" in src
+    other = nn.Linear(3, 3)  # another model's names do not leak into this drawing
+    other(ag.randn(1, 3))
+    assert "<b>weight</b>" not in viz.dot_source(loss)
+
+
+def test_two_models_with_the_same_parameter_names_each_keep_theirs():
+    a = nn.Sequential(nn.Linear(2, 2))
+    b = nn.Sequential(nn.Linear(2, 2))
+    x = ag.randn(1, 2)
+    out = (a(x) + b(x)).sum()
+    g = viz.snapshot(out)
+    leaves = [v for v in g.vars if v.kind == "leaf"]
+    assert len(leaves) == 4 and all(v.name in ("0.weight", "0.bias") for v in leaves)
