@@ -21,7 +21,7 @@ import argparse
 import importlib
 import importlib.metadata
 import sys
-from typing import NoReturn, Sequence
+from typing import Any, NoReturn, Sequence
 
 from .apps._common import CLIError
 
@@ -71,7 +71,12 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"scratchgrad {version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for add in (_add_tour, _add_train, _add_gradcheck, _add_graph):
+        add(sub, common)
+    return parser
 
+
+def _add_tour(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("tour", parents=[common],
                        help="the newcomer's first run (well under a minute)",
                        description="Apple tax graph, an XOR MLP and a LeNet on 5,000 MNIST "
@@ -82,6 +87,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-progress", action="store_true", help="hide the progress bars")
     p.set_defaults(app="tour")
 
+
+def _add_train(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("train", parents=[common], help="train a model on a dataset",
                        description="Train a model with a progress bar per epoch; writes "
                                    "curves, a summary table and a checkpoint.")
@@ -112,6 +119,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-progress", action="store_true", help="hide the progress bars")
     p.set_defaults(app="train")
 
+
+def _add_gradcheck(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("gradcheck", parents=[common],
                        help="gradient-check your function against finite differences",
                        description="Import MODULE (only that), call FUNCTION (or a Function "
@@ -130,6 +139,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0, help="default: %(default)s")
     p.set_defaults(app="gradcheck_cmd")
 
+
+def _add_graph(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("graph", parents=[common],
                        help="evaluate an expression, backpropagate, draw its graph",
                        description="Evaluate EXPR over named values, run backward, print "
@@ -147,7 +158,6 @@ def build_parser() -> argparse.ArgumentParser:
                    help="dtype of the values (default: float32)")
     p.add_argument("--seed", type=int, default=0, help="seed for random values")
     p.set_defaults(app="graph_cmd")
-    return parser
 
 
 def _one_line(exc: BaseException) -> str:
