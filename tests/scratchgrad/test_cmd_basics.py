@@ -115,3 +115,16 @@ def test_gradcheck_refuses_meaningless_or_endless_checks(capsys, argv, needle):
     assert main(args) == 2                      # before: eps=0 "passed", 300x300 ran for hours
     err = capsys.readouterr().err
     assert needle in err and len(err.strip().splitlines()) == 1
+
+
+def test_console_entry_point_names_this_main():
+    import importlib
+    import re
+
+    text = (ROOT / "pyproject.toml").read_text()
+    scripts = text.split("[project.scripts]", 1)[1].split("\n[", 1)[0]
+    target = re.search(r'^scratchgrad\s*=\s*"([\w.]+):(\w+)"', scripts, re.M)
+    assert target, scripts
+    assert getattr(importlib.import_module(target.group(1)), target.group(2)) is main
+    packages = re.search(r"include = \[([^\]]*)\]", text).group(1)
+    assert '"scratchgrad*"' in packages
