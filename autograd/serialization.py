@@ -74,7 +74,7 @@ def save(obj: Any, f: FileLike, *, format: str | None = None) -> None:  # noqa: 
     """
     if _pick_format(f, format) == "safetensors":
         data = _safetensors_bytes(obj)
-        writer: Callable[[IO[bytes]], None] = lambda fh: fh.write(data)  # noqa: E731
+        writer: Callable[[IO[bytes]], Any] = lambda fh: fh.write(data)  # noqa: E731
     else:
         arrays = flatten(obj)
         writer = lambda fh: write_npz(fh, arrays)  # noqa: E731
