@@ -1,11 +1,13 @@
 """Optimizers and learning-rate schedulers, with PyTorch's names and update rules.
 
-``SGD``, ``Adagrad``, ``RMSprop``, ``Adam`` and ``AdamW`` take the same steps
-as ``torch.optim``'s for the same start and options: bit for bit for SGD in
-float32, and otherwise within the ulp by which PyTorch's vectorised square
-root can differ from numpy's (tests/optim/test_torch_parity.py). ``Momentum`` and
-``CourseAdaGrad`` are the course's formulas written exactly as the notes give
-them (see :mod:`optim.course` for how they differ from PyTorch's).
+``SGD``, ``Adagrad``, ``RMSprop``, ``Adam``, ``AdamW``, ``Adadelta``, ``Adamax``,
+``NAdam``, ``RAdam``, ``Rprop``, ``ASGD`` and ``LBFGS`` take the same steps as
+``torch.optim``'s for the same start and options: bit for bit for SGD in
+float32, and otherwise within the last bits by which PyTorch's fused,
+vectorised kernels can differ from numpy's (tests/optim/test_torch_parity.py,
+tests/optim/test_more_optimizers.py). ``Momentum`` and ``AdaGradEpsInRoot``
+(also named ``CourseAdaGrad``) are the course's formulas written exactly as the
+notes give them (see :mod:`optim.course` for how they differ from PyTorch's).
 ``optim.lr_scheduler`` holds the schedules; ``EarlyStopping`` watches a
 validation metric.
 
@@ -21,15 +23,23 @@ Example:
     (tensor([0.9000, 1.9000], requires_grad=True), [0.05])
 """
 from . import lr_scheduler
+from .adadelta import Adadelta
 from .adagrad import Adagrad
 from .adam import Adam, AdamW
-from .course import CourseAdaGrad, Momentum
+from .adamax import Adamax
+from .asgd import ASGD
+from .course import AdaGradEpsInRoot, CourseAdaGrad, Momentum
 from .early_stopping import EarlyStopping
+from .lbfgs import LBFGS
+from .nadam import NAdam
 from .optimizer import Optimizer, required
+from .radam import RAdam
 from .rmsprop import RMSprop
+from .rprop import Rprop
 from .sgd import SGD
 
 __all__ = [
-    "Optimizer", "required", "SGD", "Adagrad", "RMSprop", "Adam", "AdamW", "Momentum",
-    "CourseAdaGrad", "EarlyStopping", "lr_scheduler",
+    "Optimizer", "required", "SGD", "Adagrad", "RMSprop", "Adam", "AdamW", "Adadelta", "Adamax",
+    "NAdam", "RAdam", "Rprop", "ASGD", "LBFGS", "Momentum", "AdaGradEpsInRoot", "CourseAdaGrad",
+    "EarlyStopping", "lr_scheduler",
 ]

@@ -23,7 +23,7 @@ class Adagrad(Optimizer):
 
     (negate :math:`g_t` first when ``maximize``). The course writes
     :math:`\theta \leftarrow \theta - \eta g / \sqrt{s + \epsilon}`; that
-    exact form is :class:`optim.CourseAdaGrad`.
+    exact form is :class:`optim.AdaGradEpsInRoot` (also ``optim.CourseAdaGrad``).
 
     Duchi, Hazan and Singer, "Adaptive Subgradient Methods for Online Learning
     and Stochastic Optimization", JMLR 12, 2011.

@@ -1,4 +1,4 @@
-"""The course's plain Momentum and AdaGrad, exactly as its formulas write them.
+"""The course's plain Momentum and AdaGrad (eps in the root), exactly as its formulas write them.
 
 PyTorch's ``SGD(momentum=...)`` and ``Adagrad`` implement the same ideas with
 small differences in form; these classes follow the course notes line by line
@@ -88,8 +88,8 @@ class Momentum(Optimizer):
         p += v
 
 
-class CourseAdaGrad(Optimizer):
-    r"""AdaGrad as the course writes it, with eps inside the square root.
+class AdaGradEpsInRoot(Optimizer):
+    r"""AdaGrad with eps inside the square root: the form the course notes write.
 
     .. math::
         g &\leftarrow g + \lambda \theta \\
@@ -114,9 +114,9 @@ class CourseAdaGrad(Optimizer):
 
     Example:
         >>> import autograd as ag
-        >>> from optim import CourseAdaGrad
+        >>> from optim import AdaGradEpsInRoot
         >>> w = ag.tensor([0.0, 0.0], requires_grad=True, dtype="float64")
-        >>> opt = CourseAdaGrad([w], lr=1.0, eps=0.75)
+        >>> opt = AdaGradEpsInRoot([w], lr=1.0, eps=0.75)
         >>> w.grad = ag.tensor([0.5, 0.0], dtype="float64")
         >>> opt.step()     # -0.5 / sqrt(0.25 + 0.75), and nothing where g = 0
         >>> w
@@ -140,3 +140,18 @@ class CourseAdaGrad(Optimizer):
             c = state["sum"] = np.zeros_like(p)
         c += g * g
         p -= dt(group["lr"]) * g / np.sqrt(c + dt(group["eps"]))
+
+
+class CourseAdaGrad(AdaGradEpsInRoot):
+    r"""The course notes' AdaGrad (notes 001): the earlier name of :class:`AdaGradEpsInRoot`.
+
+    Same update, :math:`\theta \leftarrow \theta - \eta g / \sqrt{c + \epsilon}`,
+    same options and state; kept so code and notebooks written against it
+    still run (its error messages say ``CourseAdaGrad``).
+
+    Example:
+        >>> import autograd as ag
+        >>> w = ag.tensor([1.0], requires_grad=True)
+        >>> isinstance(CourseAdaGrad([w]), AdaGradEpsInRoot)
+        True
+    """

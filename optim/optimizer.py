@@ -9,6 +9,7 @@ update rule for one parameter, in numpy, in place).
 """
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import Any, Callable, Iterable
 
 import numpy as np
@@ -63,7 +64,7 @@ class Optimizer:
     def __init__(self, params: ParamsT, defaults: dict[str, Any]) -> None:
         self.defaults = dict(defaults)
         self._validate({k: v for k, v in self.defaults.items() if v is not required})
-        self.state: dict[Tensor, dict[str, Any]] = {}
+        self.state = defaultdict(dict)
         self.param_groups: list[dict[str, Any]] = []
         if isinstance(params, Tensor):
             raise TypeError(
@@ -80,6 +81,19 @@ class Optimizer:
             groups = [{"params": groups}]
         for group in groups:
             self.add_param_group(group)
+
+    @property
+    def state(self) -> defaultdict[Tensor, dict[str, Any]]:
+        """Per-parameter state, keyed by the parameter object: a ``defaultdict(dict)``.
+
+        As PyTorch's, so a custom optimizer can write ``state = self.state[p]``
+        and fill it when ``len(state) == 0``. Assigning a plain dict converts it.
+        """
+        return self._state
+
+    @state.setter
+    def state(self, value: dict[Tensor, dict[str, Any]]) -> None:
+        self._state = value if isinstance(value, defaultdict) else defaultdict(dict, value)
 
     @property
     def _name(self) -> str:
