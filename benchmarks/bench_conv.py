@@ -27,6 +27,7 @@ import argparse
 import os
 import sys
 import time
+from typing import Any
 
 
 def _set_threads(n: int) -> None:
@@ -111,6 +112,7 @@ def engine_conv(x: ag.Tensor, w: ag.Tensor, b: ag.Tensor, g: ag.Tensor) -> tuple
     x.grad = w.grad = b.grad = None
     y = conv2d(x, w, b, stride=1, padding=1)
     y.backward(g)
+    assert x.grad is not None and w.grad is not None and b.grad is not None
     return y.data, x.grad.data, w.grad.data, b.grad.data
 
 
@@ -118,10 +120,11 @@ def engine_pool(x: ag.Tensor, g: ag.Tensor) -> tuple:
     x.grad = None
     y = max_pool2d(x, 2)
     y.backward(g)
+    assert x.grad is not None
     return y.data, x.grad.data
 
 
-def _torch() -> object | None:
+def _torch() -> Any:
     try:
         import torch
     except ImportError:

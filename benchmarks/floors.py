@@ -7,7 +7,8 @@ by strided slices, the fused stable cross-entropy, and in-place SGD updates.
 Parameters are dicts keyed by PyTorch's state-dict names, so the same arrays
 load into the scratchgrad and PyTorch models and the gradients compare by name.
 
-The floors work in any float dtype; ``tests/benchmarks/test_floors.py`` checks
+The recurrent floors (LSTM, GRU) are in :mod:`benchmarks.floors_rnn`. The floors
+work in any float dtype; ``tests/benchmarks/test_floors.py`` checks
 their gradients against scratchgrad's (and PyTorch's) in float64.
 """
 from __future__ import annotations
@@ -112,6 +113,35 @@ def mlp_grads(params: Params, x: np.ndarray, y: np.ndarray) -> tuple[float, Para
 def mlp_step(params: Params, x: np.ndarray, y: np.ndarray, lr: float = 0.01) -> float:
     """One SGD training step of the MLP."""
     loss, grads = mlp_grads(params, x, y)
+    sgd_(params, grads, lr)
+    return loss
+
+
+# ---------------------------------------------------------------- tiny MLP, mean squared error
+TINY_SIZES = (2, 16, 16, 1)
+
+
+def mse(out: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
+    """Mean squared error of ``out`` against ``y`` (same shape) and its gradient."""
+    d = out - y
+    loss = float(np.vdot(d, d)) / d.size
+    d *= 2.0 / d.size
+    return loss, d
+
+
+def tiny_grads(params: Params, x: np.ndarray, y: np.ndarray) -> tuple[float, Params]:
+    """Loss and gradients of the small MLP (ReLU between layers) on x (N, 2), y (N, 1)."""
+    layers, names = _mlp_layers(params)
+    acts = _dense_forward(layers, x)
+    loss, dz = mse(acts[-1], y)
+    grads: Params = {}
+    _dense_backward(layers, names, acts, dz, grads, need_dx=False)
+    return loss, grads
+
+
+def tiny_step(params: Params, x: np.ndarray, y: np.ndarray, lr: float = 0.01) -> float:
+    """One SGD training step of the small MLP."""
+    loss, grads = tiny_grads(params, x, y)
     sgd_(params, grads, lr)
     return loss
 
@@ -255,14 +285,17 @@ def lenet_grads(params: Params, x: np.ndarray, y: np.ndarray) -> tuple[float, Pa
     loss, dz = cross_entropy(acts[-1], y)
     names = [m for m, _, _ in LENET_DENSE]
     dh = _dense_backward(layers, names, acts, dz, grads, need_dx=True)
-    d = dh.reshape(h.shape)
+    assert dh is not None
+    d: Any = dh.reshape(h.shape)
     for k in range(len(LENET_CONVS) - 1, -1, -1):
         name, _, _, pad = LENET_CONVS[k]
         x_shape, xp, r, p = saved[k]
         dr = maxpool2_backward(d, r, p)
         dr *= r > 0
-        d, grads[f"{name}.weight"], grads[f"{name}.bias"] = conv2d_backward(
+        d, grads[f"{name}.weight"], db = conv2d_backward(
             dr, x_shape, params[f"{name}.weight"], xp, pad, need_dx=k > 0)
+        assert db is not None
+        grads[f"{name}.bias"] = db
     return loss, grads
 
 
@@ -275,17 +308,19 @@ def lenet_step(params: Params, x: np.ndarray, y: np.ndarray, lr: float = 0.01) -
 
 # ---------------------------------------------------------------- W3: conv2d
 def conv_fwd_bwd(x: np.ndarray, w: np.ndarray, g: np.ndarray, pad: int = 1
-                 ) -> tuple[np.ndarray, np.ndarray]:
-    """conv2d forward, then the gradients for x and w given the upstream gradient g."""
-    _, xp = conv2d_forward(x, w, None, pad)
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """conv2d forward, then the gradients for x and w given the upstream gradient g;
+    returns the output, dx and dw."""
+    out, xp = conv2d_forward(x, w, None, pad)
     dx, dw, _ = conv2d_backward(g, x.shape, w, xp, pad, need_db=False)
-    return dx, dw
+    assert dx is not None
+    return out, dx, dw
 
 
 # ---------------------------------------------------------------- W4, W5: op chains
 def scalar_chain(x: np.ndarray, a: np.ndarray, b: np.ndarray, n_ops: int
-                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``x = tanh(x * a + b)`` repeated to ``n_ops`` ops; returns dx, da, db of the result.
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """``x = tanh(x * a + b)`` repeated to ``n_ops`` ops; returns the result and its dx, da, db.
 
     The ops cycle mul, add, tanh; a trailing partial cycle does its first ops.
     """
@@ -300,6 +335,7 @@ def scalar_chain(x: np.ndarray, a: np.ndarray, b: np.ndarray, n_ops: int
         else:
             x = np.tanh(x)
             ts.append(x)
+    out = x
     g = np.ones_like(x)
     ga = np.zeros_like(a)
     gb = np.zeros_like(b)
@@ -313,11 +349,13 @@ def scalar_chain(x: np.ndarray, a: np.ndarray, b: np.ndarray, n_ops: int
         else:
             ga = ga + g * xs.pop()
             g = g * a
-    return g, ga, gb
+    return out, g, ga, gb
 
 
-def const_chain(x: np.ndarray, n_ops: int, a: float = 0.9, b: float = 0.1) -> np.ndarray:
-    """``x = tanh(x * a + b)`` with constants, to ``n_ops`` ops; returns d(sum of result)/dx."""
+def const_chain(x: np.ndarray, n_ops: int, a: float = 0.9, b: float = 0.1
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """``x = tanh(x * a + b)`` with constants, to ``n_ops`` ops; returns the result and
+    d(sum of result)/dx."""
     ts = []
     for k in range(n_ops):
         op = k % 3
@@ -336,88 +374,4 @@ def const_chain(x: np.ndarray, n_ops: int, a: float = 0.9, b: float = 0.1) -> np
             g = g * (1 - t * t)
         elif op == 0:
             g = g * a
-    return g
-
-
-# ---------------------------------------------------------------- W7: LSTM
-def init_lstm(rng: np.random.Generator, n_in: int, hidden: int, n_out: int,
-              dtype: Any = np.float32) -> Params:
-    """Parameters of an LSTM (PyTorch's gate order i, f, g, o) with a Linear head."""
-    h4 = 4 * hidden
-    params = {
-        "lstm.weight_ih_l0": _uniform(rng, (h4, n_in), hidden, dtype),
-        "lstm.weight_hh_l0": _uniform(rng, (h4, hidden), hidden, dtype),
-        "lstm.bias_ih_l0": _uniform(rng, (h4,), hidden, dtype),
-        "lstm.bias_hh_l0": _uniform(rng, (h4,), hidden, dtype),
-    }
-    _linear_params(rng, params, "fc", hidden, n_out, dtype)
-    return params
-
-
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    out = np.negative(z)
-    np.exp(out, out=out)
-    out += 1
-    np.reciprocal(out, out=out)
-    return out
-
-
-def lstm_grads(params: Params, x: np.ndarray, y: np.ndarray) -> tuple[float, Params]:
-    """Loss and gradients of LSTM -> last output -> Linear -> cross-entropy.
-
-    Shape:
-        x (T, N, I), y (N,)
-    """
-    w_ih, w_hh = params["lstm.weight_ih_l0"], params["lstm.weight_hh_l0"]
-    w_fc, b_fc = params["fc.weight"], params["fc.bias"]
-    t_len, n, n_in = x.shape
-    hid = w_hh.shape[1]
-    xw = x.reshape(t_len * n, n_in) @ w_ih.T  # (T*N, 4H), one matmul for every step
-    xw += params["lstm.bias_ih_l0"] + params["lstm.bias_hh_l0"]
-    xw = xw.reshape(t_len, n, 4 * hid)
-    h = np.zeros((n, hid), x.dtype)
-    c = np.zeros((n, hid), x.dtype)
-    saved = []
-    for t in range(t_len):
-        gates = xw[t] + h @ w_hh.T  # (N, 4H)
-        act = _sigmoid(gates)
-        act[:, 2 * hid:3 * hid] = np.tanh(gates[:, 2 * hid:3 * hid])
-        i, f, g, o = (act[:, k * hid:(k + 1) * hid] for k in range(4))
-        c_prev, h_prev = c, h
-        c = f * c_prev + i * g
-        tc = np.tanh(c)
-        h = o * tc
-        saved.append((act, c_prev, h_prev, tc))
-    logits = h @ w_fc.T + b_fc  # (N, C)
-    loss, dz = cross_entropy(logits, y)
-    grads: Params = {"fc.weight": dz.T @ h, "fc.bias": dz.sum(0)}
-    dh = dz @ w_fc
-    dc = np.zeros_like(c)
-    dgates_all = np.empty_like(xw)  # (T, N, 4H)
-    dw_hh = np.zeros_like(w_hh)
-    for t in range(t_len - 1, -1, -1):
-        act, c_prev, h_prev, tc = saved[t]
-        i, f, g, o = (act[:, k * hid:(k + 1) * hid] for k in range(4))
-        dc += dh * o * (1 - tc * tc)
-        dg = dgates_all[t]
-        dg[:, 0 * hid:1 * hid] = dc * g * i * (1 - i)
-        dg[:, 1 * hid:2 * hid] = dc * c_prev * f * (1 - f)
-        dg[:, 2 * hid:3 * hid] = dc * i * (1 - g * g)
-        dg[:, 3 * hid:4 * hid] = dh * tc * o * (1 - o)
-        dc *= f
-        dw_hh += dg.T @ h_prev
-        dh = dg @ w_hh
-    dflat = dgates_all.reshape(t_len * n, 4 * hid)
-    grads["lstm.weight_ih_l0"] = dflat.T @ x.reshape(t_len * n, n_in)
-    grads["lstm.weight_hh_l0"] = dw_hh
-    db = dflat.sum(0)
-    grads["lstm.bias_ih_l0"] = db
-    grads["lstm.bias_hh_l0"] = db.copy()
-    return loss, grads
-
-
-def lstm_step(params: Params, x: np.ndarray, y: np.ndarray, lr: float = 0.01) -> float:
-    """One SGD training step of the LSTM model."""
-    loss, grads = lstm_grads(params, x, y)
-    sgd_(params, grads, lr)
-    return loss
+    return x, g

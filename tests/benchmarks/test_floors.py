@@ -1,9 +1,9 @@
-"""The numpy floors compute the same gradients as scratchgrad (and PyTorch), in float64.
+"""The numpy floors compute the same values and gradients as scratchgrad (and PyTorch), in float64.
 
 The floors are what the benchmarks compare scratchgrad against, so a floor
-that skipped work would flatter nobody but itself; these tests pin them to the
-engines on tiny inputs. A scratchgrad piece that has not landed yet skips its
-case; PyTorch cases skip when torch is absent.
+that skipped work would flatter nobody but itself; these tests pin every
+workload's floor to the engines on small inputs: the forward value (loss or
+output) and every gradient. PyTorch cases skip when torch is absent.
 """
 from __future__ import annotations
 
@@ -16,10 +16,10 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repo root holds benchmarks/
 
-from benchmarks import floors, workloads  # noqa: E402
+from benchmarks import floors, floors_rnn, workloads  # noqa: E402
 
 F64 = np.float64
-TOL = dict(rtol=1e-7, atol=1e-9)
+TOL: dict[str, Any] = dict(rtol=1e-7, atol=1e-9)
 
 
 class Engine:
@@ -32,10 +32,7 @@ class Engine:
             self.lib, self.nn, self.F = torch, torch.nn, torch.nn.functional
             self.put = workloads.put_torch(torch)
         else:
-            try:
-                s = workloads.scratchgrad(*needs)
-            except workloads.Missing as e:
-                pytest.skip(f"scratchgrad: {e}")
+            s = workloads.scratchgrad(*needs)  # every piece the workloads need has landed
             self.lib, self.nn, self.F = s.ag, s.nn, s.F
             self.put = workloads.put_scratchgrad
 
@@ -87,12 +84,42 @@ def test_lenet(engine: str) -> None:
 
 
 @pytest.mark.parametrize("engine", ENGINES)
-def test_lstm(engine: str) -> None:
+def test_tiny_mlp(engine: str) -> None:
+    rng = np.random.default_rng(7)
+    params = floors.init_mlp(rng, floors.TINY_SIZES, F64)
+    x, y = rng.standard_normal((6, 2)), rng.standard_normal((6, 1))
+    e = Engine(engine, workloads.TINY_NEEDS)
+    model = workloads.mlp_model(e.nn, floors.TINY_SIZES)
+    workloads.load_params(model, params, e.put)
+    loss = e.F.mse_loss(model(e.tensor(x)), e.tensor(y))
+    loss.backward()
+    floor_loss, want = floors.tiny_grads({k: v.copy() for k, v in params.items()}, x, y)
+    assert floor_loss == pytest.approx(loss.item(), rel=1e-10)
+    for name, p in model.named_parameters():
+        np.testing.assert_allclose(want[name], p.grad.numpy(), err_msg=name, **TOL)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("kind", ["LSTM", "GRU"])
+def test_recurrent(engine: str, kind: str) -> None:
     rng = np.random.default_rng(3)
-    params = floors.init_lstm(rng, 5, 6, 4, F64)
+    params = floors_rnn.init_rnn(rng, 5, 6, 4, F64, gates=4 if kind == "LSTM" else 3)
     x, y = rng.standard_normal((4, 3, 5)), rng.integers(0, 4, 3)
-    check_model(engine, workloads.LSTM_NEEDS, lambda nn: workloads.lstm_model(nn, 5, 6, 4),
-                floors.lstm_grads, params, x, y)
+    needs, grads = ((workloads.LSTM_NEEDS, floors_rnn.lstm_grads) if kind == "LSTM"
+                    else (workloads.GRU_NEEDS, floors_rnn.gru_grads))
+    check_model(engine, needs, lambda nn: workloads.rnn_model(nn, kind, 5, 6, 4), grads,
+                params, x, y)
+
+
+def test_floor_steps_update_the_parameters_by_sgd() -> None:
+    rng = np.random.default_rng(8)
+    params = floors_rnn.init_rnn(rng, 5, 6, 4, F64, gates=3)
+    x, y = rng.standard_normal((4, 3, 5)), rng.integers(0, 4, 3)
+    _, grads = floors_rnn.gru_grads({k: v.copy() for k, v in params.items()}, x, y)
+    before = {k: v.copy() for k, v in params.items()}
+    floors_rnn.gru_step(params, x, y, lr=0.5)
+    for name in params:
+        np.testing.assert_allclose(params[name], before[name] - 0.5 * grads[name], **TOL)
 
 
 @pytest.mark.parametrize("engine", ENGINES)
@@ -106,7 +133,8 @@ def test_conv2d(engine: str, pad: int) -> None:
     out = conv(xt, wt, padding=pad)
     g = rng.standard_normal(tuple(out.shape))
     out.backward(e.tensor(g))
-    dx, dw = floors.conv_fwd_bwd(x, w, g, pad)
+    value, dx, dw = floors.conv_fwd_bwd(x, w, g, pad)
+    np.testing.assert_allclose(value, out.detach().numpy(), **TOL)
     np.testing.assert_allclose(dx, xt.grad.numpy(), **TOL)
     np.testing.assert_allclose(dw, wt.grad.numpy(), **TOL)
 
@@ -123,8 +151,10 @@ def test_scalar_chain(engine: str, n_ops: int) -> None:
     e = Engine(engine, ("op:tanh",))
     vals = [np.array(v) for v in (0.3, 0.9, 0.1)]
     leaves = [e.tensor(v, True) for v in vals]
-    workloads.scalar_graph(*leaves, n_ops).backward()
-    want = floors.scalar_chain(*vals, n_ops)
+    out = workloads.scalar_graph(leaves[0], leaves[1], leaves[2], n_ops)
+    out.backward()
+    value, *want = floors.scalar_chain(vals[0], vals[1], vals[2], n_ops)
+    assert float(value) == pytest.approx(out.item(), rel=1e-12)
     for t, w in zip(leaves, want):
         got = 0.0 if t.grad is None else t.grad.item()
         assert float(w) == pytest.approx(got, rel=1e-10, abs=1e-12)
@@ -137,4 +167,6 @@ def test_const_chain(engine: str) -> None:
     xt = e.tensor(x, True)
     y = workloads.const_graph(xt, 11)
     y.backward(e.tensor(np.ones((3, 3))))
-    np.testing.assert_allclose(floors.const_chain(x, 11), xt.grad.numpy(), **TOL)
+    value, grad = floors.const_chain(x, 11)
+    np.testing.assert_allclose(value, y.detach().numpy(), **TOL)
+    np.testing.assert_allclose(grad, xt.grad.numpy(), **TOL)
