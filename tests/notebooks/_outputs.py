@@ -37,3 +37,11 @@ def markdown(prefix: str) -> str:
     """All markdown text of the notebook."""
     return "\n".join("".join(c["source"]) for c in notebook(prefix)["cells"]
                      if c["cell_type"] == "markdown")
+
+
+def line_numbers(text: str, prefix: str) -> list[float]:
+    """All numbers on the first printed line that starts with ``prefix`` (after the prefix)."""
+    line = next((ln for ln in text.splitlines() if ln.startswith(prefix)), None)
+    assert line is not None, f"no printed line starts with {prefix!r}"
+    found = re.findall(r"[+\-]?\d[\d,]*\.?\d*(?:e[+\-]?\d+)?", line[len(prefix):])
+    return [float(v.replace(",", "")) for v in found]
