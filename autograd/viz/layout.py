@@ -98,7 +98,9 @@ def module_label(op: Op, esc: Callable[[Any], str]) -> str:
             outs = ", ".join(_shape(s) for s in a.get("out", ())) or "·"
             rows.append(f'<font point-size="10">{esc(ins)} → {esc(outs)}</font>')
         if a["names"]:
-            rows.append(f'<font point-size="9" color="#555555">{esc(", ".join(a["names"]))}'
+            names = a["names"][:4] + ([f"+{len(a['names']) - 4} more"]
+                                      if len(a["names"]) > 4 else [])
+            rows.append(f'<font point-size="9" color="#555555">{esc(", ".join(names))}'
                         "</font>")
         elif n_par:
             rows.append(f'<font point-size="9">{n_par} parameter{"s" if n_par != 1 else ""}'

@@ -15,6 +15,7 @@ from .dot import FORMATS, dot_source, run_dot, write_atomic
 from .graph import register_display
 from .layout import WIDE_PX
 from .mermaid import to_mermaid
+from .names import module_classes, module_of
 from .prepare import as_graph
 
 __all__ = ["render", "to_svg", "fit_source", "layout_size", "PX_PER_INCH"]
@@ -32,8 +33,9 @@ def layout_size(source: str) -> tuple[float, float]:
 def fit_source(root: Any, max_width: float | None = WIDE_PX, **opts: Any) -> str:
     """DOT text of ``root``'s picture no wider than ``max_width`` pixels (needs ``dot``).
 
-    Tries, in order: the options as given; top to bottom; each module call
-    folded (innermost first, then outer ones); and finally the last try scaled down.
+    Tries, in order: the options as given; top to bottom; each layer (innermost
+    module call) as one box; module calls folded by depth, outer ones last; and
+    finally the last try scaled down.
     Backward runs at most once (``backward=True``).
 
     Example:
@@ -54,12 +56,23 @@ def fit_source(root: Any, max_width: float | None = WIDE_PX, **opts: Any) -> str
     folded = opts.get("collapse_modules") is not None or opts.get("collapse") is not None
     depth = max((len(op.scope) for op in g.ops if op.scope), default=0)
     if not folded:
+        layers = _leaf_classes(g)
+        if layers:
+            tries.append({**tries[-1], "collapse": sorted(layers)})
         tries += [{**tries[-1], "collapse_modules": d} for d in range(depth, 0, -1)]
     for t in tries:
         src = dot_source(g, **t)
         if layout_size(src)[0] <= max_width:
             return src
     return dot_source(g, **tries[-1], scale_to=max_width / PX_PER_INCH)
+
+
+def _leaf_classes(g: Any) -> set:
+    """Class names of the innermost module calls in ``g`` (the layers: Linear, Conv2d, ...)."""
+    scopes = {tuple(op.scope) for op in g.ops if op.scope}
+    inner = {s for s in scopes if not any(len(t) > len(s) and t[:len(s)] == s for t in scopes)}
+    known = module_classes()
+    return {module_of(s[-1], known) for s in inner if len(s) > 1}
 
 
 def to_svg(root: Any, max_width: float | None = WIDE_PX, **opts: Any) -> str:

@@ -6,6 +6,7 @@ import os
 import re
 import struct
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -14,6 +15,7 @@ import autograd as ag
 import nn
 import nn.functional as F
 from autograd import viz
+from autograd.viz.render import fit_source
 
 PIL = pytest.importorskip("PIL.Image")
 
@@ -87,6 +89,12 @@ def test_lenet_train_step_fits_1600_px_by_collapsing(tmp_path):
     path = viz.render(loss, tmp_path / "lenet.png", backward=True, params=net)
     w, _ = png_size(path)
     assert w <= 1600 and ink_fraction(path) > 0.005
+    loss1 = F.cross_entropy(net(ag.randn(8, 1, 28, 28)), ag.tensor(list(range(8))))
+    src = fit_source(loss1, 1600, backward=True)
+    for layer, cls in (("conv1", "Conv2d"), ("conv2", "Conv2d"), ("fc1", "Linear"),
+                       ("fc3", "Linear")):  # each layer one box, named, not the whole model
+        assert f"<b>{layer}</b> · {cls}" in src
+    assert "(8, 400) → (8, 120)" in src
     loss2 = F.cross_entropy(net(ag.randn(8, 1, 28, 28)), ag.tensor(list(range(8))))
     free = viz.render(loss2, tmp_path / "free.png", backward=True, max_width=None,
                       rankdir="LR")
@@ -308,3 +316,32 @@ def test_two_models_with_the_same_parameter_names_each_keep_theirs():
     g = viz.snapshot(out)
     leaves = [v for v in g.vars if v.kind == "leaf"]
     assert len(leaves) == 4 and all(v.name in ("0.weight", "0.bias") for v in leaves)
+
+
+def test_readme_drawing_section_runs_as_written(tmp_path, monkeypatch):
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Drawing graphs", 1)[1].split("\n## ", 1)[0]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    monkeypatch.chdir(tmp_path)
+    scope: dict = {}
+    exec(compile(code, "README.md", "exec"), scope)
+    assert png_size(viz.render(scope["loss"], tmp_path / "check.png"))[0] <= 1600
+    assert "0.weight" in (tmp_path / "graph.svg").read_text()
+    assert len(os.listdir(tmp_path / "frames")) > 3
+    assert "<svg" in (tmp_path / "grad_flow.svg").read_text()
+
+
+def test_doc_figures_are_within_budget_and_not_blank(tmp_path):
+    import importlib.util
+
+    script = Path(__file__).resolve().parents[2] / "docs" / "make_figures.py"
+    spec = importlib.util.spec_from_file_location("make_figures", script)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    written = module.main(tmp_path, fmt="png")
+    assert {p.name for p in written} >= {"mlp_step.png", "lenet_step.png",
+                                         "grad_flow_sigmoid.png", "grad_flow_resnet.png"}
+    for p in written:
+        w, h = png_size(p)
+        assert 100 < w <= 1600 and 50 < h <= 2400, (p.name, w, h)
+        assert ink_fraction(p) > 0.005, p.name
