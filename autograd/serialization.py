@@ -116,6 +116,14 @@ def load(f: FileLike, map_location: Any = None, pickle_module: Any = None, *,
             compressed or oversized members) or not a checkpoint; the
             message names the file and, where it applies, the member.
         FileNotFoundError: there is no such file.
+
+    Example:
+        >>> import io, autograd as torch
+        >>> buf = io.BytesIO()
+        >>> torch.save([torch.tensor([1, 2]), {"lr": 0.1}], buf)
+        >>> _ = buf.seek(0)
+        >>> torch.load(buf, map_location="cpu", weights_only=True)
+        [tensor([1, 2]), {'lr': 0.1}]
     """
     tensor = _tensor_maker(map_location)
     if pickle_module is not None:
@@ -241,6 +249,14 @@ def atomic_write(path: str | os.PathLike, write: Callable[[IO[bytes]], Any],
         path: the file to write; its directory must exist.
         write: called once with the open binary temporary file.
         fsync: flush to disk before the rename (drawings may skip it).
+
+    Example:
+        >>> import os, tempfile
+        >>> from autograd.serialization import atomic_write
+        >>> path = os.path.join(tempfile.mkdtemp(), "notes.txt")
+        >>> atomic_write(path, lambda f: f.write(b"hello"))
+        >>> open(path, "rb").read()
+        b'hello'
     """
     path = os.fspath(path)
     target = os.path.realpath(path)
