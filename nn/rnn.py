@@ -14,150 +14,33 @@ ones) are the chain rule through gradient-checked primitives.
 """
 from __future__ import annotations
 
-import math
 import warnings
 from typing import Any
 
 import numpy as np
 
-from autograd.function import Function
-from autograd.mode import is_grad_enabled
 from autograd.ops.arith import linear
+from autograd.ops.select import where
 from autograd.ops.shape import cat, stack
 from autograd.tensor import Tensor
 
-from . import init
 from ._factory import check_device
 from .functional import dropout as _dropout
-from .module import Module, Parameter
+from .rnn_cells import (
+    GRUCell,
+    LSTMCell,
+    LSTMGates,
+    RNNCell,
+    _check_size,
+    _dt,
+    _gru_step,
+    _lstm_step,
+    _Recurrent,
+    _rnn_step,
+)
+from .utils.rnn import PackedSequence
 
 __all__ = ["RNNBase", "RNN", "LSTM", "GRU", "RNNCell", "LSTMCell", "GRUCell", "LSTMGates"]
-
-_GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}
-
-
-# ------------------------------------------------------------------ one step
-# ``xp`` is the input's projection x W_ih^T + b_ih for this step, (N, G*H);
-# ``whh_t`` is W_hh^T, (H, G*H), transposed once per sequence.
-def _rnn_step(xp: Tensor, h: Tensor, whh_t: Tensor, bhh: Tensor | None, relu: bool) -> Tensor:
-    a = xp + h @ whh_t  # (N, H)
-    if bhh is not None:
-        a = a + bhh
-    return a.relu() if relu else a.tanh()
-
-
-def _sigmoid(a: np.ndarray) -> np.ndarray:
-    return 0.5 * (1.0 + np.tanh(0.5 * a))  # no overflow for large |a|
-
-
-class LSTMGates(Function):
-    """The LSTM cell after its matmuls: ``(gates, c) -> (h', c')``, as one node.
-
-    ``gates`` is ``(N, 4H)`` in PyTorch's order i, f, g, o;
-    ``c' = sigmoid(f) * c + sigmoid(i) * tanh(g)``, ``h' = sigmoid(o) * tanh(c')``.
-
-    Fused for speed: written with primitives this is about a dozen nodes per
-    time step, and per-node overhead dominates at the sizes of a course
-    (hidden 32 to 256). Unrecorded backward is the closed form on arrays;
-    recorded backward (``create_graph=True``) recomputes the gates from the
-    inputs with Tensor ops, so second derivatives are exact.
-    """
-
-    @staticmethod
-    def forward(ctx, gates, c):
-        H = c.shape[-1]
-        act = np.empty_like(gates)
-        act[:, :2 * H] = _sigmoid(gates[:, :2 * H])  # i, f
-        act[:, 2 * H:3 * H] = np.tanh(gates[:, 2 * H:3 * H])  # g
-        act[:, 3 * H:] = _sigmoid(gates[:, 3 * H:])  # o
-        i, f, g, o = act[:, :H], act[:, H:2 * H], act[:, 2 * H:3 * H], act[:, 3 * H:]
-        c_new = f * c + i * g
-        tc = np.tanh(c_new)
-        ctx.save_for_backward(gates, c)
-        ctx.act, ctx.tc = act, tc
-        return o * tc, c_new
-
-    @staticmethod
-    def backward(ctx, gh, gc):
-        gates, c = ctx.saved_tensors
-        if is_grad_enabled():
-            return LSTMGates._backward_recorded(gates, c, gh, gc)
-        act, tc, cd = ctx.act, ctx.tc, c.data
-        H = cd.shape[-1]
-        i, f, g, o = act[:, :H], act[:, H:2 * H], act[:, 2 * H:3 * H], act[:, 3 * H:]
-        dh = gh.data
-        dc = gc.data + dh * o * (1.0 - tc * tc)
-        d = np.empty_like(act)  # (N, 4H)
-        d[:, :H] = dc * g * i * (1.0 - i)
-        d[:, H:2 * H] = dc * cd * f * (1.0 - f)
-        d[:, 2 * H:3 * H] = dc * i * (1.0 - g * g)
-        d[:, 3 * H:] = dh * tc * o * (1.0 - o)
-        return Tensor._make(d), Tensor._make(dc * f)
-
-    @staticmethod
-    def _backward_recorded(gates, c, gh, gc):
-        i, f, g, o = gates.split(c.shape[-1], dim=-1)
-        i, f, g, o = i.sigmoid(), f.sigmoid(), g.tanh(), o.sigmoid()
-        tc = (f * c + i * g).tanh()
-        dc = gc + gh * o * (1.0 - tc * tc)
-        d = cat([dc * g * i * (1.0 - i), dc * c * f * (1.0 - f), dc * i * (1.0 - g * g),
-                 gh * tc * o * (1.0 - o)], -1)
-        return d, dc * f
-
-
-def _lstm_step(xp: Tensor, h: Tensor, c: Tensor, whh_t: Tensor,
-               bhh: Tensor | None) -> tuple[Tensor, Tensor]:
-    gates = xp + h @ whh_t  # (N, 4H), one matmul for all four gates
-    if bhh is not None:
-        gates = gates + bhh
-    return LSTMGates.apply(gates, c)  # h, c: (N, H) each
-
-
-def _gru_step(xp: Tensor, h: Tensor, whh_t: Tensor, bhh: Tensor | None) -> Tensor:
-    hp = h @ whh_t  # (N, 3H)
-    if bhh is not None:
-        hp = hp + bhh
-    H = h.shape[-1]
-    xr, xz, xn = xp.split(H, dim=-1)  # each (N, H)
-    hr, hz, hn = hp.split(H, dim=-1)
-    r = (xr + hr).sigmoid()
-    z = (xz + hz).sigmoid()
-    n = (xn + r * hn).tanh()  # the reset gate scales W_hn h + b_hn, as PyTorch
-    return n + z * (h - n)  # (1 - z) * n + z * h
-
-
-def _check_size(v: Any, name: str, who: str, low: int = 1) -> int:
-    if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < low:
-        raise ValueError(f"{who}: {name} must be an int >= {low}, got {v!r}")
-    return int(v)
-
-
-def _dt(dtype: Any, who: str) -> np.dtype:
-    dt = np.dtype(np.float32 if dtype is None else dtype)
-    if dt.kind != "f":
-        raise TypeError(f"{who}: dtype must be floating, got {dt}")
-    return dt
-
-
-class _Recurrent(Module):
-    """Parameter registration and init shared by the layers and the cells."""
-
-    mode = "RNN_TANH"
-    hidden_size: int
-
-    def _register(self, sfx: str, n_in: int, bias: bool, dt: np.dtype) -> None:
-        GH = _GATES[self.mode] * self.hidden_size
-        self.register_parameter("weight_ih" + sfx, Parameter(np.empty((GH, n_in), dt)))
-        self.register_parameter("weight_hh" + sfx,
-                                Parameter(np.empty((GH, self.hidden_size), dt)))
-        for name in ("bias_ih", "bias_hh"):
-            self.register_parameter(name + sfx, Parameter(np.empty(GH, dt)) if bias else None)
-
-    def reset_parameters(self) -> None:
-        """Draw every parameter from U(-1/sqrt(hidden_size), 1/sqrt(hidden_size))."""
-        k = 1.0 / math.sqrt(self.hidden_size)
-        for p in self.parameters():
-            init.uniform_(p, -k, k)
 
 
 # ------------------------------------------------------------------ sequence layers
@@ -208,12 +91,13 @@ class RNNBase(_Recurrent):
                              f"{tuple(h.shape)}")
         return h
 
-    def forward(self, input: Tensor, hx: Any = None) -> tuple:  # noqa: A002
+    def forward(self, input: Any, hx: Any = None) -> tuple:  # noqa: A002
         """Run the whole sequence.
 
         Args:
             input: ``(T, N, input_size)`` (``(N, T, input_size)`` with
-                ``batch_first``), or ``(T, input_size)`` unbatched.
+                ``batch_first``), ``(T, input_size)`` unbatched, or a
+                :class:`nn.utils.rnn.PackedSequence` of sequences of different lengths.
             hx: initial hidden state ``(L * D, N, H)`` (LSTM: a pair ``(h0, c0)``);
                 zeros by default.
 
@@ -221,88 +105,152 @@ class RNNBase(_Recurrent):
             ``(output, h_n)`` (LSTM: ``(output, (h_n, c_n))``); ``output`` is
             ``(T, N, D * H)`` (batch first if ``batch_first``), the last layer's
             hidden state at every step; ``h_n`` is ``(L * D, N, H)``, each layer's
-            and direction's final state.
+            and direction's final state. For packed input ``output`` is packed
+            too, and each sequence's results are those of running it alone at
+            its own length.
         """
-        who, lstm = type(self).__name__, self.mode == "LSTM"
+        if isinstance(input, PackedSequence):
+            return self._forward_packed(input, hx)
+        who = type(self).__name__
         x = input
         if x.ndim not in (2, 3):
             raise ValueError(f"{who}: expected a 2-D (unbatched) or 3-D input, got shape "
                              f"{tuple(x.shape)}")
-        if x.shape[-1] != self.input_size:
-            raise ValueError(f"{who}: input.size(-1) must be equal to input_size. Expected "
-                             f"{self.input_size}, got {x.shape[-1]}")
+        self._check_input_size(x)
         unbatched = x.ndim == 2
         if unbatched:
             x = x.unsqueeze(1)  # (T, 1, in)
         elif self.batch_first:
             x = x.transpose(0, 1)  # (N, T, in) -> (T, N, in)
-        T, N = x.shape[0], x.shape[1]
-        L, D, H = self.num_layers, 2 if self.bidirectional else 1, self.hidden_size
-        state_shape = (L * D, N, H)
-        if hx is None:
-            zeros = Tensor._make(np.zeros(state_shape, x.dtype))
-            h0, c0 = zeros, zeros
-        else:
-            if lstm:
-                if not isinstance(hx, (tuple, list)) or len(hx) != 2:
-                    raise TypeError(f"{who}: hx must be a pair (h0, c0)")
-                h0, c0 = hx
-            else:
-                h0, c0 = hx, None
-            if unbatched:
-                h0 = h0.unsqueeze(1) if isinstance(h0, Tensor) and h0.ndim == 2 else h0
-                c0 = c0.unsqueeze(1) if isinstance(c0, Tensor) and c0.ndim == 2 else c0
-            h0 = self._check_state(h0, state_shape, "h0" if lstm else "hx")
-            if lstm:
-                c0 = self._check_state(c0, state_shape, "c0")
-        assert h0 is not None and (c0 is not None or not lstm)
-        h_init = h0.split(1, dim=0) if L * D > 1 else (h0,)  # each (1, N, H)
-        c_init: Any = None
-        if c0 is not None:
-            c_init = c0.split(1, dim=0) if L * D > 1 else (c0,)
-
-        layer_in, h_n, c_n = x, [], []
-        for layer in range(L):
-            outs = []
-            for d in range(D):
-                w_ih, w_hh, b_ih, b_hh = self._layer_params(layer, d)
-                n_in = layer_in.shape[-1]
-                # LSTM and RNN add b_hh outside any nonlinearity, so it folds into the
-                # input projection once instead of a broadcast add per time step
-                # (GRU's b_hn sits inside r * (...) and stays per step)
-                fold = self.mode != "GRU" and b_hh is not None
-                bias = b_ih if not fold else (b_hh if b_ih is None else b_ih + b_hh)
-                step_bhh = None if fold else b_hh
-                xp = linear(layer_in.reshape(T * N, n_in), w_ih, bias)  # (T*N, G*H), one op
-                steps = xp.split(N, dim=0) if T > 1 else (xp,)  # T of (N, G*H)
-                whh_t = w_hh.T  # (H, G*H)
-                k = layer * D + d
-                h = h_init[k].reshape(N, H)
-                c: Any = c_init[k].reshape(N, H) if lstm else None
-                hs: list[Any] = [None] * T
-                for t in (range(T - 1, -1, -1) if d else range(T)):
-                    if lstm:
-                        h, c = _lstm_step(steps[t], h, c, whh_t, step_bhh)
-                    elif self.mode == "GRU":
-                        h = _gru_step(steps[t], h, whh_t, step_bhh)
-                    else:
-                        h = _rnn_step(steps[t], h, whh_t, step_bhh, self.mode == "RNN_RELU")
-                    hs[t] = h
-                outs.append(stack(hs, 0))  # (T, N, H)
-                h_n.append(h)
-                c_n.append(c)
-            layer_in = outs[0] if D == 1 else cat(outs, 2)  # (T, N, D*H)
-            if self.dropout and self.training and layer < L - 1:
-                layer_in = _dropout(layer_in, self.dropout, True)
-        output = layer_in
-        hn = stack(h_n, 0)  # (L*D, N, H)
-        cn = stack(c_n, 0) if lstm else None
+        h0, c0 = self._initial_state(hx, x.shape[1], x.dtype, unbatched, None)
+        output, hn, cn = self._run(x, h0, c0, None)
         if unbatched:
             output, hn = output.squeeze(1), hn.squeeze(1)
             cn = cn.squeeze(1) if cn is not None else None
         elif self.batch_first:
             output = output.transpose(0, 1)  # (N, T, D*H)
-        return (output, (hn, cn)) if lstm else (output, hn)
+        return (output, (hn, cn)) if self.mode == "LSTM" else (output, hn)
+
+    def _check_input_size(self, x: Tensor) -> None:
+        if x.shape[-1] != self.input_size:
+            raise ValueError(f"{type(self).__name__}: input.size(-1) must be equal to "
+                             f"input_size. Expected {self.input_size}, got {x.shape[-1]}")
+
+    def _initial_state(self, hx: Any, N: int, dtype: Any, unbatched: bool,
+                       order: np.ndarray | None) -> tuple:
+        """``(h0, c0)`` of shape ``(L * D, N, H)`` (c0 None unless LSTM), rows in ``order``."""
+        who, lstm = type(self).__name__, self.mode == "LSTM"
+        state_shape = (self.num_layers * (2 if self.bidirectional else 1), N, self.hidden_size)
+        if hx is None:
+            zeros = Tensor._make(np.zeros(state_shape, dtype))
+            return zeros, (zeros if lstm else None)
+        if lstm:
+            if not isinstance(hx, (tuple, list)) or len(hx) != 2:
+                raise TypeError(f"{who}: hx must be a pair (h0, c0)")
+            h0, c0 = hx
+        else:
+            h0, c0 = hx, None
+        if unbatched:
+            h0 = h0.unsqueeze(1) if isinstance(h0, Tensor) and h0.ndim == 2 else h0
+            c0 = c0.unsqueeze(1) if isinstance(c0, Tensor) and c0.ndim == 2 else c0
+        h0 = self._check_state(h0, state_shape, "h0" if lstm else "hx")
+        if lstm:
+            c0 = self._check_state(c0, state_shape, "c0")
+        if order is not None:  # packed input: the batch was sorted by length
+            h0 = h0[:, order]
+            c0 = c0[:, order] if c0 is not None else None
+        return h0, c0
+
+    def _run(self, x: Tensor, h0: Tensor, c0: Tensor | None,
+             lengths: np.ndarray | None) -> tuple:
+        """All layers and directions over ``x`` ``(T, N, in)``; ``(output, h_n, c_n)``."""
+        T, N = x.shape[0], x.shape[1]
+        L, D, H = self.num_layers, 2 if self.bidirectional else 1, self.hidden_size
+        h_init = h0.split(1, dim=0) if L * D > 1 else (h0,)  # each (1, N, H)
+        c_init = (c0.split(1, dim=0) if L * D > 1 else (c0,)) if c0 is not None else None
+        masks = None
+        if lengths is not None and (lengths < T).any():  # (N, 1) per step: still running?
+            masks = [(t < lengths)[:, None] for t in range(T)]
+        layer_in, h_n, c_n = x, [], []
+        for layer in range(L):
+            outs = []
+            for d in range(D):
+                k = layer * D + d
+                c = c_init[k].reshape(N, H) if c_init is not None else None
+                out, h, c = self._direction(layer_in, layer, d, h_init[k].reshape(N, H), c,
+                                            masks)
+                outs.append(out)
+                h_n.append(h)
+                c_n.append(c)
+            layer_in = outs[0] if D == 1 else cat(outs, 2)  # (T, N, D*H)
+            if self.dropout and self.training and layer < L - 1:
+                layer_in = _dropout(layer_in, self.dropout, True)
+        cn = stack(c_n, 0) if c0 is not None else None
+        return layer_in, stack(h_n, 0), cn  # (T, N, D*H), (L*D, N, H)
+
+    def _direction(self, layer_in: Tensor, layer: int, d: int, h: Tensor, c: Any,
+                   masks: list | None) -> tuple:
+        """One layer in one direction: ``(outputs (T, N, H), h_T, c_T)``.
+
+        With ``masks`` (packed input), a sequence's state stops changing after
+        its last step and its outputs there are zero; the reverse direction
+        then starts at each sequence's own last step.
+        """
+        T, N = layer_in.shape[0], layer_in.shape[1]
+        w_ih, w_hh, b_ih, b_hh = self._layer_params(layer, d)
+        # LSTM and RNN add b_hh outside any nonlinearity, so it folds into the
+        # input projection once instead of a broadcast add per time step
+        # (GRU's b_hn sits inside r * (...) and stays per step)
+        fold = self.mode != "GRU" and b_hh is not None
+        bias = b_ih if not fold else (b_hh if b_ih is None else b_ih + b_hh)
+        step_bhh = None if fold else b_hh
+        xp = linear(layer_in.reshape(T * N, layer_in.shape[-1]), w_ih, bias)  # (T*N, G*H)
+        steps = xp.split(N, dim=0) if T > 1 else (xp,)  # T of (N, G*H)
+        whh_t = w_hh.T  # (H, G*H)
+        hs: list[Any] = [None] * T
+        for t in (range(T - 1, -1, -1) if d else range(T)):
+            if self.mode == "LSTM":
+                h_new, c_new = _lstm_step(steps[t], h, c, whh_t, step_bhh)
+            elif self.mode == "GRU":
+                h_new, c_new = _gru_step(steps[t], h, whh_t, step_bhh), None
+            else:
+                h_new = _rnn_step(steps[t], h, whh_t, step_bhh, self.mode == "RNN_RELU")
+                c_new = None
+            m = masks[t] if masks is not None else None
+            if m is None or m.all():
+                h, c, hs[t] = h_new, c_new, h_new
+            else:
+                h = where(m, h_new, h)
+                c = where(m, c_new, c) if c_new is not None else None
+                hs[t] = where(m, h_new, 0.0)
+        return stack(hs, 0), h, c
+
+    def _forward_packed(self, packed: PackedSequence, hx: Any) -> tuple:
+        data = packed.data  # (sum of lengths, in)
+        if data.ndim != 2:
+            raise ValueError(f"{type(self).__name__}: packed data must be 2-D, got shape "
+                             f"{tuple(data.shape)}")
+        self._check_input_size(data)
+        sizes = np.asarray(packed.batch_sizes.data if isinstance(packed.batch_sizes, Tensor)
+                           else packed.batch_sizes, dtype=np.int64)
+        T, N = len(sizes), int(sizes[0])
+        valid = np.arange(N)[None, :] < sizes[:, None]  # (T, N)
+        lengths = valid.sum(0)  # (N,), longest first
+        offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+        rows = np.where(valid, offsets[:, None] + np.arange(N)[None, :], data.shape[0])
+        zero_row = Tensor._make(np.zeros((1, data.shape[1]), data.dtype))
+        x = cat([data, zero_row], 0)[rows]  # (T, N, in), padding read from the zero row
+        order = _index_array(packed.sorted_indices)
+        h0, c0 = self._initial_state(hx, N, data.dtype, False, order)
+        output, hn, cn = self._run(x, h0, c0, lengths)
+        out_data = output.reshape(T * N, output.shape[-1])[np.flatnonzero(valid.ravel())]
+        back = _index_array(packed.unsorted_indices)
+        if back is not None:
+            hn = hn[:, back]
+            cn = cn[:, back] if cn is not None else None
+        out = PackedSequence(out_data, packed.batch_sizes, packed.sorted_indices,
+                             packed.unsorted_indices)
+        return (out, (hn, cn)) if self.mode == "LSTM" else (out, hn)
 
     def extra_repr(self) -> str:
         s = f"{self.input_size}, {self.hidden_size}"
@@ -402,126 +350,7 @@ class GRU(RNNBase):
     mode = "GRU"
 
 
-# ------------------------------------------------------------------ cells
-class _CellBase(_Recurrent):
-    def __init__(self, input_size: int, hidden_size: int, bias: bool = True,
-                 device: Any = None, dtype: Any = None) -> None:
-        super().__init__()
-        check_device(device, type(self).__name__)
-        who = type(self).__name__
-        self.input_size = _check_size(input_size, "input_size", who)
-        self.hidden_size = _check_size(hidden_size, "hidden_size", who)
-        self.bias = bool(bias)
-        self._register("", input_size, bias, _dt(dtype, who))
-        self.reset_parameters()
-
-    def _prep(self, x: Tensor, hx: Any) -> tuple:
-        who = type(self).__name__
-        if x.ndim not in (1, 2) or x.shape[-1] != self.input_size:
-            raise ValueError(f"{who}: expected input of shape (N, {self.input_size}) or "
-                             f"({self.input_size},), got {tuple(x.shape)}")
-        unbatched = x.ndim == 1
-        if unbatched:
-            x = x.unsqueeze(0)
-        xp = x @ self.weight_ih.T  # (N, G*H)
-        if self.bias_ih is not None:
-            xp = xp + self.bias_ih
-        shape = (x.shape[0], self.hidden_size)
-        states = hx if isinstance(hx, (tuple, list)) else (hx,)
-        out = []
-        for s in states:
-            if s is None:
-                s = Tensor._make(np.zeros(shape, x.dtype))
-            elif unbatched:
-                s = s.unsqueeze(0)
-            if tuple(s.shape) != shape:
-                raise ValueError(f"{who}: expected a hidden state of shape {shape}, got "
-                                 f"{tuple(s.shape)}")
-            out.append(s)
-        return xp, out, unbatched
-
-    def extra_repr(self) -> str:
-        s = f"{self.input_size}, {self.hidden_size}"
-        if not self.bias:
-            s += ", bias=False"
-        if self.mode == "RNN_RELU":
-            s += ", nonlinearity='relu'"
-        return s
-
-
-class RNNCell(_CellBase):
-    """One step of :class:`RNN`: ``h' = tanh(x W_ih^T + b_ih + h W_hh^T + b_hh)``.
-
-    Args:
-        input_size, hidden_size, bias, dtype: as :class:`RNN`.
-        nonlinearity: ``'tanh'`` or ``'relu'``.
-
-    Shape:
-        - Input: ``(N, input_size)`` or ``(input_size,)``; hx: ``(N, H)`` (zeros if None).
-        - Output: ``(N, H)``.
-
-    Example:
-        >>> import autograd as ag
-        >>> RNNCell(4, 3)(ag.randn(2, 4)).shape
-        (2, 3)
-    """
-
-    def __init__(self, input_size: int, hidden_size: int, bias: bool = True,
-                 nonlinearity: str = "tanh", device: Any = None, dtype: Any = None) -> None:
-        if nonlinearity not in ("tanh", "relu"):
-            raise ValueError(f"RNNCell: nonlinearity must be 'tanh' or 'relu', got "
-                             f"{nonlinearity!r}")
-        self.__dict__["mode"] = "RNN_TANH" if nonlinearity == "tanh" else "RNN_RELU"
-        self.nonlinearity = nonlinearity
-        super().__init__(input_size, hidden_size, bias, device, dtype)
-
-    def forward(self, input: Tensor, hx: Tensor | None = None) -> Tensor:  # noqa: A002
-        xp, (h,), unbatched = self._prep(input, hx)
-        h = _rnn_step(xp, h, self.weight_hh.T, self.bias_hh, self.mode == "RNN_RELU")
-        return h.squeeze(0) if unbatched else h
-
-
-class LSTMCell(_CellBase):
-    """One step of :class:`LSTM`; returns ``(h', c')``.
-
-    Shape:
-        - Input: ``(N, input_size)`` or ``(input_size,)``; hx: a pair ``(h, c)`` of
-          ``(N, H)`` (zeros if None).
-        - Output: ``(h', c')``, each ``(N, H)``.
-
-    Example:
-        >>> import autograd as ag
-        >>> h, c = LSTMCell(4, 3)(ag.randn(2, 4))
-        >>> h.shape, c.shape
-        ((2, 3), (2, 3))
-    """
-
-    mode = "LSTM"
-
-    def forward(self, input: Tensor, hx: Any = None) -> tuple:  # noqa: A002
-        xp, states, unbatched = self._prep(input, (None, None) if hx is None else hx)
-        if len(states) != 2:
-            raise TypeError("LSTMCell: hx must be a pair (h, c)")
-        h, c = _lstm_step(xp, states[0], states[1], self.weight_hh.T, self.bias_hh)
-        return (h.squeeze(0), c.squeeze(0)) if unbatched else (h, c)
-
-
-class GRUCell(_CellBase):
-    """One step of :class:`GRU`.
-
-    Shape:
-        - Input: ``(N, input_size)`` or ``(input_size,)``; hx: ``(N, H)`` (zeros if None).
-        - Output: ``(N, H)``.
-
-    Example:
-        >>> import autograd as ag
-        >>> GRUCell(4, 3)(ag.randn(2, 4)).shape
-        (2, 3)
-    """
-
-    mode = "GRU"
-
-    def forward(self, input: Tensor, hx: Tensor | None = None) -> Tensor:  # noqa: A002
-        xp, (h,), unbatched = self._prep(input, hx)
-        h = _gru_step(xp, h, self.weight_hh.T, self.bias_hh)
-        return h.squeeze(0) if unbatched else h
+def _index_array(idx: Any) -> np.ndarray | None:
+    if idx is None:
+        return None
+    return np.asarray(idx.data if isinstance(idx, Tensor) else idx, dtype=np.int64)
