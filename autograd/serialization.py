@@ -263,6 +263,8 @@ def atomic_write(path: str | os.PathLike, write: Callable[[IO[bytes]], Any],
     directory = os.path.dirname(target)
     if not os.path.isdir(directory):
         raise FileNotFoundError(f"cannot write {path}: no such directory {directory!r}")
+    if os.path.isdir(target):
+        raise IsADirectoryError(f"cannot write {path}: it is a directory")
     mode = _mode_for(target)
     try:
         fd, tmp = tempfile.mkstemp(dir=directory, prefix="." + os.path.basename(target) + ".",

@@ -397,3 +397,9 @@ def test_missing_directory_is_named_without_temporary_names(tmp_path):
         nn.save({"v": 1}, tmp_path / "no" / "such" / "c.npz")
     assert "no/such" in str(info.value) and ".tmp" not in str(info.value)
     assert not (tmp_path / "no").exists()
+
+
+def test_a_directory_is_not_overwritten(tmp_path):
+    with pytest.raises(IsADirectoryError, match="directory") as info:
+        nn.save({"v": 1}, tmp_path)
+    assert ".tmp" not in str(info.value) and os.listdir(tmp_path) == []
