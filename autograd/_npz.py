@@ -233,6 +233,11 @@ def read_npz(f: IO[bytes], name: str, tensor: Callable[[np.ndarray], Any]) -> An
         with zipfile.ZipFile(f) as zf:
             infos = zf.infolist()
             check_entry_count(f, name, len(infos))
+            if any(i.filename.endswith(".pkl") for i in infos):
+                raise CheckpointError(f"{name}: a PyTorch checkpoint (torch.save's zip of "
+                                      "pickles), which is refused because loading it could run "
+                                      "code; in PyTorch, save the state dict with "
+                                      "safetensors.torch.save_file and load that file here")
             members: dict[str, _Member] = {}
             for info in infos:
                 m = info.filename
