@@ -13,6 +13,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -85,45 +86,24 @@ def dot_source(root: Any, *, show: str = "both", fmt: str = ".4g", max_elems: in
     if rankdir == "auto":
         rankdir = auto_rankdir(g, fmt, max_elems)
     marked = highlight_ids(g, highlight)
-    fresh = set(fresh)
-    vals, grads = show in ("both", "values"), show in ("both", "grads")
-
-    lines = []
+    o = _Opts(fmt, max_elems, show in ("both", "values"), show in ("both", "grads"),
+              derivatives, grad_color, frozenset(fresh), placeholders)
     notes = list(g.notes)
     if marked:
         names = ", ".join(op.cls for op in g.ops if op.id in marked)
         notes.insert(0, f"red: the op whose backward produced the first NaN/inf ({names})")
-    label = ""
-    if title:
-        label += f'<font point-size="14"><b>{esc(title)}</b></font>'
-    if legend and grads and g.edge_grad:
-        fwd, back = {"LR": ("→", "←"), "RL": ("←", "→"), "TB": ("↓", "↑"),
-                     "BT": ("↑", "↓")}[rankdir]
-        label += ("<br/>" if label else "") + (
-            f'<font color="{INK}">{fwd} forward value</font>    '
-            f'<font color="{GRAD}">{back} gradient of the output</font>')
-    if legend and grads and grad_color and g.edge_grad:
-        label += ("<br/>" if label else "") + (
-            f'<font color="{MUTED}">gradient arrows by mean |grad|: </font>'
-            f'<font color="{_magnitude_style(1e-4)[0]}">≤ 1e−4 thin blue</font>'
-            f'<font color="{MUTED}"> · </font><font color="{_magnitude_style(1.0)[0]}">1 red</font>'
-            f'<font color="{MUTED}"> · </font>'
-            f'<font color="{_magnitude_style(1e4)[0]}">≥ 1e4 thick purple</font>')
-    for n in notes:
-        label += ("<br/>" if label else "") + f'<font color="{MUTED}">{esc(n)}</font>'
+    label = _graph_label(g, notes, title, legend and o.grads, grad_color, rankdir)
     graph_attr = (f'rankdir={rankdir} fontname="Helvetica" nodesep=0.3 ranksep=0.5 pad=0.25 '
                   'bgcolor="white" newrank=true')
     if label:
         graph_attr += f" label=<{label}> labelloc=b fontsize=11"
     if scale_to:
         graph_attr += f' size="{scale_to:.2f},1000"'
-    lines.append(f"\tgraph [{graph_attr}]\n")
-    lines.append('\tnode [fontname="Helvetica" fontsize=12]\n')
-    lines.append(f'\tedge [fontname="Helvetica" fontsize=11 arrowsize=0.7 color="{INK}"]\n')
-
+    lines = [f"\tgraph [{graph_attr}]\n", '\tnode [fontname="Helvetica" fontsize=12]\n',
+             f'\tedge [fontname="Helvetica" fontsize=11 arrowsize=0.7 color="{INK}"]\n']
     node_lines: dict = {}
     for v in g.vars:
-        node_lines[v.id] = _var_line(g, v, fmt, max_elems, grads)
+        node_lines[v.id] = _var_line(g, v, fmt, max_elems, o.grads)
     for op in g.ops:
         node_lines[op.id] = _op_line(op, op.id in marked, op.id == active)
     if cluster_modules:
@@ -131,58 +111,103 @@ def dot_source(root: Any, *, show: str = "both", fmt: str = ".4g", max_elems: in
     else:
         lines.extend(node_lines[v.id] for v in g.vars)
         lines.extend(node_lines[op.id] for op in g.ops)
+    lines.extend(_edge_lines(g, o))
+    return "digraph scratchgrad {\n" + "".join(lines) + "}\n"
 
+
+@dataclass(frozen=True)
+class _Opts:
+    """The drawing options the edges need."""
+
+    fmt: str
+    max_elems: int
+    vals: bool
+    grads: bool
+    derivatives: bool
+    grad_color: bool
+    fresh: frozenset
+    placeholders: dict | None
+
+
+def _graph_label(g: Graph, notes: list, title: str | None, legend: bool, grad_color: bool,
+                 rankdir: str) -> str:
+    """The caption under the picture: title, legend, and what the drawing left out."""
+    rows = []
+    if title:
+        rows.append(f'<font point-size="14"><b>{esc(title)}</b></font>')
+    if legend and g.edge_grad:
+        fwd, back = {"LR": ("→", "←"), "RL": ("←", "→"), "TB": ("↓", "↑"),
+                     "BT": ("↑", "↓")}[rankdir]
+        rows.append(f'<font color="{INK}">{fwd} forward value</font>    '
+                    f'<font color="{GRAD}">{back} gradient of the output</font>')
+        if grad_color:
+            rows.append(
+                f'<font color="{MUTED}">gradient arrows by mean |grad|: </font>'
+                f'<font color="{_magnitude_style(1e-4)[0]}">≤ 1e−4 thin blue</font>'
+                f'<font color="{MUTED}"> · </font>'
+                f'<font color="{_magnitude_style(1.0)[0]}">1 red</font>'
+                f'<font color="{MUTED}"> · </font>'
+                f'<font color="{_magnitude_style(1e4)[0]}">≥ 1e4 thick purple</font>')
+    rows.extend(f'<font color="{MUTED}">{esc(n)}</font>' for n in notes)
+    return "<br/>".join(rows)
+
+
+def _edge_lines(g: Graph, o: _Opts) -> list:
+    """Each edge's forward arrow (its value) and backward arrow (its gradient)."""
     ops = {op.id: op for op in g.ops}
-    on_node = {v.id for v in g.vars if _value_on_node(v)}  # drawn once, on the node
-    big = {v.id for v in g.vars if _big_leaf(v, max_elems)}  # value and gradient on the node
-    on_node |= big
+    big = {v.id for v in g.vars if _big_leaf(v, o.max_elems)}  # value and gradient on the node
+    on_node = {v.id for v in g.vars if _value_on_node(v)} | big  # drawn once, on the node
     shaped = {v.id for v in g.vars if v.name and v.kind in ("leaf", "const")}
+    lines = []
     for i, e in enumerate(g.edges):
-        vlines = [] if e.src in on_node or e.dst in on_node else fmt_value(e.value, fmt, max_elems)
+        vlines = [] if e.src in on_node or e.dst in on_node else fmt_value(e.value, o.fmt,
+                                                                            o.max_elems)
         if len(vlines) > 1 and e.src in shaped:  # the shape is on the named node already
             vlines = vlines[1:]
         value_txt = "<br/>".join(esc(s) for s in vlines)
         if e.count > 1:
             value_txt += ("<br/>" if value_txt else "") + f"(×{e.count:,})"
         deriv = None
-        if derivatives and e.dst in ops and e.pos is not None:
+        if o.derivatives and e.dst in ops and e.pos is not None:
             d = ops[e.dst]
-            deriv = local_derivative(d.cls, e.pos, d.args, d.outs, fmt)
-        hot = (e.src, e.dst) in fresh
-        bold = " penwidth=2.2" if hot else ""
-        if vals:
+            deriv = local_derivative(d.cls, e.pos, d.args, d.outs, o.fmt)
+        hot = (e.src, e.dst) in o.fresh
+        if o.vals:
             lab = f"label=<{value_txt}>" if value_txt else ""
-            if deriv and not grads:
+            if deriv and not o.grads:
                 lab = f'label=<{value_txt}<br/><font color="{DERIV}" point-size="9">' \
                       f"{esc(deriv)}</font>>"
-            attrs = f"{lab}{bold}".strip()
+            attrs = f"{lab}{' penwidth=2.2' if hot else ''}".strip()
             lines.append(f"\t{e.src} -> {e.dst}" + (f" [{attrs}]\n" if attrs else "\n"))
         gval = g.edge_grad.get(i)
-        ghost = gval is None and placeholders is not None and i in placeholders
-        if ghost and placeholders is not None:  # not known yet: reserve its place in the layout
-            gval = placeholders[i]
-        if grads and gval is not None and e.src in big:
-            color, width = (GRAD, 1.0) if not grad_color else _magnitude_style(
-                grad_magnitude(gval))
-            lines.append(f'\t{e.src} -> {e.dst} [dir=back color="{color}" penwidth={width:.2f} '
-                         f'style={"invis" if ghost else "dashed"}]\n')
-        elif grads and gval is not None:
-            glines = fmt_value(gval, fmt, max_elems)
-            if len(glines) > 1:  # summarised: the shape is on the value arrow already
-                glines = glines[1:]
-            gtxt = "<br/>".join(esc(s) for s in glines)
-            if deriv:
-                gtxt += f'<br/><font color="{DERIV}" point-size="9">{esc(deriv)}</font>'
-            color, width = GRAD, 1.0
-            if grad_color:
-                color, width = _magnitude_style(grad_magnitude(gval))
-            width = max(width, 2.2) if hot else width
-            lines.append(f'\t{e.src} -> {e.dst} [label=<{gtxt}> dir=back color="{color}" '
-                         f'fontcolor="{GRAD}" penwidth={width:.2f} '
-                         f'style={"invis" if ghost else "dashed"}]\n')
-        elif not vals:
+        ghost = gval is None and o.placeholders is not None and i in o.placeholders
+        if ghost and o.placeholders is not None:  # not known yet: keep its place in the layout
+            gval = o.placeholders[i]
+        if o.grads and gval is not None:
+            lines.append(_grad_edge(e.src, e.dst, gval, deriv, o, hot, ghost, e.src in big))
+        elif not o.vals:
             lines.append(f'\t{e.src} -> {e.dst} [color="{MUTED}" style=dotted]\n')
-    return "digraph scratchgrad {\n" + "".join(lines) + "}\n"
+    return lines
+
+
+def _grad_edge(src: str, dst: str, gval: Any, deriv: str | None, o: _Opts, hot: bool,
+               ghost: bool, bare: bool) -> str:
+    """The dashed arrow running back with a gradient (no label when its node shows it)."""
+    color, width = GRAD, 1.0
+    if o.grad_color:
+        color, width = _magnitude_style(grad_magnitude(gval))
+    style = "invis" if ghost else "dashed"
+    if bare:
+        return f'\t{src} -> {dst} [dir=back color="{color}" penwidth={width:.2f} style={style}]\n'
+    glines = fmt_value(gval, o.fmt, o.max_elems)
+    if len(glines) > 1:  # summarised: the shape is on the value arrow already
+        glines = glines[1:]
+    gtxt = "<br/>".join(esc(s) for s in glines)
+    if deriv:
+        gtxt += f'<br/><font color="{DERIV}" point-size="9">{esc(deriv)}</font>'
+    width = max(width, 2.2) if hot else width
+    return (f'\t{src} -> {dst} [label=<{gtxt}> dir=back color="{color}" fontcolor="{GRAD}" '
+            f"penwidth={width:.2f} style={style}]\n")
 
 
 def _big_leaf(v: Var, max_elems: int) -> bool:

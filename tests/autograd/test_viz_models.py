@@ -345,3 +345,35 @@ def test_doc_figures_are_within_budget_and_not_blank(tmp_path):
         w, h = png_size(p)
         assert 100 < w <= 1600 and 50 < h <= 2400, (p.name, w, h)
         assert ink_fraction(p) > 0.005, p.name
+
+
+def test_viz_modules_import_each_other_without_cycles():
+    import ast
+
+    folder = Path(viz.__file__).parent
+    edges: dict = {}
+    for path in folder.glob("*.py"):
+        mod = path.stem
+        edges[mod] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level == 1:
+                names = [node.module] if node.module else [a.name for a in node.names]
+                edges[mod].update(n.split(".")[0] for n in names)
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                full = node.module if isinstance(node, ast.ImportFrom) else node.names[0].name
+                assert not (full or "").split(".")[0] in ("nn", "optim", "scratchgrad"), mod
+    edges.pop("__init__")
+    state: dict = {}
+
+    def visit(m, path):
+        assert state.get(m) != "open", f"import cycle: {' -> '.join(path + [m])}"
+        if state.get(m) == "done":
+            return
+        state[m] = "open"
+        for d in sorted(edges.get(m, ())):
+            visit(d, path + [m])
+        state[m] = "done"
+    for m in sorted(edges):
+        visit(m, [])
+    assert "dot" not in edges["mermaid"] and "dot" not in edges["graph"]
+    assert {"prepare"} <= edges["dot"] and {"prepare"} <= edges["mermaid"]
