@@ -17,16 +17,40 @@ import numpy as _np
 
 from . import ops, registry, viz
 from .autograd_api import grad
+
+# dtypes under PyTorch's names (ag.tensor(x, dtype=ag.float64)) and PyTorch's promotion
+from .dtype_names import (  # noqa: E402
+    bool,
+    cdouble,
+    cfloat,
+    complex64,
+    complex128,
+    double,
+    float,
+    float16,
+    float32,
+    float64,
+    half,
+    int,
+    int8,
+    int16,
+    int32,
+    int64,
+    long,
+    short,
+    uint8,
+)
+from .dtypes import get_default_dtype, promote_types, result_type, set_default_dtype  # noqa: E402
 from .factories import arange, eye, full, ones, ones_like, rand, randn, tensor, zeros, zeros_like
 from .function import Function
 from .gradcheck import GradcheckError, GradcheckWarning, gradcheck, gradgradcheck, numerical_grad
 from .mode import (
-                        detect_anomaly,
-                        enable_grad,
-                        is_anomaly_enabled,
-                        is_grad_enabled,
-                        no_grad,
-                        set_grad_enabled,
+    detect_anomaly,
+    enable_grad,
+    is_anomaly_enabled,
+    is_grad_enabled,
+    no_grad,
+    set_grad_enabled,
 )
 from .ops.conv import col2im, im2col
 from .random import default_generator, get_rng_state, manual_seed, set_rng_state
@@ -34,11 +58,6 @@ from .registry import REGISTRY
 from .registry import exports as _op_exports
 from .serialization import load, save
 from .tensor import Tensor, increment_version
-
-# dtypes under PyTorch's names (ag.tensor(x, dtype=ag.float64))
-float32 = _np.float32
-float64 = _np.float64
-int64 = _np.int64
 
 # Every registered op as ``ag.name`` (and its aliases, ``ag.clamp``), from the registry the op
 # files fill when ``ops`` is imported above: an op's own file is the one place that names it.

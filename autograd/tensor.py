@@ -12,6 +12,7 @@ from typing import Any, Callable, Iterator
 import numpy as np
 
 from . import engine
+from .dtypes import get_default_dtype
 from .hooks import DISPLAY
 from .mode import STATE
 from .printing import float_formatter
@@ -35,7 +36,7 @@ def _to_array(data: Any, dtype: Any = None) -> np.ndarray:
         return np.array(data)
     arr = np.array(data)
     if arr.dtype == np.float64:
-        return arr.astype(np.float32)
+        return arr.astype(get_default_dtype())
     if arr.dtype.kind == "i" and arr.dtype != np.int64:
         return arr.astype(np.int64)
     if arr.dtype.kind not in "biufc":
@@ -109,6 +110,7 @@ class Tensor(OpMethods):
     __slots__ = ("data", "grad", "requires_grad", "grad_fn", "_out_idx", "_version_counter",
                  "name", "_hooks", "__weakref__")
     _version_counter: VersionCounter | None
+    _out_idx: int
     _hooks: list | None
     __array_ufunc__ = None  # numpy defers to our reflected operators (ndarray * Tensor)
 

@@ -5,40 +5,64 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from ..dtypes import _scalar_dtype, get_default_dtype, result_type
+from ..registry import OPS
 from ..tensor import Tensor
 
 
-def as_tensor(x: Any, like: Tensor | None = None) -> Tensor:
-    """A Tensor for ``x``; Python scalars take ``like``'s float dtype (no upcast)."""
+def tensor_arg(x: Any, op: str, what: str = "input") -> Tensor:
+    """``x`` as a Tensor for ``op``: the one rule for operands.
+
+    A Tensor is used as it is; a numpy array or scalar keeps its dtype; a Python
+    number becomes a 0-d tensor of PyTorch's dtype for it (bool, int64, the
+    default float dtype). Anything else (lists, None, strings) is refused with
+    a TypeError naming ``op``, as PyTorch refuses it.
+    """
     if isinstance(x, Tensor):
         return x
-    if like is not None and isinstance(x, (int, float)) and like.data.dtype.kind == "f":
-        return Tensor._make(np.asarray(x, like.data.dtype))
-    if isinstance(x, np.ndarray):
-        return Tensor._make(x)
-    return Tensor._make(np.asarray(x, np.float32 if isinstance(x, float) else None))
+    if isinstance(x, (bool, int, float)) and not isinstance(x, np.generic):
+        return Tensor._make(np.asarray(x, _scalar_dtype(x)))
+    if isinstance(x, (np.ndarray, np.generic)) and x.dtype.kind in "biufc":
+        return Tensor._make(np.asarray(x))
+    hint = "; make one with ag.tensor(...)" if isinstance(x, (list, tuple)) else ""
+    raise TypeError(f"{op}: expected a Tensor (or a number) as {what}, got "
+                    f"{type(x).__name__}{hint}")
 
 
-def tensor_arg(x: Any, op: str) -> Tensor:
-    """``x`` as a Tensor for ``op``: numbers and numeric arrays are converted,
-    anything else (None, strings, objects) is refused with a TypeError naming ``op``."""
-    if isinstance(x, Tensor):
-        return x
-    if isinstance(x, (int, float, np.ndarray, np.generic, list, tuple)) and not isinstance(x, str):
-        try:
-            return Tensor(x)
-        except (TypeError, ValueError) as e:
-            raise TypeError(f"{op}: expected a Tensor, got {type(x).__name__} that does not "
-                            f"convert to one ({e})") from None
-    raise TypeError(f"{op}: expected a Tensor, got {type(x).__name__}")
+def as_tensor(x: Any, op: str = "op") -> Tensor:
+    """Alias of :func:`tensor_arg` for ops whose first argument is named ``input``."""
+    return tensor_arg(x, op)
 
 
-def pair(a: Any, b: Any) -> tuple[Tensor, Tensor]:
-    """Both operands of a binary op as Tensors."""
-    if isinstance(a, Tensor):
-        return a, b if isinstance(b, Tensor) else as_tensor(b, a)
-    b = as_tensor(b)
-    return as_tensor(a, b), b
+def promoted(t: Tensor, dtype: np.dtype) -> Tensor:
+    """``t`` in ``dtype``: recorded as a cast when it needs a gradient, else a plain copy."""
+    if t.data.dtype == dtype:
+        return t
+    if t.requires_grad:
+        return OPS.cast(t, dtype)
+    return Tensor._make(t.data.astype(dtype))
+
+
+def pair(a: Any, b: Any, op: str = "op") -> tuple[Tensor, Tensor]:
+    """Both operands of a binary op as Tensors of their PyTorch result dtype."""
+    if type(a) is Tensor and type(b) is Tensor and a.data.dtype == b.data.dtype:
+        return a, b  # the common case, kept cheap
+    dtype = result_type(a, b)
+    if isinstance(b, (bool, int, float)) and not isinstance(b, np.generic):
+        b = Tensor._make(np.asarray(b, dtype))
+    if isinstance(a, (bool, int, float)) and not isinstance(a, np.generic):
+        a = Tensor._make(np.asarray(a, dtype))
+    a = tensor_arg(a, op, "first operand")
+    b = tensor_arg(b, op, "second operand")
+    return promoted(a, dtype), promoted(b, dtype)
+
+
+def float_arg(x: Any, op: str) -> Tensor:
+    """``x`` for a floating-point function: integer and bool tensors take the default dtype."""
+    x = tensor_arg(x, op)
+    if x.data.dtype.kind in "biu":
+        return Tensor._make(x.data.astype(get_default_dtype()))
+    return x
 
 
 def shapes_error(op: str, *shapes: Sequence[int]) -> ValueError:

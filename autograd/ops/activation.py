@@ -17,7 +17,7 @@ from ..function import Function
 from ..mode import STATE
 from ..registry import register
 from ..tensor import Tensor
-from ._common import norm_dim, tensor_arg
+from ._common import float_arg, norm_dim, tensor_arg
 from ._notation import Derivative, elementwise
 from .unary import erf, sigmoid, tanh
 
@@ -76,7 +76,7 @@ def leaky_relu(x: Tensor, negative_slope: float = 0.01) -> Tensor:
 @register(functional=True)
 def elu(x: Tensor, alpha: float = 1.0) -> Tensor:
     """x where x > 0, else alpha * (exp(x) - 1); built from where and exp."""
-    x = tensor_arg(x, "elu")
+    x = float_arg(x, "elu")
     from .select import where
 
     if not isinstance(alpha, (int, float, np.number)) or isinstance(alpha, bool):
@@ -92,7 +92,7 @@ _SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
 @register(functional=True)
 def gelu(x: Tensor, approximate: str = "none") -> Tensor:
     """x * Phi(x) with Phi the normal CDF (exact, via erf) or its tanh approximation."""
-    x = tensor_arg(x, "gelu")
+    x = float_arg(x, "gelu")
     if approximate == "none":
         return x * 0.5 * (erf(x * _SQRT_HALF) + 1.0)
     if approximate == "tanh":
@@ -123,7 +123,7 @@ class Softplus(Function):
 @register(functional=True)
 def softplus(x: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     """log(1 + exp(beta x)) / beta, linear where beta x > threshold (as PyTorch)."""
-    x = tensor_arg(x, "softplus")
+    x = float_arg(x, "softplus")
     return Softplus.apply(x, beta, threshold)
 
 
@@ -162,7 +162,7 @@ def softmax(x: Tensor, dim: int = -1) -> Tensor:
         >>> ag.softmax(ag.tensor([1000.0, 1000.0]), dim=0)
         tensor([0.5000, 0.5000])
     """
-    x = tensor_arg(x, "softmax")
+    x = float_arg(x, "softmax")
     if x.ndim == 0:  # one element: softmax is 1 (computed, so the graph stays connected)
         return Softmax.apply(x.reshape((1,)), norm_dim(dim, 1, "softmax")).reshape(())
     return Softmax.apply(x, norm_dim(dim, x.ndim, "softmax"))
@@ -188,7 +188,7 @@ class LogSoftmax(Function):
 @register(method=True, functional=True)
 def log_softmax(x: Tensor, dim: int = -1) -> Tensor:
     """x - logsumexp(x) along ``dim``, computed stably."""
-    x = tensor_arg(x, "log_softmax")
+    x = float_arg(x, "log_softmax")
     if x.ndim == 0:
         return LogSoftmax.apply(x.reshape((1,)), norm_dim(dim, 1, "log_softmax")).reshape(())
     return LogSoftmax.apply(x, norm_dim(dim, x.ndim, "log_softmax"))

@@ -12,10 +12,11 @@ from typing import Any
 import numpy as np
 
 from .._threads import matmul as blas_matmul
+from ..dtypes import get_default_dtype
 from ..function import Function
 from ..registry import OPS, register
 from ..tensor import Tensor
-from ._common import pair, shapes_error, tensor_arg
+from ._common import pair, promoted, shapes_error, tensor_arg
 from ._notation import Derivative, power_derivative, power_symbol, power_value
 
 
@@ -49,7 +50,7 @@ def add(a: Any, b: Any) -> Tensor:
         >>> ag.add(ag.tensor([1.0, 2.0]), 1.0)
         tensor([2., 3.])
     """
-    return Add.apply(*pair(a, b))
+    return Add.apply(*pair(a, b, "add"))
 
 
 class Sub(Function):
@@ -70,7 +71,7 @@ class Sub(Function):
 @register(method=True)
 def sub(a: Any, b: Any) -> Tensor:
     """``a - b`` with broadcasting."""
-    return Sub.apply(*pair(a, b))
+    return Sub.apply(*pair(a, b, "sub"))
 
 
 class Mul(Function):
@@ -102,7 +103,7 @@ def mul(a: Any, b: Any) -> Tensor:
         >>> price.backward(); round(apple.grad.item(), 4)
         2.2
     """
-    return Mul.apply(*pair(a, b))
+    return Mul.apply(*pair(a, b, "mul"))
 
 
 class Div(Function):
@@ -129,7 +130,10 @@ class Div(Function):
 @register(method=True)
 def div(a: Any, b: Any) -> Tensor:
     """``a / b`` (true division) with broadcasting."""
-    return Div.apply(*pair(a, b))
+    a, b = pair(a, b, "div")
+    if a.data.dtype.kind in "biu":  # true division of integers gives the default float dtype
+        a, b = promoted(a, get_default_dtype()), promoted(b, get_default_dtype())
+    return Div.apply(a, b)
 
 
 class Neg(Function):
@@ -207,7 +211,7 @@ def pow(a: Any, b: Any) -> Tensor:  # noqa: A001
     """
     if isinstance(a, Tensor) and isinstance(b, (int, float)) and not isinstance(b, bool):
         return PowScalar.apply(a, b)
-    return Pow.apply(*pair(a, b))
+    return Pow.apply(*pair(a, b, "pow"))
 
 
 class MatMul(Function):
@@ -270,7 +274,7 @@ def matmul(a: Any, b: Any) -> Tensor:
         >>> (ag.ones(2, 3) @ ag.ones(3, 4)).shape
         (2, 4)
     """
-    return MatMul.apply(*pair(a, b))
+    return MatMul.apply(*pair(a, b, "matmul"))
 
 
 class Linear(Function):
@@ -322,7 +326,8 @@ def linear(x: Any, weight: Tensor, bias: Tensor | None = None) -> Tensor:
         >>> ag.linear(ag.ones(2, 3), ag.ones(4, 3), ag.zeros(4)).shape
         (2, 4)
     """
-    x = x if isinstance(x, Tensor) else pair(x, weight)[0]
+    x = tensor_arg(x, "linear")
+    weight = tensor_arg(weight, "linear", "weight")
     if weight.ndim != 2 or x.ndim < 1 or x.shape[-1] != weight.shape[1]:
         raise ValueError(f"linear: input of shape {tuple(x.shape)} does not fit weight of "
                          f"shape {tuple(weight.shape)} (need input.shape[-1] == weight.shape[1])")

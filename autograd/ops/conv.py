@@ -29,7 +29,7 @@ from .._threads import matmul as blas_matmul
 from ..function import Function
 from ..registry import OPS, register
 from ..tensor import Tensor
-from ._common import as_tensor
+from ._common import as_tensor, tensor_arg
 from ._notation import Derivative
 
 #: bytes of im2col columns per batch chunk (about a core's L2 cache)
@@ -439,9 +439,9 @@ def conv2d(input: Any, weight: Any, bias: Any = None, stride: Any = 1,  # noqa: 
         (1, 1, 4, 4)
     """
     op = "conv2d"
-    x = as_tensor(input)
-    weight = as_tensor(weight)
-    bias = None if bias is None else as_tensor(bias)
+    x = as_tensor(input, "conv2d")
+    weight = tensor_arg(weight, "conv2d", "weight")
+    bias = None if bias is None else tensor_arg(bias, "conv2d", "bias")
     if x.ndim == 3:
         return conv2d(x.unsqueeze(0), weight, bias, stride, padding, dilation, groups)[0]
     _check_operands(op, x, weight, bias, groups, transposed=False)
@@ -506,9 +506,9 @@ def conv_transpose2d(input: Any, weight: Any, bias: Any = None, stride: Any = 1,
                 [1., 1., 1., 1.]])
     """
     op = "conv_transpose2d"
-    x = as_tensor(input)
-    weight = as_tensor(weight)
-    bias = None if bias is None else as_tensor(bias)
+    x = as_tensor(input, "conv_transpose2d")
+    weight = tensor_arg(weight, "conv_transpose2d", "weight")
+    bias = None if bias is None else tensor_arg(bias, "conv_transpose2d", "bias")
     if x.ndim == 3:
         return conv_transpose2d(x.unsqueeze(0), weight, bias, stride, padding, output_padding,
                                 groups, dilation)[0]

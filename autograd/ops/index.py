@@ -14,7 +14,7 @@ import numpy as np
 from ..function import Function, share_version
 from ..registry import register
 from ..tensor import Tensor
-from ._common import as_tensor
+from ._common import tensor_arg
 from ._notation import Derivative, index_symbol
 
 _BASIC = (int, np.integer, slice, type(None), type(Ellipsis))
@@ -148,7 +148,7 @@ class IndexPut(Function):
 def index_put(x: Tensor, index: Any, value: Any) -> Tensor:
     """A copy of ``x`` with ``x[index] = value`` (the out-of-place form of setitem)."""
     idx, _ = _normalize(index)
-    v = as_tensor(value, x)
+    v = tensor_arg(value, "index_put", "value")
     if v.data.dtype != x.data.dtype:
-        v = v.to(x.data.dtype)
+        v = v.to(x.data.dtype)  # written into x: x's dtype, as PyTorch's setitem
     return IndexPut.apply(x, v, idx)

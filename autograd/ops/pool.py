@@ -314,7 +314,7 @@ def max_pool2d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 
                 [1., 0., 0., 1.],
                 [0., 0., 0., 0.]])
     """
-    x = as_tensor(input)
+    x = as_tensor(input, "max_pool2d")
     if x.ndim == 3:
         return _batched(max_pool2d, x, kernel_size, stride, padding, dilation, ceil_mode,
                         return_indices)
@@ -429,7 +429,7 @@ def avg_pool2d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 
         tensor([[1., 2.],
                 [2., 1.]])
     """
-    x = as_tensor(input)
+    x = as_tensor(input, "avg_pool2d")
     if x.ndim == 3:
         return _batched(avg_pool2d, x, kernel_size, stride, padding, ceil_mode,
                         count_include_pad, divisor_override)
@@ -473,7 +473,7 @@ def adaptive_avg_pool2d(input: Any, output_size: Any) -> Tensor:  # noqa: A002
         >>> adaptive_avg_pool2d(ag.arange(25.0).reshape(1, 1, 5, 5), 1).item()   # global mean
         12.0
     """
-    x = as_tensor(input)
+    x = as_tensor(input, "adaptive_avg_pool2d")
     if x.ndim == 3:
         return _batched(adaptive_avg_pool2d, x, output_size)
     if x.ndim != 4:

@@ -16,7 +16,7 @@ import numpy as np
 from ..function import Function
 from ..registry import register
 from ..tensor import Tensor
-from ._common import norm_dims, reduce_args, tensor_arg
+from ._common import float_arg, norm_dims, reduce_args, tensor_arg
 from ._notation import Derivative, extreme_symbol
 
 #: what ``max``/``min`` with a ``dim`` return, as ``torch.return_types.max``
@@ -255,7 +255,7 @@ def logsumexp(x: Tensor, dim: Any = None, keepdim: bool = False, *, axis: Any = 
         >>> ag.logsumexp(ag.tensor([1e4, 1e4]), dim=0)
         tensor(10000.6934)
     """
-    x = tensor_arg(x, "logsumexp")
+    x = float_arg(x, "logsumexp")
     dim, keepdim = reduce_args("logsumexp", dim, keepdim, axis, keepdims)
     return LogSumExp.apply(x, norm_dims(dim, x.ndim, "logsumexp"), keepdim)
 

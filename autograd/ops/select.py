@@ -12,7 +12,7 @@ import numpy as np
 from ..function import Function
 from ..registry import register
 from ..tensor import Tensor
-from ._common import as_tensor, pair, raw, shapes_error
+from ._common import pair, raw, shapes_error
 from ._notation import Derivative
 
 
@@ -64,13 +64,13 @@ def maximum(a: Any, b: Any) -> Tensor:
         >>> ag.maximum(ag.tensor([1.0, 5.0]), 3.0)
         tensor([3., 5.])
     """
-    return Maximum.apply(*pair(a, b))
+    return Maximum.apply(*pair(a, b, "maximum"))
 
 
 @register(method=True)
 def minimum(a: Any, b: Any) -> Tensor:
     """Elementwise min of ``a`` and ``b`` (broadcasting); ties share the gradient."""
-    return Minimum.apply(*pair(a, b))
+    return Minimum.apply(*pair(a, b, "minimum"))
 
 
 class Where(Function):
@@ -109,13 +109,7 @@ def where(condition: Any, a: Any, b: Any) -> Tensor:
         tensor([0., 2.])
     """
     cond = np.asarray(raw(condition), dtype=bool)
-    a, b = pair(a, b)
-    if a.data.dtype != b.data.dtype and a.data.dtype.kind == b.data.dtype.kind == "f":
-        # keep the tensor's dtype when the other side is a constant
-        if not b.requires_grad and b.ndim == 0:
-            b = as_tensor(b.data.astype(a.data.dtype))
-        elif not a.requires_grad and a.ndim == 0:
-            a = as_tensor(a.data.astype(b.data.dtype))
+    a, b = pair(a, b, "where")
     return Where.apply(a, b, cond)
 
 

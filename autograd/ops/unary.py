@@ -13,7 +13,7 @@ import numpy as np
 from ..function import Function
 from ..registry import register
 from ..tensor import Tensor
-from ._common import tensor_arg
+from ._common import float_arg, tensor_arg
 from ._notation import elementwise
 
 
@@ -42,7 +42,7 @@ def exp(x: Tensor) -> Tensor:
         >>> ag.exp(ag.tensor([0.0, 1.0]))
         tensor([1.0000, 2.7183])
     """
-    x = tensor_arg(x, "exp")
+    x = float_arg(x, "exp")
     return Exp.apply(x)
 
 
@@ -64,7 +64,7 @@ class Log(Function):
 @register(method=True)
 def log(x: Tensor) -> Tensor:
     """Elementwise natural logarithm (``-inf`` at 0, ``nan`` below, as numpy)."""
-    x = tensor_arg(x, "log")
+    x = float_arg(x, "log")
     return Log.apply(x)
 
 
@@ -87,7 +87,7 @@ class Sqrt(Function):
 @register(method=True)
 def sqrt(x: Tensor) -> Tensor:
     """Elementwise square root."""
-    x = tensor_arg(x, "sqrt")
+    x = float_arg(x, "sqrt")
     return Sqrt.apply(x)
 
 
@@ -130,7 +130,7 @@ class Sin(Function):
 @register(method=True)
 def sin(x: Tensor) -> Tensor:
     """Elementwise sine."""
-    x = tensor_arg(x, "sin")
+    x = float_arg(x, "sin")
     return Sin.apply(x)
 
 
@@ -152,7 +152,7 @@ class Cos(Function):
 @register(method=True)
 def cos(x: Tensor) -> Tensor:
     """Elementwise cosine."""
-    x = tensor_arg(x, "cos")
+    x = float_arg(x, "cos")
     return Cos.apply(x)
 
 
@@ -191,7 +191,7 @@ class TanhBackward(Function):
 @register(method=True, functional=True)
 def tanh(x: Tensor) -> Tensor:
     """Elementwise hyperbolic tangent; d tanh = 1 - tanh**2."""
-    x = tensor_arg(x, "tanh")
+    x = float_arg(x, "tanh")
     return Tanh.apply(x)
 
 
@@ -245,7 +245,7 @@ def sigmoid(x: Tensor) -> Tensor:
         >>> ag.sigmoid(ag.tensor([-1e4, 0.0, 1e4]))
         tensor([0.0000, 0.5000, 1.0000])
     """
-    x = tensor_arg(x, "sigmoid")
+    x = float_arg(x, "sigmoid")
     return Sigmoid.apply(x)
 
 
@@ -272,7 +272,7 @@ class Erf(Function):
 @register(method=True)
 def erf(x: Tensor) -> Tensor:
     """The error function, elementwise (used by the exact GELU)."""
-    x = tensor_arg(x, "erf")
+    x = float_arg(x, "erf")
     return Erf.apply(x)
 
 

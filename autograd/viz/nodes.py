@@ -35,13 +35,13 @@ def node_inputs(fn: Any) -> list:
         [(0, 'Tensor'), (1, 'Tensor')]
     """
     got = []
-    for pos, producer, key, shape, name in getattr(fn, "_edges", ()):
+    for pos, producer, key, _shape, name in getattr(fn, "_edges", ()):
         if producer is None:
             got.append((pos, key))  # a leaf: the Tensor itself
             continue
         oshape, dtype, value = producer._outs[key]
-        t = Tensor._make(value if value is not None else InputStub.of(oshape, dtype, name),
-                         producer, key, True)
+        shown: Any = value if value is not None else InputStub.of(oshape, dtype, name)
+        t = Tensor._make(shown, producer, key, True)
         t.name = name
         got.append((pos, t))
     for pos, value in getattr(fn, "_consts", ()):
