@@ -161,8 +161,9 @@ def extreme_symbol(args: dict) -> str:
     if not isinstance(x, np.ndarray) or not isinstance(idx, np.ndarray) or \
             not isinstance(dim, (int, np.integer)) or x.size == 0:
         return "max|min"
-    picked = np.take_along_axis(x, np.expand_dims(idx, dim), dim)
-    if np.array_equal(picked, np.max(x, axis=dim, keepdims=True), equal_nan=True):
+    d = int(dim)
+    picked = np.take_along_axis(x, np.expand_dims(idx, d), d)
+    if np.array_equal(picked, np.max(x, axis=d, keepdims=True), equal_nan=True):
         return "max"
     return "min"
 

@@ -11,9 +11,10 @@ import autograd as ag
 from autograd.gradcheck import gradcheck, gradgradcheck
 from autograd.ops import conv
 from autograd.ops.conv import col2im, conv2d, conv_transpose2d, im2col
-
-#: registered ops whose gradients this file checks (walked by the registry-coverage test)
-TESTED_OPS = ("conv2d", "conv_transpose2d")
+from autograd.testing import Input
+from tests.autograd.opspec import Nan, OpSpec, torch_walk, walk
+from tests.robustness import bad_op_cases as bad
+from tests.robustness.bad_input_helpers import t
 
 SEED_X = [[1, 2, 3, 0], [0, 1, 2, 3], [3, 0, 1, 2], [2, 3, 0, 1]]
 SEED_F = [[2, 0, 1], [0, 1, 2], [1, 0, 2]]
@@ -99,12 +100,48 @@ def transpose_configs(draw, max_side=4):
         op, groups, d
 
 
+def _conv_rows():
+    """The table rows; drawn configurations are checked by the tests below."""
+    def fixed(kinds, build):
+        return tuple((k, bad.fixed(build(k))) for k in kinds)
+
+    conv_bad = fixed(("channels", "rank", "kernel", "bias", "groups", "stride", "padding",
+                      "dilation"), bad.conv)
+    convt_bad = fixed(("channels", "output_padding", "stride"), bad.conv_transpose)
+    small = dict(max_examples=2)
+    return [
+        OpSpec("conv2d", lambda x, w, b: conv2d(x, w, b, 2, 1),
+               lambda x, w, b: ref_conv2d(x, w, b, 2, 1),
+               (Input((1, 2, 4, 4)), Input((2, 2, 2, 2)), Input((2,))), kw=small,
+               torch=lambda T, x, w, b: T.nn.functional.conv2d(x, w, b, 2, 1), bad=conv_bad,
+               nan=Nan(lambda x: ag.conv2d(x, t(2, 1, 2, 2)), (1, 1, 4, 4), empty=False)),
+        OpSpec("conv_transpose2d", lambda x, w, b: conv_transpose2d(x, w, b, 2, 1),
+               lambda x, w, b: ref_conv_transpose2d(x, w, b, 2, 1),
+               (Input((1, 2, 3, 3)), Input((2, 1, 3, 3)), Input((1,))), kw=small,
+               torch=lambda T, x, w, b: T.nn.functional.conv_transpose2d(x, w, b, 2, 1),
+               bad=convt_bad,
+               nan=Nan(lambda x: ag.conv_transpose2d(x, t(1, 2, 2, 2)), (1, 1, 4, 4),
+                       empty=False)),
+    ]
+
+
 def _arrays(seed, *shapes):
     rng = np.random.default_rng(seed)
     return [rng.uniform(-1, 1, s) for s in shapes]
 
 
 SETTINGS = dict(deadline=None, database=None)
+TABLE = _conv_rows()
+
+
+@pytest.mark.parametrize("spec", TABLE, ids=str)
+def test_op(spec):
+    walk(spec)
+
+
+@pytest.mark.parametrize("spec", TABLE, ids=str)
+def test_pytorch_parity(spec):
+    torch_walk(spec)
 
 
 @settings(max_examples=40, **SETTINGS)

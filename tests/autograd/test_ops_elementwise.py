@@ -1,4 +1,4 @@
-"""Elementwise ops (arith, unary math, selection): the table and its walk."""
+"""Elementwise ops (arith, unary math, selection): the table and its walks."""
 import math
 
 import numpy as np
@@ -6,7 +6,9 @@ import pytest
 
 import autograd as ag
 from autograd.testing import Input
-from tests.autograd.opspec import OpSpec, walk
+from tests.autograd.opspec import Nan, OpSpec, torch_walk, walk
+from tests.robustness import bad_op_cases as bad
+from tests.robustness.bad_input_helpers import t
 
 _erf = np.vectorize(math.erf, otypes=[float])
 
@@ -19,53 +21,93 @@ def _np_gelu(x):
     return x * 0.5 * (1 + _erf(x / math.sqrt(2)))
 
 
+def _F(T):
+    return T.nn.functional
+
+
+def _unary(name, fn, ref, **kw):
+    """A one-input elementwise op: refuses non-Tensors, NaN stays in place."""
+    return OpSpec(name, fn, ref, torch=kw.pop("torch", name), bad=bad.UNARY_BAD,
+                  nan=Nan(fn, in_place=True), non_tensor=(), **kw)
+
+
+def _binary(name, fn, ref, **kw):
+    """A two-input broadcasting op: clashing shapes are refused, NaN stays in place."""
+    nan = Nan(lambda x: fn(x, t(3, 4)), empty=lambda x: fn(x, t(0, 4)), in_place=True)
+    return OpSpec(name, fn, ref, torch=kw.pop("torch", name), bad=bad.BINARY_BAD, nan=nan, **kw)
+
+
 TABLE = [
-    OpSpec("add", ag.add, np.add, (2,)),
-    OpSpec("sub", ag.sub, np.subtract, (2,)),
-    OpSpec("mul", ag.mul, np.multiply, (2,)),
-    OpSpec("div", ag.div, np.divide, (Input(domain="any"), Input(domain="nonzero"))),
-    OpSpec("neg", ag.neg, np.negative),
-    OpSpec("pow", ag.pow, np.power, (Input(domain="positive"), Input(domain="any"))),
-    OpSpec("pow", lambda x: x ** 3, lambda x: x ** 3),
-    OpSpec("pow", lambda x: x ** 2.5, lambda x: x ** 2.5, domain="positive"),
-    OpSpec("exp", ag.exp, np.exp),
-    OpSpec("log", ag.log, np.log, domain="positive"),
-    OpSpec("sqrt", ag.sqrt, np.sqrt, domain="positive"),
-    OpSpec("abs", ag.abs, np.abs, domain="nonzero"),
-    OpSpec("sin", ag.sin, np.sin),
-    OpSpec("cos", ag.cos, np.cos),
-    OpSpec("tanh", ag.tanh, np.tanh),
-    OpSpec("sigmoid", ag.sigmoid, _np_sigmoid),
-    OpSpec("erf", ag.erf, _erf),
-    OpSpec("cast", lambda x: ag.cast(x, np.float64) * 2, lambda x: x * 2),
-    OpSpec("clone", ag.clone, np.copy),
+    _binary("add", ag.add, np.add, inputs=(2,)),
+    _binary("sub", ag.sub, np.subtract, inputs=(2,)),
+    _binary("mul", ag.mul, np.multiply, inputs=(2,)),
+    _binary("div", ag.div, np.divide, inputs=(Input(domain="any"), Input(domain="nonzero"))),
+    _unary("neg", ag.neg, np.negative),
+    _binary("pow", ag.pow, np.power, inputs=(Input(domain="positive"), Input(domain="any"))),
+    OpSpec("pow", lambda x: x ** 3, lambda x: x ** 3, torch=lambda T, x: x ** 3),
+    OpSpec("pow", lambda x: x ** 2.5, lambda x: x ** 2.5, domain="positive",
+           torch=lambda T, x: x ** 2.5),
+    _unary("exp", ag.exp, np.exp),
+    _unary("log", ag.log, np.log, domain="positive"),
+    _unary("sqrt", ag.sqrt, np.sqrt, domain="positive"),
+    _unary("abs", ag.abs, np.abs, domain="nonzero"),
+    _unary("sin", ag.sin, np.sin),
+    _unary("cos", ag.cos, np.cos),
+    _unary("tanh", ag.tanh, np.tanh),
+    _unary("sigmoid", ag.sigmoid, _np_sigmoid),
+    _unary("erf", ag.erf, _erf),
+    OpSpec("cast", lambda x: ag.cast(x, np.float64) * 2, lambda x: x * 2,
+           torch=lambda T, x: x.to(T.float64) * 2, bad=(("dtype", bad.fixed(bad.cast_dtype)),),
+           nan=Nan(lambda x: ag.cast(x, "float32"), in_place=True), non_tensor=("float32",)),
+    _unary("clone", ag.clone, np.copy),
     # shifted so equal draws never tie (ties have their own test)
-    OpSpec("maximum", lambda a, b: ag.maximum(a, b + 0.05), lambda a, b: np.maximum(a, b + 0.05),
-           (2,)),
-    OpSpec("minimum", lambda a, b: ag.minimum(a, b + 0.05), lambda a, b: np.minimum(a, b + 0.05),
-           (2,)),
+    _binary("maximum", lambda a, b: ag.maximum(a, b + 0.05), lambda a, b: np.maximum(a, b + 0.05),
+            inputs=(2,), torch=lambda T, a, b: T.maximum(a, b + 0.05)),
+    _binary("minimum", lambda a, b: ag.minimum(a, b + 0.05), lambda a, b: np.minimum(a, b + 0.05),
+            inputs=(2,), torch=lambda T, a, b: T.minimum(a, b + 0.05)),
     OpSpec("where", lambda a, b: ag.where(a.data > 0, a, b),
-           lambda a, b: np.where(a > 0, a, b), (2,), domain="nonzero"),
+           lambda a, b: np.where(a > 0, a, b), (2,), domain="nonzero",
+           torch=lambda T, a, b: T.where(a > 0, a, b),
+           bad=(("broadcast", bad.fixed(bad.where_clash)),),
+           nan=Nan(lambda x: ag.where(np.ones((3, 4), bool), x, t(3, 4)),
+                   empty=lambda x: ag.where(np.ones((0, 4), bool), x, t(0, 4)))),
     OpSpec("clip", lambda x: ag.clip(x, -0.5, 0.7), lambda x: np.clip(x, -0.5, 0.7),
-           domain=(-0.45, 0.65)),
+           domain=(-0.45, 0.65), torch=lambda T, x: T.clip(x, -0.5, 0.7),
+           bad=(("bounds", bad.fixed(bad.clip_bounds)),),
+           nan=Nan(lambda x: ag.clip(x, -0.5, 0.5), in_place=True)),
     OpSpec("clip", lambda x: ag.clip(x, min=0.9), lambda x: np.clip(x, 0.9, None),
-           domain=(1.0, 2.0)),
-    OpSpec("relu", ag.relu, lambda x: np.maximum(x, 0), domain="nonzero"),
+           domain=(1.0, 2.0), torch=lambda T, x: T.clip(x, min=0.9)),
+    _unary("relu", ag.relu, lambda x: np.maximum(x, 0), domain="nonzero"),
     OpSpec("leaky_relu", lambda x: ag.leaky_relu(x, 0.1), lambda x: np.where(x > 0, x, 0.1 * x),
-           domain="nonzero"),
-    OpSpec("elu", ag.elu, lambda x: np.where(x > 0, x, np.expm1(x)), domain="nonzero"),
-    OpSpec("gelu", ag.gelu, _np_gelu),
+           domain="nonzero", torch=lambda T, x: _F(T).leaky_relu(x, 0.1), bad=bad.UNARY_BAD,
+           nan=Nan(ag.leaky_relu, in_place=True), non_tensor=()),
+    OpSpec("elu", ag.elu, lambda x: np.where(x > 0, x, np.expm1(x)), domain="nonzero",
+           torch=lambda T, x: _F(T).elu(x),
+           bad=bad.UNARY_BAD + (("alpha-str", bad.fixed(bad.elu_alpha)),),
+           nan=Nan(ag.elu, in_place=True), non_tensor=()),
+    OpSpec("gelu", ag.gelu, _np_gelu, torch=lambda T, x: _F(T).gelu(x),
+           bad=bad.UNARY_BAD + (("approximate", bad.fixed(bad.gelu_mode)),),
+           nan=Nan(ag.gelu, in_place=True), non_tensor=()),
     OpSpec("gelu", lambda x: ag.gelu(x, approximate="tanh"),
-           lambda x: 0.5 * x * (1 + np.tanh(math.sqrt(2 / math.pi) * (x + 0.044715 * x ** 3)))),
-    OpSpec("softplus", ag.softplus, lambda x: np.log1p(np.exp(x))),
+           lambda x: 0.5 * x * (1 + np.tanh(math.sqrt(2 / math.pi) * (x + 0.044715 * x ** 3))),
+           torch=lambda T, x: _F(T).gelu(x, approximate="tanh")),
+    OpSpec("softplus", ag.softplus, lambda x: np.log1p(np.exp(x)),
+           torch=lambda T, x: _F(T).softplus(x), bad=bad.UNARY_BAD,
+           nan=Nan(ag.softplus, in_place=True), non_tensor=()),
     OpSpec("softplus", lambda x: ag.softplus(x, beta=2.0, threshold=1.0),
-           lambda x: np.where(2 * x > 1.0, x, np.log1p(np.exp(2 * x)) / 2), domain=(0.6, 2.0)),
+           lambda x: np.where(2 * x > 1.0, x, np.log1p(np.exp(2 * x)) / 2), domain=(0.6, 2.0),
+           torch=lambda T, x: _F(T).softplus(x, beta=2.0, threshold=1.0)),
 ]
 
 
 @pytest.mark.parametrize("spec", TABLE, ids=str)
 def test_op(spec):
     walk(spec)
+
+
+@pytest.mark.parametrize("spec", [s for s in TABLE if s.torch], ids=str)
+def test_pytorch_parity(spec):
+    torch_walk(spec)
 
 
 @pytest.mark.parametrize("op", [ag.add, ag.sub, ag.mul, ag.div, ag.maximum, ag.pow])

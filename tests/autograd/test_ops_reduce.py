@@ -1,11 +1,12 @@
-"""Reductions and the softmax family: the table and its walk."""
+"""Reductions and the softmax family: the table and its walks."""
 import numpy as np
 import pytest
 from hypothesis import strategies as st
 
 import autograd as ag
 from autograd.testing import Input
-from tests.autograd.opspec import OpSpec, walk
+from tests.autograd.opspec import Nan, OpSpec, torch_walk, walk
+from tests.robustness import bad_op_cases as bad
 
 
 def _np_softmax(x, d):
@@ -18,41 +19,72 @@ def _np_lse(x, d):
     return np.squeeze(np.log(np.exp(x - m).sum(axis=d, keepdims=True)) + m, d)
 
 
+def _dim_op(name, fn, ref, not_int=False, empty=None, **kw):
+    """A reduction over ``dim``: out-of-range dims are refused, as is a non-Tensor."""
+    extra = (("dim-not-int", bad.dim_not_int),) if not_int else ()
+    return OpSpec(name, fn, ref, bad=bad.DIM_BAD + extra,
+                  nan=Nan(ag.REGISTRY[name], empty=empty), non_tensor=(), **kw)
+
+
 NONEMPTY = dict(min_side=1, min_dims=1)
 # values far apart so max/min have no ties (ties are tested on their own)
 DISTINCT = st.integers(1, 4).map(lambda n: (n, 3))
+_T = np.array([0, 2, 1, 2])  # class indices for the cross-entropy row
 
 TABLE = [
-    OpSpec("sum", ag.sum, np.sum),
+    _dim_op("sum", ag.sum, np.sum, not_int=True, torch="sum"),
     OpSpec("sum", lambda x: ag.sum(x, -1, keepdim=True), lambda x: x.sum(-1, keepdims=True),
-           kw=dict(min_dims=1)),
+           kw=dict(min_dims=1), torch=lambda T, x: T.sum(x, -1, keepdim=True),
+           bad=(("repeated-dims", bad.fixed(bad.dims_repeated)),)),
     OpSpec("sum", lambda x: ag.sum(x, axis=(0, 1)), lambda x: x.sum(axis=(0, 1)),
-           kw=dict(min_dims=2)),
-    OpSpec("mean", ag.mean, np.mean, kw=dict(min_side=1)),
-    OpSpec("mean", lambda x: ag.mean(x, 0), lambda x: x.mean(0), kw=NONEMPTY),
-    OpSpec("var", ag.var, lambda x: x.var(ddof=1), kw=dict(min_dims=1, min_side=2)),
+           kw=dict(min_dims=2), torch=lambda T, x: T.sum(x, (0, 1))),
+    _dim_op("mean", ag.mean, np.mean, not_int=True, kw=dict(min_side=1), torch="mean"),
+    OpSpec("mean", lambda x: ag.mean(x, 0), lambda x: x.mean(0), kw=NONEMPTY,
+           torch=lambda T, x: T.mean(x, 0)),
+    _dim_op("var", ag.var, lambda x: x.var(ddof=1), kw=dict(min_dims=1, min_side=2),
+            torch="var"),
     OpSpec("var", lambda x: ag.var(x, 0, correction=0, keepdim=True),
-           lambda x: x.var(0, keepdims=True), kw=NONEMPTY),
-    OpSpec("std", lambda x: ag.std(x, -1), lambda x: x.std(-1, ddof=1),
-           kw=dict(min_dims=1, min_side=2)),
-    OpSpec("max", ag.max, np.max, kw=NONEMPTY),
-    OpSpec("max", lambda x: ag.max(x, 1).values, lambda x: x.max(1), (Input(DISTINCT),)),
-    OpSpec("min", ag.min, np.min, kw=NONEMPTY),
+           lambda x: x.var(0, keepdims=True), kw=NONEMPTY,
+           torch=lambda T, x: T.var(x, 0, correction=0, keepdim=True)),
+    _dim_op("std", lambda x: ag.std(x, -1), lambda x: x.std(-1, ddof=1),
+            kw=dict(min_dims=1, min_side=2), torch=lambda T, x: T.std(x, -1)),
+    _dim_op("max", ag.max, np.max, not_int=True, empty=False, kw=NONEMPTY, torch="max"),
+    OpSpec("max", lambda x: ag.max(x, 1).values, lambda x: x.max(1), (Input(DISTINCT),),
+           torch=lambda T, x: T.max(x, 1).values),
+    _dim_op("min", ag.min, np.min, empty=False, kw=NONEMPTY, torch="min"),
     OpSpec("min", lambda x: ag.min(x, -1, keepdim=True).values,
-           lambda x: x.min(-1, keepdims=True), (Input(DISTINCT),)),
-    OpSpec("logsumexp", lambda x: ag.logsumexp(x, -1), lambda x: _np_lse(x, -1), kw=NONEMPTY),
-    OpSpec("softmax", lambda x: ag.softmax(x, -1), lambda x: _np_softmax(x, -1), kw=NONEMPTY),
-    OpSpec("softmax", lambda x: ag.softmax(x, 0), lambda x: _np_softmax(x, 0), kw=NONEMPTY),
-    OpSpec("log_softmax", lambda x: ag.log_softmax(x, -1),
-           lambda x: np.log(_np_softmax(x, -1)), kw=NONEMPTY),
+           lambda x: x.min(-1, keepdims=True), (Input(DISTINCT),),
+           torch=lambda T, x: T.min(x, -1, keepdim=True).values),
+    _dim_op("logsumexp", lambda x: ag.logsumexp(x, -1), lambda x: _np_lse(x, -1), kw=NONEMPTY,
+            torch=lambda T, x: T.logsumexp(x, -1)),
+    _dim_op("softmax", lambda x: ag.softmax(x, -1), lambda x: _np_softmax(x, -1), not_int=True,
+            kw=NONEMPTY, torch=lambda T, x: T.softmax(x, -1)),
+    OpSpec("softmax", lambda x: ag.softmax(x, 0), lambda x: _np_softmax(x, 0), kw=NONEMPTY,
+           torch=lambda T, x: T.softmax(x, 0)),
+    _dim_op("log_softmax", lambda x: ag.log_softmax(x, -1),
+            lambda x: np.log(_np_softmax(x, -1)), kw=NONEMPTY,
+            torch=lambda T, x: T.log_softmax(x, -1)),
     OpSpec("sum_to", lambda x: ag.sum_to(x, (1, 3)), lambda x: x.sum(0, keepdims=True),
-           (Input((4, 3)),)),
+           (Input((4, 3)),), torch=lambda T, x: x.sum_to_size(1, 3),
+           bad=(("shape", bad.fixed(bad.sum_to_shape)),),
+           nan=Nan(lambda x: ag.sum_to(x, (4,)), empty=False)),
+    OpSpec("cross_entropy", lambda z: ag.cross_entropy(z, _T), lambda z: _np_ce(z, _T),
+           (Input((4, 3)),),
+           torch=lambda T, z: T.nn.functional.cross_entropy(z, T.as_tensor(_T)),
+           bad=tuple((k, bad.fixed(bad.cross_entropy(k))) for k in (
+               "batch", "class", "prob", "weight", "reduction", "smoothing", "rank")),
+           nan=Nan(lambda x: ag.cross_entropy(x, ag.tensor([0, 1, 2])), empty=False)),
 ]
 
 
 @pytest.mark.parametrize("spec", TABLE, ids=str)
 def test_op(spec):
     walk(spec)
+
+
+@pytest.mark.parametrize("spec", [s for s in TABLE if s.torch], ids=str)
+def test_pytorch_parity(spec):
+    torch_walk(spec)
 
 
 def _np_ce(z, t, w=None, smooth=0.0, reduction="mean", ignore=-100):
@@ -75,8 +107,7 @@ def _np_ce(z, t, w=None, smooth=0.0, reduction="mean", ignore=-100):
     return losses.sum() / (np.sum(weights) if reduction == "mean" else 1)
 
 
-CE = [
-    dict(),
+CE = [  # the plain call is the table's row
     dict(reduction="sum"),
     dict(reduction="none"),
     dict(label_smoothing=0.2),

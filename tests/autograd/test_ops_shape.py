@@ -1,12 +1,13 @@
-"""Shape ops, indexing and matmul: the table and its walk."""
+"""Shape ops, indexing and matmul: the table and its walks."""
 import numpy as np
 import pytest
 from hypothesis import strategies as st
 
 import autograd as ag
-from autograd.registry import REGISTRY
 from autograd.testing import Input
-from tests.autograd.opspec import OpSpec, walk
+from tests.autograd.opspec import Nan, OpSpec, torch_walk, walk
+from tests.robustness import bad_op_cases as bad
+from tests.robustness.bad_input_helpers import t
 
 # (batch..., n, k) x (batch..., k, m) with broadcast batch dims, and 1-D operands
 _n = st.integers(0, 3)
@@ -28,61 +29,113 @@ def _np_pad(x):
     return np.pad(x, [(0, 0)] * (x.ndim - 1) + [(1, 2)])
 
 
+def _F(T):
+    return T.nn.functional
+
+
+def _fixed(*pairs):
+    """``bad`` entries for cases written for one op: ``(kind, case)`` pairs."""
+    return tuple((kind, bad.fixed(case)) for kind, case in pairs)
+
+
+_ALL = (slice(None), slice(None))
+
 TABLE = [
-    OpSpec("matmul", ag.matmul, np.matmul, (Input(), Input()),
-           kw=dict(shapes=_matmul_shapes())),
+    OpSpec("matmul", ag.matmul, np.matmul, (Input(), Input()), kw=dict(shapes=_matmul_shapes()),
+           torch="matmul", bad=_fixed(("inner", bad.matmul_inner), ("batch", bad.matmul_batch),
+                                      ("0d", bad.matmul_0d)),
+           nan=Nan(lambda x: ag.matmul(x, t(4, 2)), empty=lambda x: ag.matmul(x, t(4, 2)))),
     OpSpec("linear", ag.linear, lambda x, w, b: x @ w.T + b,
-           (Input((2, 3, 4)), Input((5, 4)), Input((5,)))),
+           (Input((2, 3, 4)), Input((5, 4)), Input((5,))), torch=lambda T, *a: _F(T).linear(*a),
+           bad=tuple((k, bad.fixed(bad.linear(k))) for k in ("input", "bias", "weight-rank")),
+           nan=Nan(lambda x: ag.linear(x, t(2, 4), t(2)), empty=lambda x: ag.linear(x, t(2, 4)))),
     OpSpec("linear", lambda x, w: ag.linear(x, w), lambda x, w: x @ w.T,
-           (Input((4,)), Input((2, 4)))),
+           (Input((4,)), Input((2, 4))), torch=lambda T, *a: _F(T).linear(*a)),
     OpSpec("linear", lambda x, w, b: ag.linear(x, w, b), lambda x, w, b: x @ w.T + b,
-           (Input((0, 3)), Input((2, 3)), Input((2,)))),
-    OpSpec("reshape", lambda x: ag.reshape(x, (-1,)), lambda x: x.reshape(-1)),
+           (Input((0, 3)), Input((2, 3)), Input((2,))), torch=lambda T, *a: _F(T).linear(*a)),
+    OpSpec("reshape", lambda x: ag.reshape(x, (-1,)), lambda x: x.reshape(-1),
+           torch=lambda T, x: T.reshape(x, (-1,)),
+           bad=(("bad-size", bad.bad_size),) + _fixed(("two-free-dims", bad.reshape_two_free)),
+           nan=Nan(lambda x: ag.reshape(x, (4, 3)), empty=False)),
     OpSpec("view", lambda x: ag.view(x, (2, -1)), lambda x: x.reshape(2, -1),
-           (Input((2, 3, 2)),)),
+           (Input((2, 3, 2)),), torch=lambda T, x: x.view(2, -1), bad=(("bad-size", bad.bad_size),),
+           nan=Nan(lambda x: ag.view(x, (12,)), empty=False)),
     OpSpec("flatten", lambda x: ag.flatten(x, 1),
-           lambda x: x.reshape(x.shape[0], int(np.prod(x.shape[1:]))), kw=dict(min_dims=2)),
+           lambda x: x.reshape(x.shape[0], int(np.prod(x.shape[1:]))), kw=dict(min_dims=2),
+           torch=lambda T, x: T.flatten(x, 1), bad=_fixed(("dim", bad.flatten)),
+           nan=Nan(ag.flatten), non_tensor=()),
     OpSpec("transpose", lambda x: ag.transpose(x, 0, -1), lambda x: np.swapaxes(x, 0, -1),
-           kw=dict(min_dims=1)),
+           kw=dict(min_dims=1), torch=lambda T, x: T.transpose(x, 0, -1),
+           bad=_fixed(("dim", bad.transpose)), nan=Nan(lambda x: ag.transpose(x, 0, 1))),
     OpSpec("permute", lambda x: ag.permute(x, (2, 0, 1)), lambda x: np.transpose(x, (2, 0, 1)),
-           kw=dict(min_dims=3, max_dims=3)),
-    OpSpec("squeeze", ag.squeeze, np.squeeze),
-    OpSpec("unsqueeze", lambda x: ag.unsqueeze(x, -1), lambda x: x[..., None]),
+           kw=dict(min_dims=3, max_dims=3), torch=lambda T, x: T.permute(x, (2, 0, 1)),
+           bad=_fixed(("repeated", bad.permute_dup), ("out-of-range", bad.permute_oob)),
+           nan=Nan(lambda x: ag.permute(x, (1, 0)))),
+    OpSpec("squeeze", ag.squeeze, np.squeeze, torch="squeeze", bad=_fixed(("dim", bad.squeeze)),
+           nan=Nan(ag.squeeze, (3, 1, 4), empty=False), non_tensor=()),
+    OpSpec("unsqueeze", lambda x: ag.unsqueeze(x, -1), lambda x: x[..., None],
+           torch=lambda T, x: T.unsqueeze(x, -1), bad=_fixed(("dim", bad.unsqueeze)),
+           nan=Nan(lambda x: ag.unsqueeze(x, 0))),
     OpSpec("expand", lambda x: ag.expand(x, (2,) + x.shape), lambda x: np.broadcast_to(
-        x, (2,) + x.shape)),
+        x, (2,) + x.shape), torch=lambda T, x: x.expand((2,) + tuple(x.shape)),
+        bad=_fixed(("size", bad.expand)), nan=Nan(lambda x: ag.expand(x, (2, 3, 4)), empty=False)),
     OpSpec("expand", lambda x: ag.expand(x, (3, 4)), lambda x: np.broadcast_to(x, (3, 4)),
-           (Input((3, 1)),)),
+           (Input((3, 1)),), torch=lambda T, x: x.expand(3, 4)),
     OpSpec("cat", lambda a, b: ag.cat([a, b], 1), lambda a, b: np.concatenate([a, b], 1),
-           (Input((2, 3)), Input((2, 0)))),
+           (Input((2, 3)), Input((2, 0))), torch=lambda T, a, b: T.cat([a, b], 1),
+           bad=(("mismatch", bad.mismatch), ("empty-list", bad.empty_list))
+           + _fixed(("dim", bad.cat_dim)),
+           nan=Nan(lambda x: ag.cat([x, t(3, 4)], 1), empty=lambda x: ag.cat([x, t(0, 4)], 1))),
     OpSpec("cat", lambda a, b: ag.cat([a, b, a], 0), lambda a, b: np.concatenate([a, b, a]),
-           (Input((1, 2)), Input((3, 2)))),
+           (Input((1, 2)), Input((3, 2))), torch=lambda T, a, b: T.cat([a, b, a], 0)),
     OpSpec("stack", lambda a, b: ag.stack([a, b], -1), lambda a, b: np.stack([a, b], -1),
-           (Input((2, 3)), Input((2, 3)))),
+           (Input((2, 3)), Input((2, 3))), torch=lambda T, a, b: T.stack([a, b], -1),
+           bad=(("mismatch", bad.mismatch), ("empty-list", bad.empty_list)),
+           nan=Nan(lambda x: ag.stack([x, t(3, 4)]), empty=lambda x: ag.stack([x, t(0, 4)]))),
     OpSpec("split", lambda x: ag.split(x, 2, 1), lambda x: np.split(x, [2, 4], 1),
-           (Input((2, 5)),)),
+           (Input((2, 5)),), torch=lambda T, x: T.split(x, 2, 1),
+           bad=_fixed(("size", bad.split_size), ("sections", bad.split_sections)),
+           nan=Nan(lambda x: ag.cat(list(ag.split(x, 2, 1)), 1), empty=False)),
     OpSpec("split", lambda x: ag.split(x, [1, 0, 3], 0)[2] * 2, lambda x: x[1:] * 2,
-           (Input((4, 2)),)),
-    OpSpec("pad", lambda x: ag.pad(x, (1, 2)), _np_pad, kw=dict(min_dims=1)),
+           (Input((4, 2)),), torch=lambda T, x: T.split(x, [1, 0, 3], 0)[2] * 2),
+    OpSpec("pad", lambda x: ag.pad(x, (1, 2)), _np_pad, kw=dict(min_dims=1),
+           torch=lambda T, x: _F(T).pad(x, (1, 2)),
+           bad=_fixed(("length", bad.pad_odd), ("mode", bad.pad_mode)),
+           nan=Nan(lambda x: ag.pad(x, (1, 1)))),
     OpSpec("pad", lambda x: ag.pad(x, (0, 1, 2, 0), value=3.0),
-           lambda x: np.pad(x, [(2, 0), (0, 1)], constant_values=3.0), (Input((2, 3)),)),
-    OpSpec("getitem", lambda x: x[1:, ::2], lambda x: x[1:, ::2], kw=dict(min_dims=2)),
+           lambda x: np.pad(x, [(2, 0), (0, 1)], constant_values=3.0), (Input((2, 3)),),
+           torch=lambda T, x: _F(T).pad(x, (0, 1, 2, 0), value=3.0)),
+    OpSpec("getitem", lambda x: x[1:, ::2], lambda x: x[1:, ::2], kw=dict(min_dims=2),
+           torch=lambda T, x: x[1:, ::2],
+           bad=_fixed(("out-of-range", bad.getitem_oob), ("array-out-of-range",
+                                                          bad.getitem_array_oob),
+                      ("too-many", bad.getitem_too_many), ("float", bad.getitem_float),
+                      ("mask", bad.getitem_mask)),
+           nan=Nan(lambda x: ag.getitem(x, _ALL))),
     OpSpec("getitem", lambda x: x[..., None, 0], lambda x: x[..., None, 0],
-           kw=dict(min_dims=1, min_side=1)),
-    OpSpec("getitem", lambda x: x[[0, 2, 0, 0]], lambda x: x[[0, 2, 0, 0]], (Input((3, 2)),)),
+           kw=dict(min_dims=1, min_side=1), torch=lambda T, x: x[..., None, 0]),
+    OpSpec("getitem", lambda x: x[[0, 2, 0, 0]], lambda x: x[[0, 2, 0, 0]], (Input((3, 2)),),
+           torch=lambda T, x: x[[0, 2, 0, 0]]),
     OpSpec("getitem", lambda x: x[np.array([[1, 0]]), 1:], lambda x: x[np.array([[1, 0]]), 1:],
-           (Input((2, 3)),)),
-    OpSpec("getitem", lambda x: x[x.data > 0], lambda x: x[x > 0], domain="nonzero"),
+           (Input((2, 3)),), torch=lambda T, x: x[T.tensor([[1, 0]]), 1:]),
+    OpSpec("getitem", lambda x: x[x.data > 0], lambda x: x[x > 0], domain="nonzero",
+           torch=lambda T, x: x[x > 0]),
     OpSpec("getitem", lambda x: x[1, [0, 1], [2, 2]], lambda x: x[1, [0, 1], [2, 2]],
-           (Input((2, 2, 3)),)),
+           (Input((2, 2, 3)),), torch=lambda T, x: x[1, [0, 1], [2, 2]]),
     OpSpec("index_put", lambda x, v: ag.index_put(x, (slice(None), 1), v),
-           lambda x, v: _put(x, (slice(None), 1), v), (Input((3, 2)), Input((3,)))),
+           lambda x, v: _put(x, (slice(None), 1), v), (Input((3, 2)), Input((3,))),
+           torch=lambda T, x, v: _put(x, (slice(None), 1), v),
+           bad=_fixed(("out-of-range", bad.index_put_oob), ("value-shape", bad.index_put_value)),
+           nan=Nan(lambda x: ag.index_put(t(3, 4), _ALL, x),
+                   empty=lambda x: ag.index_put(t(0, 4), _ALL, x))),
     OpSpec("index_put", lambda x, v: ag.index_put(x, np.array([True, False, True]), v),
-           lambda x, v: _put(x, np.array([True, False, True]), v), (Input((3, 2)), Input((2,)))),
+           lambda x, v: _put(x, np.array([True, False, True]), v), (Input((3, 2)), Input((2,))),
+           torch=lambda T, x, v: _put(x, T.tensor([True, False, True]), v)),
 ]
 
 
 def _put(x, idx, v):
-    out = x.copy()
+    out = x.copy() if isinstance(x, np.ndarray) else x.clone()
     out[idx] = v
     return out
 
@@ -92,19 +145,9 @@ def test_op(spec):
     walk(spec)
 
 
-def test_every_registered_op_is_in_a_table():
-    from tests.autograd import test_ops_elementwise, test_ops_reduce
-
-    tested = {s.name for t in (TABLE, test_ops_elementwise.TABLE, test_ops_reduce.TABLE)
-              for s in t} | {"cross_entropy"}
-    for extra in ("test_conv", "test_pool"):
-        try:
-            mod = __import__(f"tests.autograd.{extra}", fromlist=["TESTED_OPS"])
-        except ImportError:
-            continue
-        tested |= set(getattr(mod, "TESTED_OPS", ()))
-    missing = sorted(set(REGISTRY) - tested)
-    assert not missing, f"registered ops with no gradient-checked table row: {missing}"
+@pytest.mark.parametrize("spec", [s for s in TABLE if s.torch], ids=str)
+def test_pytorch_parity(spec):
+    torch_walk(spec)
 
 
 def test_repeated_fancy_index_accumulates():

@@ -13,9 +13,9 @@ import autograd as ag
 from autograd.gradcheck import GradcheckWarning, gradcheck, gradgradcheck
 from autograd.ops import pool
 from autograd.ops.pool import adaptive_avg_pool2d, avg_pool2d, max_pool2d
-
-#: registered ops whose gradients this file checks (walked by the registry-coverage test)
-TESTED_OPS = ("max_pool2d", "avg_pool2d", "adaptive_avg_pool2d")
+from autograd.testing import Input
+from tests.autograd.opspec import Nan, OpSpec, torch_walk, walk
+from tests.robustness import bad_op_cases as bad
 
 SEED_X = [[1, 2, 3, 0], [0, 1, 2, 3], [3, 0, 1, 2], [2, 3, 0, 1]]
 SETTINGS = dict(deadline=None, database=None)
@@ -111,6 +111,46 @@ def _pool_configs(draw, max_side, dilation):
     h = draw(st.integers(max(1, d[0] * (k[0] - 1) + 1 - 2 * p[0]), max_side))
     w = draw(st.integers(max(1, d[1] * (k[1] - 1) + 1 - 2 * p[1]), max_side))
     return (draw(st.integers(1, 2)), draw(st.integers(1, 2)), h, w), k, s, p, d, ceil_mode
+
+
+def _pool_rows():
+    """The table rows; drawn configurations are checked by the tests below."""
+    def kinds(*ks):
+        return tuple((k, bad.pool(k)) for k in ks)
+
+    window = kinds("kernel", "size", "rank", "padding", "stride")
+    x = (Input((1, 2, 4, 4)),)
+    small = dict(max_examples=3)
+    return [
+        OpSpec("max_pool2d", lambda a: max_pool2d(a, 2),
+               lambda a: ref_max_pool(a, np.zeros((1, 2, 2, 2)), (2, 2), (2, 2), (0, 0), (1, 1),
+                                      False)[0], x, kw=small,
+               torch=lambda T, a: T.nn.functional.max_pool2d(a, 2), bad=window,
+               nan=Nan(lambda a: ag.max_pool2d(a, 2), (1, 1, 4, 4), empty=False)),
+        OpSpec("avg_pool2d", lambda a: avg_pool2d(a, 3, 1, 1),
+               lambda a: ref_avg_pool(a, (3, 3), (1, 1), (1, 1), False, True), x, kw=small,
+               torch=lambda T, a: T.nn.functional.avg_pool2d(a, 3, 1, 1),
+               bad=window + kinds("divisor"),
+               nan=Nan(lambda a: ag.avg_pool2d(a, 2), (1, 1, 4, 4), empty=False)),
+        OpSpec("adaptive_avg_pool2d", lambda a: adaptive_avg_pool2d(a, 3),
+               lambda a: ref_adaptive(a, 3, 3), x, kw=small,
+               torch=lambda T, a: T.nn.functional.adaptive_avg_pool2d(a, 3),
+               bad=(("size", bad.fixed(bad.adaptive)), ("rank", bad.fixed(bad.adaptive_rank))),
+               nan=Nan(lambda a: ag.adaptive_avg_pool2d(a, 1), (1, 1, 4, 4), empty=False)),
+    ]
+
+
+TABLE = _pool_rows()
+
+
+@pytest.mark.parametrize("spec", TABLE, ids=str)
+def test_op(spec):
+    walk(spec)
+
+
+@pytest.mark.parametrize("spec", TABLE, ids=str)
+def test_pytorch_parity(spec):
+    torch_walk(spec)
 
 
 def _values(seed, shape, ties):

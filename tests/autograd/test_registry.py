@@ -127,3 +127,17 @@ def test_custom_ops_draw_with_their_class_name():
 ])
 def test_derivative_labels(cls, pos, args, outs, want):
     assert viz.local_derivative(cls, pos, args, outs) == want
+
+
+# ------------------------------------------------------------------ the op tables
+def test_every_registered_op_has_a_row_and_every_row_a_registered_op():
+    from tests.autograd.opspec import all_rows
+
+    rows = all_rows()
+    named = {row.name for row in rows}
+    missing = sorted(set(ag.REGISTRY) - named)
+    assert not missing, f"registered ops with no row in an op table: {missing}"
+    unknown = sorted(named - set(ag.REGISTRY))
+    assert not unknown, f"op table rows for ops that are not registered: {unknown}"
+    nan_rows = [row.name for row in rows if row.nan is not None]
+    assert sorted(nan_rows) == sorted(ag.REGISTRY), "each op needs exactly one NaN row"
