@@ -20,14 +20,22 @@ THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
 # Idle worker threads sleep instead of spinning: OpenMP (PyTorch's pool) by its wait
 # policy, OpenBLAS's pthreads by the shortest spin it allows (2^4 cycles).
 WAIT_VARS = {"OMP_WAIT_POLICY": "PASSIVE", "OPENBLAS_THREAD_TIMEOUT": "4"}
+# glibc's malloc without heap trimming and with blocks up to 256 MB from the heap: freed
+# memory is reused instead of returned to the kernel and faulted in again (``--malloc
+# tuned``; the default run keeps glibc's defaults, which is what a user's script gets).
+MALLOC_VARS = {"MALLOC_TRIM_THRESHOLD_": str(1 << 30), "MALLOC_TOP_PAD_": str(1 << 26),
+               "MALLOC_MMAP_THRESHOLD_": str(1 << 28)}
 
 
-def apply_settings(threads: int) -> dict[str, str]:
-    """Set the thread count (and, with several threads, the passive wait policy) for every
-    runtime in this process and its children; returns the variables set."""
+def apply_settings(threads: int, malloc: str = "default") -> dict[str, str]:
+    """Set the thread count (with several threads, the passive wait policy; with
+    ``malloc="tuned"``, :data:`MALLOC_VARS`) for this process's runtimes and its children;
+    returns the variables set. The malloc variables take effect in the children."""
     env = {var: str(threads) for var in THREAD_VARS}
     if threads > 1:
         env.update(WAIT_VARS)
+    if malloc == "tuned":
+        env.update(MALLOC_VARS)
     os.environ.update(env)
     return env
 
@@ -83,7 +91,12 @@ def machine_info(torch: Any, threads: int, env: dict[str, str]) -> dict:
     info: dict = {"cpu": _cpu_model(), "cores": os.cpu_count(), "threads": threads,
                   "env": env, "platform": platform.platform(),
                   "python": platform.python_version(), "numpy": np.__version__,
-                  "torch": getattr(torch, "__version__", None), "blas": _blas(), **_git()}
+                  "torch": getattr(torch, "__version__", None), "blas": _blas(), **_git(),
+                  # variables of the environment (not the harness's) that steer the runtimes,
+                  # e.g. OPENBLAS_CORETYPE pinning OpenBLAS to one CPU's kernels
+                  "inherited": {k: v for k, v in os.environ.items() if k not in env and
+                                k.startswith(("OPENBLAS_", "GOTO", "MKL_", "OMP_", "KMP_",
+                                              "MALLOC_", "DNNL_", "ONEDNN_", "ATEN_"))}}
     if torch is not None:
         info["torch_threads"] = torch.get_num_threads()
     if hasattr(os, "getloadavg"):
@@ -97,12 +110,16 @@ def machine_line(m: dict) -> str:
                      f"{b.get('threading_layer')})" for b in m.get("blas", []))
     wait = ("idle threads sleep (" + ", ".join(f"{k}={v}" for k, v in WAIT_VARS.items()) + ")"
             if m["threads"] > 1 else "no worker threads")
+    wait += ("; glibc malloc tuned (" + ", ".join(f"{k}={v}" for k, v in MALLOC_VARS.items())
+             + ")" if "MALLOC_TOP_PAD_" in m.get("env", {}) else "; glibc malloc defaults")
     dirty = " + uncommitted engine changes" if m.get("engine_dirty") else ""
     load = m.get("loadavg_start")
     end = m.get("loadavg_end")
     loads = "" if load is None else (f"; load average {load[0]:.2f} at the start"
                                      + ("" if end is None else f", {end[0]:.2f} at the end"))
+    inherited = "".join(f", {k}={v}" for k, v in sorted(m.get("inherited", {}).items()))
+    inherited = f"; set in the environment{inherited[1:]}" if inherited else ""
     return (f"{m['cpu']}, {m['cores']} cores; {m['threads']} thread(s) for every contender "
             f"(BLAS, OpenMP, PyTorch intra-op), {wait}; Python {m['python']}, numpy "
             f"{m['numpy']}, PyTorch {m['torch'] or 'absent'}; BLAS: {blas}; commit "
-            f"{m.get('commit', '?')}{dirty}{loads}")
+            f"{m.get('commit', '?')}{dirty}{inherited}{loads}")

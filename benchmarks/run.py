@@ -46,6 +46,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--steps", type=int, help="W6: training steps for the flatness check "
                    "(default 1000, 100 with --quick)")
     p.add_argument("--profile", metavar="W", help="cProfile scratchgrad's step of workload W")
+    p.add_argument("--malloc", choices=("default", "tuned"), default="default",
+                   help="glibc malloc as a user's script gets it (default), or without heap "
+                   "trimming for every contender (see benchmarks/machine.py)")
     p.add_argument("--clock", choices=("wall", "cpu"), default="wall",
                    help="wall time (default) or this process's CPU time")
     p.add_argument("--no-check", action="store_true", help="skip the standalone agreement check")
@@ -255,7 +258,7 @@ def child(args: argparse.Namespace, threads: int) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     threads = max(1, args.threads)
-    env_set = apply_settings(threads)  # before numpy and PyTorch load their runtimes
+    env_set = apply_settings(threads, args.malloc)  # before numpy and PyTorch load
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
     if args.alone or args.memory_child or args.serve:
