@@ -22,6 +22,9 @@ def op_class(cls: Any) -> type | None:
         return cls
     if not isinstance(cls, str):
         return type(cls)
+    hit = _WITH_SYMBOL.get(cls)
+    if hit is not None:
+        return hit
     from ..function import Function
 
     found = None
@@ -31,9 +34,13 @@ def op_class(cls: Any) -> type | None:
         stack.extend(c.__subclasses__())
         if c.__name__ == cls:
             if "symbol" in vars(c):
+                _WITH_SYMBOL[cls] = c  # the library's ops: looked up once per name
                 return c
             found = found or c
     return found
+
+
+_WITH_SYMBOL: dict[str, type] = {}
 
 
 def op_symbol(cls: Any, args: dict | None = None) -> str:
