@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from .graph import Graph
 from .labels import fmt_sum, fmt_value, local_derivative, op_symbol
 from .prepare import check_options, clean_text, highlight_ids, prepare
@@ -66,14 +68,39 @@ def to_mermaid(root: Any, *, show: str = "both", fmt: str = ".4g", max_elems: in
                        max_nodes=max_nodes)
     marked = highlight_ids(g, highlight)
     vals, grads = show in ("both", "values"), show in ("both", "grads")
+    node_txt = _node_texts(g, grads, fmt, max_elems)
+    lines = [f"flowchart {rankdir}"]
+    if cluster_modules:
+        lines.extend(_subgraphs(g, node_txt, cluster_depth))
+    else:
+        lines.extend(f"  {node_txt[n.id]}" for n in list(g.vars) + list(g.ops))
+    lines.extend(_edge_texts(g, vals, grads, derivatives, fmt, max_elems))
+    lines.extend(_class_lines(g, marked))
+    for note in g.notes:  # escaped like a label: a name cannot end the comment line
+        lines.append(f"  %% {mesc(note)}")
+    return "\n".join(lines) + "\n"
+
+
+def _big(v: Any, max_elems: int) -> bool:
+    """A leaf too big to print (a parameter): value and gradient summarised on its node."""
+    return v.kind == "leaf" and v.value is not None and np.size(v.value) > max_elems
+
+
+def _node_texts(g: Graph, grads: bool, fmt: str, max_elems: int) -> dict:
+    """Node id -> its Mermaid node statement."""
     node_txt: dict = {}
     for v in g.vars:
         rows = [v.name] if v.name else []
-        if v.kind == "const" or (not v.name and v.kind in ("leaf", "inter")):
+        total = g.var_grad.get(v.id)
+        if _big(v, max_elems):
+            rows += fmt_value(v.value, fmt, max_elems)
+            if grads and total is not None:
+                rows.append("← " + " ".join(fmt_value(total, fmt, max_elems)[1:]))
+        elif v.kind == "const" or (not v.name and v.kind in ("leaf", "inter")):
             rows += fmt_value(v.value, fmt, max_elems)
         if not rows:
             rows = ["out"] if v.kind == "root" else ["const"]
-        parts, total = g.var_parts.get(v.id), g.var_grad.get(v.id)
+        parts = g.var_parts.get(v.id)
         if grads and total is not None and (parts or v.kind == "inter"):
             rows.append("← " + " ".join(fmt_sum(parts, total, fmt, max_elems)))
         text = "<br/>".join(mesc(r) for r in rows)
@@ -81,7 +108,8 @@ def to_mermaid(root: Any, *, show: str = "both", fmt: str = ".4g", max_elems: in
     for op in g.ops:
         if op.cls == "Module":
             n = len(op.chain or ())
-            text = f"{mesc(op.args['module'])}<br/>{n:,} op{'' if n == 1 else 's'}"
+            head = op.args["module"] + (f" · {op.args['klass']}" if op.args.get("klass") else "")
+            text = f"{mesc(head)}<br/>{n:,} op{'' if n == 1 else 's'}"
             node_txt[op.id] = f'{op.id}["{text}"]'
         elif op.chain is not None:
             first, last = op.args["ends"]
@@ -89,20 +117,22 @@ def to_mermaid(root: Any, *, show: str = "both", fmt: str = ".4g", max_elems: in
             node_txt[op.id] = f'{op.id}["{text}"]'
         else:
             node_txt[op.id] = f'{op.id}(("{mesc(op_symbol(op.cls, op.args))}"))'
+    return node_txt
 
-    lines = [f"flowchart {rankdir}"]
-    if cluster_modules:
-        lines.extend(_subgraphs(g, node_txt, cluster_depth))
-    else:
-        lines.extend(f"  {node_txt[n.id]}" for n in list(g.vars) + list(g.ops))
+
+def _edge_texts(g: Graph, vals: bool, grads: bool, derivatives: bool, fmt: str,
+                max_elems: int) -> list:
+    """One Mermaid edge per graph edge: its value and, once known, ``← gradient``."""
     ops = {op.id: op for op in g.ops}
-    on_node = {v.id for v in g.vars if v.kind == "const" or (
+    big = {v.id for v in g.vars if _big(v, max_elems)}  # summarised on the node instead
+    on_node = big | {v.id for v in g.vars if v.kind == "const" or (
         not v.name and v.kind in ("leaf", "inter"))}  # their value is on the node
+    lines = []
     for i, e in enumerate(g.edges):
         rows = fmt_value(e.value, fmt, max_elems) if vals and e.src not in on_node \
             and e.dst not in on_node else []
         gval = g.edge_grad.get(i)
-        if grads and gval is not None:
+        if grads and gval is not None and e.src not in big:
             rows.append("← " + " ".join(fmt_value(gval, fmt, max_elems)))
         if derivatives and e.dst in ops and e.pos is not None:
             d = ops[e.dst]
@@ -113,8 +143,13 @@ def to_mermaid(root: Any, *, show: str = "both", fmt: str = ".4g", max_elems: in
         arrow = "-->" if vals else "-.->"
         lines.append(f'  {e.src} {arrow}|"{label}"| {e.dst}' if label
                      else f"  {e.src} {arrow} {e.dst}")
-    lines.append("  classDef op fill:#fff,stroke:#222,stroke-width:1.5px")
-    lines.append("  classDef var fill:#fff,stroke:#fff")
+    return lines
+
+
+def _class_lines(g: Graph, marked: set) -> list:
+    """Mermaid styles: ops in circles, variables plain, shared values boxed, the culprit red."""
+    lines = ["  classDef op fill:#fff,stroke:#222,stroke-width:1.5px",
+             "  classDef var fill:#fff,stroke:#fff"]
     plain_ops = [op.id for op in g.ops if op.id not in marked]
     if plain_ops:
         lines.append(f"  class {','.join(plain_ops)} op")
@@ -128,9 +163,7 @@ def to_mermaid(root: Any, *, show: str = "both", fmt: str = ".4g", max_elems: in
     if marked:
         lines.append("  classDef anomaly fill:#ffd9d9,stroke:#d62728,stroke-width:3px")
         lines.append(f"  class {','.join(sorted(marked))} anomaly")
-    for note in g.notes:  # escaped like a label: a name cannot end the comment line
-        lines.append(f"  %% {mesc(note)}")
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 def _subgraphs(g: Graph, node_txt: dict, depth: int) -> list:
