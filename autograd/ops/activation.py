@@ -198,7 +198,7 @@ class CrossEntropy(Function):
     """Fused softmax + cross-entropy over class dim 1 (logits already moved to (M, C))."""
 
     symbol = "softmax-with-loss"
-    derivative = Derivative("∂L/∂z = softmax(z) − t")
+    derivative = Derivative("∂L/∂x = y − t, y = softmax(x)")  # the course's softmax-with-loss
 
     @staticmethod
     def forward(ctx, z, q, w, scale):
