@@ -3,7 +3,8 @@
 ``check_clear_error`` is the one oracle: the exception is a ValueError,
 TypeError, IndexError or RuntimeError raised by us, not a numpy exception
 leaking from inside, and its message names the op and the offending shapes or
-values. Every case tried, by ``test_bad_input.py`` and
+values. The op cases are the ``bad`` entries of the op tables' rows (built by
+``bad_op_cases.py``). Every case tried, by ``test_bad_input.py`` and
 ``test_bad_input_layers.py`` alike, is counted in ``TRIED``;
 ``test_zz_case_count.py`` runs last and prints the total.
 """
