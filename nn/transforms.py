@@ -1,10 +1,12 @@
 """Image augmentations and normalisation, with torchvision's names, on whole batches.
 
-Each transform takes one image ``(C, H, W)`` or a batch ``(N, C, H, W)``, as a
-numpy array or a Tensor, and returns the same kind (data, not recorded for
-backward). A batch is transformed with one vectorised numpy call, each
-sample with its own random draw, so augmenting in the training loop costs
-little::
+``ToTensor`` turns an image as a dataset returns it (a uint8 ``(H, W)`` or
+``(H, W, C)`` array, or a PIL image) into a float ``(C, H, W)`` Tensor in
+[0, 1], as torchvision's. The other transforms take such an image, one
+image ``(C, H, W)`` or a batch ``(N, C, H, W)`` (a float array or a Tensor),
+and return the same kind (data, not recorded for backward). A batch is
+transformed with one vectorised numpy call, each sample with its own random
+draw, so augmenting in the training loop costs little::
 
     augment = Compose([RandomCrop(28, padding=2), RandomHorizontalFlip()], seed=0)
     for xb, yb in loader:
@@ -23,23 +25,39 @@ import numpy as np
 from autograd.random import default_generator
 from autograd.tensor import Tensor
 
-__all__ = ["Compose", "Normalize", "RandomHorizontalFlip", "RandomCrop", "RandomErasing"]
+__all__ = ["Compose", "Normalize", "RandomHorizontalFlip", "RandomCrop", "RandomErasing",
+           "ToTensor", "Lambda", "Pad", "Resize", "CenterCrop"]
 
 
-def _batch(x: Any, who: str) -> tuple[np.ndarray, bool, bool]:
-    """``x`` as an (N, C, H, W) array; flags: it was a Tensor, it was a single image."""
+def _batch(x: Any, who: str) -> tuple[np.ndarray, tuple[bool, str]]:
+    """``x`` as an (N, C, H, W) array, and how to turn the result back into ``x``'s kind.
+
+    Tensors and float arrays are ``(C, H, W)`` or ``(N, C, H, W)``; a 2-D array
+    is one ``(H, W)`` image; a uint8 ``(H, W, C)`` array or a PIL image is an
+    image as PIL holds it (channels last), which is what datasets return before
+    ``ToTensor``.
+    """
     is_t = isinstance(x, Tensor)
     arr = x.data if is_t else np.asarray(x)
+    if arr.ndim == 2 and not is_t:
+        return arr[None, None], (False, "hw")
+    if not is_t and arr.ndim == 3 and (arr.dtype == np.uint8 or _is_pil(x)):
+        return arr.transpose(2, 0, 1)[None], (False, "hwc")
     if arr.ndim not in (3, 4):
         raise ValueError(f"{who}: expected an image (C, H, W) or a batch (N, C, H, W), got "
                          f"shape {arr.shape}")
-    single = arr.ndim == 3
-    return (arr[None] if single else arr), is_t, single
+    return (arr[None] if arr.ndim == 3 else arr), (is_t, "chw" if arr.ndim == 3 else "nchw")
 
 
-def _back(arr: np.ndarray, is_t: bool, single: bool) -> Any:
-    out = arr[0] if single else arr
-    return Tensor._make(np.ascontiguousarray(out)) if is_t else out
+def _is_pil(x: Any) -> bool:
+    return type(x).__module__.startswith("PIL.")
+
+
+def _back(arr: np.ndarray, how: tuple[bool, str]) -> Any:
+    is_t, layout = how
+    out = {"hw": lambda a: a[0, 0], "hwc": lambda a: a[0].transpose(1, 2, 0),
+           "chw": lambda a: a[0], "nchw": lambda a: a}[layout](arr)
+    return Tensor._make(np.ascontiguousarray(out)) if is_t else np.ascontiguousarray(out)
 
 
 class _Random:
@@ -105,7 +123,7 @@ class Normalize:
             raise ValueError(f"Normalize: std must be non-zero, got {self.std.tolist()}")
 
     def __call__(self, x: Any) -> Any:
-        arr, is_t, single = _batch(x, "Normalize")
+        arr, how = _batch(x, "Normalize")
         c = arr.shape[1]
         if self.mean.size not in (1, c) or self.std.size not in (1, c):
             raise ValueError(f"Normalize: {self.mean.size} means and {self.std.size} stds for "
@@ -113,7 +131,7 @@ class Normalize:
         dt = arr.dtype if arr.dtype.kind == "f" else np.dtype(np.float32)
         m = self.mean.reshape(1, -1, 1, 1).astype(dt)
         s = self.std.reshape(1, -1, 1, 1).astype(dt)
-        return _back((arr - m) / s, is_t, single)
+        return _back((arr - m) / s, how)
 
     def __repr__(self) -> str:
         return f"Normalize(mean={self.mean.tolist()}, std={self.std.tolist()})"
@@ -136,9 +154,9 @@ class RandomHorizontalFlip(_Random):
         self.p = float(p)
 
     def __call__(self, x: Any) -> Any:
-        arr, is_t, single = _batch(x, "RandomHorizontalFlip")
+        arr, how = _batch(x, "RandomHorizontalFlip")
         flip = np.asarray(self.rng.random(arr.shape[0]) < self.p)  # (N,)
-        return _back(np.where(flip[:, None, None, None], arr[..., ::-1], arr), is_t, single)
+        return _back(np.where(flip[:, None, None, None], arr[..., ::-1], arr), how)
 
     def __repr__(self) -> str:
         return f"RandomHorizontalFlip(p={self.p})"
@@ -172,7 +190,7 @@ class RandomCrop(_Random):
         self.padding, self.fill = (int(ph), int(pw)), fill
 
     def __call__(self, x: Any) -> Any:
-        arr, is_t, single = _batch(x, "RandomCrop")
+        arr, how = _batch(x, "RandomCrop")
         ph, pw = self.padding
         if ph or pw:
             arr = np.pad(arr, ((0, 0), (0, 0), (ph, ph), (pw, pw)), constant_values=self.fill)
@@ -187,7 +205,7 @@ class RandomCrop(_Random):
         cols = (left[:, None] + np.arange(w))[:, None, None, :]  # (N, 1, 1, w)
         out = arr[np.arange(n)[:, None, None, None], np.arange(c)[None, :, None, None],
                   rows, cols]  # (N, C, h, w)
-        return _back(out, is_t, single)
+        return _back(out, how)
 
     def __repr__(self) -> str:
         return f"RandomCrop(size={self.size}, padding={self.padding})"
@@ -227,7 +245,7 @@ class RandomErasing(_Random):
         self.p, self.scale, self.ratio, self.value = float(p), scale, ratio, value
 
     def __call__(self, x: Any) -> Any:
-        arr, is_t, single = _batch(x, "RandomErasing")
+        arr, how = _batch(x, "RandomErasing")
         n, _, H, W = arr.shape
         rng = self.rng
         todo = rng.random(n) < self.p  # images still looking for a rectangle
@@ -253,8 +271,218 @@ class RandomErasing(_Random):
             fill = rng.standard_normal(arr.shape).astype(arr.dtype, copy=False)
         else:
             fill = np.asarray(self.value, dtype=arr.dtype)
-        return _back(np.where(mask, fill, arr), is_t, single)
+        return _back(np.where(mask, fill, arr), how)
 
     def __repr__(self) -> str:
         return (f"RandomErasing(p={self.p}, scale={self.scale}, ratio={self.ratio}, "
                 f"value={self.value})")
+
+
+class ToTensor:
+    """A uint8 image ``(H, W)`` / ``(H, W, C)`` (or a PIL image) to a float ``(C, H, W)`` Tensor.
+
+    As torchvision's: uint8 pixels are divided by 255 into [0, 1] (float32);
+    arrays of other dtypes are only moved to channels-first. A batch
+    ``(N, H, W, C)`` of uint8 images becomes ``(N, C, H, W)``.
+
+    Example:
+        >>> import numpy as np
+        >>> t = ToTensor()(np.array([[0, 255], [51, 102]], dtype=np.uint8))
+        >>> t.shape, t.dtype, t.tolist()
+        ((1, 2, 2), dtype('float32'), [[[0.0, 1.0], [0.20000000298023224, 0.4000000059604645]]])
+    """
+
+    def __call__(self, pic: Any) -> Tensor:
+        if isinstance(pic, Tensor):
+            raise TypeError("ToTensor: pic should be a PIL image or a numpy array (H, W[, C]), "
+                            "got a Tensor (it is already one)")
+        arr = np.asarray(pic)
+        if arr.ndim == 2:
+            arr = arr[:, :, None]
+        if arr.ndim not in (3, 4) or arr.dtype.kind not in "biuf":
+            raise ValueError(f"ToTensor: expected an image (H, W) or (H, W, C) of numbers, got "
+                             f"shape {arr.shape} and dtype {arr.dtype}")
+        chw = np.moveaxis(arr, -1, -3)  # (..., C, H, W)
+        if arr.dtype == np.uint8:
+            out = chw.astype(np.float32) / np.float32(255.0)
+        else:
+            out = chw.astype(np.float32) if arr.dtype.kind in "bf" and arr.dtype != np.float64 \
+                else chw.copy()
+        return Tensor._make(np.ascontiguousarray(out))
+
+    def __repr__(self) -> str:
+        return "ToTensor()"
+
+
+class Lambda:
+    """Apply a function of yours as a transform.
+
+    Example:
+        >>> Lambda(lambda x: x * 2)(3)
+        6
+    """
+
+    def __init__(self, lambd: Callable[[Any], Any]) -> None:
+        if not callable(lambd):
+            raise TypeError(f"Lambda: argument should be callable, got {type(lambd).__name__}")
+        self.lambd = lambd
+
+    def __call__(self, x: Any) -> Any:
+        return self.lambd(x)
+
+    def __repr__(self) -> str:
+        return "Lambda()"
+
+
+def _pad_widths(padding: int | Sequence[int], who: str) -> tuple[int, int, int, int]:
+    """(left, top, right, bottom) from an int, (left/right, top/bottom) or four values."""
+    p = (padding,) if isinstance(padding, (int, np.integer)) else tuple(padding)
+    if len(p) not in (1, 2, 4) or any(not isinstance(v, (int, np.integer)) or v < 0 for v in p):
+        raise ValueError(f"{who}: padding must be an int >= 0 or a sequence of 2 or 4 of them, "
+                         f"got {padding!r}")
+    if len(p) == 1:
+        return (int(p[0]),) * 4  # type: ignore[return-value]
+    if len(p) == 2:
+        return int(p[0]), int(p[1]), int(p[0]), int(p[1])
+    return int(p[0]), int(p[1]), int(p[2]), int(p[3])
+
+
+class Pad:
+    """Pad every side of the image (torchvision's ``Pad``).
+
+    Args:
+        padding: an int for all sides, ``(left/right, top/bottom)``, or
+            ``(left, top, right, bottom)``.
+        fill: the value for ``padding_mode="constant"``.
+        padding_mode: ``"constant"``, ``"edge"``, ``"reflect"`` or ``"symmetric"``.
+
+    Example:
+        >>> import numpy as np
+        >>> Pad((1, 0), padding_mode="edge")(np.array([[[1.0, 2.0]]])).tolist()
+        [[[1.0, 1.0, 2.0, 2.0]]]
+    """
+
+    _MODES = {"constant": "constant", "edge": "edge", "reflect": "reflect",
+              "symmetric": "symmetric"}
+
+    def __init__(self, padding: int | Sequence[int], fill: float = 0,
+                 padding_mode: str = "constant") -> None:
+        self.padding = _pad_widths(padding, "Pad")
+        if padding_mode not in self._MODES:
+            raise ValueError(f"Pad: padding_mode must be one of {sorted(self._MODES)}, got "
+                             f"{padding_mode!r}")
+        self.fill, self.padding_mode = fill, padding_mode
+
+    def __call__(self, x: Any) -> Any:
+        arr, how = _batch(x, "Pad")
+        left, top, right, bottom = self.padding
+        widths = ((0, 0), (0, 0), (top, bottom), (left, right))
+        if self.padding_mode == "constant":
+            out = np.pad(arr, widths, constant_values=self.fill)
+        else:
+            out = np.pad(arr, widths, mode=self._MODES[self.padding_mode])  # type: ignore
+        return _back(out, how)
+
+    def __repr__(self) -> str:
+        return f"Pad(padding={self.padding}, fill={self.fill}, padding_mode={self.padding_mode})"
+
+
+def _size_pair(size: int | Sequence[int], who: str) -> tuple[int, int]:
+    s = (size, size) if isinstance(size, (int, np.integer)) else tuple(size)
+    if len(s) == 1:
+        s = (s[0], s[0])
+    if len(s) != 2 or any(not isinstance(v, (int, np.integer)) or v < 1 for v in s):
+        raise ValueError(f"{who}: size must be a positive int or (h, w), got {size!r}")
+    return int(s[0]), int(s[1])
+
+
+class CenterCrop:
+    """Cut the central ``size`` window (padding with zeros first if the image is smaller).
+
+    Example:
+        >>> import numpy as np
+        >>> CenterCrop(2)(np.arange(16.0).reshape(1, 4, 4)).tolist()
+        [[[5.0, 6.0], [9.0, 10.0]]]
+    """
+
+    def __init__(self, size: int | Sequence[int]) -> None:
+        self.size = _size_pair(size, "CenterCrop")
+
+    def __call__(self, x: Any) -> Any:
+        arr, how = _batch(x, "CenterCrop")
+        h, w = self.size
+        H, W = arr.shape[-2:]
+        if h > H or w > W:  # as torchvision: pad (zeros) to at least the crop size
+            ph, pw = max(h - H, 0), max(w - W, 0)
+            arr = np.pad(arr, ((0, 0), (0, 0), (ph // 2, (ph + 1) // 2),
+                               (pw // 2, (pw + 1) // 2)))
+            H, W = arr.shape[-2:]
+        top, left = int(round((H - h) / 2.0)), int(round((W - w) / 2.0))
+        return _back(arr[..., top:top + h, left:left + w], how)
+
+    def __repr__(self) -> str:
+        return f"CenterCrop(size={self.size})"
+
+
+class Resize:
+    """Resize the image: to ``(h, w)``, or its shorter side to ``size`` keeping the aspect ratio.
+
+    Args:
+        size: ``(h, w)``, or an int for the shorter side (as torchvision).
+        interpolation: ``"bilinear"`` (default) or ``"nearest"``, computed as
+            ``torch.nn.functional.interpolate`` does (``align_corners=False``,
+            no antialiasing when shrinking). uint8 images stay uint8 (rounded).
+
+    Example:
+        >>> import numpy as np
+        >>> Resize((2, 4), interpolation="nearest")(np.array([[[1.0, 2.0]]])).tolist()
+        [[[1.0, 1.0, 2.0, 2.0], [1.0, 1.0, 2.0, 2.0]]]
+        >>> Resize(4)(np.zeros((3, 8, 16))).shape
+        (3, 4, 8)
+    """
+
+    def __init__(self, size: int | Sequence[int], interpolation: Any = "bilinear") -> None:
+        self.size = size if isinstance(size, (int, np.integer)) else _size_pair(size, "Resize")
+        if isinstance(size, (int, np.integer)) and size < 1:
+            raise ValueError(f"Resize: size must be positive, got {size!r}")
+        mode = str(getattr(interpolation, "value", interpolation)).lower()
+        if mode not in ("bilinear", "nearest"):
+            raise ValueError(f"Resize: interpolation must be 'bilinear' or 'nearest', got "
+                             f"{interpolation!r}")
+        self.interpolation = mode
+
+    def _out_size(self, H: int, W: int) -> tuple[int, int]:
+        if not isinstance(self.size, (int, np.integer)):
+            return self.size
+        s = int(self.size)
+        return (s, int(s * W / H)) if H <= W else (int(s * H / W), s)
+
+    def __call__(self, x: Any) -> Any:
+        arr, how = _batch(x, "Resize")
+        H, W = arr.shape[-2:]
+        h, w = self._out_size(H, W)
+        work = arr.astype(np.float32) if arr.dtype.kind != "f" else arr
+        if self.interpolation == "nearest":
+            rows = np.minimum((np.arange(h) * (H / h)).astype(np.int64), H - 1)
+            cols = np.minimum((np.arange(w) * (W / w)).astype(np.int64), W - 1)
+            out = work[..., rows[:, None], cols[None, :]]
+        else:
+            r0, r1, fr = _linear_weights(H, h, work.dtype)
+            c0, c1, fc = _linear_weights(W, w, work.dtype)
+            top = work[..., r0, :] * (1 - fr)[:, None] + work[..., r1, :] * fr[:, None]
+            out = top[..., c0] * (1 - fc) + top[..., c1] * fc
+        if arr.dtype.kind in "iu":
+            info = np.iinfo(arr.dtype)
+            out = np.clip(np.round(out), info.min, info.max).astype(arr.dtype)
+        return _back(out, how)
+
+    def __repr__(self) -> str:
+        return f"Resize(size={self.size}, interpolation={self.interpolation})"
+
+
+def _linear_weights(n_in: int, n_out: int, dt: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Source indices and weights of linear interpolation with align_corners=False."""
+    src = np.maximum((np.arange(n_out) + 0.5) * (n_in / n_out) - 0.5, 0.0)
+    i0 = np.minimum(np.floor(src).astype(np.int64), n_in - 1)
+    i1 = np.minimum(i0 + 1, n_in - 1)
+    return i0, i1, (src - i0).astype(dt)

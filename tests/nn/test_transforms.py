@@ -77,7 +77,7 @@ def test_normalize_compose_and_tensor_in_tensor_out():
     (lambda: transforms.RandomCrop(9)(np.ones((1, 4, 4))), "larger"),
     (lambda: transforms.RandomHorizontalFlip(p=2), r"\[0, 1\]"),
     (lambda: transforms.RandomErasing(scale=(0.5, 0.1)), "scale"),
-    (lambda: transforms.RandomHorizontalFlip()(np.ones((4, 4))), r"\(C, H, W\)"),
+    (lambda: transforms.RandomHorizontalFlip()(np.ones(4)), r"\(C, H, W\)"),  # 2-D is (H, W)
     (lambda: transforms.RandomCrop(2, seed=1, generator=np.random.default_rng()), "not both"),
 ])
 def test_transform_errors(call, match):
