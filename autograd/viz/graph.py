@@ -183,102 +183,112 @@ def snapshot(roots: Any, intermediates: bool = False, params: Any = None) -> Gra
 
 
 def _walk(roots: Any, intermediates: bool, given: dict) -> Graph:
-    if isinstance(roots, (Tensor, Function)):
-        roots = [roots]
-    ids = itertools.count()
+    w = _Walker(given)
+    for r in [roots] if isinstance(roots, (Tensor, Function)) else roots:
+        w.see_root(r)
+    while w.stack:
+        w.see_inputs(w.stack.pop())
+    w.place_outputs(intermediates)
+    _place_vars(w.graph)
+    return w.graph
 
-    def new_id() -> str:
-        return f"n{next(ids)}"
 
-    graph = Graph([], [], [])
-    built = set(GRAD_BUILT)  # one look-up per node in a plain set, not a WeakSet
-    ops: dict = {}  # fn -> Op
-    leaf_vars: dict = {}  # id(tensor) -> Var
-    keep: list = []  # hold what ids are taken from while walking
-    produced: dict = {}  # (fn, k) -> [value, name, tensor, consumers [(Op, pos)]]
-    root_keys: list = []
-    stack: list = []
+class _Walker:
+    """The state of one walk: ops seen, leaves seen, outputs and who consumes them."""
 
-    def see_op(fn: Any) -> None:
-        if fn in ops:
+    def __init__(self, given: dict) -> None:
+        self.given = given  # id(tensor) -> a parameter name
+        self.ids = itertools.count()
+        self.graph = Graph([], [], [])
+        self.built = set(GRAD_BUILT)  # one look-up per node in a plain set, not a WeakSet
+        self.ops: dict = {}  # fn -> Op
+        self.leaf_vars: dict = {}  # id(tensor) -> Var
+        self.keep: list = []  # hold what ids are taken from while walking
+        self.produced: dict = {}  # (fn, k) -> [value, name, tensor, consumers [(Op, pos)]]
+        self.root_of: dict = {}  # (fn, k) -> the root Var drawn for that output
+        self.stack: list = []
+
+    def new_id(self) -> str:
+        return f"n{next(self.ids)}"
+
+    def see_op(self, fn: Any) -> None:
+        if fn in self.ops:
             return
-        op = Op(new_id(), type(fn).__name__, fn, node_scope(fn))
-        op.built_in_backward = fn in built or built_in_backward(fn)
-        ops[fn] = op
-        graph.ops.append(op)
-        stack.append(fn)
+        op = Op(self.new_id(), type(fn).__name__, fn, node_scope(fn))
+        op.built_in_backward = fn in self.built or built_in_backward(fn)
+        self.ops[fn] = op
+        self.graph.ops.append(op)
+        self.stack.append(fn)
 
-    def see_output(key: tuple, value: Any, name: Any, t: Any, consumer: Any) -> None:
-        entry = produced.get(key)
+    def see_output(self, key: tuple, value: Any, name: Any, t: Any, consumer: Any) -> None:
+        entry = self.produced.get(key)
         if entry is None:
-            entry = produced[key] = [value, name, t, []]
+            entry = self.produced[key] = [value, name, t, []]
         elif entry[1] is None and name:
             entry[1] = name
         if consumer is not None:
             entry[3].append(consumer)
 
-    def leaf_var(x: Tensor | None, value: Any, name: Any, kind: str) -> Var:
-        found = leaf_vars.get(id(x)) if x is not None else None
+    def leaf_var(self, x: Tensor, kind: str) -> Var:
+        found = self.leaf_vars.get(id(x))
         if found is not None:
             return found
-        v = Var(new_id(), kind, name or (given.get(id(x)) if x is not None else None), value, x)
-        if x is not None:
-            leaf_vars[id(x)] = v
-            keep.append(x)
-        graph.vars.append(v)
+        v = Var(self.new_id(), kind, x.name or self.given.get(id(x)), x.data, x)
+        self.leaf_vars[id(x)] = v
+        self.keep.append(x)
+        self.graph.vars.append(v)
         return v
 
-    for r in roots:
+    def see_root(self, r: Any) -> None:
         if isinstance(r, Function):
-            see_op(r)
-            continue
+            self.see_op(r)
+            return
         if not isinstance(r, Tensor):
             raise TypeError(f"viz: expected a Tensor (or a graph node) to draw from, got {type(r)}")
         if r.grad_fn is None:
-            leaf_var(r, r.data, r.name, "root")
-            continue
-        root_var = Var(new_id(), "root", r.name, r.data, r)
-        graph.vars.append(root_var)
+            self.leaf_var(r, "root")
+            return
+        root_var = Var(self.new_id(), "root", r.name, r.data, r)
+        self.graph.vars.append(root_var)
         key = (r.grad_fn, output_index(r))
-        root_keys.append((key, root_var))
-        see_output(key, r.data, r.name, r, None)
-        see_op(r.grad_fn)
+        self.root_of[key] = root_var
+        self.see_output(key, r.data, r.name, r, None)
+        self.see_op(r.grad_fn)
 
-    while stack:
-        fn = stack.pop()
-        op = ops[fn]
-        n_before = len(stack)
+    def see_inputs(self, fn: Any) -> None:
+        op = self.ops[fn]
+        n_before = len(self.stack)
         for pos, x in node_inputs(fn):
             if not isinstance(x, Tensor):
                 op.args[pos] = x  # a Python value (exponent, dim): part of the op's label
                 continue
             op.args[pos] = x.data
             if x.grad_fn is not None:
-                see_output((x.grad_fn, output_index(x)), x.data, x.name, x, (op, pos))
-                see_op(x.grad_fn)
+                self.see_output((x.grad_fn, output_index(x)), x.data, x.name, x, (op, pos))
+                self.see_op(x.grad_fn)
                 continue
-            v = leaf_var(x, x.data, x.name, "leaf" if x.requires_grad else "const")
-            graph.edges.append(Edge(v.id, op.id, x.data, pos, tensor=x))
-        stack[n_before:] = reversed(stack[n_before:])  # the first input's subgraph first
+            v = self.leaf_var(x, "leaf" if x.requires_grad else "const")
+            self.graph.edges.append(Edge(v.id, op.id, x.data, pos, tensor=x))
+        self.stack[n_before:] = reversed(self.stack[n_before:])  # first input's subgraph first
 
-    for (fn, k), (value, _, _, _) in produced.items():
-        ops[fn].outs[k] = value
-    root_of = {key: var for key, var in root_keys}
-    for key, (value, name, t, consumers) in produced.items():
-        producer = ops[key[0]]
-        var = root_of.get(key)
-        if var is None and (intermediates or name or len(consumers) != 1):
-            var = Var(new_id(), "inter", name, value, t, producer.scope)
-            graph.vars.append(var)
-        if var is not None:
-            graph.edges.append(Edge(producer.id, var.id, value, None, key[1], tensor=t))
-            for cop, pos in consumers:
-                graph.edges.append(Edge(var.id, cop.id, value, pos))
-        else:
-            cop, pos = consumers[0]
-            graph.edges.append(Edge(producer.id, cop.id, value, pos, key[1], name))
-    _place_vars(graph)
-    return graph
+    def place_outputs(self, intermediates: bool) -> None:
+        """Each op output: an edge to its one consumer, or a variable node when shared."""
+        graph, ops = self.graph, self.ops
+        for (fn, k), (value, _, _, _) in self.produced.items():
+            ops[fn].outs[k] = value
+        for key, (value, name, t, consumers) in self.produced.items():
+            producer = ops[key[0]]
+            var = self.root_of.get(key)
+            if var is None and (intermediates or name or len(consumers) != 1):
+                var = Var(self.new_id(), "inter", name, value, t, producer.scope)
+                graph.vars.append(var)
+            if var is not None:
+                graph.edges.append(Edge(producer.id, var.id, value, None, key[1], tensor=t))
+                for cop, pos in consumers:
+                    graph.edges.append(Edge(var.id, cop.id, value, pos))
+            else:
+                cop, pos = consumers[0]
+                graph.edges.append(Edge(producer.id, cop.id, value, pos, key[1], name))
 
 
 def _place_vars(graph: Graph) -> None:
