@@ -11,7 +11,7 @@ Example:
     >>> model[0].weight.grad.shape
     (16, 4)
 """
-from . import data, datasets, functional, init, parallel, transforms, utils
+from . import data, datasets, functional, init, models, parallel, transforms, utils
 from .activation import (
     ELU,
     GELU,
@@ -34,6 +34,7 @@ from .dropout import Dropout, Dropout1d, Dropout2d, Dropout3d
 from .embedding import Embedding
 from .instance_norm import InstanceNorm1d, InstanceNorm2d, InstanceNorm3d
 from .linear import Bilinear, Flatten, Identity, Linear, Unflatten
+from .local_response_norm import LocalResponseNorm
 from .loss import (
     BCELoss,
     BCEWithLogitsLoss,
@@ -85,5 +86,5 @@ __all__ = [
     "InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d", "AdaptiveMaxPool2d",
     "Upsample", "UpsamplingNearest2d", "UpsamplingBilinear2d", "PixelShuffle", "PixelUnshuffle",
     "MultiheadAttention", "TransformerEncoderLayer", "TransformerDecoderLayer",
-    "TransformerEncoder", "TransformerDecoder", "Transformer",
+    "TransformerEncoder", "TransformerDecoder", "Transformer", "LocalResponseNorm", "models",
 ]

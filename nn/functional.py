@@ -28,6 +28,7 @@ from .channel_dropout import dropout1d, dropout2d, dropout3d
 from .conv1d import conv1d, conv_transpose1d
 from .embedding import embedding
 from .instance_norm import instance_norm
+from .local_response_norm import local_response_norm
 from .norm import batch_norm, group_norm, layer_norm
 from .pooling import adaptive_max_pool2d
 from .upsample import interpolate, pixel_shuffle, pixel_unshuffle, upsample
@@ -41,7 +42,7 @@ __all__ = [
     "binary_cross_entropy", "binary_cross_entropy_with_logits", "kl_div",
     "conv1d", "conv_transpose1d", "dropout1d", "dropout2d", "dropout3d", "instance_norm",
     "adaptive_max_pool2d", "interpolate", "upsample", "pixel_shuffle", "pixel_unshuffle",
-    "scaled_dot_product_attention",
+    "scaled_dot_product_attention", "local_response_norm",
 ]
 
 _REDUCTIONS = ("mean", "sum", "none")
