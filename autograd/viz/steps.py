@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 from typing import Any, Callable
 
+from ..engine import topological_order
 from ..tensor import Tensor
 from .dot import dot_source, run_dot, write_atomic
 from .graph import Graph, snapshot, with_grads
@@ -260,12 +261,12 @@ class StepsPage(type(Path())):  # type: ignore[misc]
     removed: list
 
 
-def _clear_old(out: Path) -> list:
-    """Remove this function's old frames from ``out``; refuse a non-empty folder not its own."""
+def _check_folder(out: Path) -> None:
+    """Refuse a file, or a non-empty folder that render_steps did not write."""
     if out.exists() and not out.is_dir():
         raise NotADirectoryError(f"render_steps: {str(out)!r} is a file, not a folder")
     if not out.exists():
-        return []
+        return
     entries = sorted(p.name for p in out.iterdir())
     index = out / "index.html"
     ours = index.is_file() and _GENERATOR in index.read_text("utf-8", errors="replace")[:2000]
@@ -274,10 +275,25 @@ def _clear_old(out: Path) -> list:
         raise FileExistsError(
             f"render_steps: {str(out)!r} is not empty and was not written by render_steps "
             f"(it holds {shown}); give a new or empty folder")
-    removed = [out / n for n in entries if _FRAME.fullmatch(n)]
+
+
+def _clear_old(out: Path) -> list:
+    """Remove the frames an earlier render_steps left in ``out``; return their paths."""
+    if not out.is_dir():
+        return []
+    removed = sorted(p for p in out.iterdir() if _FRAME.fullmatch(p.name))
     for p in removed:
         p.unlink()
     return removed
+
+
+def _count_steps(root: Any) -> int:
+    """How many nodes backward from ``root`` runs (the frames render_steps would draw)."""
+    known = last_trace(root) if isinstance(root, Tensor) else None
+    if known is not None:
+        return len(known[2])
+    fn = getattr(root, "grad_fn", None)
+    return len(topological_order([fn])) if fn is not None else 0
 
 
 def render_steps(root: Tensor, directory: str | os.PathLike,
@@ -303,14 +319,16 @@ def render_steps(root: Tensor, directory: str | os.PathLike,
         the path of ``index.html``, with ``.frames`` (the SVG paths written, in
         order) and ``.removed`` (old frames deleted).
     """
-    frames = backward_steps(root, **opts)
-    if max_steps is not None and len(frames) > max_steps:
+    n_steps = _count_steps(root)
+    if max_steps is not None and n_steps > max_steps:  # refused before backward runs
         raise ValueError(
-            f"render_steps: this backward has {len(frames):,} steps, more than max_steps="
+            f"render_steps: this backward has {n_steps:,} steps, more than max_steps="
             f"{max_steps}; every frame draws the whole graph, so draw a subgraph instead: "
             "call render_steps on an intermediate tensor (one layer's output, computed from "
             "a detached input with requires_grad=True), or pass max_steps=None to wait")
     out = Path(directory)
+    _check_folder(out)  # before backward runs, so a refusal leaves the graph usable
+    frames = backward_steps(root, **opts)
     removed = _clear_old(out)
     out.mkdir(parents=True, exist_ok=True)
     width = max(3, len(str(len(frames))))
