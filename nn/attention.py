@@ -25,7 +25,12 @@ from .linear import Linear
 from .module import Module
 from .parameter import Parameter
 
-__all__ = ["scaled_dot_product_attention", "MultiheadAttention"]
+__all__ = ["scaled_dot_product_attention", "MultiheadAttention",
+           "NonDynamicallyQuantizableLinear"]
+
+
+class NonDynamicallyQuantizableLinear(Linear):
+    """A :class:`Linear` under PyTorch's name for MultiheadAttention's ``out_proj``."""
 
 
 def _mask_array(mask: Any, allowed_if_true: bool, dtype: np.dtype) -> Any:
@@ -172,7 +177,7 @@ class MultiheadAttention(Module):
             self.in_proj_bias = Parameter(np.empty(3 * E, dt))
         else:
             self.register_parameter("in_proj_bias", None)
-        self.out_proj = Linear(E, E, bias=bias, dtype=dt)
+        self.out_proj = NonDynamicallyQuantizableLinear(E, E, bias=bias, dtype=dt)
         if add_bias_kv:
             self.bias_k = Parameter(np.empty((1, 1, E), dt))
             self.bias_v = Parameter(np.empty((1, 1, E), dt))

@@ -90,7 +90,7 @@ class _InstanceNorm(Module):
 
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1,
                  affine: bool = False, track_running_stats: bool = False, device: Any = None,
-                 dtype: Any = None) -> None:
+                 dtype: Any = None, *, bias: bool = True) -> None:
         super().__init__()
         who = type(self).__name__
         check_device(device, who)
@@ -99,9 +99,13 @@ class _InstanceNorm(Module):
         dt = float_dtype(dtype, who)
         self.num_features, self.eps, self.momentum = int(num_features), float(eps), momentum
         self.affine, self.track_running_stats = affine, track_running_stats
+        self.use_bias = bias
         if affine:
             self.weight = Parameter(np.ones(num_features, dt))
-            self.bias = Parameter(np.zeros(num_features, dt))
+            if bias:
+                self.bias = Parameter(np.zeros(num_features, dt))
+            else:
+                self.register_parameter("bias", None)
         else:
             self.register_parameter("weight", None)
             self.register_parameter("bias", None)
@@ -130,8 +134,9 @@ class _InstanceNorm(Module):
         return y.squeeze(0) if unbatched else y
 
     def extra_repr(self) -> str:
+        bias = f", bias={self.use_bias}" if self.affine else ""
         return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
-                f"affine={self.affine}, track_running_stats={self.track_running_stats}")
+                f"affine={self.affine}{bias}, track_running_stats={self.track_running_stats}")
 
 
 class InstanceNorm1d(_InstanceNorm):
@@ -142,6 +147,7 @@ class InstanceNorm1d(_InstanceNorm):
         eps: added to the variance.
         momentum: weight of each batch in the running statistics.
         affine: learn per-channel ``weight`` (init 1) and ``bias`` (init 0); default False.
+        bias: with ``affine``, learn the bias too (keyword only).
         track_running_stats: keep running statistics and use them in eval mode;
             default False (each input is normalised by its own statistics in eval too).
         device, dtype: factory keywords (CPU only).

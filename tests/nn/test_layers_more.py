@@ -113,6 +113,8 @@ def test_instance_norm_written_values_and_running_stats():
         (3, 4, 4)
     assert repr(default) == ("InstanceNorm2d(3, eps=1e-05, momentum=0.1, affine=False, "
                              "track_running_stats=False)")
+    no_bias = nn.InstanceNorm1d(2, affine=True, bias=False)
+    assert list(no_bias.state_dict()) == ["weight"] and "bias=False" in repr(no_bias)
 
 
 def test_instance_norm_gradcheck():
@@ -278,3 +280,19 @@ def test_bilinear_layer_matches_torch():
     np.testing.assert_allclose(ours(_t(a), _t(b)).numpy(),
                                theirs(torch.tensor(a), torch.tensor(b)).detach().numpy(),
                                atol=1e-12)
+
+
+REPRS = ["Conv1d(4, 6, 3, stride=2, padding=1, groups=2, bias=False)",
+         "ConvTranspose1d(3, 2, 4, stride=2, padding=1, output_padding=1)", "Dropout1d(0.2)",
+         "Dropout2d()", "Dropout3d(p=0.3)", "InstanceNorm1d(3, affine=True)",
+         "InstanceNorm2d(4, track_running_stats=True)", "AdaptiveMaxPool2d((2, 3))",
+         "Upsample(scale_factor=2, mode='bilinear')", "Upsample(size=(4, 5))",
+         "PixelShuffle(2)", "PixelUnshuffle(2)", "Unflatten(1, (2, 5))", "Bilinear(2, 3, 4)",
+         "LocalResponseNorm(5)", "MultiheadAttention(8, 2)",
+         "UpsamplingBilinear2d(scale_factor=2)", "UpsamplingNearest2d(size=3)"]
+
+
+@pytest.mark.parametrize("expr", REPRS)
+def test_repr_matches_torch(expr):
+    torch = pytest.importorskip("torch")
+    assert repr(eval("nn." + expr)) == repr(eval("torch.nn." + expr))
