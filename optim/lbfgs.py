@@ -176,26 +176,27 @@ class LBFGS(Optimizer):
         if state["n_iter"] == 1:
             state.update(old_dirs=[], old_stps=[], ro=[], H_diag=1.0)
             return -flat_grad
+        # scalars stay in the parameters' dtype (numpy scalars), as PyTorch's 0-d tensors do
         y = flat_grad - state["prev_flat_grad"]
         s = state["d"] * dt(state["t"])
-        ys = float(y.dot(s))
+        ys = y.dot(s)
         old_dirs, old_stps, ro = state["old_dirs"], state["old_stps"], state["ro"]
         if ys > 1e-10:
             if len(old_dirs) == history_size:
                 old_dirs.pop(0), old_stps.pop(0), ro.pop(0)
             old_dirs.append(y)
             old_stps.append(s)
-            ro.append(1.0 / ys)
-            state["H_diag"] = ys / float(y.dot(y))
-        al = state.get("al") or [0.0] * history_size
+            ro.append(dt(1.0) / ys)
+            state["H_diag"] = ys / y.dot(y)
+        al = state.get("al") or [dt(0)] * history_size
         q = -flat_grad
         for i in range(len(old_dirs) - 1, -1, -1):
-            al[i] = float(old_stps[i].dot(q)) * ro[i]
+            al[i] = old_stps[i].dot(q) * dt(ro[i])
             q -= dt(al[i]) * old_dirs[i]
         state["al"] = al
         r = q * dt(state["H_diag"])
         for i in range(len(old_dirs)):
-            be_i = float(old_dirs[i].dot(r)) * ro[i]
+            be_i = old_dirs[i].dot(r) * dt(ro[i])
             r += dt(al[i] - be_i) * old_stps[i]
         return r
 
@@ -210,10 +211,10 @@ class LBFGS(Optimizer):
             state["prev_flat_grad"] = flat_grad.copy()
             prev_loss = state["prev_loss"] = loss
             if state["n_iter"] == 1:
-                t = min(1.0, 1.0 / float(np.abs(flat_grad).sum())) * lr
+                t = min(1.0, 1.0 / np.abs(flat_grad).sum()) * lr
             else:
                 t = lr
-            gtd = float(flat_grad.dot(d))
+            gtd = flat_grad.dot(d)
             state["d"], state["t"] = d, t
             if gtd > -tol_change:  # not a descent direction
                 break

@@ -37,7 +37,8 @@ def cubic_interpolate(x1: float, f1: float, g1: float, x2: float, f2: float, g2:
     d2_square = d1 * d1 - g1 * g2
     if d2_square < 0:
         return (lo + hi) / 2.0
-    d2 = math.sqrt(d2_square)
+    # numpy scalars stay in their precision (float32 as PyTorch's 0-d tensors); floats in double
+    d2 = np.sqrt(d2_square) if isinstance(d2_square, np.generic) else math.sqrt(d2_square)
     if x1 <= x2:
         pos = x2 - (x2 - x1) * ((g2 + d2 - d1) / (g2 - g1 + 2 * d2))
     else:
@@ -74,12 +75,12 @@ def strong_wolfe(obj_func: Evaluate, t: float, d: np.ndarray, f: float, g: np.nd
         >>> import numpy as np
         >>> f = lambda t: (float((1 - t) ** 2), np.array([-2 * (1 - t)]))  # along d = [1]
         >>> f_new, g_new, t, n = strong_wolfe(f, 3.0, np.array([1.0]), 1.0, np.array([-2.0]), -2.0)
-        >>> round(t, 6), n
+        >>> round(float(t), 6), n
         (1.0, 2)
     """
     f_new, g_new = obj_func(t)
     evals, ls_iter = 1, 0
-    gtd_new = float(g_new.dot(d))
+    gtd_new = g_new.dot(d)
     t_prev, f_prev, g_prev, gtd_prev = 0.0, f, g.copy(), gtd
     done = False
     bracket: list[float] = []
@@ -104,7 +105,7 @@ def strong_wolfe(obj_func: Evaluate, t: float, d: np.ndarray, f: float, g: np.nd
         t = t_next
         f_new, g_new = obj_func(t)
         evals += 1
-        gtd_new = float(g_new.dot(d))
+        gtd_new = g_new.dot(d)
         ls_iter += 1
     if ls_iter == max_ls:
         bracket, bf, bg, bgtd = [0.0, t], [f, f_new], [g, g_new], [gtd, gtd_new]
@@ -117,7 +118,7 @@ def _zoom(obj_func: Evaluate, bracket: list[float], bf: list[float], bg: list[np
           evals: int, c1: float, c2: float, tolerance_change: float,
           max_ls: int) -> tuple[float, np.ndarray, float, int]:
     """Shrink the bracket until a step satisfies the strong Wolfe conditions."""
-    d_norm = float(np.abs(d).max(initial=0))
+    d_norm = np.abs(d).max(initial=0)
     insuf_progress = False
     low, high = (0, 1) if bf[0] <= bf[-1] else (1, 0)
     while not done and ls_iter < max_ls:
@@ -136,7 +137,7 @@ def _zoom(obj_func: Evaluate, bracket: list[float], bf: list[float], bg: list[np
             insuf_progress = False
         f_new, g_new = obj_func(t)
         evals += 1
-        gtd_new = float(g_new.dot(d))
+        gtd_new = g_new.dot(d)
         ls_iter += 1
         if f_new > f + c1 * t * gtd or f_new >= bf[low]:
             bracket[high], bf[high], bg[high], bgtd[high] = t, f_new, g_new.copy(), gtd_new
