@@ -134,9 +134,9 @@ class _InstanceNorm(Module):
         return y.squeeze(0) if unbatched else y
 
     def extra_repr(self) -> str:
-        bias = f", bias={self.use_bias}" if self.affine else ""
         return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
-                f"affine={self.affine}{bias}, track_running_stats={self.track_running_stats}")
+                f"affine={self.affine}, bias={self.affine and self.use_bias}, "
+                f"track_running_stats={self.track_running_stats}")
 
 
 class InstanceNorm1d(_InstanceNorm):
