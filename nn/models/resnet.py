@@ -89,7 +89,8 @@ class ResNet(Module):
                 if isinstance(m, BasicBlock):
                     init.zeros_(m.bn2.weight)
 
-    def _make_layer(self, block: type[BasicBlock], planes: int, blocks: int, stride: int = 1) -> Sequential:
+    def _make_layer(self, block: type[BasicBlock], planes: int, blocks: int,
+                    stride: int = 1) -> Sequential:
         downsample = None
         if stride != 1 or self.inplanes != planes * block.expansion:
             downsample = Sequential(
