@@ -59,7 +59,8 @@ def fit_source(root: Any, max_width: float | None = WIDE_PX, **opts: Any) -> str
         layers = _leaf_classes(g)
         if layers:
             tries.append({**tries[-1], "collapse": sorted(layers)})
-        tries += [{**tries[-1], "collapse_modules": d} for d in range(depth, 0, -1)]
+        base = {k: v for k, v in tries[-1].items() if k != "collapse"}
+        tries += [{**base, "collapse_modules": d} for d in range(depth, 0, -1)]
     for t in tries:
         src = dot_source(g, **t)
         if layout_size(src)[0] <= max_width:

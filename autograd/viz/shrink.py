@@ -208,17 +208,22 @@ def collapse_classes(graph: Graph, classes: Any) -> Graph:
 
 
 def _fold(graph: Graph, key_of: Any, classes: dict, by_name: bool = False) -> Graph:
-    """Fold the ops whose scope ``key_of`` maps to a key into one Module node per key."""
+    """Fold the ops whose scope ``key_of`` maps to a key into one Module node per call.
+
+    Two calls of one module (a pooling layer used twice) share a scope; they are
+    told apart as the separate connected pieces of that scope's ops.
+    """
     with no_gc():
         groups: dict = {}
         member: dict = {}
+        call = _calls(graph, key_of)
         for op in graph.ops:
             key = key_of(op.scope) if op.scope else None
             if not key:
                 continue
-            grp = groups.get(key)
+            grp = groups.get((key, call(op.id)))
             if grp is None:
-                grp = groups[key] = Op(op.id, "Module", None, key, chain=[], args={
+                grp = groups[(key, call(op.id))] = Op(op.id, "Module", None, key, chain=[], args={
                     "module": key[-1], "kinds": Counter(), "params": 0, "names": [],
                     "klass": module_of(key[-1], classes) if by_name else classes.get(key[-1])})
                 grp.built_in_backward = True
@@ -239,6 +244,28 @@ def _fold(graph: Graph, key_of: Any, classes: dict, by_name: bool = False) -> Gr
     n_ops = sum(len(grp.chain or ()) for grp in groups.values())
     g.notes.append(f"{len(groups):,} module calls drawn as single nodes ({n_ops:,} ops inside)")
     return g
+
+
+def _calls(graph: Graph, key_of: Any) -> Any:
+    """Union-find over edges inside one scope key: ``call(node id)`` names its piece."""
+    key = {n.id: key_of(n.scope) for n in graph.ops if n.scope}
+    key.update({v.id: key_of(v.scope) for v in graph.vars if v.kind == "inter" and v.scope})
+    parent: dict = {}
+
+    def find(x: str) -> str:
+        root = x
+        while parent.get(root, root) != root:
+            root = parent[root]
+        while parent.get(x, x) != root:  # path compression
+            parent[x], x = root, parent[x]
+        return root
+    for e in graph.edges:
+        k = key.get(e.src)
+        if k and k == key.get(e.dst):
+            a, b = find(e.src), find(e.dst)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+    return find
 
 
 def _fold_vars(graph: Graph, member: dict, by_id: dict) -> None:

@@ -385,3 +385,20 @@ def test_viz_modules_import_each_other_without_cycles():
         visit(m, [])
     assert "dot" not in edges["mermaid"] and "dot" not in edges["graph"]
     assert {"prepare"} <= edges["dot"] and {"prepare"} <= edges["mermaid"]
+
+
+def test_a_module_called_twice_draws_two_boxes():
+    class Twice(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.act = nn.Tanh()
+            self.fc = nn.Linear(3, 3)
+
+        def forward(self, x):
+            return self.act(self.fc(self.act(x)))
+
+    model = Twice()
+    x = ag.randn(2, 3, requires_grad=True)
+    src = viz.dot_source(model(x).sum(), backward=True, collapse=["Tanh", "Linear"])
+    assert src.count("<b>act</b> · Tanh") == 2 and src.count("<b>fc</b> · Linear") == 1
+    assert "3 module calls" in src
