@@ -169,3 +169,39 @@ def test_matches_torch_in_float64(kwargs):
     st, tst = opt.state[x], topt.state[tx]
     assert (st["func_evals"], st["n_iter"], calls) == (tst["func_evals"], tst["n_iter"], tcalls)
     assert len(st["old_dirs"]) == len(tst["old_dirs"])
+
+
+@pytest.mark.parametrize("line_search", [None, "strong_wolfe"])
+def test_matches_torch_in_float32_on_least_squares(line_search):
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(3)
+    A = rng.standard_normal((20, 5)).astype(np.float32)
+    b = rng.standard_normal(20).astype(np.float32)
+    results = []
+    for lib in (ag, torch):
+        if lib is ag:
+            x, At, bt = ag.tensor(np.zeros(5, np.float32), requires_grad=True), ag.tensor(A), \
+                ag.tensor(b)
+            opt = optim.LBFGS([x], history_size=4, max_iter=6, line_search_fn=line_search)
+        else:
+            x, At, bt = torch.zeros(5, requires_grad=True), torch.tensor(A), torch.tensor(b)
+            opt = torch.optim.LBFGS([x], history_size=4, max_iter=6, line_search_fn=line_search)
+
+        def closure(x=x, opt=opt, At=At, bt=bt):
+            opt.zero_grad()
+            loss = ((At @ x - bt) ** 2).mean()
+            loss.backward()
+            return loss
+
+        opt.step(closure)  # six iterations, well before float32 noise decides the path
+        st = opt.state[x]
+        first = (x.detach().numpy().copy(), st["func_evals"], st["n_iter"])
+        for _ in range(3):
+            opt.step(closure)
+        results.append((first, x.detach().numpy().copy()))
+    (ours, ours_end), (ref, ref_end) = results
+    np.testing.assert_allclose(ours[0], ref[0], rtol=1e-5, atol=1e-6)
+    assert ours[1:] == ref[1:]
+    solution = np.linalg.lstsq(A.astype(np.float64), b.astype(np.float64), rcond=None)[0]
+    np.testing.assert_allclose(ours_end, solution, atol=2e-4)
+    np.testing.assert_allclose(ref_end, solution, atol=2e-4)
