@@ -394,6 +394,30 @@ class DuckRng:
         return self.rng.choice(*a, **k)
 
 
+class TorchStyleGenerator:
+    """Shaped as autograd.Generator: seeded with manual_seed, drawing through numpy_generator."""
+
+    def __init__(self):
+        self.numpy_generator = np.random.default_rng()
+
+    def manual_seed(self, seed):
+        self.numpy_generator = np.random.default_rng(seed)
+        return self
+
+
+def test_torch_style_generator_is_read_at_each_draw():
+    g = TorchStyleGenerator().manual_seed(7)
+    dl = DataLoader(_xy(12), batch_size=12, shuffle=True, generator=g)
+    first = _orders(dl, 1)
+    g.manual_seed(7)  # reseeding the generator (which replaces its numpy generator) repeats
+    assert _orders(dl, 1) == first
+    assert _orders(DataLoader(_xy(12), batch_size=12, shuffle=True,
+                              generator=np.random.default_rng(7)), 1) == first
+    a = random_split(_xy(10), [0.5, 0.5], generator=TorchStyleGenerator().manual_seed(1))
+    b = random_split(_xy(10), [0.5, 0.5], generator=TorchStyleGenerator().manual_seed(1))
+    assert [p.indices.tolist() for p in a] == [p.indices.tolist() for p in b]
+
+
 def test_generators_and_seed_for_split_and_loader():
     a = random_split(_xy(10), [3, 7], generator=np.random.default_rng(1))
     b = random_split(_xy(10), [3, 7], generator=DuckRng(1))

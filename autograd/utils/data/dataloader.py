@@ -88,9 +88,9 @@ class DataLoader:
             persistent_workers, pin_memory_device, in_order: accepted and
             checked as PyTorch does (``persistent_workers`` and
             ``prefetch_factor`` need ``num_workers > 0``); no effect in-process.
-        generator: where ``shuffle`` draws its orders (a
-            ``numpy.random.Generator``, or an object with its drawing methods);
-            default: the generator seeded by ``autograd.manual_seed``.
+        generator: where ``shuffle`` draws its orders (an
+            ``autograd.Generator`` or a ``numpy.random.Generator``); default:
+            the generator seeded by ``autograd.manual_seed``.
         seed: (not in PyTorch) seeds a generator of the loader's own, so the
             sequence of epoch orders repeats whatever else draws random numbers.
 

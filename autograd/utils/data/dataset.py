@@ -244,8 +244,8 @@ def random_split(dataset: Any, lengths: Sequence[int | float], generator: Any = 
         lengths: sample counts summing to ``len(dataset)``, or fractions summing
             to 1 (each part gets ``floor(n * fraction)`` and the remainder goes
             round-robin to the first parts, as PyTorch).
-        generator: a ``numpy.random.Generator`` (or an object with its drawing
-            methods) for the permutation; default: the global generator.
+        generator: an ``autograd.Generator`` or a ``numpy.random.Generator``
+            for the permutation; default: the global generator.
         seed: (not in PyTorch) seeds a generator of its own, so the split repeats.
 
     Returns:

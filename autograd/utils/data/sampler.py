@@ -2,9 +2,11 @@
 
 A sampler is an iterable of indices; :class:`BatchSampler` groups another
 sampler's indices into lists. Random samplers draw from their ``generator``
-when given one (a ``numpy.random.Generator``, or any object with its
-``permutation``/``integers``/``choice`` methods), else from the generator
-that ``autograd.manual_seed`` seeds, read at the start of each pass.
+when given one (an ``autograd.Generator``, i.e. anything whose
+``numpy_generator`` attribute is a ``numpy.random.Generator``; a numpy
+Generator itself; or any object with its ``permutation``/``integers``/``choice``
+methods), else from the generator that ``autograd.manual_seed`` seeds, read at
+the start of each pass.
 """
 from __future__ import annotations
 
@@ -24,10 +26,12 @@ def check_generator(generator: Any, who: str) -> Any:
     """Return ``generator`` if it can draw random numbers; raise TypeError otherwise."""
     if generator is None or isinstance(generator, np.random.Generator):
         return generator
+    if isinstance(getattr(generator, "numpy_generator", None), np.random.Generator):
+        return generator  # autograd.Generator: drawn through at each use (reseeding replaces it)
     if all(callable(getattr(generator, m, None)) for m in _DRAWS):
         return generator
-    raise TypeError(f"{who}: generator must be a numpy.random.Generator (or an object with its "
-                    f"permutation/integers/choice methods), got {type(generator).__name__}")
+    raise TypeError(f"{who}: generator must be an autograd.Generator or a "
+                    f"numpy.random.Generator, got {type(generator).__name__}")
 
 
 def seeded_generator(seed: int | None, generator: Any, who: str) -> Any:
@@ -43,7 +47,10 @@ def seeded_generator(seed: int | None, generator: Any, who: str) -> Any:
 
 def rng_of(generator: Any) -> Any:
     """The generator to draw from: the given one, else the global (``autograd.manual_seed``)."""
-    return generator if generator is not None else default_generator()
+    if generator is None:
+        return default_generator()
+    inner = getattr(generator, "numpy_generator", None)
+    return inner if isinstance(inner, np.random.Generator) else generator
 
 
 def _positive_int(v: Any, who: str, what: str) -> int:
