@@ -367,6 +367,10 @@ class ParameterDict(Module):
         self._parameters.clear()
 
     def update(self, parameters: Any) -> None:
+        if not isinstance(parameters, Mapping) and (
+                isinstance(parameters, (str, Tensor)) or not hasattr(parameters, "__iter__")):
+            raise TypeError(f"ParameterDict.update: expected a mapping or (key, parameter) "
+                            f"pairs, got {type(parameters).__name__}")
         pairs = parameters.items() if isinstance(parameters, Mapping) else parameters
         for key, value in pairs:
             self[key] = value

@@ -38,7 +38,8 @@ class Dropout(Module):
     def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
         super().__init__()
         if not isinstance(p, (int, float)) or not 0.0 <= p <= 1.0:
-            raise ValueError(f"Dropout: probability has to be between 0 and 1, but got {p!r}")
+            raise ValueError(f"{type(self).__name__}: probability has to be between 0 and 1, "
+                             f"but got {p!r}")
         self.p, self.inplace = float(p), inplace
 
     def forward(self, x: Tensor) -> Tensor:

@@ -61,6 +61,8 @@ class LocalResponseNorm(Module):
     def __init__(self, size: int, alpha: float = 1e-4, beta: float = 0.75,
                  k: float = 1.0) -> None:
         super().__init__()
+        if not isinstance(size, int) or isinstance(size, bool) or size < 1:
+            raise ValueError(f"LocalResponseNorm: size must be a positive int, got {size!r}")
         self.size, self.alpha, self.beta, self.k = size, alpha, beta, k
 
     def forward(self, x: Tensor) -> Tensor:

@@ -195,6 +195,12 @@ class AdaptiveMaxPool2d(Module):
     def __init__(self, output_size: int | Sequence[int | None],
                  return_indices: bool = False) -> None:
         super().__init__()
+        sizes = (output_size, output_size) if isinstance(output_size, int) else output_size
+        if not isinstance(sizes, (tuple, list)) or len(sizes) != 2 or any(
+                s is not None and (not isinstance(s, int) or isinstance(s, bool) or s <= 0)
+                for s in sizes):
+            raise ValueError(f"AdaptiveMaxPool2d: output_size must be a positive int or a pair "
+                             f"of them (None keeps the input size), got {output_size!r}")
         self.output_size, self.return_indices = output_size, return_indices
 
     def forward(self, x: Tensor) -> Any:

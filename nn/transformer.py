@@ -186,7 +186,11 @@ class TransformerDecoderLayer(_FeedForwardMixin, Module):
         return x
 
 
-def _clones(layer: Module, n: int) -> ModuleList:
+def _clones(layer: Module, n: int, who: str) -> ModuleList:
+    if not isinstance(n, int) or isinstance(n, bool) or n < 1:
+        raise ValueError(f"{who}: num_layers must be a positive int, got {n!r}")
+    if not isinstance(layer, Module):
+        raise TypeError(f"{who}: expected a layer module to copy, got {type(layer).__name__}")
     return ModuleList([copy.deepcopy(layer) for _ in range(n)])
 
 
@@ -204,7 +208,7 @@ class TransformerEncoder(Module):
     def __init__(self, encoder_layer: Module, num_layers: int, norm: Module | None = None,
                  enable_nested_tensor: bool = True, mask_check: bool = True) -> None:
         super().__init__()
-        self.layers = _clones(encoder_layer, num_layers)
+        self.layers = _clones(encoder_layer, num_layers, "TransformerEncoder")
         self.num_layers = num_layers
         self.norm = norm
 
@@ -230,7 +234,7 @@ class TransformerDecoder(Module):
     def __init__(self, decoder_layer: Module, num_layers: int,
                  norm: Module | None = None) -> None:
         super().__init__()
-        self.layers = _clones(decoder_layer, num_layers)
+        self.layers = _clones(decoder_layer, num_layers, "TransformerDecoder")
         self.num_layers = num_layers
         self.norm = norm
 

@@ -166,6 +166,11 @@ def pixel_unshuffle(input: Tensor, downscale_factor: int) -> Tensor:  # noqa: A0
     return y.reshape(*lead, c * r * r, h // r, w // r)
 
 
+def _check_factor(r: object, who: str, what: str) -> None:
+    if not isinstance(r, int) or isinstance(r, bool) or r < 1:
+        raise ValueError(f"{who}: {what} must be a positive int, got {r!r}")
+
+
 class Upsample(Module):
     """Resize images or sequences by ``scale_factor`` or to ``size`` (see :func:`interpolate`).
 
@@ -189,7 +194,15 @@ class Upsample(Module):
                  align_corners: bool | None = None,
                  recompute_scale_factor: bool | None = None) -> None:
         super().__init__()
-        self.name = type(self).__name__
+        who = type(self).__name__
+        if mode not in _MODES:
+            known = ("bicubic", "trilinear")
+            kind = NotImplementedError if mode in known else ValueError
+            raise kind(f"{who}: mode {mode!r} is not supported; use one of {sorted(_MODES)}")
+        if (size is None) == (scale_factor is None):
+            raise ValueError(f"{who}: give exactly one of size and scale_factor, got "
+                             f"size={size!r}, scale_factor={scale_factor!r}")
+        self.name = who
         self.size = size
         self.scale_factor = float(scale_factor) if isinstance(scale_factor, (int, float)) \
             else scale_factor
@@ -231,6 +244,7 @@ class PixelShuffle(Module):
 
     def __init__(self, upscale_factor: int) -> None:
         super().__init__()
+        _check_factor(upscale_factor, "PixelShuffle", "upscale_factor")
         self.upscale_factor = upscale_factor
 
     def forward(self, x: Tensor) -> Tensor:
@@ -245,6 +259,7 @@ class PixelUnshuffle(Module):
 
     def __init__(self, downscale_factor: int) -> None:
         super().__init__()
+        _check_factor(downscale_factor, "PixelUnshuffle", "downscale_factor")
         self.downscale_factor = downscale_factor
 
     def forward(self, x: Tensor) -> Tensor:

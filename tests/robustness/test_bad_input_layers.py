@@ -174,6 +174,47 @@ LAYER_CASES += [
         lambda: F.batch_norm(_x(4, 3), _x(5), _x(5), training=True), "BatchNorm1d", ((5,), 3))),
 ]
 
+_ENC = "TransformerEncoderLayer"
+LAYER_CASES += [  # the layers of issue 14
+    _layer("Conv1d", lambda a, b: (lambda: nn.Conv1d(a, b, (3, a)), ((3, a),))),
+    _layer("Conv1d", lambda a, b: (lambda: nn.Conv1d(a, b, 3, padding=-a), (-a,))),
+    _layer("ConvTranspose1d", lambda a, b: (lambda: nn.ConvTranspose1d(
+        a, b, 3, stride=2, output_padding=2 + a), (2 + a,))),
+    _layer("Dropout1d", lambda a, b: (lambda: nn.Dropout1d()(_x(2, a, b, 2)), ((2, a, b, 2),))),
+    _layer("Dropout2d", lambda a, b: (lambda: nn.Dropout2d(1.0 + a / 10), (1.0 + a / 10,))),
+    _layer("Dropout3d", lambda a, b: (lambda: nn.Dropout3d()(_x(a, b)), ((a, b),))),
+    _layer("InstanceNorm1d", lambda a, b: (lambda: nn.InstanceNorm1d(-a), (-a,))),
+    _layer("InstanceNorm2d", lambda a, b: (lambda: nn.InstanceNorm2d(a)(_x(2, a)), ((2, a),))),
+    _layer("InstanceNorm3d", lambda a, b: (lambda: nn.InstanceNorm3d(a, affine=True)(
+        _x(1, a + 1, 2, 2, 2)), ((1, a + 1, 2, 2, 2),))),
+    _layer("AdaptiveMaxPool2d", lambda a, b: (lambda: nn.AdaptiveMaxPool2d(1 - a), (1 - a,))),
+    _layer("LocalResponseNorm", lambda a, b: (lambda: nn.LocalResponseNorm(-a), (-a,))),
+    _layer("Upsample", lambda a, b: (lambda: nn.Upsample(), ("size", "scale_factor"))),
+    _layer("Upsample", lambda a, b: (lambda: nn.Upsample(scale_factor=a, mode="cubic"),
+                                     ("cubic",))),
+    _layer("UpsamplingNearest2d", lambda a, b: (lambda: nn.UpsamplingNearest2d(), ("size",))),
+    _layer("UpsamplingBilinear2d", lambda a, b: (lambda: nn.UpsamplingBilinear2d(), ("size",))),
+    _layer("PixelShuffle", lambda a, b: (lambda: nn.PixelShuffle(-a), (-a,))),
+    _layer("PixelUnshuffle", lambda a, b: (lambda: nn.PixelUnshuffle(1 - a), (1 - a,))),
+    _layer("ParameterList", lambda a, b: (lambda: nn.ParameterList(a), ("int",))),
+    _layer("ParameterDict", lambda a, b: (lambda: nn.ParameterDict(a), ("int",))),
+    _layer("DataParallel", lambda a, b: (lambda: nn.DataParallel(a), ("int",))),
+    _layer("MultiheadAttention", lambda a, b: (lambda: nn.MultiheadAttention(2 * a + 1, 2),
+                                               (2 * a + 1,))),
+    _layer("MultiheadAttention", lambda a, b: (lambda: nn.MultiheadAttention(2 * a, 2)(
+        _x(3, 1, 2 * a), _x(4, 1, 2 * a + b), _x(4, 1, 2 * a)), (2 * a + b,))),
+    _layer(_ENC, lambda a, b: (lambda: nn.TransformerEncoderLayer(4, 2, activation="tanh"),
+                               ("tanh",))),
+    _layer("TransformerDecoderLayer", lambda a, b: (lambda: nn.TransformerDecoderLayer(
+        4, 2, activation="elu"), ("elu",))),
+    _layer("TransformerEncoder", lambda a, b: (lambda: nn.TransformerEncoder(
+        nn.TransformerEncoderLayer(4, 2, 8), 1 - a), (1 - a,))),
+    _layer("TransformerDecoder", lambda a, b: (lambda: nn.TransformerDecoder(
+        nn.TransformerDecoderLayer(4, 2, 8), -a), (-a,))),
+    _layer("Transformer", lambda a, b: (lambda: nn.Transformer(4, 2, 1, 1, 8)(
+        _x(3, 1, 4), _x(2, 1, 4 + a)), ((2, 1, 4 + a),))),
+]
+
 
 def _layer_params() -> list:
     seen: Counter = Counter()
@@ -213,7 +254,12 @@ LAYER_ARGS = {"Linear": (2, 3), "Bilinear": (2, 2, 3), "Unflatten": (1, (2, 2)),
               "AvgPool2d": (2,), "AdaptiveAvgPool2d": (2,), "BatchNorm1d": (2,),
               "BatchNorm2d": (2,), "LayerNorm": (2,), "GroupNorm": (1, 2), "Embedding": (4, 2),
               "RNN": (2, 3), "LSTM": (2, 3), "GRU": (2, 3), "RNNCell": (2, 3),
-              "LSTMCell": (2, 3), "GRUCell": (2, 3)}
+              "LSTMCell": (2, 3), "GRUCell": (2, 3), "Conv1d": (1, 2, 3),
+              "ConvTranspose1d": (1, 2, 3), "InstanceNorm1d": (2,), "InstanceNorm2d": (2,),
+              "InstanceNorm3d": (2,), "AdaptiveMaxPool2d": (2,), "LocalResponseNorm": (2,),
+              "PixelShuffle": (2,), "PixelUnshuffle": (2,), "MultiheadAttention": (4, 2),
+              "TransformerEncoderLayer": (4, 2), "TransformerDecoderLayer": (4, 2),
+              "DataParallel": (nn.Identity(),)}
 KWARG_LAYERS = sorted(n for n in nn.__all__ if isinstance(getattr(nn, n), type)
                       and issubclass(getattr(nn, n), nn.Module)
                       and n not in {"Module", "Identity", "RNNBase", "Sequential"})
@@ -258,6 +304,16 @@ LAYER_VALUES = {
                     "SiLU", "Softplus", "Identity")},
     "Softmax": (lambda: nn.Softmax(dim=-1), (3, 4)),
     "LogSoftmax": (lambda: nn.LogSoftmax(dim=-1), (3, 4)),
+    "Conv1d": (lambda: nn.Conv1d(2, 3, 3, padding=1), (1, 2, 5)),
+    "ConvTranspose1d": (lambda: nn.ConvTranspose1d(2, 3, 3, stride=2), (1, 2, 3)),
+    "Dropout2d": (lambda: nn.Dropout2d(0.2), (2, 3, 2, 2)),
+    "InstanceNorm1d": (lambda: nn.InstanceNorm1d(2, affine=True), (2, 2, 4)),
+    "AdaptiveMaxPool2d": (lambda: nn.AdaptiveMaxPool2d((2, 3)), (1, 2, 4, 5)),
+    "Upsample": (lambda: nn.Upsample(scale_factor=2, mode="bilinear"), (1, 2, 3, 3)),
+    "PixelShuffle": (lambda: nn.PixelShuffle(2), (1, 4, 2, 2)),
+    "LocalResponseNorm": (lambda: nn.LocalResponseNorm(3), (1, 4, 2, 2)),
+    "TransformerEncoderLayer": (lambda: nn.TransformerEncoderLayer(4, 2, 8, dropout=0.0),
+                                (3, 2, 4)),
 }
 
 
