@@ -16,7 +16,7 @@ from typing import Any as _Any
 import numpy as _np
 
 from . import ops, registry, viz
-from .autograd_api import grad
+from .device import accelerator, backends, cuda, device, mps
 
 # dtypes under PyTorch's names (ag.tensor(x, dtype=ag.float64)) and PyTorch's promotion
 from .dtype_names import (  # noqa: E402
@@ -41,29 +41,72 @@ from .dtype_names import (  # noqa: E402
     uint8,
 )
 from .dtypes import get_default_dtype, promote_types, result_type, set_default_dtype  # noqa: E402
-from .factories import arange, eye, full, ones, ones_like, rand, randn, tensor, zeros, zeros_like
+from .factories import (
+    BoolTensor,
+    ByteTensor,
+    DoubleTensor,
+    FloatTensor,
+    IntTensor,
+    LongTensor,
+    arange,
+    as_tensor,
+    eye,
+    from_numpy,
+    full,
+    ones,
+    ones_like,
+    rand,
+    randn,
+    tensor,
+    zeros,
+    zeros_like,
+)
 from .function import Function
 from .gradcheck import GradcheckError, GradcheckWarning, gradcheck, gradgradcheck, numerical_grad
+from .gradients import backward, grad
 from .mode import (
     detect_anomaly,
     enable_grad,
+    inference_mode,
     is_anomaly_enabled,
     is_grad_enabled,
+    is_inference_mode_enabled,
     no_grad,
     set_grad_enabled,
 )
 from .ops.conv import col2im, im2col
-from .random import default_generator, get_rng_state, manual_seed, set_rng_state
+from .random import Generator, default_generator, get_rng_state, manual_seed, set_rng_state
 from .registry import REGISTRY
 from .registry import exports as _op_exports
 from .serialization import load, save
-from .tensor import Tensor, increment_version
+from .tensor import Tensor
+from .version import increment_version
 
 # Every registered op as ``ag.name`` (and its aliases, ``ag.clamp``), from the registry the op
 # files fill when ``ops`` is imported above: an op's own file is the one place that names it.
 globals().update(_op_exports())
 __all__ = sorted(name for name in globals() if not name.startswith("_"))
 
-if _TYPE_CHECKING:
-    # type checkers cannot follow the loop above; to them ``ag.<op>`` has an unknown signature
-    def __getattr__(name: str) -> _Any: ...
+import sys as _sys  # noqa: E402
+
+#: ``torch.autograd.grad`` / ``.backward`` / ``.Function`` under the porting alias
+#: (``import autograd as torch``): the engine is its own ``autograd`` namespace
+autograd = _sys.modules[__name__]
+
+
+def is_tensor(obj: _Any) -> _Any:
+    """True when ``obj`` is a Tensor (``torch.is_tensor``)."""
+    return isinstance(obj, Tensor)
+
+
+def __getattr__(name: str) -> _Any:
+    """``torch.nn`` and ``torch.optim`` under the porting alias, loaded when first asked for.
+
+    The packages built on the engine are reached by name at run time only (never imported
+    here), so the engine itself depends on nothing above it.
+    """
+    if name in ("nn", "optim"):
+        import importlib
+
+        return importlib.import_module(name)
+    raise AttributeError(f"module 'autograd' has no attribute {name!r}")

@@ -113,3 +113,37 @@ def result_type(*operands: Any) -> np.dtype:
         raise TypeError("result_type: expected at least one operand")
     return out
 
+
+def as_array(data: Any, dtype: Any = None) -> np.ndarray:
+    """``data`` as a new array by PyTorch's rule: Python floats -> the default float dtype,
+    ints -> int64, numpy arrays and Tensors keep theirs."""
+    if hasattr(data, "grad_fn") and isinstance(getattr(data, "data", None), np.ndarray):  # a Tensor
+        arr = data.data
+        return arr.copy() if dtype is None else arr.astype(dtype)
+    if dtype is not None:
+        return np.array(data, dtype=np.dtype(dtype))
+    if isinstance(data, (np.ndarray, np.generic)):
+        if data.dtype.kind not in "biufc":
+            raise TypeError(f"tensor: cannot make a tensor from a numpy array of dtype "
+                            f"{data.dtype} (object); give a numeric array")
+        return np.array(data)
+    arr = np.array(data)
+    if arr.dtype == np.float64:
+        return arr.astype(get_default_dtype())
+    if arr.dtype.kind == "i" and arr.dtype != np.int64:
+        return arr.astype(np.int64)
+    if arr.dtype.kind not in "biufc":
+        raise TypeError(
+            f"tensor: cannot make a tensor from {type(data).__name__} (numpy dtype {arr.dtype}); "
+            "give numbers, nested lists of numbers, or a numeric numpy array"
+        )
+    return arr
+
+
+def check_grad_dtype(arr: np.ndarray, what: str) -> None:
+    """Only floating point tensors can require gradients (TypeError naming ``what``)."""
+    if arr.dtype.kind not in "fc":
+        raise TypeError(
+            f"{what}: only floating point tensors can require gradients, got dtype {arr.dtype}; "
+            "convert first, e.g. x.float() or ag.tensor(data, dtype='float32')"
+        )

@@ -52,6 +52,24 @@ class no_grad(_GradMode):
     _enabled = False
 
 
+class inference_mode(_GradMode):
+    """``no_grad`` under PyTorch's other name (``torch.inference_mode()``); ``mode=False``
+    leaves recording as it is."""
+
+    def __init__(self, mode: bool = True) -> None:
+        self._mode = bool(mode)
+
+    def __enter__(self) -> None:
+        self._prev = STATE.grad_enabled
+        if self._mode:
+            STATE.grad_enabled = False
+
+
+def is_inference_mode_enabled() -> bool:
+    """True inside ``inference_mode()`` or ``no_grad()`` in this thread."""
+    return not STATE.grad_enabled
+
+
 class enable_grad(_GradMode):
     """Context manager (or decorator) that turns recording back on inside ``no_grad``."""
 

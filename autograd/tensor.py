@@ -12,85 +12,18 @@ from typing import Any, Callable, Iterator
 import numpy as np
 
 from . import engine
-from .dtypes import get_default_dtype
+from .dtypes import as_array, check_grad_dtype, result_type
 from .hooks import DISPLAY
 from .mode import STATE
 from .printing import float_formatter
 from .registry import OPS as _ops
+from .tensor_convert import ConvertMethods
 from .tensor_methods import OpMethods
-
-_FLOAT_KINDS = "fc"
-
-
-def _to_array(data: Any, dtype: Any = None) -> np.ndarray:
-    """PyTorch's dtype rule: Python floats -> float32, ints -> int64, arrays keep theirs."""
-    if isinstance(data, Tensor):
-        arr = data.data
-        return arr.copy() if dtype is None else arr.astype(dtype)
-    if dtype is not None:
-        return np.array(data, dtype=np.dtype(dtype))
-    if isinstance(data, (np.ndarray, np.generic)):
-        if data.dtype.kind not in "biufc":
-            raise TypeError(f"tensor: cannot make a tensor from a numpy array of dtype "
-                            f"{data.dtype} (object); give a numeric array")
-        return np.array(data)
-    arr = np.array(data)
-    if arr.dtype == np.float64:
-        return arr.astype(get_default_dtype())
-    if arr.dtype.kind == "i" and arr.dtype != np.int64:
-        return arr.astype(np.int64)
-    if arr.dtype.kind not in "biufc":
-        raise TypeError(
-            f"tensor: cannot make a tensor from {type(data).__name__} (numpy dtype {arr.dtype}); "
-            "give numbers, nested lists of numbers, or a numeric numpy array"
-        )
-    return arr
+from .tensor_operators import Operators
+from .version import VersionCounter, version_counter
 
 
-def _check_grad_dtype(arr: np.ndarray, what: str) -> None:
-    if arr.dtype.kind not in _FLOAT_KINDS:
-        raise TypeError(
-            f"{what}: only floating point tensors can require gradients, got dtype {arr.dtype}; "
-            "convert first, e.g. x.float() or ag.tensor(data, dtype='float32')"
-        )
-
-
-class VersionCounter:
-    """How many times a tensor's memory was written in place; views share their base's."""
-
-    __slots__ = ("value",)
-
-    def __init__(self) -> None:
-        self.value = 0
-
-
-def version_counter(t: Tensor) -> VersionCounter:
-    """``t``'s version counter, made on first use (most tensors never need one)."""
-    c = t._version_counter
-    if c is None:
-        c = t._version_counter = VersionCounter()
-    return c
-
-
-def increment_version(*tensors: Tensor) -> None:
-    """Record that ``tensors`` were written in place, as PyTorch's in-place ops do.
-
-    Code that writes into ``t.data`` directly (optimizers, initialisers,
-    running statistics) calls this, so backward still detects a saved tensor
-    that changed under it.
-
-    Example:
-        >>> import autograd as ag
-        >>> t = ag.zeros(2)
-        >>> t.data += 1
-        >>> ag.increment_version(t); t._version
-        1
-    """
-    for t in tensors:
-        version_counter(t).value += 1
-
-
-class Tensor(OpMethods):
+class Tensor(Operators, OpMethods, ConvertMethods):
     """An n-dimensional array with reverse-mode automatic differentiation.
 
     Args:
@@ -121,9 +54,9 @@ class Tensor(OpMethods):
 
     def __init__(self, data: Any, requires_grad: bool = False, name: str | None = None,
                  dtype: Any = None) -> None:
-        arr = _to_array(data, dtype)
+        arr = as_array(data, dtype)
         if requires_grad:
-            _check_grad_dtype(arr, "Tensor")
+            check_grad_dtype(arr, "Tensor")
         _init(self, arr, None, 0, bool(requires_grad))
         self.name = name
 
@@ -286,7 +219,7 @@ class Tensor(OpMethods):
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         if requires_grad:
-            _check_grad_dtype(self.data, "requires_grad_")
+            check_grad_dtype(self.data, "requires_grad_")
         if not requires_grad and self.grad_fn is not None:
             raise RuntimeError(
                 "requires_grad_(False) on a non-leaf tensor; use .detach() instead"
@@ -328,56 +261,8 @@ class Tensor(OpMethods):
 
         return remove
 
-    # ------------------------------------------------------------ operators
-    def __add__(self, other: Any) -> Tensor:
-        return _ops.add(self, other)
-
-    def __radd__(self, other: Any) -> Tensor:
-        return _ops.add(other, self)
-
-    def __sub__(self, other: Any) -> Tensor:
-        return _ops.sub(self, other)
-
-    def __rsub__(self, other: Any) -> Tensor:
-        return _ops.sub(other, self)
-
-    def __mul__(self, other: Any) -> Tensor:
-        return _ops.mul(self, other)
-
-    def __rmul__(self, other: Any) -> Tensor:
-        return _ops.mul(other, self)
-
-    def __truediv__(self, other: Any) -> Tensor:
-        return _ops.div(self, other)
-
-    def __rtruediv__(self, other: Any) -> Tensor:
-        return _ops.div(other, self)
-
-    def __pow__(self, other: Any) -> Tensor:
-        return _ops.pow(self, other)
-
-    def __rpow__(self, other: Any) -> Tensor:
-        return _ops.pow(other, self)
-
-    def __matmul__(self, other: Any) -> Tensor:
-        return _ops.matmul(self, other)
-
-    def __rmatmul__(self, other: Any) -> Tensor:
-        return _ops.matmul(other, self)
-
-    def __neg__(self) -> Tensor:
-        return _ops.neg(self)
-
-    def __pos__(self) -> Tensor:
-        return self
-
-    def __abs__(self) -> Tensor:
-        return _ops.abs(self)
-
-    def __getitem__(self, index: Any) -> Tensor:
-        return _ops.getitem(self, index)
-
-    # comparisons: no gradient, boolean results
+    # ------------------------------------------------------------ comparisons, bitwise
+    # (no gradient: boolean or integer results)
     def __eq__(self, other: Any) -> Tensor:  # type: ignore[override]
         return Tensor._make(np.equal(self.data, _raw(other)))
 
@@ -397,13 +282,37 @@ class Tensor(OpMethods):
         return Tensor._make(np.greater_equal(self.data, _raw(other)))
 
     def __invert__(self) -> Tensor:
-        return Tensor._make(np.invert(self.data))
+        return Tensor._make(_bitwise("bitwise_not", np.invert, self.data))
 
     def __and__(self, other: Any) -> Tensor:
-        return Tensor._make(np.logical_and(self.data, _raw(other)))
+        return Tensor._make(_bitwise("bitwise_and", np.bitwise_and, self, other))
+
+    def __rand__(self, other: Any) -> Tensor:
+        return Tensor._make(_bitwise("bitwise_and", np.bitwise_and, other, self))
 
     def __or__(self, other: Any) -> Tensor:
-        return Tensor._make(np.logical_or(self.data, _raw(other)))
+        return Tensor._make(_bitwise("bitwise_or", np.bitwise_or, self, other))
+
+    def __ror__(self, other: Any) -> Tensor:
+        return Tensor._make(_bitwise("bitwise_or", np.bitwise_or, other, self))
+
+    def __xor__(self, other: Any) -> Tensor:
+        return Tensor._make(_bitwise("bitwise_xor", np.bitwise_xor, self, other))
+
+    def __rxor__(self, other: Any) -> Tensor:
+        return Tensor._make(_bitwise("bitwise_xor", np.bitwise_xor, other, self))
+
+    def __lshift__(self, other: Any) -> Tensor:
+        return Tensor._make(_bitwise("bitwise_left_shift", np.left_shift, self, other))
+
+    def __rlshift__(self, other: Any) -> Tensor:
+        return Tensor._make(_bitwise("bitwise_left_shift", np.left_shift, other, self))
+
+    def __rshift__(self, other: Any) -> Tensor:
+        return Tensor._make(_bitwise("bitwise_right_shift", np.right_shift, self, other))
+
+    def __rrshift__(self, other: Any) -> Tensor:
+        return Tensor._make(_bitwise("bitwise_right_shift", np.right_shift, other, self))
 
     # ------------------------------------------------------------ in place
     def __iadd__(self, other: Any) -> Tensor:
@@ -498,30 +407,6 @@ class Tensor(OpMethods):
     def any(self, dim: Any = None) -> Tensor:
         return Tensor._make(np.asarray(self.data.any(axis=dim)))
 
-    # ------------------------------------------------------------ conversion
-    # (last in the class: these names shadow the builtins in annotations below them)
-    def to(self, dtype: Any) -> Tensor:
-        """Cast to ``dtype`` (differentiable between float types)."""
-        return _ops.cast(self, np.dtype(dtype))
-
-    def float(self) -> Tensor:
-        return self.to(np.float32)
-
-    def double(self) -> Tensor:
-        return self.to(np.float64)
-
-    def long(self) -> Tensor:
-        return self.to(np.int64)
-
-    def int(self) -> Tensor:
-        return self.to(np.int32)
-
-    def bool(self) -> Tensor:
-        return self.to(np.bool_)
-
-    def type(self, dtype: Any) -> Tensor:
-        return self.to(dtype)
-
     def clone(self) -> Tensor:
         return _ops.clone(self)
 
@@ -542,6 +427,18 @@ def _init(t: Tensor, arr: np.ndarray, grad_fn: Any, idx: int, requires_grad: boo
     t._version_counter = None
     t.name = None
     t._hooks = None
+
+
+def _bitwise(op: str, fn: Callable, *operands: Any) -> np.ndarray:
+    """A bitwise op as PyTorch: on integers bit by bit, on bools logical, refused on floats."""
+    dtype = result_type(*operands)
+    if dtype.kind not in "biu":
+        raise RuntimeError(f"{op}: not implemented for {dtype} tensors; bitwise operators "
+                           "need integer or bool tensors")
+    if op.endswith("shift") and dtype.kind == "b":
+        dtype = np.dtype(np.int64)
+    arrays = [np.asarray(_raw(x), dtype) for x in operands]
+    return np.asarray(fn(*arrays)).astype(dtype, copy=False)
 
 
 def _raw(x: Any) -> Any:

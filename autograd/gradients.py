@@ -1,4 +1,4 @@
-"""``autograd.grad``: gradients of outputs with respect to chosen inputs, returned."""
+"""``autograd.grad`` and ``autograd.backward``: gradients of outputs, returned or accumulated."""
 from __future__ import annotations
 
 from typing import Any, Sequence
@@ -50,3 +50,41 @@ def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool
     result = engine.run_backward(roots, seeds, bool(keep), create_graph, inputs=ins,
                                  allow_unused=allow_unused)
     return tuple(result or ())
+
+
+def backward(tensors: Any, grad_tensors: Any = None, retain_graph: bool | None = None,
+             create_graph: bool = False, inputs: Any = None) -> None:
+    """Accumulate the gradients of ``tensors`` into the leaves' ``.grad`` (PyTorch's
+    ``torch.autograd.backward``): ``backward([a, b])`` is ``(a + b).backward()`` for scalars.
+
+    Args:
+        tensors: a Tensor or a sequence of them.
+        grad_tensors: one gradient per tensor (may be omitted for one-element tensors).
+        retain_graph: keep the graph for another backward (default: ``create_graph``).
+        create_graph: record the backward pass, for higher-order derivatives.
+        inputs: accumulate only into these leaves (default: every leaf that requires grad).
+
+    Example:
+        >>> import autograd as ag
+        >>> x = ag.tensor(2.0, requires_grad=True)
+        >>> ag.autograd.backward([x * x, x * 3.0]); x.grad.item()
+        7.0
+    """
+    outs = [tensors] if isinstance(tensors, Tensor) else list(tensors)
+    if grad_tensors is None or isinstance(grad_tensors, Tensor):
+        gs: Sequence[Any] = [grad_tensors] * len(outs) if grad_tensors is None else [grad_tensors]
+    else:
+        gs = list(grad_tensors)
+    if len(gs) != len(outs):
+        raise ValueError(f"backward: got {len(gs)} grad_tensors for {len(outs)} tensors")
+    seeds = [_grad_for(t, g, "backward") for t, g in zip(outs, gs)]
+    keep = bool(create_graph if retain_graph is None else retain_graph)
+    if inputs is None:
+        engine.run_backward(outs, seeds, keep, create_graph)
+        return
+    leaves = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+    grads = engine.run_backward(outs, seeds, keep, create_graph, inputs=leaves,
+                                allow_unused=True)
+    for t, g in zip(leaves, grads or ()):
+        if g is not None:
+            t.grad = g if t.grad is None else t.grad + g
