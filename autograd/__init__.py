@@ -85,7 +85,6 @@ from .version import increment_version
 # Every registered op as ``ag.name`` (and its aliases, ``ag.clamp``), from the registry the op
 # files fill when ``ops`` is imported above: an op's own file is the one place that names it.
 globals().update(_op_exports())
-__all__ = sorted(name for name in globals() if not name.startswith("_"))
 
 import sys as _sys  # noqa: E402
 
@@ -110,3 +109,7 @@ def __getattr__(name: str) -> _Any:
 
         return importlib.import_module(name)
     raise AttributeError(f"module 'autograd' has no attribute {name!r}")
+
+
+# everything above that is public, the registered ops included (for ``from autograd import *``)
+__all__ = sorted(name for name in globals() if not name.startswith("_"))
