@@ -4,10 +4,13 @@ A multi-threaded BLAS wakes and synchronises its threads on every call. For the
 products of small models (a LeNet step, an MLP on digits) that costs more than the
 arithmetic, and on a machine whose other cores are busy a waiting thread can make a
 step several times slower: measured on 2 cores, a LeNet step with OpenBLAS's default 2
-threads took 1.4-6x as long as with one (``python -m benchmarks.threads``). So
-:func:`matmul` runs a product whose size per matrix multiply ``m * k * n`` is below
-:data:`THREADED_WORK` on one BLAS thread, and leaves bigger ones (where a second thread
-halves the time) to the library's own setting.
+threads took 1.4-6x as long as with one, an MLP step on MNIST-sized rows 10x as long
+on a loaded machine (``python -m benchmarks.threads``). So :func:`matmul` runs a
+product on one BLAS thread when its size per matrix multiply ``m * k * n`` is below
+:data:`THREADED_WORK`, or when the machine is busy (the 1-minute load average, read
+at most once a second, at or above the number of usable cores minus a half); only a
+big product on an idle machine, where a second thread halves the time, keeps the
+library's own setting.
 
 It never overrides a choice the user made: when any of the usual thread variables
 (``OPENBLAS_NUM_THREADS``, ``OMP_NUM_THREADS``, ...) is set, or the thread count of
@@ -18,6 +21,7 @@ as numpy runs them. Without threadpoolctl installed it does nothing either.
 from __future__ import annotations
 
 import os
+import time
 from typing import Any
 
 import numpy as np
@@ -31,7 +35,31 @@ THREADED_WORK = 1 << 25
 THREAD_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS",
                "BLIS_NUM_THREADS", "GOTO_NUM_THREADS", "VECLIB_MAXIMUM_THREADS")
 
+BUSY_MARGIN = 0.5  # busy when the load average >= usable cores - BUSY_MARGIN
+
 _libs: list | None = None  # [(controller, threads it had at first look)], set on first use
+_load = {"checked": -1.0, "busy": False}
+try:
+    _CORES = len(os.sched_getaffinity(0))
+except (AttributeError, OSError):  # not on Linux
+    _CORES = os.cpu_count() or 1
+
+
+def busy() -> bool:
+    """Whether other work keeps this machine's cores occupied (re-read at most once a second).
+
+    Example:
+        >>> isinstance(busy(), bool)
+        True
+    """
+    now = time.monotonic()
+    if now - _load["checked"] >= 1.0:
+        _load["checked"] = now
+        try:
+            _load["busy"] = os.getloadavg()[0] >= _CORES - BUSY_MARGIN
+        except (AttributeError, OSError):
+            _load["busy"] = False
+    return bool(_load["busy"])
 
 
 def _find_libs() -> list:
@@ -64,7 +92,8 @@ def active() -> bool:
 
 
 def matmul(a: np.ndarray, b: np.ndarray, out: np.ndarray | None = None) -> Any:
-    """``np.matmul(a, b, out=out)``, on one BLAS thread when the product is small.
+    """``np.matmul(a, b, out=out)``, on one BLAS thread when the product is small or the
+    machine busy.
 
     Args:
         a, b: arrays as for :func:`numpy.matmul`.
@@ -83,7 +112,9 @@ def matmul(a: np.ndarray, b: np.ndarray, out: np.ndarray | None = None) -> Any:
         (2, 4)
     """
     work = a.shape[-1] * (a.shape[-2] if a.ndim > 1 else 1) * (b.shape[-1] if b.ndim > 1 else 1)
-    if work < SINGLE_WORK or work >= THREADED_WORK or not (_libs or (_libs is None and active())):
+    if work < SINGLE_WORK or not (_libs or (_libs is None and active())):
+        return np.matmul(a, b, out=out)
+    if work >= THREADED_WORK and not busy():
         return np.matmul(a, b, out=out)
     assert _libs is not None
     lowered = []

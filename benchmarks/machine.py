@@ -73,6 +73,9 @@ def _blas() -> list[dict]:
 
 
 def _git() -> dict:
+    """The commit benchmarked; an exported copy (no .git) names it in ``BENCH_COMMIT``."""
+    if os.environ.get("BENCH_COMMIT"):
+        return {"commit": os.environ["BENCH_COMMIT"], "engine_dirty": False}
     git = ["git", "-C", str(ROOT)]
     try:
         commit = subprocess.run(git + ["rev-parse", "--short", "HEAD"], capture_output=True,

@@ -9,8 +9,10 @@ user writes (scratchgrad's ``nn`` and ``optim``, nothing about threads); it runs
 fresh process under three environments: no thread variables at all (the default),
 ``OPENBLAS_NUM_THREADS=1`` and ``OPENBLAS_NUM_THREADS=<cores>``. The "busy" runs
 start one bounded busy loop (one core's worth of other work, as on a shared
-machine) for their duration and stop it afterwards. The figure is the median
-step time; the check is default / best-of-the-settings, goal <= 1.3.
+machine) for the whole busy phase, wait up to a minute for the load average to show it
+(scratchgrad's thread policy reads the load average), and stop it afterwards. The
+figure is the median step time; the check is default / best-of-the-settings, goal
+<= 1.3. "idle" means no load of ours: on a shared machine other users' work counts.
 """
 from __future__ import annotations
 
@@ -156,7 +158,13 @@ class BusyCore:
         self.proc.wait()
 
 
-def measure(scripts: tuple, settings: list[str], rounds: int, steps: int, busy: bool
+def wait_for_load(level: float, limit: float = 60.0) -> None:
+    end = time.monotonic() + limit
+    while os.getloadavg()[0] < level and time.monotonic() < end:
+        time.sleep(1.0)
+
+
+def measure(scripts: tuple, settings: list[str], rounds: int, steps: int
             ) -> dict[str, dict[str, float]]:
     """Median over ``rounds`` of each script's median step time under each setting; the
     settings alternate within a round so drift hits them alike."""
@@ -165,12 +173,7 @@ def measure(scripts: tuple, settings: list[str], rounds: int, steps: int, busy: 
         for name in scripts:
             order = settings[r % len(settings):] + settings[:r % len(settings)]
             for setting in order:
-                if busy:
-                    with BusyCore(limit=300):
-                        ms = run_child(name, setting, steps)
-                else:
-                    ms = run_child(name, setting, steps)
-                out[name][setting].append(ms)
+                out[name][setting].append(run_child(name, setting, steps))
     return {n: {k: statistics.median(v) for k, v in d.items()} for n, d in out.items()}
 
 
@@ -207,9 +210,16 @@ def main(argv: list[str] | None = None) -> int:
           f"(default), OPENBLAS_NUM_THREADS={', '.join(settings[1:])}", flush=True)
     results = {}
     for load in loads:
-        for name, res in measure(scripts, settings, args.rounds, args.steps,
-                                 load == "busy").items():
-            results[(name, load)] = res
+        if load == "busy":
+            with BusyCore(limit=1200):
+                wait_for_load(cores - 0.5)
+                print(f"busy phase: load average {os.getloadavg()[0]:.1f}", flush=True)
+                res = measure(scripts, settings, args.rounds, args.steps)
+        else:
+            print(f"idle phase: load average {os.getloadavg()[0]:.1f}", flush=True)
+            res = measure(scripts, settings, args.rounds, args.steps)
+        for name, r in res.items():
+            results[(name, load)] = r
     lines, ok = report(results, settings)
     print("\n".join(lines))
     print(f"load average at the end {os.getloadavg()[0]:.1f}; goal default/best <= {GOAL}: "

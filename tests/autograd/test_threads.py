@@ -31,9 +31,11 @@ class FakeBlas:
 
 @pytest.fixture
 def fake(monkeypatch: pytest.MonkeyPatch) -> FakeBlas:
-    """A 4-thread BLAS the policy found at first look; products record the count they ran at."""
+    """A 4-thread BLAS the policy found at first look, on an idle machine; products record
+    the thread count they ran at."""
     lib = FakeBlas(4)
     monkeypatch.setattr(th, "_libs", [(lib, 4)])
+    monkeypatch.setattr(th, "busy", lambda: False)
     seen = lib.seen = []  # type: ignore[attr-defined]
     real = np.matmul
 
@@ -61,6 +63,24 @@ def test_small_and_big_products_keep_the_library_setting(fake: FakeBlas, shapes:
     a, b = (np.ones(s, np.float32) for s in shapes)
     th.matmul(a, b)
     assert fake.calls == [] and fake.seen == [4]  # type: ignore[attr-defined]
+
+
+def test_big_products_run_on_one_thread_when_the_machine_is_busy(
+        fake: FakeBlas, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(th, "busy", lambda: True)
+    th.matmul(np.ones((2048, 2048), np.float32), np.ones((2048, 16), np.float32))
+    assert fake.seen == [1] and fake.calls == [1, 4]  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("load, is_busy", [(0.9, False), (1.49, False), (1.5, True), (7.0, True)])
+def test_busy_reads_the_load_average_against_the_cores(
+        monkeypatch: pytest.MonkeyPatch, load: float, is_busy: bool) -> None:
+    monkeypatch.setattr(th, "_CORES", 2)
+    monkeypatch.setattr(th, "_load", {"checked": -1e9, "busy": not is_busy})
+    monkeypatch.setattr(th.os, "getloadavg", lambda: (load, load, load))
+    assert th.busy() is is_busy
+    monkeypatch.setattr(th.os, "getloadavg", lambda: (0.0, 0.0, 0.0))
+    assert th.busy() is is_busy  # read at most once a second
 
 
 def test_a_count_the_user_changed_is_left_alone(fake: FakeBlas) -> None:
