@@ -76,6 +76,8 @@ def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor,
             pass ``dropout_p if self.training else 0.0``).
         is_causal: attend only to positions ``<= `` own (top-left aligned); not with attn_mask.
         scale: defaults to ``1 / sqrt(E)``.
+        enable_gqa: grouped-query attention: with ``(*, Hq, L, E)`` queries and
+            ``(*, Hk, S, E)`` keys/values, each key head serves ``Hq / Hk`` query heads.
 
     Returns:
         ``(*, L, Ev)``. A query row with every key blocked gives zeros.
@@ -98,6 +100,14 @@ def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor,
     if not 0.0 <= dropout_p <= 1.0:
         raise ValueError(f"scaled_dot_product_attention: dropout_p must be in [0, 1], got "
                          f"{dropout_p}")
+    if enable_gqa and query.ndim >= 3 and key.shape[-3] != query.shape[-3]:
+        hq, hk = query.shape[-3], key.shape[-3]
+        if hk == 0 or hq % hk or value.shape[-3] != hk:
+            raise ValueError(f"scaled_dot_product_attention: with enable_gqa the query heads "
+                             f"({hq}) must be a multiple of the key/value heads ({hk}, "
+                             f"{value.shape[-3]})")
+        heads = np.repeat(np.arange(hk), hq // hk)  # key head of each query head
+        key, value = key[..., heads, :, :], value[..., heads, :, :]
     L, S = query.shape[-2], key.shape[-2]
     factor = 1.0 / math.sqrt(query.shape[-1]) if scale is None else float(scale)
     if is_causal:

@@ -12,6 +12,8 @@ import itertools
 from collections import OrderedDict
 from typing import Any, Callable
 
+import numpy as np
+
 from autograd.function import Function
 from autograd.mode import is_grad_enabled
 from autograd.tensor import Tensor
@@ -92,6 +94,7 @@ class _BackwardHookState:
         self.position: dict[int, int] = {}
         self.grad_slots: list[int] = []  # positions of the inputs that require grad
         self.grad_output: tuple | None = None
+        self.zero_like: dict[int, tuple] = {}
 
     def wrap_inputs(self, args: tuple) -> tuple:
         tensors = [i for i, a in enumerate(args) if isinstance(a, Tensor)]
@@ -100,6 +103,9 @@ class _BackwardHookState:
         self.grad_slots = [i for i in tensors if args[i].requires_grad]
         if not self.grad_slots:
             return args
+        # as PyTorch: once any input needs a gradient, the others get zeros, not None
+        self.zero_like = {i: (args[i].shape, args[i].dtype) for i in tensors
+                          if i not in self.grad_slots}
         wrapped = BackwardHookFunction.apply(*[args[i] for i in self.grad_slots],
                                              callback=self._on_grad_input)
         if isinstance(wrapped, Tensor):
@@ -138,6 +144,8 @@ class _BackwardHookState:
 
     def _on_grad_input(self, grads: tuple) -> tuple:
         full: list = [None] * self.n_inputs
+        for slot, (shape, dtype) in self.zero_like.items():
+            full[self.position[slot]] = Tensor._make(np.zeros(shape, dtype))
         for slot, g in zip(self.grad_slots, grads):
             full[self.position[slot]] = g
         new = self._call_hooks(tuple(full))
@@ -210,8 +218,9 @@ class HooksMixin:
                                     prepend: bool = False) -> RemovableHandle:
         """Call ``hook(module, grad_input, grad_output)`` once the input gradients are known.
 
-        ``grad_input`` has one entry per positional Tensor input (None where no
-        gradient is needed); a returned tuple replaces it.
+        ``grad_input`` has one entry per positional Tensor input: its gradient,
+        zeros for an input that needs none while another does, or None for all
+        when no input needs one (as PyTorch); a returned tuple replaces it.
 
         Example:
             >>> import autograd as ag, nn

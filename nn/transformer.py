@@ -17,6 +17,7 @@ import autograd as ag
 from autograd.tensor import Tensor
 
 from . import init
+from ._factory import check_device
 from .attention import MultiheadAttention
 from .containers import ModuleList
 from .dropout import Dropout
@@ -28,14 +29,16 @@ __all__ = ["TransformerEncoderLayer", "TransformerDecoderLayer", "TransformerEnc
            "TransformerDecoder", "Transformer", "generate_square_subsequent_mask"]
 
 
-def generate_square_subsequent_mask(sz: int, dtype: Any = np.float32) -> Tensor:
+def generate_square_subsequent_mask(sz: int, device: Any = None, dtype: Any = None) -> Tensor:
     """``(sz, sz)`` float mask: 0 on and below the diagonal, ``-inf`` above (no peeking ahead).
 
     Example:
         >>> generate_square_subsequent_mask(3).tolist()
         [[0.0, -inf, -inf], [0.0, 0.0, -inf], [0.0, 0.0, 0.0]]
     """
-    return Tensor._make(np.triu(np.full((sz, sz), -np.inf, dtype=dtype), 1))
+    check_device(device, "generate_square_subsequent_mask")
+    dt = np.float32 if dtype is None else np.dtype(dtype)
+    return Tensor._make(np.triu(np.full((sz, sz), -np.inf, dtype=dt), 1))
 
 
 def _activation(activation: str | Callable, who: str) -> Callable:

@@ -206,3 +206,25 @@ def test_full_transformer_matches_torch_forward_and_backward():
     tstack = torch.nn.TransformerEncoder(torch.nn.TransformerEncoderLayer(8, 2, 16), 2,
                                          norm=torch.nn.LayerNorm(8), enable_nested_tensor=False)
     _to_torch(stack, tstack)
+
+
+def test_sdpa_grouped_query_attention_matches_repeated_heads():
+    q = _t(RNG.standard_normal((2, 4, 3, 5)))
+    k, v = _t(RNG.standard_normal((2, 2, 6, 5))), _t(RNG.standard_normal((2, 2, 6, 3)))
+    got = F.scaled_dot_product_attention(q, k, v, enable_gqa=True)
+    heads = [0, 0, 1, 1]
+    want = F.scaled_dot_product_attention(q, k[:, heads], v[:, heads])
+    np.testing.assert_allclose(got.numpy(), want.numpy(), atol=1e-12)
+    with pytest.raises(ValueError, match="multiple"):
+        F.scaled_dot_product_attention(q, k[:, :1].expand(2, 3, 6, 5), v, enable_gqa=True)
+    torch = pytest.importorskip("torch")
+    theirs = torch.nn.functional.scaled_dot_product_attention(
+        *(torch.tensor(a.numpy()) for a in (q, k, v)), enable_gqa=True)
+    np.testing.assert_allclose(got.numpy(), theirs.numpy(), atol=1e-12)
+
+
+def test_square_subsequent_mask_takes_device_and_dtype():
+    m = nn.Transformer.generate_square_subsequent_mask(2, device="cpu", dtype=np.float64)
+    assert m.dtype == np.float64 and m.tolist() == [[0.0, -np.inf], [0.0, 0.0]]
+    with pytest.raises(RuntimeError, match="CPU only"):
+        nn.Transformer.generate_square_subsequent_mask(2, device="cuda")

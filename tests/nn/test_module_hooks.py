@@ -214,3 +214,21 @@ def test_data_parallel_is_a_pass_through():
     assert nn.parallel.DataParallel is nn.DataParallel
     # as PyTorch without CUDA: device ids are ignored and the module runs as is
     assert nn.DataParallel(inner, device_ids=[0, 1], output_device=0).device_ids == []
+
+
+def test_backward_hook_with_two_inputs_matches_torch():
+    torch = _torch()
+    ours = nn.Bilinear(3, 2, 4, dtype=np.float64)
+    theirs = torch.nn.Bilinear(3, 2, 4, dtype=torch.float64)
+    theirs.load_state_dict({k: torch.tensor(v.numpy()) for k, v in ours.state_dict().items()})
+    seen_a, seen_t = [], []
+    ours.register_full_backward_hook(lambda m, gi, go: seen_a.append(gi))
+    theirs.register_full_backward_hook(lambda m, gi, go: seen_t.append(gi))
+    a, b = np.random.default_rng(2).standard_normal((5, 3)), np.ones((5, 2))
+    ours(ag.tensor(a), ag.tensor(b, requires_grad=True)).sum().backward()
+    theirs(torch.tensor(a), torch.tensor(b, requires_grad=True)).sum().backward()
+    (ga,), (gt,) = seen_a, seen_t
+    # the first input needs no gradient: zeros, as PyTorch, since the second one does
+    np.testing.assert_array_equal(ga[0].numpy(), gt[0].numpy())
+    np.testing.assert_array_equal(ga[0].numpy(), np.zeros((5, 3)))
+    np.testing.assert_allclose(ga[1].numpy(), gt[1].numpy(), atol=1e-12)
