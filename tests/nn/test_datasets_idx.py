@@ -157,3 +157,44 @@ def test_fake_data():
     labels = [datasets.FakeData(size=200, num_classes=4, image_size=(1, 2, 2))[i][1]
               for i in range(200)]
     assert set(labels) == {0, 1, 2, 3}
+
+
+def test_a_ported_mnist_training_loop_learns(tmp_path):
+    """The shape of PyTorch's MNIST example, with the porting table's imports."""
+    import autograd as torch
+    import nn
+    import nn.functional as F
+    import optim
+    from optim.lr_scheduler import StepLR
+
+    rng = np.random.default_rng(0)
+    labels = rng.integers(0, 10, 120).astype(np.uint8)
+    imgs = rng.integers(0, 60, (120, 28, 28)).astype(np.uint8)
+    for k, y in enumerate(labels):  # each class lights its own band of rows
+        imgs[k, 2 * y:2 * y + 3] = 250
+    d = _mnist_dir(tmp_path, labels, images=imgs, sub="MNIST/raw")
+    assert d.is_dir()
+    transform = transforms.Compose([transforms.ToTensor(),
+                                    transforms.Normalize((0.1307,), (0.3081,))])
+    dataset1 = datasets.MNIST(str(tmp_path), train=True, download=True, transform=transform)
+    train_loader = DataLoader(dataset1, batch_size=16, shuffle=True, num_workers=1,
+                              pin_memory=True)
+    torch.manual_seed(1)
+    model = nn.Sequential(nn.Flatten(), nn.Linear(784, 10))
+    optimizer = optim.Adadelta(model.parameters(), lr=1.0)
+    scheduler = StepLR(optimizer, step_size=1, gamma=0.7)
+    losses = []
+    for _epoch in range(3):
+        model.train()
+        total = 0.0
+        for data, target in train_loader:
+            optimizer.zero_grad()
+            output = F.log_softmax(model(data), dim=1)
+            loss = F.nll_loss(output, target)
+            loss.backward()
+            optimizer.step()
+            total += loss.item() * len(target)
+        losses.append(total / len(dataset1))
+        scheduler.step()
+    assert losses[-1] < 0.5 * losses[0]
+    assert scheduler.get_last_lr()[0] == pytest.approx(0.7 ** 3)
