@@ -87,6 +87,8 @@ def parse_to(args: tuple, kwargs: dict, who: str = "to") -> tuple[Any, np.dtype 
     rest = list(args)
     if len(rest) > 3:
         raise TypeError(f"{who}: too many positional arguments {args!r}")
+    if rest and isinstance(rest[0], int) and not isinstance(rest[0], bool):
+        rest[0] = f"cuda:{rest[0]}"  # as PyTorch: a bare index names a CUDA device
     if rest and _is_array_like(rest[0]):  # to(other_tensor)
         other = rest.pop(0)
         dtype, device = other.dtype, getattr(other, "device", None)

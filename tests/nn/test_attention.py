@@ -228,3 +228,16 @@ def test_square_subsequent_mask_takes_device_and_dtype():
     assert m.dtype == np.float64 and m.tolist() == [[0.0, -np.inf], [0.0, 0.0]]
     with pytest.raises(RuntimeError, match="CPU only"):
         nn.Transformer.generate_square_subsequent_mask(2, device="cuda")
+
+
+@pytest.mark.parametrize("norm_first", [False, True])
+def test_encoder_and_decoder_layers_gradcheck(norm_first):
+    ag.manual_seed(2)
+    enc = nn.TransformerEncoderLayer(4, 2, 6, dropout=0.0, activation="gelu",
+                                     norm_first=norm_first, dtype=np.float64)
+    dec = nn.TransformerDecoderLayer(4, 2, 6, dropout=0.0, norm_first=norm_first,
+                                     dtype=np.float64)
+    src, tgt = _t(RNG.standard_normal((3, 2, 4)), True), _t(RNG.standard_normal((2, 2, 4)), True)
+    mask = nn.Transformer.generate_square_subsequent_mask(2, dtype=np.float64)
+    assert ag.gradcheck(lambda s, *p: enc(s), (src, *enc.parameters()))
+    assert ag.gradcheck(lambda t, m: dec(t, m, tgt_mask=mask), (tgt, src))

@@ -152,7 +152,7 @@ def test_to_accepts_device_dtype_and_tensor():
         net.to(np.int32)
 
 
-@pytest.mark.parametrize("call", [lambda m: m.cuda(), lambda m: m.to("cuda"),
+@pytest.mark.parametrize("call", [lambda m: m.cuda(), lambda m: m.to("cuda"), lambda m: m.to(0),
                                   lambda m: m.to("cuda:1", np.float32), lambda m: m.cuda(0)])
 def test_cuda_says_this_engine_runs_on_cpu(call):
     with pytest.raises(RuntimeError, match="CPU only"):
