@@ -444,3 +444,18 @@ def test_random_split_lengths_match_torch(torch, lengths):
 def test_random_split_warns_on_an_empty_part():
     with pytest.warns(UserWarning, match="index 1 is 0"):
         random_split(_xy(2), [0.9, 0.1], seed=0)
+
+
+def test_torch_utils_data_through_the_porting_alias():
+    import autograd as torch
+    assert torch.utils.data is aud and torch.utils.data.DataLoader is DataLoader
+    g = torch.Generator().manual_seed(3)
+    a = [y.tolist() for _, y in torch.utils.data.DataLoader(_xy(9), batch_size=9, shuffle=True,
+                                                            generator=g)]
+    g.manual_seed(3)
+    b = [y.tolist() for _, y in torch.utils.data.DataLoader(_xy(9), batch_size=9, shuffle=True,
+                                                            generator=g)]
+    assert a == b and sorted(a[0]) == list(range(9))
+    parts = torch.utils.data.random_split(_xy(9), [0.5, 0.5],
+                                          generator=torch.Generator().manual_seed(0))
+    assert [len(p) for p in parts] == [5, 4]
