@@ -147,3 +147,18 @@ def test_pack_utilities_match_torch():
     pa = pad_sequence([_t(s) for s in seqs], batch_first=True, padding_value=2.0)
     pb = tr.pad_sequence([torch.tensor(s) for s in seqs], batch_first=True, padding_value=2.0)
     np.testing.assert_array_equal(pa.numpy(), pb.numpy())
+
+
+def test_nn_utils_package_keeps_its_names():
+    from nn.utils import (  # noqa: F401  (the porting table's import lines)
+        clip_grad_norm_,
+        clip_grad_value_,
+        make_grid,
+        parameters_to_vector,
+        save_image,
+        vector_to_parameters,
+    )
+
+    assert nn.utils.rnn.pad_sequence is pad_sequence
+    assert callable(nn.utils.parametrizations.weight_norm) and callable(nn.utils.weight_norm)
+    assert make_grid(np.ones((2, 1, 2, 2)), padding=0).shape == (3, 2, 4)
