@@ -36,3 +36,18 @@ def test_hand_derived_gradients_agree_with_autograd():
     rows = re.findall(r"max \|hand - autograd\| = ([0-9.e+\-]+)", OUT)
     assert len(rows) == 6
     assert all(float(r) < 1e-12 for r in rows)
+
+
+def test_squared_error_slope_shrinks_and_absolute_error_slope_does_not():
+    from tests.notebooks._outputs import line_numbers
+    assert line_numbers(OUT, "d(e²)/de  = 2e   :")[:7] == [-4, -1, -0.02, 0, 0.02, 1, 4]
+    assert line_numbers(OUT, "d|e|/de = sign(e):")[:7] == [-1, -1, -1, 0, 1, 1, 1]
+
+
+def test_a_large_learning_rate_kills_relu_units():
+    from tests.notebooks._outputs import line_numbers
+    before, after, acc = line_numbers(OUT, "ReLU       lr 3.0 :")
+    assert before < 10 and after > 80 and acc < 0.3
+    *_, leaky_acc = line_numbers(OUT, "leaky ReLU lr 3.0 :")
+    assert leaky_acc > acc + 0.1
+    assert line_numbers(OUT, "ReLU       lr 0.1 :")[-1] > 0.8
