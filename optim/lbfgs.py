@@ -254,7 +254,8 @@ class LBFGS(Optimizer):
             return np.array(getattr(value, "numpy", lambda: value)(), dtype=self._dtype())
         if name in _LIST_STATE:
             return [np.array(getattr(v, "numpy", lambda v=v: v)(), dtype=self._dtype())
-                    if name in ("old_dirs", "old_stps") else float(np.asarray(v))
+                    if name in ("old_dirs", "old_stps") else 0.0 if v is None
+                    else float(np.asarray(getattr(v, "numpy", lambda v=v: v)()))
                     for v in (value.values() if isinstance(value, dict) else value)]
         v = np.asarray(getattr(value, "numpy", lambda: value)())
         return int(v.item()) if name in ("func_evals", "n_iter") else float(v.item())

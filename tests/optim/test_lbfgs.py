@@ -205,3 +205,27 @@ def test_matches_torch_in_float32_on_least_squares(line_search):
     solution = np.linalg.lstsq(A.astype(np.float64), b.astype(np.float64), rcond=None)[0]
     np.testing.assert_allclose(ours_end, solution, atol=2e-4)
     np.testing.assert_allclose(ref_end, solution, atol=2e-4)
+
+
+def test_torch_lbfgs_state_dict_loads_and_continues():
+    torch = pytest.importorskip("torch")
+
+    def theirs(v):
+        return torch.tensor(v, dtype=torch.float64, requires_grad=True)
+
+    tx, topt, _, _ = _rosenbrock_run(torch.optim.LBFGS, theirs, steps=1, history_size=30,
+                                     max_iter=4, line_search_fn="strong_wolfe")
+    sd = topt.state_dict()
+    assert None in sd["state"][0]["al"]  # torch pads 'al' with None beyond the history
+    x = _ours(tx.detach().numpy().copy())
+    opt = optim.LBFGS([x], history_size=30, max_iter=4, line_search_fn="strong_wolfe")
+    opt.load_state_dict(sd)
+    for var, o in ((x, opt), (tx, topt)):
+        def closure(var=var, o=o):
+            o.zero_grad()
+            a, b = var[:-1], var[1:]
+            loss = (100 * (b - a * a) ** 2 + (1 - a) ** 2).sum()
+            loss.backward()
+            return loss
+        o.step(closure)
+    np.testing.assert_allclose(x.numpy(), tx.detach().numpy(), rtol=0, atol=1e-12)
