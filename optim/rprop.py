@@ -55,6 +55,9 @@ class Rprop(Optimizer):
         tensor([-0.2200, -0.1000], requires_grad=True)
     """
 
+    #: a loaded step size must not be negative (it would step uphill)
+    _nonnegative_state = (*Optimizer._nonnegative_state, "step_size")
+
     def __init__(self, params: ParamsT, lr: float = 1e-2,
                  etas: tuple[float, float] = (0.5, 1.2),
                  step_sizes: tuple[float, float] = (1e-6, 50), *, capturable: bool = False,

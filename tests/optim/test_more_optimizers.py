@@ -189,3 +189,15 @@ def test_torch_state_dict_loads_and_continues(name):
         ot.step()
         oa.step()
     np.testing.assert_allclose(a.numpy(), t.detach().numpy(), rtol=0, atol=1e-14)
+
+
+def test_rprop_refuses_a_negative_step_size_on_load():
+    w = ag.tensor([1.0, -2.0], dtype="float64", requires_grad=True)
+    opt = optim.Rprop([w])
+    w.grad = ag.tensor([1.0, 1.0], dtype="float64")
+    opt.step()
+    sd = opt.state_dict()
+    sd["state"][0]["step_size"] = np.array([0.1, -0.1])
+    with pytest.raises(ValueError, match="step_size"):
+        optim.Rprop([ag.tensor([1.0, -2.0], dtype="float64", requires_grad=True)]) \
+            .load_state_dict(sd)
