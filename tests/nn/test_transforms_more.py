@@ -115,3 +115,16 @@ def test_save_image_without_matplotlib_says_how_to_install(monkeypatch, tmp_path
     monkeypatch.setattr(builtins, "__import__", fake)
     with pytest.raises(ImportError, match=r"pip install scratchgrad\[examples\]"):
         image_utils.save_image(np.zeros((3, 2, 2)), tmp_path / "x.png")
+
+
+def test_pil_images_as_torchvision_takes_them():
+    Image = pytest.importorskip("PIL.Image")
+    arr = np.random.default_rng(0).integers(0, 256, (6, 5, 3), dtype=np.uint8)
+    pil = Image.fromarray(arr)
+    t = transforms.ToTensor()(pil)
+    assert t.shape == (3, 6, 5)
+    np.testing.assert_allclose(t.numpy(), arr.transpose(2, 0, 1) / 255, rtol=1e-6)
+    grey = Image.fromarray(arr[..., 0])
+    assert transforms.ToTensor()(grey).shape == (1, 6, 5)
+    cropped = transforms.CenterCrop(4)(pil)  # a PIL image in, its pixels (H, W, C) out
+    np.testing.assert_array_equal(cropped, arr[1:5, 0:4])  # top round(1.0), left round(0.5)
