@@ -47,3 +47,18 @@ def test_batchnorm_rescues_a_too_small_init_and_the_final_test_accuracy():
     without, with_bn = (np.array(v.split(), float) for v in re.findall(r"\[([^\]]+)\]", line))
     assert without[-1] < 0.5 < 0.85 < with_bn[-1]
     assert number_after(OUT, "test acc") == pytest.approx(0.95, abs=0.04)
+
+
+def test_bias_falls_and_variance_rises_with_the_degree():
+    from tests.notebooks._outputs import line_numbers
+    (b1, _), (b3, v3), (_, v9) = (line_numbers(OUT, f"degree {d}:") for d in (1, 3, 9))
+    assert b1 > 10 * b3 and v9 > 20 * v3
+
+
+def test_schedules_and_early_stopping():
+    from tests.notebooks._outputs import line_numbers
+    rates = line_numbers(OUT, "a/(b + t) with a = 0.5, b = 5:")
+    want = [0.5 / (5 + t) for t in range(0, 11, 2)]
+    assert rates[:6] == pytest.approx(want, abs=1e-4)
+    stop, best, best_epoch, lr, restored = line_numbers(OUT, "stopped after epoch")
+    assert best_epoch < stop and restored == best and lr < 0.05
