@@ -138,3 +138,60 @@ def test_pretrained_weights_are_a_clear_error(build):
         build(weights="IMAGENET1K_V1")
     with pytest.raises(RuntimeError, match="weights=None"):
         build(pretrained=True)
+
+
+def test_resnet18_forward_matches_a_torch_model_with_torchvision_layout():
+    """torchvision is not installed: rebuild its ResNet-18 forward in torch (its documented
+    BasicBlock) and load our state dict into it, key for key."""
+    torch = pytest.importorskip("torch")
+    tnn = torch.nn
+
+    class Block(tnn.Module):
+        def __init__(self, cin, cout, stride):
+            super().__init__()
+            self.conv1 = tnn.Conv2d(cin, cout, 3, stride, 1, bias=False)
+            self.bn1 = tnn.BatchNorm2d(cout)
+            self.relu = tnn.ReLU(inplace=True)
+            self.conv2 = tnn.Conv2d(cout, cout, 3, 1, 1, bias=False)
+            self.bn2 = tnn.BatchNorm2d(cout)
+            self.downsample = None
+            if stride != 1 or cin != cout:
+                self.downsample = tnn.Sequential(tnn.Conv2d(cin, cout, 1, stride, bias=False),
+                                                 tnn.BatchNorm2d(cout))
+
+        def forward(self, x):
+            idt = x if self.downsample is None else self.downsample(x)
+            out = self.relu(self.bn1(self.conv1(x)))
+            return self.relu(self.bn2(self.conv2(out)) + idt)
+
+    class TorchResNet18(tnn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv1 = tnn.Conv2d(3, 64, 7, 2, 3, bias=False)
+            self.bn1 = tnn.BatchNorm2d(64)
+            self.relu = tnn.ReLU(inplace=True)
+            self.maxpool = tnn.MaxPool2d(3, 2, 1)
+            widths, cin = [64, 128, 256, 512], 64
+            for i, w in enumerate(widths, start=1):
+                stride = 1 if i == 1 else 2
+                setattr(self, f"layer{i}", tnn.Sequential(Block(cin, w, stride), Block(w, w, 1)))
+                cin = w
+            self.avgpool = tnn.AdaptiveAvgPool2d((1, 1))
+            self.fc = tnn.Linear(512, 1000)
+
+        def forward(self, x):
+            x = self.maxpool(self.relu(self.bn1(self.conv1(x))))
+            x = self.layer4(self.layer3(self.layer2(self.layer1(x))))
+            return self.fc(torch.flatten(self.avgpool(x), 1))
+
+    ag.manual_seed(0)
+    ours = nn.models.resnet18().double()
+    ours.train()
+    ours(ag.randn(4, 3, 64, 64).double())  # move the running statistics off their defaults
+    theirs = TorchResNet18().double()
+    theirs.load_state_dict({k: torch.tensor(v.numpy()) for k, v in ours.state_dict().items()})
+    ours.eval()
+    theirs.eval()
+    x = np.random.default_rng(0).standard_normal((2, 3, 64, 64))
+    np.testing.assert_allclose(ours(ag.tensor(x)).numpy(),
+                               theirs(torch.tensor(x)).detach().numpy(), atol=1e-9)
