@@ -163,12 +163,19 @@ class RandomHorizontalFlip(_Random):
 
 
 class RandomCrop(_Random):
-    """Pad each side by ``padding`` (with ``fill``), then cut a random ``size`` window.
+    """Pad the image (optionally), then cut a random ``size`` window (torchvision's ``RandomCrop``).
 
     Args:
         size: output ``(h, w)``, or an int for a square.
-        padding: pixels added on every side first (int), or ``(left/right, top/bottom)``.
-        fill: the padding value.
+        padding: pixels added first: an int for every side, ``(left/right,
+            top/bottom)`` or ``(left, top, right, bottom)``; None for none.
+        pad_if_needed: pad (symmetrically) an image smaller than ``size``
+            instead of refusing it.
+        fill: the padding value for ``padding_mode="constant"``.
+        padding_mode: ``"constant"``, ``"edge"``, ``"reflect"`` or ``"symmetric"``.
+        seed, generator: (not in torchvision) the crop positions' own generator.
+
+    Each image of a batch gets its own position.
 
     Example:
         >>> import numpy as np
@@ -177,28 +184,31 @@ class RandomCrop(_Random):
         ((8, 1, 28, 28), True)
     """
 
-    def __init__(self, size: int | Sequence[int], padding: int | Sequence[int] = 0,
-                 fill: float = 0.0, seed: int | None = None,
+    def __init__(self, size: int | Sequence[int], padding: int | Sequence[int] | None = None,
+                 pad_if_needed: bool = False, fill: float = 0.0,
+                 padding_mode: str = "constant", *, seed: int | None = None,
                  generator: np.random.Generator | None = None) -> None:
         super().__init__(seed, generator)
-        self.size = (int(size), int(size)) if isinstance(size, (int, np.integer)) \
-            else (int(size[0]), int(size[1]))
-        pw, ph = (padding, padding) if isinstance(padding, (int, np.integer)) else padding
-        if min(self.size) < 1 or pw < 0 or ph < 0:
-            raise ValueError(f"RandomCrop: size must be positive and padding non-negative, got "
-                             f"size={size!r}, padding={padding!r}")
-        self.padding, self.fill = (int(ph), int(pw)), fill
+        self.size = _size_pair(size, "RandomCrop")
+        self.padding = None if padding is None else _pad_widths(padding, "RandomCrop")
+        self.pad_if_needed, self.fill = bool(pad_if_needed), fill
+        self._pad = Pad(0, fill, padding_mode)  # checks the mode
 
     def __call__(self, x: Any) -> Any:
         arr, how = _batch(x, "RandomCrop")
-        ph, pw = self.padding
-        if ph or pw:
-            arr = np.pad(arr, ((0, 0), (0, 0), (ph, ph), (pw, pw)), constant_values=self.fill)
-        n, c, H, W = arr.shape
         h, w = self.size
+        if self.padding is not None and any(self.padding):
+            self._pad.padding = self.padding
+            arr = self._pad(arr)
+        H, W = arr.shape[-2:]
+        if self.pad_if_needed and (h > H or w > W):
+            dw, dh = max(w - W, 0), max(h - H, 0)
+            self._pad.padding = (dw, dh, dw, dh)  # as torchvision: the shortfall on both sides
+            arr = self._pad(arr)
+        n, c, H, W = arr.shape
         if h > H or w > W:
             raise ValueError(f"RandomCrop: crop size {self.size} is larger than the padded "
-                             f"image {(H, W)}")
+                             f"image {(H, W)}; pass pad_if_needed=True or more padding")
         top = self.rng.integers(0, H - h + 1, n)  # (N,)
         left = self.rng.integers(0, W - w + 1, n)
         rows = (top[:, None] + np.arange(h))[:, None, :, None]  # (N, 1, h, 1)

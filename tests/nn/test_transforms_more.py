@@ -128,3 +128,20 @@ def test_pil_images_as_torchvision_takes_them():
     assert transforms.ToTensor()(grey).shape == (1, 6, 5)
     cropped = transforms.CenterCrop(4)(pil)  # a PIL image in, its pixels (H, W, C) out
     np.testing.assert_array_equal(cropped, arr[1:5, 0:4])  # top round(1.0), left round(0.5)
+
+
+def test_random_crop_as_torchvision():
+    x = np.arange(16.0).reshape(1, 4, 4)
+    out = transforms.RandomCrop(4, padding=(1, 0, 0, 0), seed=0)(x)  # left only: 5 wide
+    assert out.shape == (1, 4, 4)
+    assert np.array_equal(out, x) or np.array_equal(out[:, :, 1:], x[:, :, :3])
+    grown = transforms.RandomCrop(6, pad_if_needed=True, padding_mode="edge", seed=0)(x)
+    assert grown.shape == (1, 6, 6) and set(np.unique(grown)) <= set(np.unique(x))
+    with pytest.raises(ValueError, match="pad_if_needed"):
+        transforms.RandomCrop(6)(x)
+    with pytest.raises(ValueError, match="padding_mode"):
+        transforms.RandomCrop(2, padding_mode="wrap")
+    ag.manual_seed(4)
+    a = transforms.RandomCrop(2)(np.arange(100.0).reshape(4, 1, 5, 5))
+    ag.manual_seed(4)
+    assert np.array_equal(a, transforms.RandomCrop(2)(np.arange(100.0).reshape(4, 1, 5, 5)))
