@@ -44,3 +44,10 @@ def test_flip_pooling_and_receptive_field():
 
 def test_lenet_learns():
     assert number_after(OUT, "epoch 3: test accuracy") == pytest.approx(0.93, abs=0.03)
+
+
+def test_col2im_is_the_input_gradient_and_the_dreams_fool_the_net():
+    assert "col2im(dY·Wᵀ) == autograd's dL/dx: True" in OUT
+    probs = np.array(OUT.split("for each dreamed image:")[1].split("]")[0].strip(" [").split(),
+                     float)
+    assert probs.shape == (10,) and probs.min() > 0.9
