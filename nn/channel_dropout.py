@@ -64,6 +64,12 @@ def dropout2d(input: Tensor, p: float = 0.5, training: bool = True,  # noqa: A00
     """Zero whole channels of ``(N, C, H, W)`` (or ``(C, H, W)``) with probability ``p``.
 
     A 3-D input is taken as ``(N, C, L)`` with a warning, as PyTorch does.
+
+    Example:
+        >>> import autograd as ag
+        >>> x = ag.ones(2, 3, 4, 4)
+        >>> dropout2d(x, 0.5, training=False) is x
+        True
     """
     if input.ndim == 3:
         warnings.warn("dropout2d: received a 3-D input; assuming channel-wise 1-D dropout "
@@ -75,5 +81,11 @@ def dropout2d(input: Tensor, p: float = 0.5, training: bool = True,  # noqa: A00
 
 def dropout3d(input: Tensor, p: float = 0.5, training: bool = True,  # noqa: A002
               inplace: bool = False) -> Tensor:
-    """Zero whole channels of ``(N, C, D, H, W)`` (or ``(C, D, H, W)``) with probability ``p``."""
+    """Zero whole channels of ``(N, C, D, H, W)`` (or ``(C, D, H, W)``) with probability ``p``.
+
+    Example:
+        >>> import autograd as ag
+        >>> float(dropout3d(ag.ones(2, 3, 2, 2, 2), p=1.0).numpy().max())
+        0.0
+    """
     return _channel_dropout(input, p, training, 3, "dropout3d")

@@ -182,6 +182,12 @@ class InstanceNorm2d(_InstanceNorm):
 
 
 class InstanceNorm3d(_InstanceNorm):
-    """Instance normalization of ``(N, C, D, H, W)`` volumes. Args: as :class:`InstanceNorm1d`."""
+    """Instance normalization of ``(N, C, D, H, W)`` volumes. Args: as :class:`InstanceNorm1d`.
+
+    Example:
+        >>> import autograd as ag, nn
+        >>> nn.InstanceNorm3d(2)(ag.randn(1, 2, 3, 3, 3)).shape
+        (1, 2, 3, 3, 3)
+    """
 
     _spatial = 3

@@ -128,7 +128,13 @@ def interpolate(input: Tensor, size: Any = None, scale_factor: Any = None,  # no
 
 def upsample(input: Tensor, size: Any = None, scale_factor: Any = None,  # noqa: A002
              mode: str = "nearest", align_corners: bool | None = None) -> Tensor:
-    """The older name of :func:`interpolate`."""
+    """The older name of :func:`interpolate`.
+
+    Example:
+        >>> import autograd as ag
+        >>> upsample(ag.ones(1, 1, 2, 2), scale_factor=2).shape
+        (1, 1, 4, 4)
+    """
     return interpolate(input, size, scale_factor, mode, align_corners)
 
 
@@ -153,7 +159,13 @@ def pixel_shuffle(input: Tensor, upscale_factor: int) -> Tensor:  # noqa: A002
 
 
 def pixel_unshuffle(input: Tensor, downscale_factor: int) -> Tensor:  # noqa: A002
-    """``(*, C, H r, W r)`` to ``(*, C r^2, H, W)``, the inverse of :func:`pixel_shuffle`."""
+    """``(*, C, H r, W r)`` to ``(*, C r^2, H, W)``, the inverse of :func:`pixel_shuffle`.
+
+    Example:
+        >>> import autograd as ag
+        >>> pixel_unshuffle(ag.arange(4.0).reshape(1, 1, 2, 2), 2).numpy().ravel().tolist()
+        [0.0, 1.0, 2.0, 3.0]
+    """
     r = int(downscale_factor)
     x = input
     if x.ndim < 3 or r < 1 or x.shape[-1] % r or x.shape[-2] % r:
@@ -220,14 +232,26 @@ class Upsample(Module):
 
 
 class UpsamplingNearest2d(Upsample):
-    """``Upsample(mode='nearest')`` for images."""
+    """``Upsample(mode='nearest')`` for images.
+
+    Example:
+        >>> import autograd as ag, nn
+        >>> nn.UpsamplingNearest2d(scale_factor=3)(ag.ones(1, 2, 2, 2)).shape
+        (1, 2, 6, 6)
+    """
 
     def __init__(self, size: Any = None, scale_factor: Any = None) -> None:
         super().__init__(size, scale_factor, mode="nearest")
 
 
 class UpsamplingBilinear2d(Upsample):
-    """``Upsample(mode='bilinear', align_corners=True)`` for images."""
+    """``Upsample(mode='bilinear', align_corners=True)`` for images.
+
+    Example:
+        >>> import autograd as ag, nn
+        >>> nn.UpsamplingBilinear2d(size=3)(ag.tensor([[[[0.0, 2.0]]]])).tolist()
+        [[[[0.0, 1.0, 2.0], [0.0, 1.0, 2.0], [0.0, 1.0, 2.0]]]]
+    """
 
     def __init__(self, size: Any = None, scale_factor: Any = None) -> None:
         super().__init__(size, scale_factor, mode="bilinear", align_corners=True)
@@ -255,7 +279,13 @@ class PixelShuffle(Module):
 
 
 class PixelUnshuffle(Module):
-    """Rearrange ``(N, C, H r, W r)`` into ``(N, C r^2, H, W)``; see :func:`pixel_unshuffle`."""
+    """Rearrange ``(N, C, H r, W r)`` into ``(N, C r^2, H, W)``; see :func:`pixel_unshuffle`.
+
+    Example:
+        >>> import autograd as ag, nn
+        >>> nn.PixelUnshuffle(2)(ag.randn(1, 3, 4, 6)).shape
+        (1, 12, 2, 3)
+    """
 
     def __init__(self, downscale_factor: int) -> None:
         super().__init__()

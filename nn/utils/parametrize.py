@@ -141,6 +141,12 @@ def remove_parametrizations(module: Module, tensor_name: str,
 
     With ``leave_parametrized`` the tensor keeps its current (parametrized)
     value as a plain parameter; otherwise it gets back its original value.
+
+    Example:
+        >>> import nn
+        >>> m = nn.utils.parametrizations.weight_norm(nn.Linear(2, 3))
+        >>> type(nn.utils.parametrize.remove_parametrizations(m, "weight")).__name__
+        'Linear'
     """
     if not is_parametrized(module, tensor_name):
         raise ValueError(f"remove_parametrizations: {type(module).__name__} has no "

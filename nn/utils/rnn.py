@@ -194,19 +194,40 @@ def pad_packed_sequence(sequence: PackedSequence, batch_first: bool = False,
 
 
 def pack_sequence(sequences: Sequence[Tensor], enforce_sorted: bool = True) -> PackedSequence:
-    """Pack a list of sequences ``(L_i, *)`` (longest first unless ``enforce_sorted=False``)."""
+    """Pack a list of sequences ``(L_i, *)`` (longest first unless ``enforce_sorted=False``).
+
+    Example:
+        >>> import autograd as ag
+        >>> p = pack_sequence([ag.tensor([1.0]), ag.tensor([2.0, 3.0])], enforce_sorted=False)
+        >>> p.data.tolist(), p.batch_sizes.tolist()
+        ([2.0, 1.0, 3.0], [2, 1])
+    """
     lengths = [s.shape[0] for s in sequences]
     return pack_padded_sequence(pad_sequence(sequences), lengths, enforce_sorted=enforce_sorted)
 
 
 def unpad_sequence(padded_sequences: Tensor, lengths: Any,
                    batch_first: bool = False) -> list[Tensor]:
-    """Split a padded batch back into its sequences ``(L_i, *)``."""
+    """Split a padded batch back into its sequences ``(L_i, *)``.
+
+    Example:
+        >>> import autograd as ag
+        >>> [s.tolist() for s in unpad_sequence(ag.tensor([[1.0, 2.0], [3.0, 0.0]]), [2, 1],
+        ...                                     batch_first=True)]
+        [[1.0, 2.0], [3.0]]
+    """
     x = padded_sequences if batch_first else padded_sequences.transpose(0, 1)  # (B, T, *)
     return [x[i, :int(n)] for i, n in enumerate(_ints(lengths).reshape(-1))]
 
 
 def unpack_sequence(packed_sequences: PackedSequence) -> list[Tensor]:
-    """The list of sequences ``(L_i, *)`` in a packed batch, in the caller's order."""
+    """The list of sequences ``(L_i, *)`` in a packed batch, in the caller's order.
+
+    Example:
+        >>> import autograd as ag
+        >>> p = pack_sequence([ag.tensor([1.0]), ag.tensor([2.0, 3.0])], enforce_sorted=False)
+        >>> [s.tolist() for s in unpack_sequence(p)]
+        [[1.0], [2.0, 3.0]]
+    """
     padded, lengths = pad_packed_sequence(packed_sequences, batch_first=True)
     return unpad_sequence(padded, lengths, batch_first=True)

@@ -85,7 +85,14 @@ def weight_norm(module: Module, name: str = "weight", dim: int | None = 0) -> Mo
 
 
 def remove_weight_norm(module: Module, name: str = "weight") -> Module:
-    """Fold ``<name>_g`` and ``<name>_v`` back into one parameter ``<name>`` and drop the hook."""
+    """Fold ``<name>_g`` and ``<name>_v`` back into one parameter ``<name>`` and drop the hook.
+
+    Example:
+        >>> import nn
+        >>> m = nn.utils.remove_weight_norm(nn.utils.weight_norm(nn.Linear(2, 3)))
+        >>> list(m.state_dict())
+        ['bias', 'weight']
+    """
     for key, hook in list(module._forward_pre_hooks.items()):
         if isinstance(hook, _WeightNormHook) and hook.name == name:
             weight = hook.compute(module).detach().numpy().copy()
