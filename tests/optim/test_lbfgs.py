@@ -229,3 +229,42 @@ def test_torch_lbfgs_state_dict_loads_and_continues():
             return loss
         o.step(closure)
     np.testing.assert_allclose(x.numpy(), tx.detach().numpy(), rtol=0, atol=1e-12)
+
+
+@pytest.mark.slow  # two LBFGS steps of 20 iterations through a 20-step LSTM, in both engines
+def test_sine_wave_lstm_trained_with_lbfgs_follows_torch():
+    """PyTorch's time-sequence-prediction example in small: LSTMCell + Linear, LBFGS lr=0.8."""
+    torch = pytest.importorskip("torch")
+    import nn
+    T, B, H = 20, 3, 6
+    rng = np.random.default_rng(0)
+    wave = np.sin(np.arange(T + 1)[None, :] / 4.0 + rng.uniform(0, 6, (B, 1)))  # (B, T + 1)
+    inp, tgt = wave[:, :-1], wave[:, 1:]
+    torch.manual_seed(0)
+    t_cell, t_lin = torch.nn.LSTMCell(1, H).double(), torch.nn.Linear(H, 1).double()
+    cell, lin = nn.LSTMCell(1, H, dtype="float64"), nn.Linear(H, 1, dtype="float64")
+    cell.load_state_dict({k: v.detach().numpy().copy() for k, v in t_cell.state_dict().items()})
+    lin.load_state_dict({k: v.detach().numpy().copy() for k, v in t_lin.state_dict().items()})
+
+    def run(lib, cell, lin, opt_cls):
+        params = list(cell.parameters()) + list(lin.parameters())
+        opt = opt_cls(params, lr=0.8)
+        x, y = lib.tensor(inp), lib.tensor(tgt)
+
+        def closure():
+            opt.zero_grad()
+            h = c = lib.zeros(B, H, dtype=lib.float64)
+            outs = []
+            for t in range(T):
+                h, c = cell(x[:, t:t + 1], (h, c))
+                outs.append(lin(h))
+            loss = ((lib.cat(outs, 1) - y) ** 2).mean()
+            loss.backward()
+            return loss
+
+        return [float(opt.step(closure).detach()) for _ in range(2)]
+
+    ours = run(ag, cell, lin, optim.LBFGS)
+    ref = run(torch, t_cell, t_lin, torch.optim.LBFGS)
+    assert ours[-1] < 0.05 * ours[0]
+    np.testing.assert_allclose(ours, ref, rtol=1e-8)
