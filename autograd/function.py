@@ -188,7 +188,11 @@ class Function:
 
     @property
     def needs_input_grad(self) -> tuple:
-        """For each input of apply(): does backward need to produce its gradient?"""
+        """For each input of apply(): does backward need to produce its gradient?
+
+        Available in forward too, so an op saves only what the gradients it will
+        be asked for need (``x / 2.0`` keeps nothing of ``x``).
+        """
         flags = [False] * self._n_args
         for e in self._edges:
             flags[e[0]] = True
@@ -243,16 +247,17 @@ class Function:
                         edges.append(edge)
             else:
                 arrays.append(a)
+        recording = edges is not None and STATE.grad_enabled
         ctx = _new(cls)
         ctx._saved = None
+        ctx._n_args = len(args)
+        ctx._edges = edges if recording else ()  # forward reads ctx.needs_input_grad
         out = cls.forward(ctx, *arrays, **kwargs)
-        if edges is None or not STATE.grad_enabled:
+        if not recording:
             if type(out) is tuple:
                 return tuple(Tensor._make(_arr(o)) for o in out)
             return Tensor._make(_arr(out))
 
-        ctx._n_args = len(args)
-        ctx._edges = edges
         ctx._consts = _constants(args, edges) if len(edges) < len(args) else ()
         if type(out) is not tuple:
             o = _arr(out)

@@ -82,12 +82,13 @@ class Mul(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
+        need = ctx.needs_input_grad
+        ctx.save_for_backward(b if need[0] else None, a if need[1] else None)
         return _binary("mul", np.multiply, a, b)
 
     @staticmethod
     def backward(ctx, grad):
-        a, b = ctx.saved_tensors
+        b, a = ctx.saved_tensors
         need = ctx.needs_input_grad
         return (grad * b if need[0] else None), (grad * a if need[1] else None)
 
@@ -115,7 +116,7 @@ class Div(Function):
     @staticmethod
     def forward(ctx, a, b):
         out = _binary("div", np.true_divide, a, b)
-        ctx.save_for_backward(b, out)
+        ctx.save_for_backward(b, out if ctx.needs_input_grad[1] else None)
         return out
 
     @staticmethod
@@ -128,8 +129,13 @@ class Div(Function):
 
 
 @register(method=True)
-def div(a: Any, b: Any) -> Tensor:
-    """``a / b`` (true division) with broadcasting."""
+def div(a: Any, b: Any, rounding_mode: str | None = None) -> Tensor:
+    """``a / b`` (true division) with broadcasting; ``rounding_mode`` "trunc" or "floor"
+    rounds the quotient (integers stay integers, gradient 0, as PyTorch)."""
+    if rounding_mode is not None:
+        from .rounding import rounded_div  # rounding.py builds on this file
+
+        return rounded_div(a, b, rounding_mode)
     a, b = pair(a, b, "div")
     if a.data.dtype.kind in "biu":  # true division of integers gives the default float dtype
         a, b = promoted(a, get_default_dtype()), promoted(b, get_default_dtype())
@@ -170,6 +176,8 @@ class PowScalar(Function):
     def backward(ctx, grad):
         (a,) = ctx.saved_tensors
         p = ctx.p
+        if p == 0:  # x ** 0 is constant: zero gradient, also at x = 0 (as PyTorch)
+            return grad * 0.0
         if p == 2:
             return grad * a * 2.0
         return grad * p * a ** (p - 1)
@@ -183,19 +191,23 @@ class Pow(Function):
     @staticmethod
     def forward(ctx, a, b):
         out = _binary("pow", np.power, a, b)
-        ctx.save_for_backward(a, b, out)
+        ctx.save_for_backward(a, b, out if ctx.needs_input_grad[1] else None)
         return out
 
     @staticmethod
     def backward(ctx, grad):
         a, b, out = ctx.saved_tensors
         need = ctx.needs_input_grad
-        ga = grad * b * a ** (b - 1) if need[0] else None
-        gb = None
+        ga = gb = None
+        if need[0]:
+            # d(a**b)/da = b * a**(b-1), defined as 0 where b == 0 (as PyTorch, also at a = 0)
+            ga = OPS.where(b.data == 0, 0.0, grad * b * a ** (b - 1))
         if need[1]:
-            # d(a**b)/db = a**b * log(a); defined as 0 where a == 0 (as PyTorch)
-            safe = OPS.where(a.data > 0, a, 1.0)  # stays a function of a for double backward
-            gb = grad * out * safe.log()
+            # d(a**b)/db = a**b * ln(a), defined as 0 where a == 0 and b >= 0 (as PyTorch);
+            # a negative base gives nan, as it does there
+            zero = (a.data == 0) & (b.data >= 0)
+            safe = OPS.where(zero, 1.0, a)  # stays a function of a for double backward
+            gb = OPS.where(zero, 0.0, grad * out * safe.log())
         return ga, gb
 
 
@@ -231,7 +243,9 @@ class MatMul(Function):
                 f"matmul: shapes {a.shape} and {b.shape} are not aligned: {ka} (dim -1 of the "
                 f"first) != {kb} (dim {-2 if b.ndim > 1 else 0} of the second)"
             )
-        ctx.save_for_backward(a, b)
+        need = ctx.needs_input_grad
+        ctx.save_for_backward(a if need[1] else None, b if need[0] else None)
+        ctx.ndims = (a.ndim, b.ndim)
         try:
             return blas_matmul(a, b)
         except ValueError:
@@ -240,25 +254,26 @@ class MatMul(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        a, b = ctx.saved_tensors
+        a, b = ctx.saved_tensors  # each kept only when the other's gradient is needed
         need = ctx.needs_input_grad
-        a2 = a.unsqueeze(0) if a.ndim == 1 else a   # (..., n, k)
-        b2 = b.unsqueeze(-1) if b.ndim == 1 else b  # (..., k, m)
-        if a.ndim == 1 and b.ndim == 1:
+        a_nd, b_nd = ctx.ndims
+        if a_nd == 1 and b_nd == 1:
             g = grad.reshape((1, 1))
-        elif a.ndim == 1:
+        elif a_nd == 1:
             g = grad.unsqueeze(-2)
-        elif b.ndim == 1:
+        elif b_nd == 1:
             g = grad.unsqueeze(-1)
         else:
             g = grad                                # (..., n, m)
         ga = gb = None
         if need[0]:
+            b2 = b.unsqueeze(-1) if b_nd == 1 else b  # (..., k, m)
             ga = g @ b2.mT                          # (..., n, k)
-            ga = ga.squeeze(-2) if a.ndim == 1 else ga
+            ga = ga.squeeze(-2) if a_nd == 1 else ga
         if need[1]:
+            a2 = a.unsqueeze(0) if a_nd == 1 else a   # (..., n, k)
             gb = a2.mT @ g                          # (..., k, m)
-            gb = gb.squeeze(-1) if b.ndim == 1 else gb
+            gb = gb.squeeze(-1) if b_nd == 1 else gb
         return ga, gb
 
 
@@ -291,7 +306,8 @@ class Linear(Function):
 
     @staticmethod
     def forward(ctx, x, w, b):
-        ctx.save_for_backward(x, w)
+        need = ctx.needs_input_grad
+        ctx.save_for_backward(x if need[1] else None, w if need[0] else None)
         ctx.has_bias = b is not None
         out = blas_matmul(x, w.T)  # (*, in) @ (in, out) -> (*, out)
         if b is not None:

@@ -14,10 +14,10 @@ from typing import Any
 import numpy as np
 
 from ..function import Function
-from ..registry import register
+from ..registry import OPS, register
 from ..tensor import Tensor
 from ._common import float_arg, norm_dims, reduce_args, tensor_arg
-from ._notation import Derivative, extreme_symbol
+from ._notation import Derivative, elementwise, extreme_symbol
 
 #: what ``max``/``min`` with a ``dim`` return, as ``torch.return_types.max``
 MaxMin = namedtuple("MaxMin", ["values", "indices"])
@@ -114,6 +114,29 @@ def var(x: Tensor, dim: Any = None, *, correction: int | None = None,
     return sum(d * d, dims, keepdim) / builtins.max(n - correction, 0)
 
 
+class StdFromVar(Function):
+    """The square root that turns a variance into a standard deviation.
+
+    Unlike ``sqrt``, its gradient is 0 where the deviation is 0 (a constant
+    input), as PyTorch's ``std`` backward defines it, instead of 0 * inf = nan.
+    """
+
+    symbol = "√"
+    derivative = elementwise("∂σ/∂var = 1/(2σ)", lambda v, y: 0.0 if y == 0 else 0.5 / y)
+
+    @staticmethod
+    def forward(ctx, v):
+        out = np.sqrt(v)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        safe = OPS.where(out.data == 0, 1.0, out)
+        return OPS.where(out.data == 0, 0.0, grad / (safe * 2.0))
+
+
 @register(method=True)
 def std(x: Tensor, dim: Any = None, *, correction: int | None = None,
         unbiased: bool | None = None, keepdim: bool = False, axis: Any = None,
@@ -121,8 +144,8 @@ def std(x: Tensor, dim: Any = None, *, correction: int | None = None,
     """Standard deviation: the square root of :func:`var`."""
     x = tensor_arg(x, "std")
     norm_dims(reduce_args("std", dim, keepdim, axis, keepdims)[0], x.ndim, "std")  # errors name std
-    return var(x, dim, correction=correction, unbiased=unbiased, keepdim=keepdim, axis=axis,
-               keepdims=keepdims, ddof=ddof).sqrt()
+    return StdFromVar.apply(var(x, dim, correction=correction, unbiased=unbiased,
+                                keepdim=keepdim, axis=axis, keepdims=keepdims, ddof=ddof))
 
 
 def _check_nonempty(x: Tensor, dims: tuple | None, op: str) -> None:

@@ -106,8 +106,39 @@ IN_PLACE_AFTER_SAVE = [
     ("under no_grad", lambda: _modified_under_no_grad(lambda x, h: h), "Mul"),
     ("through a view", lambda: _modified_under_no_grad(lambda x, h: h[:1]), "Mul"),
     ("through detach()", lambda: _modified_under_no_grad(lambda x, h: h.detach()), "Mul"),
-    ("leaf under no_grad", lambda: _modified_under_no_grad(lambda x, h: x), "Mul"),
+    ("leaf under no_grad", lambda: _leaf_modified_under_no_grad(), "Mul"),
 ]
+
+
+def _leaf_modified_under_no_grad():
+    x = t64([1.0, 2.0])
+    w = t64([3.0, 4.0])
+    out = (x * w).sum()  # Mul keeps x for w's gradient
+    with ag.no_grad():
+        x.mul_(3.0)
+    return out
+
+
+def test_an_op_saves_only_what_its_gradients_need():
+    # PyTorch-legal code: x / 2.0 and x * 2.0 keep nothing of x, so writing into the
+    # result (or into x) afterwards is fine, as it is in PyTorch
+    x = t64([1.0, 2.0])
+    y = x / 2.0
+    y += 1
+    y.sum().backward()
+    np.testing.assert_allclose(x.grad.data, [0.5, 0.5])
+    f = t64([2.0, 4.0])
+    g = f / 2.0
+    g += 10.0 / f  # micrograd's example
+    g.sum().backward()
+    np.testing.assert_allclose(f.grad.data, [0.5 - 10.0 / 4.0, 0.5 - 10.0 / 16.0])
+    z = t64([1.0, 2.0])
+    h = z * 2.0
+    out = (h * 3.0).sum()
+    with ag.no_grad():
+        z.mul_(5.0)  # z was not saved by z * 2.0
+    out.backward()
+    np.testing.assert_allclose(z.grad.data, [6.0, 6.0])
 
 
 @pytest.mark.parametrize("name,build,op", IN_PLACE_AFTER_SAVE,
