@@ -26,7 +26,7 @@ from autograd.random import default_generator
 from autograd.tensor import Tensor
 
 __all__ = ["Compose", "Normalize", "RandomHorizontalFlip", "RandomCrop", "RandomErasing",
-           "ToTensor", "Lambda", "Pad", "Resize", "CenterCrop"]
+           "ToTensor", "Lambda", "Pad", "Resize", "CenterCrop", "InterpolationMode"]
 
 
 def _batch(x: Any, who: str) -> tuple[np.ndarray, tuple[bool, str]]:
@@ -109,6 +109,7 @@ class Normalize:
 
     Args:
         mean, std: one value per channel (or one for all).
+        inplace: accepted for torchvision scripts; a new array is always returned.
 
     Example:
         >>> import numpy as np
@@ -116,7 +117,8 @@ class Normalize:
         [[[0.0, 0.0], [0.0, 0.0]]]
     """
 
-    def __init__(self, mean: Sequence[float] | float, std: Sequence[float] | float) -> None:
+    def __init__(self, mean: Sequence[float] | float, std: Sequence[float] | float,
+                 inplace: bool = False) -> None:
         self.mean = np.atleast_1d(np.asarray(mean, dtype=np.float64))
         self.std = np.atleast_1d(np.asarray(std, dtype=np.float64))
         if (self.std == 0).any():
@@ -288,6 +290,13 @@ class RandomErasing(_Random):
                 f"value={self.value})")
 
 
+class InterpolationMode:
+    """torchvision's interpolation names for :class:`Resize` (the two it supports here)."""
+
+    NEAREST = "nearest"
+    BILINEAR = "bilinear"
+
+
 class ToTensor:
     """A uint8 image ``(H, W)`` / ``(H, W, C)`` (or a PIL image) to a float ``(C, H, W)`` Tensor.
 
@@ -439,9 +448,12 @@ class Resize:
 
     Args:
         size: ``(h, w)``, or an int for the shorter side (as torchvision).
-        interpolation: ``"bilinear"`` (default) or ``"nearest"``, computed as
-            ``torch.nn.functional.interpolate`` does (``align_corners=False``,
-            no antialiasing when shrinking). uint8 images stay uint8 (rounded).
+        interpolation: ``"bilinear"`` (default) or ``"nearest"`` (or
+            :class:`InterpolationMode`), computed as ``torch.nn.functional.interpolate``
+            does (``align_corners=False``). uint8 images stay uint8 (rounded).
+        max_size, antialias: accepted for torchvision scripts; shrinking is
+            not antialiased (torchvision's default is), so downscaled images
+            can differ from torchvision's.
 
     Example:
         >>> import numpy as np
@@ -451,7 +463,8 @@ class Resize:
         (3, 4, 8)
     """
 
-    def __init__(self, size: int | Sequence[int], interpolation: Any = "bilinear") -> None:
+    def __init__(self, size: int | Sequence[int], interpolation: Any = "bilinear",
+                 max_size: int | None = None, antialias: bool | None = True) -> None:
         self.size = size if isinstance(size, (int, np.integer)) else _size_pair(size, "Resize")
         if isinstance(size, (int, np.integer)) and size < 1:
             raise ValueError(f"Resize: size must be positive, got {size!r}")

@@ -145,3 +145,12 @@ def test_random_crop_as_torchvision():
     a = transforms.RandomCrop(2)(np.arange(100.0).reshape(4, 1, 5, 5))
     ag.manual_seed(4)
     assert np.array_equal(a, transforms.RandomCrop(2)(np.arange(100.0).reshape(4, 1, 5, 5)))
+
+
+def test_torchvision_keywords_are_accepted():
+    x = np.arange(16.0).reshape(1, 4, 4)
+    r = transforms.Resize((2, 2), interpolation=transforms.InterpolationMode.NEAREST,
+                          antialias=True)(x)
+    assert r.tolist() == [[[0.0, 2.0], [8.0, 10.0]]]
+    n = transforms.Normalize((1.0,), (2.0,), inplace=True)(x)
+    assert n[0, 0, 1] == 0.0 and x[0, 0, 1] == 1.0
