@@ -24,6 +24,7 @@ from autograd.registry import functional_ops
 from autograd.tensor import Tensor
 
 from .attention import scaled_dot_product_attention
+from .bce import bce_terms
 from .channel_dropout import dropout1d, dropout2d, dropout3d
 from .conv1d import conv1d, conv_transpose1d
 from .embedding import embedding
@@ -284,8 +285,8 @@ def huber_loss(input: Tensor, target: Any, reduction: str = "mean",  # noqa: A00
         raise ValueError(f"huber_loss: delta must be positive, got {delta}")
     x, y = _pair(input, target, "huber_loss")
     d = x - y
-    small = np.abs(d.data) < delta
-    loss = ag.where(small, 0.5 * d * d, delta * (d.abs() - 0.5 * delta))
+    c = ag.clip(d, -delta, delta)  # the quadratic part: bounded, so |d| = inf keeps grad delta
+    loss = 0.5 * c * c + delta * (d.abs() - c.abs())
     return _reduce(loss, reduction, "huber_loss")
 
 
@@ -298,8 +299,8 @@ def smooth_l1_loss(input: Tensor, target: Any, reduction: str = "mean",  # noqa:
     d = x - y
     if beta == 0:
         return _reduce(d.abs(), reduction, "smooth_l1_loss")
-    small = np.abs(d.data) < beta
-    loss = ag.where(small, (0.5 / beta) * d * d, d.abs() - 0.5 * beta)
+    c = ag.clip(d, -beta, beta)  # the quadratic part: bounded, so |d| = inf keeps grad 1
+    loss = (0.5 / beta) * c * c + (d.abs() - c.abs())
     return _reduce(loss, reduction, "smooth_l1_loss")
 
 
@@ -391,17 +392,17 @@ def binary_cross_entropy(input: Tensor, target: Any, weight: Any = None,  # noqa
                          reduction: str = "mean") -> Tensor:
     """``-(y log x + (1 - y) log(1 - x))`` for probabilities x; each log is clamped at -100.
 
+    The gradient is PyTorch's closed form ``(x - y) / max(x (1 - x), 1e-12)``, so a
+    saturated probability (exactly 0 or 1) still gets a gradient; NaN or values
+    outside [0, 1] raise (a RuntimeError that is also a ValueError).
+
     Example:
         >>> import autograd as ag, nn.functional as F
         >>> round(F.binary_cross_entropy(ag.tensor([0.5]), ag.tensor([1.0])).item(), 4)
         0.6931
     """
     x, y = _pair(input, target, "binary_cross_entropy")
-    if x.data.size and (np.nanmin(x.data) < 0 or np.nanmax(x.data) > 1):
-        raise ValueError("binary_cross_entropy: all elements of input should be between 0 "
-                         f"and 1, got range [{x.data.min()}, {x.data.max()}]; for logits use "
-                         "binary_cross_entropy_with_logits")
-    loss = -(y * _clamped_log(x) + (1.0 - y) * _clamped_log(1.0 - x))
+    loss = bce_terms(x, y)  # one node: PyTorch's gradient at p = 0 and 1, NaN refused
     if weight is not None:
         loss = loss * _fits(_t(weight, like=x), x, "weight", "binary_cross_entropy")
     return _reduce(loss, reduction, "binary_cross_entropy")
@@ -416,13 +417,6 @@ def _fits(w: Tensor, x: Tensor, what: str, op: str) -> Tensor:
         raise ValueError(f"{op}: {what} of shape {tuple(w.shape)} does not broadcast to the "
                          f"input's shape {tuple(x.shape)}") from None
     return w
-
-
-def _clamped_log(p: Tensor) -> Tensor:
-    """``max(log p, -100)``, with log 0 = -100 and a zero gradient there, as PyTorch's BCE."""
-    tiny = float(np.finfo(p.dtype).tiny)
-    safe_log = ag.clip(p, tiny, None).log()
-    return ag.clip(ag.where(p.data > 0, safe_log, -100.0), -100.0, None)
 
 
 def binary_cross_entropy_with_logits(input: Tensor, target: Any,  # noqa: A002

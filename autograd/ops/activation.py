@@ -201,24 +201,82 @@ class CrossEntropy(Function):
     derivative = Derivative("∂L/∂x = y − t, y = softmax(x)")  # the course's softmax-with-loss
 
     @staticmethod
-    def forward(ctx, z, q, w, scale):
+    def forward(ctx, z, q, scale, zero_where_no_mass):
         # z (M, C) logits; q (M, C) target distribution times class weights;
         # scale (M,) per-row factor that applies the reduction
-        logp = _log_softmax(z, 1)
-        ctx.save_for_backward(z)
-        ctx.q, ctx.scale = q, scale
-        ctx.p = np.exp(logp)
-        return -(q * logp).sum(1) * scale
+        with np.errstate(over="ignore", invalid="ignore"):  # -inf / huge logits: see below
+            logp = _log_softmax(z, 1)
+            terms = q * logp
+        ctx.save_for_backward(z, q)
+        # an ignored row (no target mass) passes no gradient, even where scale is nan (0 / 0)
+        ctx.scale = np.where(q.sum(1) == 0, 0, scale).astype(scale.dtype)
+        ctx.logp = logp
+        if zero_where_no_mass:  # class-index targets: a masked (-inf) logit with no mass adds 0
+            terms = np.where(q == 0, 0, terms)
+        return -terms.sum(1) * scale
 
     @staticmethod
     def backward(ctx, grad):
-        (z,) = ctx.saved_tensors
-        q = Tensor._make(ctx.q)
-        a = Tensor._make(ctx.q.sum(1, keepdims=True))   # (M, 1)
+        z, q = ctx.saved_tensors
         scale = Tensor._make(ctx.scale[:, None])
-        # d/dz of -sum_c q_c log p_c = p * sum_c q_c - q
-        p = softmax(z, 1) if STATE.grad_enabled else Tensor._make(ctx.p)
-        return (p * a - q) * (grad.unsqueeze(1) * scale), None, None, None
+        g = grad.unsqueeze(1) * scale                       # (M, 1)
+        need_z, need_q = ctx.needs_input_grad[:2]
+        gz = gq = None
+        if need_z:
+            # d/dz of -sum_c q_c log p_c = p * sum_c q_c - q
+            p = softmax(z, 1) if STATE.grad_enabled else Tensor._make(np.exp(ctx.logp))
+            gz = (p * q.sum(1, keepdim=True) - q) * g
+        if need_q:
+            logp = log_softmax(z, 1) if STATE.grad_enabled else Tensor._make(ctx.logp)
+            gq = -logp * g
+        return gz, gq, None, None
+
+
+def _ce_shapes(input: Tensor, target: Any) -> tuple:  # noqa: A002
+    """(input as (N, C, *d), target, whether the target holds probabilities), checked."""
+    x = input
+    if x.ndim == 0:
+        raise ValueError("cross_entropy: input must have a class dim, got a 0-d tensor")
+    unbatched = x.ndim == 1
+    if unbatched:
+        x = x.unsqueeze(0)
+    t = target if isinstance(target, Tensor) else Tensor._make(np.asarray(target))
+    probs = t.dtype.kind == "f"
+    if unbatched and not probs:
+        if t.data.size != 1 or t.ndim > 1:
+            raise ValueError(f"cross_entropy: an unbatched input of shape {tuple(input.shape)} "
+                             f"takes one class index, got a target of shape {tuple(t.shape)}")
+        t = t.reshape((1,))
+    elif unbatched:
+        t = t.reshape((1, -1))
+    n, spatial = x.shape[0], x.shape[2:]
+    if probs and t.shape != x.shape:
+        raise ValueError(f"cross_entropy: probability target of shape {tuple(t.shape)} must "
+                         f"match input of shape {tuple(x.shape)}")
+    if not probs and t.shape != (n,) + spatial:
+        raise ValueError(f"cross_entropy: index target of shape {tuple(t.shape)} does not "
+                         f"match input of shape {tuple(x.shape)} (expected {(n,) + spatial})")
+    return x, t, probs, unbatched
+
+
+def _index_q(t: np.ndarray, c: int, w: np.ndarray, ignore_index: int,
+             label_smoothing: float) -> tuple[np.ndarray, np.ndarray]:
+    """Class indices (M,) -> the weighted target distribution (M, C) and each row's weight."""
+    m = t.shape[0]
+    ti = t.astype(np.int64)
+    valid = ti != ignore_index
+    bad = valid & ((ti < 0) | (ti >= c))
+    if bad.any():
+        raise IndexError(f"cross_entropy: target {int(ti[bad][0])} is out of range for "
+                         f"{c} classes")
+    q = np.zeros((m, c), w.dtype)
+    rows = np.nonzero(valid)[0]
+    q[rows, ti[rows]] = 1.0
+    if label_smoothing:
+        q[rows] = q[rows] * (1 - label_smoothing) + label_smoothing / c
+    q *= w
+    row_w = np.where(valid, w[np.where(valid, ti, 0)], 0).astype(w.dtype)
+    return q, row_w
 
 
 @register(functional=True)
@@ -229,6 +287,9 @@ def cross_entropy(input: Tensor, target: Any, weight: Any = None,  # noqa: A002
 
     Fused: one op computes log-softmax and the loss; its gradient is
     (softmax(input) - target) scaled by the reduction, the course's y - t.
+    A masked logit of ``-inf`` in a class with no target mass adds nothing
+    (finite loss and gradient, as PyTorch); probability targets that require
+    grad receive ``-log_softmax(input)`` times the weights and reduction.
 
     Args:
         input: logits, (C,), (N, C) or (N, C, d1, ...).
@@ -251,29 +312,8 @@ def cross_entropy(input: Tensor, target: Any, weight: Any = None,  # noqa: A002
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"cross_entropy: label_smoothing must be in [0, 1], "
                          f"got {label_smoothing}")
-    x = input
-    if x.ndim == 0:
-        raise ValueError("cross_entropy: input must have a class dim, got a 0-d tensor")
-    unbatched = x.ndim == 1
-    if unbatched:
-        x = x.unsqueeze(0)
-    n, c = x.shape[0], x.shape[1]
-    t = target.data if isinstance(target, Tensor) else np.asarray(target)
-    if unbatched and t.dtype.kind in "iu":
-        if t.size != 1 or t.ndim > 1:
-            raise ValueError(f"cross_entropy: an unbatched input of shape {tuple(input.shape)} "
-                             f"takes one class index, got a target of shape {t.shape}")
-        t = t.reshape(1)
-    elif unbatched:
-        t = t.reshape(1, -1)
-    probs = t.dtype.kind == "f"
-    spatial = x.shape[2:]
-    if probs and t.shape != x.shape:
-        raise ValueError(f"cross_entropy: probability target of shape {t.shape} must match "
-                         f"input of shape {tuple(x.shape)}")
-    if not probs and t.shape != (n,) + spatial:
-        raise ValueError(f"cross_entropy: index target of shape {t.shape} does not match input "
-                         f"of shape {tuple(x.shape)} (expected {(n,) + spatial})")
+    x, t, probs, unbatched = _ce_shapes(input, target)
+    n, c, spatial = x.shape[0], x.shape[1], x.shape[2:]
     dtype = x.data.dtype
     w = np.ones(c, dtype) if weight is None else np.asarray(
         weight.data if isinstance(weight, Tensor) else weight, dtype)
@@ -281,36 +321,25 @@ def cross_entropy(input: Tensor, target: Any, weight: Any = None,  # noqa: A002
         raise ValueError(f"cross_entropy: weight must have shape ({c},), got {w.shape}")
 
     # move the class dim last and flatten: (N, C, *d) -> (M, C)
-    z = x.permute((0, *range(2, x.ndim), 1)).reshape(-1, c) if spatial else x
+    z = x.permute((0, *range(2, x.ndim), 1)).reshape((-1, c)) if spatial else x
     m = z.shape[0]
     if probs:
-        q = t.reshape(n, c, -1).transpose(0, 2, 1).reshape(m, c).astype(dtype)
+        tq = t.permute((0, *range(2, t.ndim), 1)).reshape((-1, c)) if spatial else t
+        tq = tq if tq.dtype == dtype else tq.to(dtype)
         if label_smoothing:
-            q = q * (1 - label_smoothing) + label_smoothing / c
-        q = q * w
-        row_w = np.ones(m, dtype)
+            tq = tq * (1 - label_smoothing) + label_smoothing / c
+        q = tq * Tensor._make(w) if weight is not None else tq
+        denom = m
     else:
-        ti = t.reshape(m).astype(np.int64)
-        valid = ti != ignore_index
-        bad = valid & ((ti < 0) | (ti >= c))
-        if bad.any():
-            raise IndexError(f"cross_entropy: target {int(ti[bad][0])} is out of range for "
-                             f"{c} classes")
-        q = np.zeros((m, c), dtype)
-        rows = np.nonzero(valid)[0]
-        q[rows, ti[rows]] = 1.0
-        if label_smoothing:
-            q[rows] = q[rows] * (1 - label_smoothing) + label_smoothing / c
-        q *= w
-        row_w = np.where(valid, w[np.where(valid, ti, 0)], 0).astype(dtype)
+        qa, row_w = _index_q(t.data.reshape(m), c, w, ignore_index, label_smoothing)
+        q, denom = Tensor._make(qa), row_w.sum()
     if reduction == "mean":
-        denom = row_w.sum() if not probs else m
-        scale = np.full(m, 1.0 / denom if denom else np.nan, dtype)
+        with np.errstate(divide="ignore", invalid="ignore"):  # all ignored: nan, as PyTorch
+            scale = np.full(m, np.divide(1.0, denom) if denom else np.nan, dtype)
     else:
         scale = np.ones(m, dtype)
-    losses = CrossEntropy.apply(z, q, w, scale)  # (M,)
+    losses = CrossEntropy.apply(z, q, scale, not probs)  # (M,)
     if reduction == "none":
         out = losses.reshape((n,) + spatial)
         return out.reshape(()) if unbatched else out
     return losses.sum()
-
