@@ -459,3 +459,15 @@ def test_torch_utils_data_through_the_porting_alias():
     parts = torch.utils.data.random_split(_xy(9), [0.5, 0.5],
                                           generator=torch.Generator().manual_seed(0))
     assert [len(p) for p in parts] == [5, 4]
+
+
+def test_getitems_fetches_a_batch_at_once():
+    calls = []
+
+    class Many(ListDataset):
+        def __getitems__(self, indices):
+            calls.append(list(indices))
+            return [self[i] for i in indices]
+
+    out = [y.tolist() for _, y in DataLoader(Many(5), batch_size=2)]
+    assert out == [[0, 1], [2, 3], [4]] and calls == [[0, 1], [2, 3], [4]]

@@ -68,8 +68,9 @@ class DataLoader:
     """Iterate over a dataset in (shuffled) mini-batches of collated Tensors.
 
     Args:
-        dataset: a map-style dataset (``__getitem__`` and ``__len__``) or an
-            :class:`IterableDataset`.
+        dataset: a map-style dataset (``__getitem__`` and ``__len__``; a
+            ``__getitems__(indices)`` returning a list of samples is used for
+            whole batches, as PyTorch) or an :class:`IterableDataset`.
         batch_size: samples per batch; None turns batching off (each sample
             goes through ``collate_fn``, default :func:`default_convert`).
         shuffle: draw a new random order every epoch (a :class:`RandomSampler`).
@@ -166,6 +167,7 @@ class DataLoader:
 
     def _iter_batches(self) -> Iterator[Any]:
         fast = self._default_collate and hasattr(self.dataset, "get_batch")
+        many = getattr(self.dataset, "__getitems__", None)  # PyTorch's batched fetch
         batches: Iterable[Any]
         if isinstance(self.batch_sampler, BatchSampler):
             batches = self.batch_sampler._batches()  # arrays, one slice each
@@ -174,6 +176,8 @@ class DataLoader:
         for idx in batches:
             if fast:
                 yield self.dataset.get_batch(np.asarray(idx, dtype=np.int64))
+            elif many is not None:
+                yield self.collate_fn(many([int(i) for i in idx]))
             else:
                 yield self.collate_fn([self.dataset[int(i)] for i in idx])
 
