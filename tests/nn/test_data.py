@@ -471,3 +471,33 @@ def test_getitems_fetches_a_batch_at_once():
 
     out = [y.tolist() for _, y in DataLoader(Many(5), batch_size=2)]
     assert out == [[0, 1], [2, 3], [4]] and calls == [[0, 1], [2, 3], [4]]
+
+
+class DictSamples(Dataset):
+    def __len__(self):
+        return 5
+
+    def __getitem__(self, i):
+        return {"x": np.full(2, i, np.float32), "y": i, "w": i / 2, "tag": f"s{i}"}
+
+
+def _plain(batch):
+    """A batch as nested plain values with dtype names, ours or torch's."""
+    if hasattr(batch, "numpy"):
+        arr = batch.detach().numpy() if hasattr(batch, "detach") else batch.numpy()
+        return (str(arr.dtype), arr.tolist())
+    if isinstance(batch, dict):
+        return {k: _plain(v) for k, v in batch.items()}
+    if isinstance(batch, (list, tuple)):
+        return [_plain(v) for v in batch]
+    return batch
+
+
+@pytest.mark.parametrize("kwargs", [dict(batch_size=2), dict(batch_size=2, drop_last=True),
+                                    dict(batch_size=None), dict(batch_size=4)])
+def test_loader_batches_match_torch(torch, kwargs):
+    from torch.utils.data import DataLoader as TorchLoader
+    for ds in (DictSamples(), ListDataset(5)):
+        ours = [_plain(b) for b in DataLoader(ds, **kwargs)]
+        ref = [_plain(b) for b in TorchLoader(ds, **kwargs)]
+        assert ours == ref
