@@ -60,3 +60,9 @@ def test_inception_block_and_test_time_crops():
     assert line_numbers(out, "small Inception net: test acc")[0] > 0.8
     one, _, nine = line_numbers(out, "ResNet-small + shifts: one centred crop")
     assert nine >= one
+
+
+def test_encoder_decoder_reverses_sequences():
+    out = printed("11")
+    loss, _, digits, sequences = line_numbers(out, "after 400 steps:")
+    assert loss < 0.3 and digits > 80 and sequences > 50
