@@ -6,7 +6,8 @@ from typing import Any
 import numpy as np
 
 from autograd.ops.select import where
-from autograd.tensor import Tensor, increment_version
+from autograd.tensor import Tensor
+from autograd.version import increment_version
 
 from . import init
 from ._factory import check_device

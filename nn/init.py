@@ -12,7 +12,8 @@ from typing import Any
 import numpy as np
 
 from autograd.random import default_generator
-from autograd.tensor import Tensor, increment_version
+from autograd.tensor import Tensor
+from autograd.version import increment_version
 
 __all__ = [
     "calculate_gain", "uniform_", "normal_", "constant_", "zeros_", "ones_", "eye_",

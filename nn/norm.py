@@ -13,7 +13,8 @@ import numpy as np
 
 from autograd.function import Function
 from autograd.mode import is_grad_enabled, no_grad
-from autograd.tensor import Tensor, increment_version
+from autograd.tensor import Tensor
+from autograd.version import increment_version
 
 from . import init
 from ._checks import check_size

@@ -15,7 +15,7 @@ from typing import Any, Callable, Iterable
 import numpy as np
 
 from autograd import Tensor, enable_grad, no_grad
-from autograd.tensor import increment_version
+from autograd.version import increment_version
 
 from ._state_checks import check_option, index_of
 

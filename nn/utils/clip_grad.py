@@ -8,7 +8,8 @@ import numpy as np
 
 import autograd as ag
 from autograd.mode import no_grad
-from autograd.tensor import Tensor, increment_version
+from autograd.tensor import Tensor
+from autograd.version import increment_version
 
 __all__ = ["clip_grad_norm_", "clip_grad_value_", "parameters_to_vector", "vector_to_parameters"]
 
