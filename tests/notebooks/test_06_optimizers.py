@@ -46,3 +46,10 @@ def test_momentum_formula_rerun():
         v = 0.9 * v - 0.1 * np.array([q[0] / 10, 2 * q[1]])
         q = q + v
     np.testing.assert_allclose(p.numpy(), q, atol=1e-12)
+
+
+def test_feature_scaling_with_the_mean_subtracted_converges_fast():
+    lines = {k: next(ln for ln in OUT.splitlines() if ln.startswith(k))
+             for k in ("raw features", "(x + μ)/σ as printed", "(x − μ)/σ")}
+    assert "mse still" in lines["raw features"] and "mse still" in lines["(x + μ)/σ as printed"]
+    assert number_after(lines["(x − μ)/σ"], "mse < 0.02 after") < 50
