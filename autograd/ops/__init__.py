@@ -1,7 +1,4 @@
 """The op families, one file each. Importing this package registers every op."""
 from . import activation, arith, conv, index, pool, reduce, select, shape, unary  # noqa: F401
-from . import diag, gather, reshape_more, scatter, sort  # noqa: F401
-from . import fold  # noqa: F401
-from . import activation_more, binary, bitwise, compare, composite, explog, rounding, trig  # noqa: F401
 from . import fold  # noqa: F401
 from .conv import col2im, im2col
