@@ -51,3 +51,13 @@ def test_a_large_learning_rate_kills_relu_units():
     *_, leaky_acc = line_numbers(OUT, "leaky ReLU lr 3.0 :")
     assert leaky_acc > acc + 0.1
     assert line_numbers(OUT, "ReLU       lr 0.1 :")[-1] > 0.8
+
+
+def test_logistic_regression_gradient_and_gaussian_likelihood():
+    from tests.notebooks._outputs import line_numbers
+    assert number_after(OUT, "step 0: max |(1/N) Σ x(h − t) − autograd| =") < 1e-12
+    assert number_after(OUT, "training accuracy") > 0.85
+    consts = [float(v) for v in re.findall(r"Gaussian NLL − ½Σ\(y − ŷ\)² = ([0-9.]+)", OUT)]
+    assert len(consts) == 2 and consts[0] == consts[1] == pytest.approx(1.5 * np.log(2 * np.pi),
+                                                                           abs=1e-4)
+    assert line_numbers(OUT, "θ =")[0] > 0
