@@ -22,3 +22,10 @@ def test_momentum_beats_plain_sgd_at_the_same_learning_rate():
 def test_too_large_a_learning_rate_oscillates():
     assert line_numbers(OUT, "lr 20.0 ")[1] > 5 * line_numbers(OUT, "lr 0.5 ")[1]
     assert line_numbers(OUT, "lr 0.01 ")[0] < line_numbers(OUT, "lr 0.5 ")[0]
+
+
+def test_loss_curve_shapes():
+    slow = line_numbers(OUT, "lr 0.005: moving-average loss at steps 20, 100, 300:")
+    good = line_numbers(OUT, "lr 0.1  : moving-average loss at steps 20, 100, 300:")
+    wild = line_numbers(OUT, "lr 5.0  : moving-average loss at steps 20, 100, 300:")
+    assert slow[-1] > good[-1] and wild[0] > 5 and wild[-1] > good[-1]
