@@ -15,7 +15,7 @@ from typing import Any as _Any
 
 import numpy as _np
 
-from . import ops, registry, utils, viz
+from . import linalg, ops, registry, utils, viz
 from .device import accelerator, backends, cuda, device, mps
 
 # dtypes under PyTorch's names (ag.tensor(x, dtype=ag.float64)) and PyTorch's promotion

@@ -177,3 +177,55 @@ class OpMethods:
     def index_put(self, indices: Any, values: Any) -> Tensor:
         """A copy with ``[indices] = values`` (out of place, as ``torch.Tensor.index_put``)."""
         return _ops.index_put(self, indices, values)
+
+    # products and linear algebra (autograd/ops/products.py, linalg_ops.py)
+    def mm(self, mat2: Any) -> Tensor:
+        return _ops.mm(self, mat2)
+
+    def bmm(self, mat2: Any) -> Tensor:
+        return _ops.bmm(self, mat2)
+
+    def mv(self, vec: Any) -> Tensor:
+        return _ops.mv(self, vec)
+
+    def dot(self, other: Any) -> Tensor:
+        return _ops.dot(self, other)
+
+    def outer(self, vec2: Any) -> Tensor:
+        return _ops.outer(self, vec2)
+
+    def addmm(self, mat1: Any, mat2: Any, *, beta: float = 1, alpha: float = 1) -> Tensor:
+        return _ops.addmm(self, mat1, mat2, beta=beta, alpha=alpha)
+
+    def baddbmm(self, batch1: Any, batch2: Any, *, beta: float = 1, alpha: float = 1) -> Tensor:
+        return _ops.baddbmm(self, batch1, batch2, beta=beta, alpha=alpha)
+
+    def cross(self, other: Any, dim: int | None = None) -> Tensor:
+        return _ops.cross(self, other, dim)
+
+    def kron(self, other: Any) -> Tensor:
+        return _ops.kron(self, other)
+
+    def inverse(self) -> Tensor:
+        return _ops.inverse(self)
+
+    def det(self) -> Tensor:
+        return _ops.det(self)
+
+    def slogdet(self) -> tuple:
+        return _ops.slogdet(self)
+
+    def cholesky(self, upper: bool = False) -> Tensor:
+        return _ops.cholesky(self, upper)
+
+    def qr(self, some: bool = True) -> tuple:
+        return _ops.qr(self, some)
+
+    def svd(self, some: bool = True, compute_uv: bool = True) -> tuple:
+        return _ops.svd(self, some, compute_uv)
+
+    def pinverse(self, rcond: float = 1e-15) -> Tensor:
+        return _ops.pinverse(self, rcond)
+
+    def matrix_power(self, n: int) -> Tensor:
+        return _ops.matrix_power(self, n)

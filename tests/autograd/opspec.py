@@ -98,6 +98,7 @@ def all_rows() -> list:
     from tests.autograd import (
         test_conv,
         test_ops_elementwise,
+        test_ops_linalg,
         test_ops_nn,
         test_ops_reduce,
         test_ops_shape,
@@ -105,7 +106,8 @@ def all_rows() -> list:
     )
 
     return rows_of(test_ops_elementwise.TABLE, test_ops_reduce.TABLE, test_ops_shape.TABLE,
-                   test_conv.TABLE, test_pool.TABLE, test_ops_nn.TABLE)
+                   test_conv.TABLE, test_pool.TABLE, test_ops_nn.TABLE,
+                   test_ops_linalg.TABLE)
 
 
 # ------------------------------------------------------------------ PyTorch parity
