@@ -12,18 +12,20 @@ from typing import Any, Callable, Iterator
 import numpy as np
 
 from . import engine
-from .dtypes import as_array, check_grad_dtype, result_type
+from .dtypes import as_array, check_grad_dtype
 from .hooks import DISPLAY
 from .mode import STATE
 from .printing import float_formatter
 from .registry import OPS as _ops
 from .tensor_convert import ConvertMethods
+from .tensor_inplace import InplaceMethods
+from .tensor_math_methods import MathMethods
 from .tensor_methods import OpMethods
 from .tensor_operators import Operators
 from .version import VersionCounter, version_counter
 
 
-class Tensor(Operators, OpMethods, ConvertMethods):
+class Tensor(Operators, OpMethods, MathMethods, InplaceMethods, ConvertMethods):
     """An n-dimensional array with reverse-mode automatic differentiation.
 
     Args:
@@ -262,57 +264,59 @@ class Tensor(Operators, OpMethods, ConvertMethods):
         return remove
 
     # ------------------------------------------------------------ comparisons, bitwise
-    # (no gradient: boolean or integer results)
+    # (the registered ops in ops/compare.py and ops/bitwise.py: bool or integer results, no
+    # gradient); an operand that is no number or array gives NotImplemented, so ``x == None``
+    # is False as in PyTorch
     def __eq__(self, other: Any) -> Tensor:  # type: ignore[override]
-        return Tensor._make(np.equal(self.data, _raw(other)))
+        return _ops.eq(self, other) if _operand(other) else NotImplemented
 
     def __ne__(self, other: Any) -> Tensor:  # type: ignore[override]
-        return Tensor._make(np.not_equal(self.data, _raw(other)))
+        return _ops.ne(self, other) if _operand(other) else NotImplemented
 
     def __lt__(self, other: Any) -> Tensor:
-        return Tensor._make(np.less(self.data, _raw(other)))
+        return _ops.lt(self, other) if _operand(other) else NotImplemented
 
     def __le__(self, other: Any) -> Tensor:
-        return Tensor._make(np.less_equal(self.data, _raw(other)))
+        return _ops.le(self, other) if _operand(other) else NotImplemented
 
     def __gt__(self, other: Any) -> Tensor:
-        return Tensor._make(np.greater(self.data, _raw(other)))
+        return _ops.gt(self, other) if _operand(other) else NotImplemented
 
     def __ge__(self, other: Any) -> Tensor:
-        return Tensor._make(np.greater_equal(self.data, _raw(other)))
+        return _ops.ge(self, other) if _operand(other) else NotImplemented
 
     def __invert__(self) -> Tensor:
-        return Tensor._make(_bitwise("bitwise_not", np.invert, self.data))
+        return _ops.bitwise_not(self)
 
     def __and__(self, other: Any) -> Tensor:
-        return Tensor._make(_bitwise("bitwise_and", np.bitwise_and, self, other))
+        return _ops.bitwise_and(self, other) if _operand(other) else NotImplemented
 
     def __rand__(self, other: Any) -> Tensor:
-        return Tensor._make(_bitwise("bitwise_and", np.bitwise_and, other, self))
+        return _ops.bitwise_and(other, self) if _operand(other) else NotImplemented
 
     def __or__(self, other: Any) -> Tensor:
-        return Tensor._make(_bitwise("bitwise_or", np.bitwise_or, self, other))
+        return _ops.bitwise_or(self, other) if _operand(other) else NotImplemented
 
     def __ror__(self, other: Any) -> Tensor:
-        return Tensor._make(_bitwise("bitwise_or", np.bitwise_or, other, self))
+        return _ops.bitwise_or(other, self) if _operand(other) else NotImplemented
 
     def __xor__(self, other: Any) -> Tensor:
-        return Tensor._make(_bitwise("bitwise_xor", np.bitwise_xor, self, other))
+        return _ops.bitwise_xor(self, other) if _operand(other) else NotImplemented
 
     def __rxor__(self, other: Any) -> Tensor:
-        return Tensor._make(_bitwise("bitwise_xor", np.bitwise_xor, other, self))
+        return _ops.bitwise_xor(other, self) if _operand(other) else NotImplemented
 
     def __lshift__(self, other: Any) -> Tensor:
-        return Tensor._make(_bitwise("bitwise_left_shift", np.left_shift, self, other))
+        return _ops.bitwise_left_shift(self, other) if _operand(other) else NotImplemented
 
     def __rlshift__(self, other: Any) -> Tensor:
-        return Tensor._make(_bitwise("bitwise_left_shift", np.left_shift, other, self))
+        return _ops.bitwise_left_shift(other, self) if _operand(other) else NotImplemented
 
     def __rshift__(self, other: Any) -> Tensor:
-        return Tensor._make(_bitwise("bitwise_right_shift", np.right_shift, self, other))
+        return _ops.bitwise_right_shift(self, other) if _operand(other) else NotImplemented
 
     def __rrshift__(self, other: Any) -> Tensor:
-        return Tensor._make(_bitwise("bitwise_right_shift", np.right_shift, other, self))
+        return _ops.bitwise_right_shift(other, self) if _operand(other) else NotImplemented
 
     # ------------------------------------------------------------ in place
     def __iadd__(self, other: Any) -> Tensor:
@@ -429,16 +433,9 @@ def _init(t: Tensor, arr: np.ndarray, grad_fn: Any, idx: int, requires_grad: boo
     t._hooks = None
 
 
-def _bitwise(op: str, fn: Callable, *operands: Any) -> np.ndarray:
-    """A bitwise op as PyTorch: on integers bit by bit, on bools logical, refused on floats."""
-    dtype = result_type(*operands)
-    if dtype.kind not in "biu":
-        raise RuntimeError(f"{op}: not implemented for {dtype} tensors; bitwise operators "
-                           "need integer or bool tensors")
-    if op.endswith("shift") and dtype.kind == "b":
-        dtype = np.dtype(np.int64)
-    arrays = [np.asarray(_raw(x), dtype) for x in operands]
-    return np.asarray(fn(*arrays)).astype(dtype, copy=False)
+def _operand(x: Any) -> bool:
+    """Whether ``x`` can be the other side of a comparison or bitwise operator."""
+    return isinstance(x, (Tensor, np.ndarray, np.generic, bool, int, float))
 
 
 def _raw(x: Any) -> Any:

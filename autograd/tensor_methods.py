@@ -65,17 +65,17 @@ class OpMethods:
     def log_softmax(self, dim: int = -1) -> Tensor:
         return _ops.log_softmax(self, dim)
 
-    def add(self, other: Any) -> Tensor:
-        return _ops.add(self, other)
+    def add(self, other: Any, alpha: Any = 1) -> Tensor:
+        return _ops.add(self, other if alpha == 1 else _ops.mul(other, alpha))
 
-    def sub(self, other: Any) -> Tensor:
-        return _ops.sub(self, other)
+    def sub(self, other: Any, alpha: Any = 1) -> Tensor:
+        return _ops.sub(self, other if alpha == 1 else _ops.mul(other, alpha))
 
     def mul(self, other: Any) -> Tensor:
         return _ops.mul(self, other)
 
-    def div(self, other: Any) -> Tensor:
-        return _ops.div(self, other)
+    def div(self, other: Any, rounding_mode: str | None = None) -> Tensor:
+        return _ops.div(self, other, rounding_mode)
 
     def neg(self) -> Tensor:
         return _ops.neg(self)

@@ -1,4 +1,4 @@
-"""Tensor's arithmetic operators, written out one by one (``+ - * / ** @``, unary
+"""Tensor's arithmetic operators, written out one by one (``+ - * / % // ** @``, unary
 ``-``, ``abs``, indexing): a mixin of ``Tensor``; each dispatches to its registered op."""
 from __future__ import annotations
 
@@ -44,6 +44,18 @@ class Operators:
 
     def __rpow__(self, other: Any) -> Tensor:
         return _ops.pow(other, self)
+
+    def __mod__(self, other: Any) -> Tensor:
+        return _ops.remainder(self, other)
+
+    def __rmod__(self, other: Any) -> Tensor:
+        return _ops.remainder(other, self)
+
+    def __floordiv__(self, other: Any) -> Tensor:
+        return _ops.floor_divide(self, other)
+
+    def __rfloordiv__(self, other: Any) -> Tensor:
+        return _ops.floor_divide(other, self)
 
     def __matmul__(self, other: Any) -> Tensor:
         return _ops.matmul(self, other)

@@ -6,6 +6,7 @@ import pytest
 
 import autograd as ag
 from autograd.testing import Input
+from tests.autograd import rows_activation, rows_compare, rows_math
 from tests.autograd.opspec import Nan, OpSpec, torch_walk, walk
 from tests.robustness import bad_op_cases as bad
 from tests.robustness.bad_input_helpers import t
@@ -98,6 +99,10 @@ TABLE = [
            lambda x: np.where(2 * x > 1.0, x, np.log1p(np.exp(2 * x)) / 2), domain=(0.6, 2.0),
            torch=lambda T, x: _F(T).softplus(x, beta=2.0, threshold=1.0)),
 ]
+
+
+# the families beyond the core, kept in files of their own (each under 500 lines)
+TABLE += rows_math.ROWS + rows_compare.ROWS + rows_activation.ROWS
 
 
 @pytest.mark.parametrize("spec", TABLE, ids=str)
