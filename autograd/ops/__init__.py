@@ -1,6 +1,6 @@
 """The op families, one file each. Importing this package registers every op."""
 from . import activation, arith, conv, index, pool, reduce, select, shape, unary  # noqa: F401
-from . import fold  # noqa: F401
+from . import ctc, fold  # noqa: F401
 from . import activation_more, binary, bitwise, compare, composite, explog, rounding, trig  # noqa: F401
 from . import linalg_ops, products  # noqa: F401  (products, matrix functions)
 from .conv import col2im, im2col

@@ -1,4 +1,4 @@
-"""Op table for the nn.functional ops of their own: unfold, fold (im2col / col2im).
+"""Op table for the nn.functional ops of their own: unfold, fold (im2col / col2im), ctc_loss.
 
 Each row drives the generic tests (forward against a numpy loop reference,
 gradcheck and gradgradcheck in float64, PyTorch parity, bad input, NaN and
@@ -51,6 +51,33 @@ def ref_fold(cols, size, k, d=(1, 1), p=(0, 0), s=(1, 1)):
     return out[:, :, p[0]:p[0] + h, p[1]:p[1] + w]
 
 
+def ref_ctc(lp, targets, input_lengths, blank=0):
+    """-log p of each target by summing every frame path that collapses to it (brute force)."""
+    from itertools import product
+
+    out = []
+    for b, target in enumerate(targets):
+        frames = lp[:input_lengths[b], b]
+        total = -np.inf
+        for path in product(range(lp.shape[2]), repeat=len(frames)):
+            merged = [k for i, k in enumerate(path) if i == 0 or k != path[i - 1]]
+            if [k for k in merged if k != blank] == list(target):
+                total = np.logaddexp(total, frames[np.arange(len(frames)), path].sum())
+        out.append(-total)
+    return np.array(out)
+
+
+CTC_TARGETS, CTC_IN, CTC_LEN = np.array([[1, 2, 2], [2, 0, 0]]), [5, 3], [3, 1]
+
+
+def _ctc(a, **kw):
+    return ag.ctc_loss(a, CTC_TARGETS, CTC_IN, CTC_LEN, **kw)
+
+
+def _ctc_ref_mean(a):
+    return (ref_ctc(a, [[1, 2, 2], [2]], CTC_IN) / np.array(CTC_LEN)).mean()
+
+
 # ------------------------------------------------------------ bad-input cases
 def unfold_rank(data):
     shape = data.draw(st.sampled_from([(4,), (4, 4), (1, 1, 1, 4, 4)]))
@@ -70,6 +97,24 @@ def fold_rows(data):
 def fold_length(data):
     length = data.draw(st.sampled_from([1, 8, 10]))
     return lambda: ag.fold(t(1, 4, length), (4, 4), 2), "fold", (length, 9)
+
+
+def ctc_lengths(data):
+    t_len = data.draw(st.integers(1, 4))
+    too_long = t_len + data.draw(st.integers(1, 3))
+    return (lambda: ag.ctc_loss(t(t_len, 1, 3), [[1]], [too_long], [1]), "ctc_loss",
+            (too_long, t_len))
+
+
+def ctc_target(data):
+    bad_class = data.draw(st.sampled_from([0, 3, 7, -1]))
+    return (lambda: ag.ctc_loss(t(4, 1, 3), [[1, bad_class]], [4], [2]), "ctc_loss",
+            (bad_class,))
+
+
+def ctc_blank(data):
+    blank = data.draw(st.sampled_from([-1, 3, 5]))
+    return lambda: ag.ctc_loss(t(4, 1, 3), [[1]], [4], [1], blank=blank), "ctc_loss", (blank,)
 
 
 TABLE = [
@@ -94,6 +139,21 @@ TABLE = [
            kw=dict(max_examples=3),
            torch=lambda T, a: T.nn.functional.fold(a, (5, 6), (2, 3), dilation=(2, 1),
                                                    padding=1, stride=(1, 2))),
+    # the exact derivative in the given log-probabilities (no second derivative, as PyTorch)
+    OpSpec("ctc_loss", _ctc, _ctc_ref_mean, (Input((5, 2, 3)),),
+           kw=dict(max_examples=3, gradgrad=False),
+           bad=(("lengths", bad.fixed(ctc_lengths)), ("target", bad.fixed(ctc_target)),
+                ("blank", bad.fixed(ctc_blank))),
+           # every frame and class is read: a NaN anywhere reaches the loss
+           nan=Nan(lambda a: ag.ctc_loss(a, [[1]], [4], [1]), (4, 1, 2), empty=False)),
+    # through log_softmax, where PyTorch's gradient is the same
+    OpSpec("ctc_loss", lambda a: _ctc(ag.log_softmax(a, 2), reduction="sum"),
+           lambda a: ref_ctc(a - np.log(np.exp(a).sum(2, keepdims=True)), [[1, 2, 2], [2]],
+                             CTC_IN).sum(), (Input((5, 2, 3)),),
+           kw=dict(max_examples=3, gradgrad=False),
+           torch=lambda T, a: T.nn.functional.ctc_loss(
+               a.log_softmax(2), T.tensor(CTC_TARGETS), T.tensor(CTC_IN), T.tensor(CTC_LEN),
+               reduction="sum")),
 ]
 
 
@@ -102,7 +162,7 @@ def test_op(spec):
     walk(spec)
 
 
-@pytest.mark.parametrize("spec", TABLE, ids=str)
+@pytest.mark.parametrize("spec", [row for row in TABLE if row.torch is not None], ids=str)
 def test_pytorch_parity(spec):
     torch_walk(spec)
 
@@ -160,3 +220,101 @@ def test_f_unfold_and_fold_are_the_ops():
     import nn.functional as F
 
     assert F.unfold is ag.unfold and F.fold is ag.fold
+
+
+# ------------------------------------------------------------ CTC
+def _ctc_inputs(seed, t_len=6, n=3, c=4):
+    rng = np.random.default_rng(seed)
+    return rng.standard_normal((t_len, n, c)), np.array([[1, 2, 2], [3, 1, 0], [2, 0, 0]])
+
+
+def test_ctc_textbook_two_frames():
+    """Two frames, blank + one class at 1/2 each: the paths a-, -a, aa give label 'a': p = 3/4."""
+    lp = ag.tensor(np.log(np.full((2, 1, 2), 0.5)))
+    assert np.isclose(ag.ctc_loss(lp, [[1]], [2], [1], reduction="sum").item(), -np.log(0.75))
+    # a repeated label needs a blank between: 'aa' in 3 frames has only the path a-a
+    lp3 = ag.tensor(np.log(np.full((3, 1, 2), 0.5)))
+    assert np.isclose(ag.ctc_loss(lp3, [[1, 1]], [3], [2], reduction="sum").item(),
+                      -np.log(1 / 8))
+
+
+@pytest.mark.parametrize("reduction", ["none", "sum", "mean"])
+def test_ctc_matches_brute_force_and_pytorch(reduction):
+    x, tg = _ctc_inputs(0, t_len=5, n=3, c=3)
+    tg = np.array([[1, 2, 2], [2, 1, 0], [1, 0, 0]])
+    il, tl = [5, 4, 3], [3, 2, 1]
+    lp = x - np.log(np.exp(x).sum(2, keepdims=True))
+    per = ref_ctc(lp, [[1, 2, 2], [2, 1], [1]], il)
+    want = {"none": per, "sum": per.sum(), "mean": (per / np.array(tl)).mean()}[reduction]
+    a = ag.tensor(x, requires_grad=True)
+    loss = ag.ctc_loss(ag.log_softmax(a, 2), ag.tensor(tg), ag.tensor(il), ag.tensor(tl),
+                       reduction=reduction)
+    np.testing.assert_allclose(loss.numpy(), want, rtol=1e-10)
+    assert gradcheck(lambda v: ag.ctc_loss(v, tg, il, tl, reduction=reduction),
+                     (ag.tensor(lp, requires_grad=True),))
+    torch = pytest.importorskip("torch")
+    loss.sum().backward()
+    b = torch.tensor(x, requires_grad=True)
+    tloss = torch.nn.functional.ctc_loss(b.log_softmax(2), torch.tensor(tg), torch.tensor(il),
+                                         torch.tensor(tl), reduction=reduction)
+    tloss.sum().backward()
+    np.testing.assert_allclose(loss.numpy(), tloss.detach().numpy(), rtol=1e-10)
+    np.testing.assert_allclose(a.grad.numpy(), b.grad.numpy(), rtol=1e-8, atol=1e-12)
+
+
+def test_ctc_concatenated_targets_and_unbatched_and_blank():
+    x, _ = _ctc_inputs(1, n=2)
+    lp = ag.log_softmax(ag.tensor(x), 2)
+    padded = ag.ctc_loss(lp, [[1, 2, 2], [3, 1, 0]], [6, 5], [3, 2], reduction="none")
+    flat = ag.ctc_loss(lp, [1, 2, 2, 3, 1], [6, 5], [3, 2], reduction="none")
+    np.testing.assert_allclose(padded.numpy(), flat.numpy())
+    one = ag.ctc_loss(lp[:, 0], [1, 2, 2], 6, 3, reduction="none")
+    assert one.shape == () and np.isclose(one.item(), padded.numpy()[0])
+    # blank=3: the classes 0, 1, 2 are labels
+    lpn = lp.numpy()
+    got = ag.ctc_loss(lp[:4, :1], [[0, 2]], [4], [2], blank=3, reduction="sum").item()
+    assert np.isclose(got, ref_ctc(lpn[:4, :1], [[0, 2]], [4], blank=3)[0])
+
+
+def test_ctc_impossible_alignment_and_zero_infinity():
+    lp = ag.tensor(np.log(np.full((2, 1, 3), 1 / 3)), requires_grad=True)
+    loss = ag.ctc_loss(lp, [[1, 1]], [2], [2])  # 'aa' needs 3 frames
+    loss.backward()
+    assert loss.item() == np.inf and np.isnan(lp.grad.numpy()).all()   # as PyTorch
+    lp.grad = None
+    loss = ag.ctc_loss(lp, [[1, 1]], [2], [2], zero_infinity=True)
+    loss.backward()
+    assert loss.item() == 0.0 and (lp.grad.numpy() == 0).all()
+    torch = pytest.importorskip("torch")
+    b = torch.tensor(lp.numpy(), requires_grad=True)
+    tl = torch.nn.functional.ctc_loss(b, torch.tensor([[1, 1]]), [2], [2], zero_infinity=True)
+    tl.backward()
+    assert tl.item() == 0.0 and (b.grad.numpy() == 0).all()
+
+
+def test_ctc_frames_past_the_input_length_get_no_gradient():
+    x, tg = _ctc_inputs(2)
+    a = ag.tensor(x, requires_grad=True)
+    ag.ctc_loss(a, tg, [6, 4, 2], [3, 2, 1]).backward()
+    assert (a.grad.numpy()[4:, 1] == 0).all() and (a.grad.numpy()[2:, 2] == 0).all()
+
+
+def test_ctc_second_derivative_raises_as_pytorch():
+    x, tg = _ctc_inputs(3)
+    a = ag.tensor(x, requires_grad=True)
+    (g,) = ag.grad(ag.ctc_loss(a, tg, [6, 5, 4], [3, 2, 1]), [a], create_graph=True)
+    with pytest.raises(RuntimeError, match="ctc_loss: the second derivative"):
+        g.sum().backward()
+
+
+def test_ctc_float32_and_bad_arguments():
+    lp = ag.log_softmax(ag.randn(4, 2, 3), 2)
+    assert ag.ctc_loss(lp, [[1], [2]], [4, 4], [1, 1]).dtype == np.float32
+    with pytest.raises(ValueError, match=r"ctc_loss: padded targets of shape \(2, 1\)"):
+        ag.ctc_loss(lp, [[1], [2]], [4, 4], [2, 1])
+    with pytest.raises(ValueError, match="ctc_loss: concatenated targets"):
+        ag.ctc_loss(lp, [1, 2, 1], [4, 4], [1, 1])
+    with pytest.raises(ValueError, match="ctc_loss: reduction"):
+        ag.ctc_loss(lp, [[1], [2]], [4, 4], [1, 1], reduction="batchmean")
+    with pytest.raises(ValueError, match=r"ctc_loss: log_probs .* shape \(4,\)"):
+        ag.ctc_loss(ag.zeros(4), [1], [4], [1])
