@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from ..registry import OPS, register
 from ..tensor import Tensor
-from ._common import tensor_arg
+from ._common import shapes_error, tensor_arg
 
 
 def _scalar(op: str, name: str, v: Any) -> Any:
@@ -57,9 +59,18 @@ def lerp(input: Any, end: Any, weight: Any) -> Tensor:  # noqa: A002
         >>> ag.lerp(ag.tensor([0.0, 10.0]), ag.tensor([10.0, 20.0]), 0.25)
         tensor([ 2.5000, 12.5000])
     """
-    start = tensor_arg(input, "lerp")
-    return start + _scalar("lerp", "weight", weight) * (OPS.sub(tensor_arg(end, "lerp", "end"),
-                                                             start))
+    start, stop = tensor_arg(input, "lerp"), tensor_arg(end, "lerp", "end")
+    _fit("lerp", start, stop, _scalar("lerp", "weight", weight))
+    return start + weight * (stop - start)
+
+
+def _fit(op: str, *operands: Any) -> None:
+    """Refuse operands that do not broadcast together, naming ``op`` and their shapes."""
+    shapes = [tuple(x.shape) for x in operands if isinstance(x, Tensor)]
+    try:
+        np.broadcast_shapes(*shapes)
+    except ValueError:
+        raise shapes_error(op, *shapes) from None
 
 
 def _value(op: str, value: Any) -> Any:
@@ -78,9 +89,11 @@ def addcmul(input: Any, tensor1: Any, tensor2: Any, value: float = 1) -> Tensor:
         tensor([5.0000, 8.5000])
     """
     value = _value("addcmul", value)
-    prod = OPS.mul(tensor_arg(tensor1, "addcmul", "tensor1"), tensor_arg(tensor2, "addcmul",
-                                                                          "tensor2"))
-    return OPS.add(tensor_arg(input, "addcmul"), prod if value == 1 else prod * value)
+    x = tensor_arg(input, "addcmul")
+    t1, t2 = tensor_arg(tensor1, "addcmul", "tensor1"), tensor_arg(tensor2, "addcmul", "tensor2")
+    _fit("addcmul", x, t1, t2)
+    prod = OPS.mul(t1, t2)
+    return OPS.add(x, prod if value == 1 else prod * value)
 
 
 @register(method=True)
@@ -97,8 +110,10 @@ def addcdiv(input: Any, tensor1: Any, tensor2: Any, value: float = 1) -> Tensor:
     if t1.data.dtype.kind in "biu" and t2.data.dtype.kind in "biu":
         raise RuntimeError("addcdiv: integer division with addcdiv is no longer supported; "
                            "use a floating-point tensor1 or tensor2")
+    x = tensor_arg(input, "addcdiv")
+    _fit("addcdiv", x, t1, t2)
     quot = OPS.div(t1, t2)
-    return OPS.add(tensor_arg(input, "addcdiv"), quot if value == 1 else quot * value)
+    return OPS.add(x, quot if value == 1 else quot * value)
 
 
 @register(method=True)

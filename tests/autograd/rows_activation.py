@@ -26,7 +26,8 @@ def _act(name, fn, ref, extra_bad=(), **kw):
     """A one-input activation: refuses non-Tensors, NaN stays in place."""
     torch = kw.pop("torch", None) or (lambda T, x: getattr(_F(T), name)(x))
     return OpSpec(name, fn, ref, torch=torch, bad=bad.UNARY_BAD + extra_bad,
-                  nan=kw.pop("nan", Nan(fn, in_place=True)), non_tensor=(), **kw)
+                  nan=kw.pop("nan", Nan(fn, in_place=True)), non_tensor=kw.pop("non_tensor", ()),
+                  **kw)
 
 
 def _case(op, call, needles):
@@ -96,7 +97,7 @@ ROWS = [
          torch=lambda T, x: _F(T).threshold(x, 0.3, -2.0),
          extra_bad=(("value", _case("threshold", lambda: ag.threshold(t(2), 0.0, "low"),
                                     ("value", "low"))),),
-         nan=Nan(lambda x: ag.threshold(x, 0.0, -1.0), in_place=True)),
+         nan=Nan(lambda x: ag.threshold(x, 0.0, -1.0), in_place=True), non_tensor=(0.0, -1.0)),
     OpSpec("glu", ag.glu, _np_glu, inputs=(_EVEN_LAST,), torch=lambda T, x: _F(T).glu(x),
            bad=bad.UNARY_BAD + (("odd", bad.fixed(_glu_odd)),), nan=Nan(ag.glu),
            non_tensor=()),

@@ -37,7 +37,8 @@ def _compare(name, np_fn):
                   inputs=_PLAIN, torch=lambda T, a, b: getattr(T, name)(T.round(a * 2),
                                                                         T.round(b * 2)),
                   bad=bad.BINARY_BAD,
-                  nan=Nan(lambda x: ag.where(fn(x, t(3, 4)), x, x)))
+                  nan=Nan(lambda x: ag.where(fn(x, t(3, 4)), x, x),
+                          empty=lambda x: ag.where(fn(x, t(0, 4)), x, x)))
 
 
 def _ints(x):
