@@ -1,8 +1,8 @@
 """``ag.linalg``: PyTorch's ``torch.linalg`` names for the matrix functions.
 
 The ops themselves (their Functions, gradients and registry entries) live in
-``autograd/ops/linalg_ops.py``; this namespace gives them ``torch.linalg``'s
-names and signatures.
+``autograd/ops/linalg_ops.py`` and ``decompositions.py``; this namespace gives them
+``torch.linalg``'s names and signatures.
 
 Example:
     >>> import autograd as ag
@@ -14,18 +14,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .ops.linalg_ops import (
-    LinAlgError,
-    cholesky,
-    det,
-    linalg_eigh,
-    linalg_pinv,
-    linalg_qr,
-    linalg_solve,
-    linalg_svd,
-    matrix_power,
-    slogdet,
-)
+from .ops.decompositions import linalg_eigh, linalg_pinv, linalg_qr, linalg_svd
+from .ops.linalg_ops import LinAlgError, cholesky, det, linalg_solve, matrix_power, slogdet
 from .ops.linalg_ops import inverse as inv
 from .tensor import Tensor
 
