@@ -154,8 +154,8 @@ def relu(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
 
 
 def relu6(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
-    """``min(max(x, 0), 6)``."""
-    return ag.clip(input, 0.0, 6.0)
+    """``min(max(x, 0), 6)``: ``hardtanh(x, 0, 6)`` (gradient 0 at the corners, as PyTorch)."""
+    return ag.relu6(input)
 
 
 def leaky_relu(input: Tensor, negative_slope: float = 0.01,  # noqa: A002
@@ -183,7 +183,7 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:  # noqa: A002
 
 def silu(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
     """``x * sigmoid(x)`` (also called swish)."""
-    return input * ag.sigmoid(input)
+    return ag.silu(input)
 
 
 def sigmoid(input: Tensor) -> Tensor:  # noqa: A002
@@ -203,7 +203,7 @@ def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tenso
 
 def logsigmoid(input: Tensor) -> Tensor:  # noqa: A002
     """``log(sigmoid(x)) = -softplus(-x)``, stable for large |x|."""
-    return -ag.softplus(-input, 1.0, 20.0)
+    return ag.logsigmoid(input)
 
 
 def _softmax_dim(ndim: int, dim: int | None, name: str) -> int:

@@ -87,6 +87,25 @@ def mish(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
     return x * OPS.tanh(OPS.softplus(x))
 
 
+class Hardswish(Function):
+    symbol = "hardswish"
+    derivative = Derivative("∂hardswish/∂x = x/3 + ½ on (−3, 3), 0 below, 1 above",
+                            value=lambda pos, x, y: 0.0 if x[0] <= -3 else
+                            (x[0] / 3 + 0.5 if x[0] < 3 else 1.0))
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return (x * np.clip(x + 3.0, 0.0, 6.0) / 6.0).astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        # PyTorch's pieces: 0 for x <= -3, x/3 + 1/2 strictly inside, 1 for x >= 3
+        slope = OPS.where(x.data >= 3, 1.0, x / 3.0 + 0.5)
+        return grad * OPS.where(x.data <= -3, 0.0, slope)
+
+
 @register(functional=True)
 def hardswish(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
     """``x * relu6(x + 3) / 6`` (MobileNetV3): 0 below -3, x above 3.
@@ -96,8 +115,7 @@ def hardswish(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
         >>> ag.hardswish(ag.tensor([-4.0, 0.0, 1.0, 4.0]))
         tensor([-0.0000,  0.0000,  0.6667,  4.0000])
     """
-    x = float_arg(input, "hardswish")
-    return x * OPS.clip(x + 3.0, 0.0, 6.0) / 6.0
+    return Hardswish.apply(float_arg(input, "hardswish"))
 
 
 class Hardsigmoid(Function):
