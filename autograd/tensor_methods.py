@@ -161,14 +161,13 @@ class OpMethods:
         return _ops.split(self, split_size_or_sections, dim)
 
     def chunk(self, chunks: int, dim: int = 0) -> tuple:
-        size = -(-self.shape[dim] // chunks)  # type: ignore[attr-defined]
-        return _ops.split(self, size, dim)
+        return _ops.chunk(self, chunks, dim)
 
     def sum_to_size(self, *shape: Any) -> Tensor:
         return _ops.sum_to(self, _shape_args(shape))
 
     def masked_fill(self, mask: Any, value: Any) -> Tensor:
-        return _ops.where(mask, value, self)
+        return _ops.masked_fill(self, mask, value)
 
     def where(self, condition: Any, other: Any) -> Tensor:
         """``self`` where ``condition`` holds, else ``other``, as ``torch.Tensor.where``."""
@@ -177,6 +176,138 @@ class OpMethods:
     def index_put(self, indices: Any, values: Any) -> Tensor:
         """A copy with ``[indices] = values`` (out of place, as ``torch.Tensor.index_put``)."""
         return _ops.index_put(self, indices, values)
+
+    # ---- shape, indexing and selection (reshape_more, diag, gather, scatter, sort)
+    def flip(self, *dims: Any) -> Tensor:
+        return _ops.flip(self, _shape_args(dims))
+
+    def fliplr(self) -> Tensor:
+        return _ops.fliplr(self)
+
+    def flipud(self) -> Tensor:
+        return _ops.flipud(self)
+
+    def roll(self, shifts: Any, dims: Any = None) -> Tensor:
+        return _ops.roll(self, shifts, dims)
+
+    def rot90(self, k: int = 1, dims: Any = (0, 1)) -> Tensor:
+        return _ops.rot90(self, k, dims)
+
+    def repeat(self, *sizes: Any) -> Tensor:
+        return _ops.repeat(self, *sizes)
+
+    def tile(self, *dims: Any) -> Tensor:
+        return _ops.tile(self, _shape_args(dims))
+
+    def repeat_interleave(self, repeats: Any, dim: int | None = None, **kw: Any) -> Tensor:
+        return _ops.repeat_interleave(self, repeats, dim, **kw)
+
+    def movedim(self, source: Any, destination: Any) -> Tensor:
+        return _ops.movedim(self, source, destination)
+
+    def moveaxis(self, source: Any, destination: Any) -> Tensor:
+        return _ops.moveaxis(self, source, destination)
+
+    def swapaxes(self, axis0: int, axis1: int) -> Tensor:
+        return _ops.swapaxes(self, axis0, axis1)
+
+    def swapdims(self, dim0: int, dim1: int) -> Tensor:
+        return _ops.swapdims(self, dim0, dim1)
+
+    def narrow(self, dim: int, start: Any, length: int) -> Tensor:
+        return _ops.narrow(self, dim, start, length)
+
+    def unflatten(self, dim: int, sizes: Any) -> Tensor:
+        return _ops.unflatten(self, dim, sizes)
+
+    def unfold(self, dimension: int, size: int, step: int) -> Tensor:
+        return _ops.unfold_dim(self, dimension, size, step)
+
+    def tensor_split(self, indices_or_sections: Any, dim: int = 0) -> tuple:
+        return _ops.tensor_split(self, indices_or_sections, dim)
+
+    def view_as(self, other: Tensor) -> Tensor:
+        return _ops.view_as(self, other)
+
+    def reshape_as(self, other: Tensor) -> Tensor:
+        return _ops.reshape_as(self, other)
+
+    def tril(self, diagonal: int = 0) -> Tensor:
+        return _ops.tril(self, diagonal)
+
+    def triu(self, diagonal: int = 0) -> Tensor:
+        return _ops.triu(self, diagonal)
+
+    def diagonal(self, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
+        return _ops.diagonal(self, offset, dim1, dim2)
+
+    def diag_embed(self, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:
+        return _ops.diag_embed(self, offset, dim1, dim2)
+
+    def diag(self, diagonal: int = 0) -> Tensor:
+        return _ops.diag(self, diagonal)
+
+    def trace(self) -> Tensor:
+        return _ops.trace(self)
+
+    def gather(self, dim: int, index: Any, **kw: Any) -> Tensor:
+        return _ops.gather(self, dim, index, **kw)
+
+    def take(self, index: Any) -> Tensor:
+        return _ops.take(self, index)
+
+    def index_select(self, dim: int, index: Any) -> Tensor:
+        return _ops.index_select(self, dim, index)
+
+    def masked_select(self, mask: Any) -> Tensor:
+        return _ops.masked_select(self, mask)
+
+    def nonzero(self, *, as_tuple: bool = False) -> Any:
+        return _ops.nonzero(self, as_tuple=as_tuple)
+
+    def scatter(self, dim: int, index: Any, src: Any = None, **kw: Any) -> Tensor:
+        return _ops.scatter(self, dim, index, src, **kw)
+
+    def scatter_add(self, dim: int, index: Any, src: Any) -> Tensor:
+        return _ops.scatter_add(self, dim, index, src)
+
+    def scatter_reduce(self, dim: int, index: Any, src: Any, reduce: str, **kw: Any) -> Tensor:
+        return _ops.scatter_reduce(self, dim, index, src, reduce, **kw)
+
+    def index_add(self, dim: int, index: Any, source: Any, **kw: Any) -> Tensor:
+        return _ops.index_add(self, dim, index, source, **kw)
+
+    def index_copy(self, dim: int, index: Any, source: Any) -> Tensor:
+        return _ops.index_copy(self, dim, index, source)
+
+    def index_fill(self, dim: int, index: Any, value: Any) -> Tensor:
+        return _ops.index_fill(self, dim, index, value)
+
+    def masked_scatter(self, mask: Any, source: Any) -> Tensor:
+        return _ops.masked_scatter(self, mask, source)
+
+    def sort(self, dim: int = -1, descending: bool = False, stable: bool = False) -> Any:
+        return _ops.sort(self, dim, descending, stable)
+
+    def argsort(self, dim: int = -1, descending: bool = False, stable: bool = False) -> Tensor:
+        return _ops.argsort(self, dim, descending, stable)
+
+    def topk(self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True  # noqa: A002
+             ) -> Any:
+        return _ops.topk(self, k, dim, largest, sorted)
+
+    def kthvalue(self, k: int, dim: int = -1, keepdim: bool = False) -> Any:
+        return _ops.kthvalue(self, k, dim, keepdim)
+
+    def median(self, dim: int | None = None, keepdim: bool = False) -> Any:
+        return _ops.median(self, dim, keepdim)
+
+    def take_along_dim(self, indices: Any, dim: int | None = None) -> Tensor:
+        return _ops.take_along_dim(self, indices, dim)
+
+    def unique(self, sorted: bool = True, return_inverse: bool = False,  # noqa: A002
+               return_counts: bool = False, dim: int | None = None) -> Any:
+        return _ops.unique(self, sorted, return_inverse, return_counts, dim)
 
     # products and linear algebra (autograd/ops/products.py, linalg_ops.py)
     def mm(self, mat2: Any) -> Tensor:

@@ -41,12 +41,50 @@ def _normalize(index: Any) -> tuple[Any, bool]:
         elif isinstance(it, (bool, np.bool_)):
             out.append(np.asarray(it))
             basic = False
+        elif isinstance(it, slice):
+            if it.step is not None and int(it.step) <= 0:
+                raise ValueError("getitem: step must be greater than zero, got slice step "
+                                 f"{it.step} (flip the tensor with ag.flip instead)")
+            out.append(it)
         elif isinstance(it, _BASIC):
             out.append(it)
         else:
             raise IndexError(f"getitem: unsupported index {it!r} of type {type(it).__name__}; "
                              "use ints, slices, None, Ellipsis, integer or boolean arrays")
+    if not basic and any(isinstance(it, (int, np.integer)) for it in out):
+        return _staged(tuple(out)), False
     return tuple(out), basic
+
+
+class Staged(tuple):
+    """An index applied in two steps, as PyTorch does: the basic part (ints, slices,
+    None, Ellipsis; arrays kept whole), then the arrays on what is left. So an int
+    is a basic index even next to an index array: ``x[1, :, idx]`` is ``x[1][:, idx]``."""
+
+
+def _staged(index: tuple) -> Staged:
+    first: list = []
+    second: list = []
+    for it in index:
+        if isinstance(it, np.ndarray):
+            first.extend([slice(None)] * max(it.ndim if it.dtype == bool else 1, 1))
+            second.append(it)
+        elif it is Ellipsis:
+            first.append(it)
+            second.append(it)
+        elif isinstance(it, (int, np.integer)):
+            first.append(it)
+        else:  # a slice or None keeps (or makes) one dim
+            first.append(it)
+            second.append(slice(None))
+    return Staged((tuple(first), tuple(second)))
+
+
+def _region(arr: np.ndarray, index: Any) -> tuple[np.ndarray, Any]:
+    """The array and index the last step applies to (a view for a staged index)."""
+    if isinstance(index, Staged):
+        return arr[index[0]], index[1]
+    return arr, index
 
 
 def _masks_as_positions(index: tuple) -> tuple:
@@ -62,6 +100,7 @@ def _masks_as_positions(index: tuple) -> tuple:
 
 def _take(arr: np.ndarray, index: tuple, shape: tuple, op: str) -> np.ndarray:
     try:
+        arr, index = _region(arr, index)
         return arr[index]
     except IndexError as e:
         raise IndexError(f"{op}: {e} (tensor of shape {shape})") from None
@@ -94,7 +133,8 @@ class ScatterAdd(Function):
         if basic:
             out[index] = g
         else:
-            np.add.at(out, _masks_as_positions(index), g)  # repeated positions accumulate
+            region, index = _region(out, index)  # a view of out
+            np.add.at(region, _masks_as_positions(index), g)  # repeated positions accumulate
         return out
 
     @staticmethod
@@ -115,7 +155,10 @@ def getitem(x: Tensor, index: Any) -> Tensor:
     """
     idx, basic = _normalize(index)
     out = Gather.apply(x, idx, basic)
-    return share_version(out, x) if basic else out
+    if not basic:
+        return out
+    return share_version(out, x, lambda b: Gather.apply(b, idx, True),
+                         lambda b, v: index_put(b, idx, v))
 
 
 class IndexPut(Function):
@@ -128,11 +171,12 @@ class IndexPut(Function):
         ctx.index = index
         out = x.copy()
         try:
-            out[index] = v
+            region, last = _region(out, index)
+            region[last] = v
         except IndexError as e:
             raise IndexError(f"index_put: {e} (tensor of shape {x.shape})") from None
         except ValueError:
-            region = np.shape(x[index])
+            region = np.shape(_take(x, index, x.shape, "index_put"))
             raise ValueError(f"index_put: value of shape {np.shape(v)} cannot be broadcast to "
                              f"the indexed region of shape {region}") from None
         return out
@@ -140,7 +184,8 @@ class IndexPut(Function):
     @staticmethod
     def backward(ctx, grad):
         keep = np.ones(grad.shape, grad.data.dtype)
-        keep[ctx.index] = 0  # overwritten positions get no gradient
+        region, last = _region(keep, ctx.index)
+        region[last] = 0  # overwritten positions get no gradient
         return grad * Tensor._make(keep), Gather.apply(grad, ctx.index, False), None
 
 

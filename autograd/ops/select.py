@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from ..function import Function
-from ..registry import register
+from ..registry import OPS, register
 from ..tensor import Tensor
 from ._common import pair, raw, shapes_error
 from ._notation import Derivative
@@ -99,8 +99,11 @@ def _where(cond: np.ndarray, a: Tensor, b: Tensor) -> Tensor:
 
 
 @register(method=True)
-def where(condition: Any, a: Any, b: Any) -> Tensor:
+def where(condition: Any, a: Any = None, b: Any = None) -> Any:
     """``a`` where ``condition`` holds, else ``b`` (all three broadcast).
+
+    With the condition alone, the positions where it holds: ``nonzero(condition,
+    as_tuple=True)``.
 
     Example:
         >>> import autograd as ag
@@ -108,6 +111,8 @@ def where(condition: Any, a: Any, b: Any) -> Tensor:
         >>> ag.where(x > 0, x, 0.0)
         tensor([0., 2.])
     """
+    if a is None and b is None:
+        return OPS.nonzero(condition, as_tuple=True)
     cond = np.asarray(raw(condition), dtype=bool)
     a, b = pair(a, b, "where")
     return Where.apply(a, b, cond)

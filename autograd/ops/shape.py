@@ -313,23 +313,29 @@ class Pad(Function):
 
 
 @register(functional=True)
-def pad(x: Tensor, pad: Sequence[int], mode: str = "constant", value: float = 0.0) -> Tensor:
-    """Pad with a constant; ``pad`` lists (left, right) for the last dim first, as F.pad.
+def pad(x: Tensor, pad: Sequence[int], mode: str = "constant",
+        value: float | None = None) -> Tensor:
+    """Pad (or, with negative pads, crop); ``pad`` lists (left, right) for the last dim first.
+
+    ``mode`` is ``'constant'`` (fill with ``value``, default 0), ``'reflect'``,
+    ``'replicate'`` or ``'circular'`` (see :mod:`autograd.ops.padding`), as F.pad.
 
     Example:
         >>> import autograd as ag
         >>> ag.pad(ag.ones(2, 2), (1, 1, 0, 2)).shape   # last dim +1+1, dim 0 +0+2
         (4, 4)
     """
-    if mode != "constant":
-        raise ValueError(f"pad: only mode='constant' is supported, got {mode!r}")
+    from .padding import MODES, pad_with_mode
+
+    if mode not in MODES:
+        raise ValueError(f"pad: mode must be one of {MODES}, got {mode!r}")
     pad = tuple(int(p) for p in pad)
     if len(pad) % 2 or len(pad) // 2 > x.ndim:
         raise ValueError(f"pad: padding {pad} must have an even length of at most 2 * ndim "
                          f"({2 * x.ndim}) for a tensor of shape {tuple(x.shape)}")
-    if any(p < 0 for p in pad):
-        raise ValueError(f"pad: negative padding {pad} is not supported")
+    if mode != "constant" or any(p < 0 for p in pad):
+        return pad_with_mode(x, pad, mode, value)
     widths = [(0, 0)] * x.ndim
     for i in range(len(pad) // 2):
         widths[x.ndim - 1 - i] = (pad[2 * i], pad[2 * i + 1])
-    return Pad.apply(x, widths, value)
+    return Pad.apply(x, widths, 0.0 if value is None else value)

@@ -6,6 +6,7 @@ from hypothesis import strategies as st
 import autograd as ag
 from autograd.testing import Input
 from tests.autograd.opspec import Nan, OpSpec, torch_walk, walk
+from tests.autograd.rows_reduce import ROWS as MORE_ROWS
 from tests.robustness import bad_op_cases as bad
 
 
@@ -74,7 +75,7 @@ TABLE = [
            bad=tuple((k, bad.fixed(bad.cross_entropy(k))) for k in (
                "batch", "class", "prob", "weight", "reduction", "smoothing", "rank")),
            nan=Nan(lambda x: ag.cross_entropy(x, ag.tensor([0, 1, 2])), empty=False)),
-]
+] + MORE_ROWS  # prod, scans, amax, median, norm, ... (tests/autograd/rows_reduce.py)
 
 
 @pytest.mark.parametrize("spec", TABLE, ids=str)

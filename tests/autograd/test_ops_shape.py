@@ -6,6 +6,7 @@ from hypothesis import strategies as st
 import autograd as ag
 from autograd.testing import Input
 from tests.autograd.opspec import Nan, OpSpec, torch_walk, walk
+from tests.autograd.rows_select import ROWS as SELECT_ROWS
 from tests.robustness import bad_op_cases as bad
 from tests.robustness.bad_input_helpers import t
 
@@ -131,7 +132,7 @@ TABLE = [
     OpSpec("index_put", lambda x, v: ag.index_put(x, np.array([True, False, True]), v),
            lambda x, v: _put(x, np.array([True, False, True]), v), (Input((3, 2)), Input((2,))),
            torch=lambda T, x, v: _put(x, T.tensor([True, False, True]), v)),
-]
+] + SELECT_ROWS  # flip, gather, scatter, sort, ... (tests/autograd/rows_select.py)
 
 
 def _put(x, idx, v):
