@@ -142,8 +142,13 @@ def one_hot(tensor: Any, num_classes: int = -1) -> Tensor:
     return Tensor._make(np.eye(num_classes, dtype=np.int64)[idx])
 
 
-def pad(input: Tensor, pad: Any, mode: str = "constant", value: float = 0.0) -> Tensor:  # noqa: A002
-    """Pad the last dims; ``pad`` is (left, right) for the last dim first (see ``ag.pad``)."""
+def pad(input: Tensor, pad: Any, mode: str = "constant",  # noqa: A002
+        value: float | None = None) -> Tensor:
+    """Pad the last dims; ``pad`` is (left, right) for the last dim first (see ``ag.pad``).
+
+    Modes ``constant`` (fill ``value``, default 0), ``reflect``, ``replicate`` and
+    ``circular``; negative pads crop.
+    """
     return ag.pad(input, pad, mode=mode, value=value)
 
 

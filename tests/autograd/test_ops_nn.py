@@ -1,4 +1,5 @@
-"""Op table for the nn.functional ops of their own: unfold, fold (im2col / col2im), ctc_loss.
+"""Op table for the nn.functional ops of their own: unfold, fold (im2col / col2im), ctc_loss,
+and pad's reflect / replicate / circular modes and negative (cropping) pads.
 
 Each row drives the generic tests (forward against a numpy loop reference,
 gradcheck and gradgradcheck in float64, PyTorch parity, bad input, NaN and
@@ -117,7 +118,56 @@ def ctc_blank(data):
     return lambda: ag.ctc_loss(t(4, 1, 3), [[1]], [4], [1], blank=blank), "ctc_loss", (blank,)
 
 
+def pad_reflect_too_far(data):
+    w = data.draw(st.integers(1, 4))
+    return (lambda: ag.pad(t(1, 2, w), (w, 0), mode="reflect"), "pad",
+            ("reflect", (1, 2, w)))
+
+
+def pad_mode_value(data):
+    mode = data.draw(st.sampled_from(["reflect", "replicate", "circular"]))
+    return lambda: ag.pad(t(1, 2, 5), (1, 1), mode=mode, value=2.0), "pad", (mode, "value")
+
+
+def pad_mode_dims(data):
+    shape = data.draw(st.sampled_from([(5,), (1, 1, 1, 5)]))
+    return lambda: ag.pad(t(*shape), (1, 1), mode="replicate"), "pad", (shape,)
+
+
+def pad_crop_too_far(data):
+    w = data.draw(st.integers(1, 4))
+    return lambda: ag.pad(t(2, w), (-w, -1)), "pad", (-1,)
+
+
+def _np_pad_mode(x, pad, mode):
+    """numpy's pad for non-negative pads (numpy's reflect is PyTorch's; edge is replicate)."""
+    widths = [(0, 0)] * (x.ndim - len(pad) // 2) + [
+        (pad[2 * i], pad[2 * i + 1]) for i in reversed(range(len(pad) // 2))]
+    return np.pad(x, widths, mode={"replicate": "edge", "circular": "wrap"}.get(mode, mode))
+
+
+def _pad_row(pad, mode, shape):
+    return OpSpec("pad", lambda a: ag.pad(a, pad, mode=mode),
+                  None if min(pad) < 0 else (lambda a: _np_pad_mode(a, pad, mode)),
+                  (Input(shape),), kw=dict(max_examples=3),
+                  torch=lambda T, a: T.nn.functional.pad(a, pad, mode=mode))
+
+
 TABLE = [
+    _pad_row((2, 1), "reflect", (2, 3, 4)),
+    _pad_row((1, 2, 2, 0), "reflect", (1, 2, 3, 4)),
+    _pad_row((3, 1, 0, 2), "replicate", (2, 3, 4)),
+    _pad_row((1, 1, 2, 0, 0, 1), "replicate", (1, 1, 2, 3, 2)),
+    _pad_row((2, 4), "circular", (1, 2, 4)),
+    _pad_row((-1, 2, 1, -1), "reflect", (1, 3, 4)),
+    _pad_row((2, -1), "replicate", (1, 2, 4)),
+    _pad_row((-1, 2), "circular", (1, 2, 4)),
+    OpSpec("pad", lambda a: ag.pad(a, (-1, 2, 1, -2), value=1.5), None, (Input((2, 3, 4)),),
+           kw=dict(max_examples=3),
+           torch=lambda T, a: T.nn.functional.pad(a, (-1, 2, 1, -2), value=1.5),
+           bad=(("reflect", bad.fixed(pad_reflect_too_far)),
+                ("value", bad.fixed(pad_mode_value)), ("dims", bad.fixed(pad_mode_dims)),
+                ("crop", bad.fixed(pad_crop_too_far)))),
     OpSpec("unfold", lambda a: ag.unfold(a, 2), lambda a: ref_unfold(a, (2, 2)),
            (Input((2, 3, 4, 5)),), kw=dict(max_examples=3),
            torch=lambda T, a: T.nn.functional.unfold(a, 2),
@@ -318,3 +368,56 @@ def test_ctc_float32_and_bad_arguments():
         ag.ctc_loss(lp, [[1], [2]], [4, 4], [1, 1], reduction="batchmean")
     with pytest.raises(ValueError, match=r"ctc_loss: log_probs .* shape \(4,\)"):
         ag.ctc_loss(ag.zeros(4), [1], [4], [1])
+
+
+# ------------------------------------------------------------ pad modes
+@pytest.mark.parametrize("mode", ["reflect", "replicate", "circular", "constant"])
+@settings(max_examples=15, deadline=None, database=None)
+@given(data=st.data())
+def test_pad_modes_against_pytorch(mode, data):
+    torch = pytest.importorskip("torch")
+    k = data.draw(st.integers(1, 3))
+    shape = tuple(data.draw(st.lists(st.integers(1, 4), min_size=k + 1, max_size=k + 2)))
+    pad = tuple(data.draw(st.lists(st.integers(-2, 3), min_size=2 * k, max_size=2 * k)))
+    x = np.random.default_rng(0).standard_normal(shape)
+    try:
+        want = torch.nn.functional.pad(torch.tensor(x), pad, mode=mode).numpy()
+    except (RuntimeError, ValueError, NotImplementedError):
+        try:
+            got = ag.pad(ag.tensor(x), pad, mode=mode)
+        except (RuntimeError, ValueError) as err:
+            assert "pad" in str(err)
+            return
+        assert got.numel() == 0, "PyTorch refuses; here only an empty result is given instead"
+        return
+    try:
+        got = ag.pad(ag.tensor(x), pad, mode=mode)
+    except ValueError as err:  # a circular pad wider than the cropped dim: refused here
+        assert mode == "circular" and "more than once" in str(err)
+        return
+    np.testing.assert_array_equal(got.numpy(), want)
+
+
+def test_pad_written_examples_and_gradients():
+    x = ag.tensor([[[0.0, 1.0, 2.0]]], requires_grad=True)
+    assert ag.pad(x, (2, 2), mode="reflect").tolist() == [[[2.0, 1.0, 0.0, 1.0, 2.0, 1.0, 0.0]]]
+    assert ag.pad(x, (2, 1), mode="replicate").tolist() == [[[0.0, 0.0, 0.0, 1.0, 2.0, 2.0]]]
+    assert ag.pad(x, (1, 3), mode="circular").tolist() == [[[2.0, 0.0, 1.0, 2.0, 0.0, 1.0,
+                                                            2.0]]]
+    assert ag.pad(x, (-1, 2), mode="reflect").tolist() == [[[1.0, 2.0, 1.0, 0.0]]]
+    assert ag.pad(x, (-1, 1)).tolist() == [[[1.0, 2.0, 0.0]]]
+    # each copy sends its gradient back to its source: 0 is copied once more, 2 twice more
+    ag.pad(x, (1, 2), mode="replicate").sum().backward()
+    assert x.grad.tolist() == [[[2.0, 1.0, 3.0]]]
+    for mode in ("reflect", "replicate", "circular"):
+        a = ag.tensor(np.random.default_rng(1).standard_normal((1, 2, 3, 4)), requires_grad=True)
+        assert gradcheck(lambda v: ag.pad(v, (2, -1, 1, 2), mode=mode), (a,))  # noqa: B023
+        assert gradgradcheck(lambda v: ag.pad(v, (2, -1, 1, 2), mode=mode), (a,))  # noqa: B023
+
+
+def test_f_pad_defaults_to_no_value():
+    import nn.functional as F
+
+    x = ag.ones(1, 1, 3)
+    assert F.pad(x, (1, 1), mode="reflect").shape == (1, 1, 5)
+    assert F.pad(x, (1, 1)).tolist() == [[[0.0, 1.0, 1.0, 1.0, 0.0]]]
