@@ -127,7 +127,7 @@ def squeeze(x: Tensor, dim: Any = None) -> Tensor:
         shape = tuple(s for s in x.shape if s != 1)
     else:
         dims = dim if isinstance(dim, (tuple, list)) else (dim,)
-        drop = {norm_dim(d, x.ndim, "squeeze") for d in dims} if x.ndim else set()
+        drop = {norm_dim(d, x.ndim, "squeeze") for d in dims}  # 0-d: only 0 and -1
         shape = tuple(s for i, s in enumerate(x.shape) if not (i in drop and s == 1))
     return reshape(x, shape)
 
