@@ -290,6 +290,8 @@ class InplaceMethods:
 
     fix_ = trunc_
 
+    arctan2_ = atan2_
+
     negative_ = neg_
 
     absolute_ = abs_

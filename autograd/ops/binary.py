@@ -3,7 +3,8 @@
 All broadcast as numpy (the engine sums each gradient back to its input's
 shape) and follow PyTorch's type promotion; integer inputs give the default
 float dtype. Edge values follow PyTorch: ``xlogy(0, y) = 0`` (even for y = 0)
-with gradient 0 in x, ``copysign`` has gradient 0 at x = 0 and none in the sign.
+with gradient ln y in x (0 where also y <= 0); ``copysign`` has gradient 0 at
+x = 0 and none in the sign.
 """
 from __future__ import annotations
 
@@ -52,7 +53,11 @@ class Xlogy(Function):
     def backward(ctx, grad):
         x, y = ctx.saved_tensors
         need = ctx.needs_input_grad
-        gx = grad * xlogy((x.data != 0).astype(x.data.dtype), y) if need[0] else None
+        gx = None
+        if need[0]:
+            # ln y, except 0 where x = 0 and y <= 0 (there x ln y is 0 for every y), as PyTorch
+            cut = (x.data == 0) & (y.data <= 0)
+            gx = grad * OPS.where(cut, 1.0, y).log()
         return gx, (grad * x / y if need[1] else None)
 
 
