@@ -50,14 +50,21 @@ from .factories import (
     LongTensor,
     arange,
     as_tensor,
+    empty,
+    empty_like,
     eye,
     from_numpy,
     full,
+    full_like,
+    linspace,
+    logspace,
     ones,
     ones_like,
     rand,
     randn,
     tensor,
+    tril_indices,
+    triu_indices,
     zeros,
     zeros_like,
 )
@@ -78,6 +85,16 @@ from .ops.conv import col2im, im2col
 from .random import Generator, default_generator, get_rng_state, manual_seed, set_rng_state
 from .registry import REGISTRY
 from .registry import exports as _op_exports
+from .sampling import (
+    bernoulli,
+    multinomial,
+    normal,
+    rand_like,
+    randint,
+    randint_like,
+    randn_like,
+    randperm,
+)
 from .serialization import load, save
 from .tensor import Tensor
 from .version import increment_version
