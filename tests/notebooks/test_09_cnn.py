@@ -51,3 +51,9 @@ def test_col2im_is_the_input_gradient_and_the_dreams_fool_the_net():
     probs = np.array(OUT.split("for each dreamed image:")[1].split("]")[0].strip(" [").split(),
                      float)
     assert probs.shape == (10,) and probs.min() > 0.9
+
+
+def test_small_alexnet_and_lrn():
+    assert number_after(OUT, "ImageNet AlexNet (nn.models.alexnet):") == 61_100_840
+    assert number_after(OUT, "LRN formula by hand vs nn.LocalResponseNorm: max difference") < 1e-6
+    assert number_after(OUT, "parameters), epoch 3: test acc") == pytest.approx(0.83, abs=0.08)
