@@ -35,7 +35,8 @@ class Pointwise(Function):
 
     @staticmethod
     def forward(ctx, x):
-        out = np.asarray(type(ctx).f(x)).astype(x.dtype, copy=False)
+        with np.errstate(invalid="ignore", divide="ignore"):  # NaN and ±inf are the answers
+            out = np.asarray(type(ctx).f(x)).astype(x.dtype, copy=False)
         ctx.save_for_backward(x, out)
         return out
 
