@@ -83,6 +83,13 @@ def _diag_embed(v: Tensor) -> Tensor:
     return OPS.mul(OPS.unsqueeze(v, -1), _eye(v.shape[-1], v.dtype))
 
 
+def _nonsingular(a: Tensor, singular: np.ndarray) -> Tensor:
+    """``a`` with the matrices flagged singular replaced by I (so inverting it cannot fail)."""
+    if not singular.any():
+        return a
+    return OPS.where(singular[..., None, None], _eye(a.shape[-1], a.dtype), a)
+
+
 def _unsq2(t: Tensor) -> Tensor:
     return OPS.unsqueeze(OPS.unsqueeze(t, -1), -1)
 
@@ -139,7 +146,8 @@ class Det(Function):
     @staticmethod
     def backward(ctx, grad):
         a, det = ctx.saved_tensors
-        return _unsq2(grad * det) * inverse(a).mT
+        # an exactly singular matrix gets a zero gradient, as PyTorch's
+        return _unsq2(grad * det) * inverse(_nonsingular(a, det.data == 0)).mT
 
 
 @register(method=True)
@@ -168,13 +176,18 @@ class Slogdet(Function):
     @staticmethod
     def forward(ctx, a):
         sign, logabs = _guarded(a, lambda m: tuple(np.linalg.slogdet(m)), "linalg.slogdet")
-        ctx.save_for_backward(a)
-        return np.asarray(sign), np.asarray(logabs)
+        sign = np.asarray(sign)
+        ctx.save_for_backward(a, sign)
+        return sign, np.asarray(logabs)
 
     @staticmethod
     def backward(ctx, gsign, glog):
-        (a,) = ctx.saved_tensors
-        return _unsq2(glog) * inverse(a).mT
+        a, sign = ctx.saved_tensors
+        singular = sign.data == 0
+        g = _unsq2(glog) * inverse(_nonsingular(a, singular)).mT
+        if singular.any():  # log|det| = -inf there: no finite gradient
+            g = OPS.where(singular[..., None, None], np.nan, g)
+        return g
 
 
 @register(method=True)

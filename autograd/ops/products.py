@@ -128,6 +128,11 @@ def _parse(equation: str, ops: Sequence[Tensor]) -> tuple[list, str]:
 
 def _broadcast(subs: list, ops: list, equation: str) -> tuple[list, list]:
     """Drop size-1 dims that broadcast against a larger size of the same label."""
+    for k, (s, t) in enumerate(zip(subs, ops)):
+        for c in set(s):
+            if len({n for c2, n in zip(s, t.shape) if c2 == c}) > 1:
+                raise ShapeError(f"einsum(): subscript {c!r} is repeated for operand {k} but "
+                                 f"the sizes don't match (shape {tuple(t.shape)})")
     sizes: dict = {}
     for s, t in zip(subs, ops):
         for c, n in zip(s, t.shape):
@@ -139,11 +144,6 @@ def _broadcast(subs: list, ops: list, equation: str) -> tuple[list, list]:
                                  f"{equation!r}: subscript {c!r} has size {n} for operand {k} "
                                  f"(shape {tuple(t.shape)}) but size {sizes[c]} elsewhere")
     for k, (s, t) in enumerate(zip(subs, ops)):
-        for c in set(s):
-            dims = {n for c2, n in zip(s, t.shape) if c2 == c}
-            if len(dims) > 1:
-                raise ShapeError(f"einsum(): subscript {c!r} is repeated for operand {k} but "
-                                 f"the sizes don't match (shape {tuple(t.shape)})")
         drop = [i for i, (c, n) in enumerate(zip(s, t.shape)) if n == 1 and sizes[c] > 1]
         if drop:
             ops[k] = OPS.squeeze(t, tuple(drop))

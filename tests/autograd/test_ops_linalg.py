@@ -283,3 +283,87 @@ def test_op(spec):
 @pytest.mark.parametrize("spec", [s for s in TABLE if s.torch], ids=str)
 def test_pytorch_parity(spec):
     torch_walk(spec)
+
+
+# ------------------------------------------------------------------ written cases
+def _grad_of(fn, a):
+    x = ag.tensor(np.asarray(a, np.float64), requires_grad=True)
+    out = fn(x)
+    (out[1] if isinstance(out, tuple) else out).sum().backward()
+    return x.grad.data
+
+
+def test_singular_matrices():
+    sing = [[1.0, 2.0], [2.0, 4.0]]
+    with pytest.raises(ag.linalg.LinAlgError, match="linalg.inv.*singular"):
+        ag.linalg.inv(ag.tensor(sing))
+    assert issubclass(ag.linalg.LinAlgError, RuntimeError)
+    # det: 0, with a zero gradient at an exactly singular matrix (PyTorch's choice)
+    assert ag.linalg.det(ag.tensor(sing)).item() == 0.0
+    np.testing.assert_array_equal(_grad_of(ag.linalg.det, [sing, np.eye(2) * 2]),
+                                  [np.zeros((2, 2)), np.eye(2) * 2])
+    sign, logabs = ag.linalg.slogdet(ag.tensor([sing, np.diag([-2.0, 1.0])]))
+    assert sign.tolist() == [0.0, -1.0] and logabs[0].item() == -np.inf
+    np.testing.assert_allclose(logabs[1].item(), np.log(2.0))
+    with pytest.raises(ag.linalg.LinAlgError, match="positive-definite"):
+        ag.linalg.cholesky(ag.tensor(sing) - 1.0)
+
+
+def test_written_values():
+    a = ag.tensor([[2.0, 1.0], [1.0, 3.0]])
+    np.testing.assert_allclose(ag.linalg.inv(a).data, [[0.6, -0.2], [-0.2, 0.4]])
+    np.testing.assert_allclose(ag.linalg.solve(a, ag.tensor([3.0, 4.0])).data, [1.0, 1.0])
+    np.testing.assert_allclose(_grad_of(ag.linalg.det, [[2.0, 1.0], [1.0, 3.0]]),
+                               [[3.0, -1.0], [-1.0, 2.0]])  # det(A) A^-T = adj(A)^T
+    w, v = ag.linalg.eigh(a)
+    np.testing.assert_allclose(w.data, [(5 - np.sqrt(5)) / 2, (5 + np.sqrt(5)) / 2])
+    np.testing.assert_allclose(ag.linalg.svdvals(ag.tensor([[0.0, 2.0], [-3.0, 0.0]])).data,
+                               [3.0, 2.0])
+    np.testing.assert_allclose(ag.linalg.matrix_power(a, 0).data, np.eye(2))
+    np.testing.assert_allclose(ag.linalg.matrix_power(a, -1).data, ag.linalg.inv(a).data)
+    np.testing.assert_allclose(ag.linalg.pinv(ag.tensor([[1.0, 2.0]])).data, [[0.2], [0.4]])
+    np.testing.assert_allclose(ag.einsum("ij,ij->", a, a).item(), 15.0)
+    assert ag.einsum("ba", ag.ones(2, 3)).shape == (3, 2)        # implicit: sorted labels
+    assert ag.einsum("Ab", ag.ones(2, 3)).shape == (2, 3)        # upper case sorts first
+    assert ag.einsum("i...->...", ag.ones(2, 3, 4)).shape == (3, 4)
+    np.testing.assert_allclose(ag.cross(ag.tensor([1.0, 2.0, 3.0]),
+                                        ag.tensor([4.0, 5.0, 6.0])).data, [-3.0, 6.0, -3.0])
+    np.testing.assert_allclose(ag.kron(ag.tensor([1.0, 2.0]), ag.tensor([1.0, 10.0])).data,
+                               [1.0, 10.0, 2.0, 20.0])
+    assert ag.addmm(ag.tensor(np.nan), ag.ones(1, 2), ag.ones(2, 1), beta=0).item() == 2.0
+
+
+def test_tensor_methods_forward_to_the_ops():
+    a = ag.tensor([[2.0, 1.0], [1.0, 3.0]])
+    v = ag.tensor([1.0, 2.0])
+    np.testing.assert_allclose(a.mm(a).data, a.data @ a.data)
+    np.testing.assert_allclose(a.mv(v).data, a.data @ v.data)
+    np.testing.assert_allclose(v.dot(v).item(), 5.0)
+    np.testing.assert_allclose(v.outer(v).data, np.outer(v.data, v.data))
+    np.testing.assert_allclose(a.inverse().data, np.linalg.inv(a.data), rtol=1e-6)
+    np.testing.assert_allclose(a.det().item(), 5.0, rtol=1e-6)
+    np.testing.assert_allclose(a.cholesky().data, np.linalg.cholesky(a.data), rtol=1e-6)
+    np.testing.assert_allclose(a.matrix_power(2).data, a.data @ a.data)
+    np.testing.assert_allclose(a.pinverse().data, np.linalg.inv(a.data), rtol=1e-5)
+    assert a.unsqueeze(0).bmm(a.unsqueeze(0)).shape == (1, 2, 2)
+    assert a.addmm(a, a).shape == (2, 2) and a.kron(a).shape == (4, 4)
+    assert len(a.qr()) == 2 and len(a.svd()) == 3 and len(a.slogdet()) == 2
+    assert ag.ones(2, 3).cross(ag.ones(2, 3), dim=1).shape == (2, 3)
+    assert a.unsqueeze(0).baddbmm(a.unsqueeze(0), a.unsqueeze(0)).shape == (1, 2, 2)
+
+
+def test_einsum_errors_name_the_equation():
+    for call, needle in ((lambda: ag.einsum("i$", ag.ones(2, 2)), "invalid subscript"),
+                         (lambda: ag.einsum("ij->k", ag.ones(2, 2)), "'k'"),
+                         (lambda: ag.einsum("ii", ag.ones(2, 3)), "repeated"),
+                         (lambda: ag.einsum(3, ag.ones(2)), "string")):
+        with pytest.raises((ValueError, TypeError, RuntimeError), match=needle):
+            call()
+
+
+def test_singular_det_gradient_matches_pytorch():
+    torch = pytest.importorskip("torch")
+    for m in ([[1.0, 2.0], [2.0, 4.0]], [[1.0, 0, 0], [0, 0, 0], [0, 0, 2.0]]):
+        x = torch.tensor(m, dtype=torch.float64, requires_grad=True)
+        torch.linalg.det(x).backward()
+        np.testing.assert_array_equal(_grad_of(ag.linalg.det, m), x.grad.numpy())
