@@ -227,7 +227,7 @@ TABLE = [
            lambda a: np.swapaxes(np.linalg.cholesky(spd(a)), -1, -2), (Input((2, 3, 3)),),
            domain=_U, torch=lambda T, a: T.linalg.cholesky(spd(a, T), upper=True)),
     OpSpec("qr", ag.linalg.qr, lambda a: tuple(np.linalg.qr(a)),
-           kw=dict(shapes=st.tuples(_batch, st.integers(1, 3), st.integers(1, 3)).map(
+           kw=dict(shapes=st.tuples(_batch, _side, _side).map(
                lambda b: (b[0] + (b[1], b[2]),))), torch=lambda T, a: tuple(T.linalg.qr(a)),
            bad=_bad(("rank", lambda: ag.linalg.qr(t(3)), "linalg.qr", "(3,)"),
                     ("mode", lambda: ag.linalg.qr(t(2, 2), mode="full"), "linalg.qr",
@@ -238,7 +238,7 @@ TABLE = [
            torch=lambda T, a: tuple(T.linalg.qr(a, mode="complete"))),
     OpSpec("svd", lambda a: _abs_uv(ag.linalg.svd(a, full_matrices=False)),
            lambda a: _np_abs_uv(np.linalg.svd(a, full_matrices=False)),
-           kw=dict(shapes=st.tuples(_batch, st.integers(1, 3), st.integers(1, 3)).map(
+           kw=dict(shapes=st.tuples(_batch, _side, _side).map(
                lambda b: (b[0] + (b[1], b[2]),))),
            torch=lambda T, a: _abs_uv(T.linalg.svd(a, full_matrices=False)),
            bad=_bad(("rank", lambda: ag.linalg.svd(t(3)), "linalg.svd", "(3,)")),
@@ -248,7 +248,7 @@ TABLE = [
               for i, o in enumerate(np.linalg.svd(a, full_matrices=False)))),
         (Input((4, 2)),), torch=lambda T, a: _abs_uv(T.svd(a))),
     OpSpec("linalg_eigh", lambda a: _abs_uv(ag.linalg.eigh(sym(a))),
-           lambda a: _np_abs_uv(np.linalg.eigh(sym(a))), kw=dict(shapes=_square(1)),
+           lambda a: _np_abs_uv(np.linalg.eigh(sym(a))), kw=dict(shapes=_square()),
            torch=lambda T, a: _abs_uv(T.linalg.eigh(sym(a))),
            bad=_bad(("square", lambda: ag.linalg.eigh(t(2, 3)), "linalg.eigh", "(2, 3)"),
                     ("uplo", lambda: ag.linalg.eigh(t(2, 2), UPLO="X"), "linalg.eigh", "X")),
@@ -257,7 +257,7 @@ TABLE = [
            lambda a: np.linalg.eigvalsh(sym(a), UPLO="U"), (Input((2, 3, 3)),),
            torch=lambda T, a: T.linalg.eigvalsh(sym(a), UPLO="U")),
     OpSpec("pinverse", ag.linalg.pinv, np.linalg.pinv,
-           kw=dict(shapes=st.tuples(_batch, st.integers(1, 3), st.integers(1, 3)).map(
+           kw=dict(shapes=st.tuples(_batch, _side, _side).map(
                lambda b: (b[0] + (b[1], b[2]),))), torch=lambda T, a: T.linalg.pinv(a),
            bad=_bad(("rank", lambda: ag.pinverse(t(3)), "linalg.pinv", "(3,)")),
            nan=Nan(ag.pinverse, (2, 3, 4))),
