@@ -239,6 +239,9 @@ class Function:
             if isinstance(a, Tensor):
                 arrays.append(a.data)
                 if a.requires_grad:
+                    if (a._view is not None and a._view[0].grad_fn is not a._view[3]
+                            and STATE.grad_enabled):
+                        _retake_view(a)
                     fn = a.grad_fn
                     edge = (i, fn, a._out_idx if fn is not None else a, a.data.shape, a.name)
                     if edges is None:
@@ -258,6 +261,7 @@ class Function:
                 return tuple(Tensor._make(_arr(o)) for o in out)
             return Tensor._make(_arr(out))
 
+        assert edges is not None
         ctx._consts = _constants(args, edges) if len(edges) < len(args) else ()
         if type(out) is not tuple:
             o = _arr(out)
@@ -306,6 +310,15 @@ class Function:
         self._saved = saved
 
 
+def _retake_view(t: Tensor) -> None:
+    """A view whose base took a new history in place: take the view again from the base,
+    so gradients flow through the base's new history (as PyTorch regenerates it)."""
+    base, view_fn, _, _ = t._view  # type: ignore[misc]
+    again = view_fn(base)
+    t.grad_fn, t._out_idx = again.grad_fn, again._out_idx
+    t._view[3] = base.grad_fn  # type: ignore[index]
+
+
 def _constants(args: tuple, edges: list) -> tuple:
     """``(position, value)`` for the inputs that do not require grad, as drawings need them."""
     grad_pos = {e[0] for e in edges}
@@ -327,8 +340,32 @@ def _arr(o: Any) -> np.ndarray:
 _new = object.__new__
 
 
-def share_version(view: Tensor, base: Tensor) -> Tensor:
-    """Make ``view`` share ``base``'s version counter when it aliases its memory."""
-    if view.data.base is not None:
-        view._version_counter = version_counter(base)
+def share_version(view: Tensor, base: Tensor, view_fn: Any = None, put_back: Any = None) -> Tensor:
+    """Make ``view`` share ``base``'s version counter when it aliases its memory.
+
+    When the view is recorded for backward, it also remembers how it was taken:
+    ``view_fn(base)`` takes it again and ``put_back(base, value)`` gives the base
+    with the view's part replaced by ``value`` (None: writing through this view
+    is refused, as for an expanded view). An in-place op on the view then gives
+    the base the history PyTorch gives it, and a view used after its base took
+    a new history in place is taken again from it, as PyTorch does.
+    """
+    if view.data.base is None:
+        return view
+    counter = version_counter(base)
+    view._version_counter = counter
+    if view.requires_grad and view_fn is not None:
+        if base._view is not None:  # a view of a view: describe it from the root base
+            root, fn0, put0, _ = base._view
+            fn1, put1 = view_fn, put_back
+
+            def view_fn(b: Any) -> Any:
+                return fn1(fn0(b))
+
+            def put(b: Any, v: Any) -> Any:
+                return None if put0 is None or put1 is None else put0(b, put1(fn0(b), v))
+
+            view._view = [root, view_fn, put if put_back is not None else None, root.grad_fn]
+        else:
+            view._view = [base, view_fn, put_back, base.grad_fn]
     return view

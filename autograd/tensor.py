@@ -43,7 +43,7 @@ class Tensor(Operators, OpMethods, MathMethods, InplaceMethods, ConvertMethods):
     """
 
     __slots__ = ("data", "grad", "requires_grad", "grad_fn", "_out_idx", "_version_counter",
-                 "name", "_hooks", "__weakref__")
+                 "name", "_hooks", "_view", "__weakref__")
     _version_counter: VersionCounter | None
     _out_idx: int
     _hooks: list | None
@@ -371,8 +371,12 @@ class Tensor(Operators, OpMethods, MathMethods, InplaceMethods, ConvertMethods):
 
         When recording, the tensor takes the new op as its history (as
         PyTorch rebases it); a leaf that requires grad refuses, as PyTorch.
+        Through a recorded view, the view's base takes the history instead.
         """
         if STATE.grad_enabled and (self.requires_grad or _requires(other)):
+            if self._view is not None:
+                self._inplace_through_view(fn, other, opname)
+                return self
             if self.requires_grad and self.grad_fn is None:
                 raise RuntimeError(
                     f"{opname}: a leaf tensor that requires grad is being used in an in-place "
@@ -380,12 +384,7 @@ class Tensor(Operators, OpMethods, MathMethods, InplaceMethods, ConvertMethods):
                 )
             # the op sees the old value as a tensor of its own, so what it saves survives the write
             old = Tensor._make(self.data.copy(), self.grad_fn, self._out_idx, self.requires_grad)
-            res = fn(old, other)
-            _write(self, res.data, opname)
-            self.grad_fn, self._out_idx, self.requires_grad = (
-                res.grad_fn, res._out_idx, res.requires_grad)
-            if res.grad_fn is not None and res.grad_fn._outputs is not None:
-                res.grad_fn._outputs[res._out_idx] = weakref.ref(self)
+            _rebase(self, fn(old, other), opname)
         else:
             prev = STATE.grad_enabled
             STATE.grad_enabled = False
@@ -397,20 +396,29 @@ class Tensor(Operators, OpMethods, MathMethods, InplaceMethods, ConvertMethods):
         version_counter(self).value += 1
         return self
 
+    def _inplace_through_view(self, fn: Callable, other: Any, opname: str) -> None:
+        """An in-place op on a view: the base is rewritten and takes the history
+        (PyTorch's CopySlices), then the view is taken again from the new base."""
+        base, view_fn, put_back, _ = self._view  # type: ignore[misc]
+        if base.grad_fn is None:
+            raise RuntimeError(
+                f"{opname}: a view of a leaf tensor that requires grad is being used in an "
+                "in-place operation; do it under `with ag.no_grad():` or on a clone()"
+            )
+        if put_back is None:
+            raise RuntimeError(
+                f"{opname}: this view (e.g. of expand) has several elements in one memory "
+                "location, so it cannot be written in place; clone() it first"
+            )
+        old = Tensor._make(base.data.copy(), base.grad_fn, base._out_idx, True)
+        _rebase(base, put_back(old, fn(view_fn(old), other)), opname)
+        version_counter(base).value += 1
+        again = view_fn(base)  # the view's own history, from the base's new one
+        self.grad_fn, self._out_idx = again.grad_fn, again._out_idx
+        self._view[3] = base.grad_fn  # type: ignore[index]
+
     # ------------------------------------------------------------ methods
     # (the op-forwarding ones, sum/exp/reshape/..., are in tensor_methods.OpMethods)
-    def argmax(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
-        return Tensor._make(_argreduce(np.argmax, self.data, dim, keepdim))
-
-    def argmin(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
-        return Tensor._make(_argreduce(np.argmin, self.data, dim, keepdim))
-
-    def all(self, dim: Any = None) -> Tensor:
-        return Tensor._make(np.asarray(self.data.all(axis=dim)))
-
-    def any(self, dim: Any = None) -> Tensor:
-        return Tensor._make(np.asarray(self.data.any(axis=dim)))
-
     def clone(self) -> Tensor:
         return _ops.clone(self)
 
@@ -431,6 +439,7 @@ def _init(t: Tensor, arr: np.ndarray, grad_fn: Any, idx: int, requires_grad: boo
     t._version_counter = None
     t.name = None
     t._hooks = None
+    t._view = None  # [base, view_fn, put_back, version] for a recorded view (share_version)
 
 
 def _operand(x: Any) -> bool:
@@ -446,10 +455,12 @@ def _requires(x: Any) -> bool:
     return isinstance(x, Tensor) and x.requires_grad
 
 
-def _argreduce(fn: Callable, arr: np.ndarray, dim: Any, keepdim: bool) -> np.ndarray:
-    if dim is None:
-        return np.asarray(fn(arr), dtype=np.int64)
-    return np.asarray(fn(arr, axis=dim, keepdims=keepdim), dtype=np.int64)
+def _rebase(t: Tensor, res: Tensor, opname: str) -> None:
+    """Write ``res`` into ``t``'s array and give ``t`` the history of ``res``."""
+    _write(t, res.data, opname)
+    t.grad_fn, t._out_idx, t.requires_grad = res.grad_fn, res._out_idx, res.requires_grad
+    if res.grad_fn is not None and res.grad_fn._outputs is not None:
+        res.grad_fn._outputs[res._out_idx] = weakref.ref(t)
 
 
 def _write(t: Tensor, new: np.ndarray, opname: str) -> None:

@@ -60,14 +60,16 @@ def reshape(x: Tensor, shape: Sequence[int]) -> Tensor:
     shape = _infer_shape(tuple(shape), x.data.size, "reshape", x.shape)
     if shape == x.shape:
         return x
-    return share_version(Reshape.apply(x, shape), x)
+    return share_version(Reshape.apply(x, shape), x, lambda b: reshape(b, shape),
+                         lambda b, v: reshape(v, b.shape))
 
 
 @register(method=True)
 def view(x: Tensor, shape: Sequence[int]) -> Tensor:
     """Same as :func:`reshape` (every array here can be viewed or copied)."""
     shape = _infer_shape(tuple(shape), x.data.size, "view", x.shape)
-    return share_version(Reshape.apply(x, shape), x)
+    return share_version(Reshape.apply(x, shape), x, lambda b: reshape(b, shape),
+                         lambda b, v: reshape(v, b.shape))
 
 
 @register(method=True)
@@ -105,7 +107,9 @@ def permute(x: Tensor, dims: Sequence[int]) -> Tensor:
     if sorted(nd) != list(range(x.ndim)):
         raise ValueError(f"permute: dims {tuple(dims)} are not a permutation of the "
                          f"{x.ndim} dims of a tensor of shape {tuple(x.shape)}")
-    return share_version(Permute.apply(x, nd), x)
+    inv = tuple(int(i) for i in np.argsort(nd))
+    return share_version(Permute.apply(x, nd), x, lambda b: Permute.apply(b, nd),
+                         lambda b, v: Permute.apply(v, inv))
 
 
 @register(method=True)
@@ -116,7 +120,9 @@ def transpose(x: Tensor, dim0: int, dim1: int) -> Tensor:
     a, b = norm_dim(dim0, x.ndim, "transpose"), norm_dim(dim1, x.ndim, "transpose")
     dims = list(range(x.ndim))
     dims[a], dims[b] = dims[b], dims[a]
-    return share_version(Permute.apply(x, tuple(dims)), x)
+    swap = tuple(dims)  # its own inverse
+    return share_version(Permute.apply(x, swap), x, lambda b: Permute.apply(b, swap),
+                         lambda b, v: Permute.apply(v, swap))
 
 
 @register(method=True)
@@ -169,7 +175,7 @@ def expand(x: Tensor, shape: Sequence[int]) -> Tensor:
         if s != 1 and s != full[lead + i]:
             raise ValueError(f"expand: the tensor of shape {tuple(x.shape)} cannot be "
                              f"expanded to {shape} (dim {i} has size {s}, not 1)")
-    return share_version(Expand.apply(x, full), x)
+    return share_version(Expand.apply(x, full), x, lambda b: Expand.apply(b, full), None)
 
 
 broadcast_to = expand
