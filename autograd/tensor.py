@@ -162,6 +162,20 @@ class Tensor(Operators, OpMethods, MathMethods, InplaceMethods, ConvertMethods):
 
     __hash__ = object.__hash__
 
+    def __deepcopy__(self, memo: dict) -> Tensor:
+        """A copy with its own memory; only leaves can be copied, as in PyTorch."""
+        if self.grad_fn is not None:
+            raise RuntimeError(
+                "Only Tensors created explicitly by the user (graph leaves) support the "
+                "deepcopy protocol; detach() (or clone().detach()) the tensor first"
+            )
+        t = Tensor._make(self.data.copy(), None, 0, self.requires_grad)
+        t.name = self.name
+        memo[id(self)] = t
+        if self.grad is not None:
+            t.grad = self.grad.__deepcopy__(memo)
+        return t
+
     def __repr__(self) -> str:
         body = np.array2string(self.data, separator=", ", prefix="tensor(",
                                formatter=float_formatter(self.data))  # type: ignore[arg-type]

@@ -266,3 +266,17 @@ def test_grad_mode_is_thread_local():
         t.join(timeout=20)
     assert results == {"quiet": False, "busy": True}
     assert ag.is_grad_enabled()
+
+
+def test_deepcopy_copies_leaves_and_refuses_non_leaves():
+    import copy
+
+    x = t64([1.0, 2.0])
+    (x * x).sum().backward()
+    y = copy.deepcopy(x)
+    assert y.requires_grad and y.is_leaf and y.data is not x.data
+    np.testing.assert_array_equal(y.grad.data, x.grad.data)
+    y.data[0] = 5.0
+    assert x.data[0] == 1.0
+    with pytest.raises(RuntimeError, match="graph leaves"):
+        copy.deepcopy(x * 2.0)
