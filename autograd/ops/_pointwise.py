@@ -50,7 +50,7 @@ class Flat(Function):
     """Base of the piecewise-constant ops (floor, sign, ...): their gradient is zero, as PyTorch."""
 
     symbol = "⌊x⌉"
-    derivative = elementwise("∂f/∂x = 0", lambda x, y: 0.0)
+    derivative = elementwise("∂/∂x = 0 (flat between its jumps)", lambda x, y: 0.0)
     f: Any = staticmethod(np.floor)
 
     @staticmethod
@@ -64,7 +64,7 @@ class Flat(Function):
 
 def zeros_like(t: Tensor) -> Tensor:
     """A constant zero gradient of ``t``'s shape and dtype."""
-    return Tensor._make(np.zeros(t.shape, t.data.dtype))
+    return Tensor._make(np.zeros(t.shape, t.array.dtype))
 
 
 def unary(cls: type[Function], x: Any, op: str) -> Tensor:
@@ -77,6 +77,6 @@ def same_dtype(cls: type[Function], x: Any, op: str,
     """Apply an op that keeps the input's dtype; integer and bool input go through ``on_int``
     (floor and ceil of an int64 tensor are copies of it), never requiring grad."""
     x = tensor_arg(x, op)
-    if x.data.dtype.kind in "biu":
-        return Tensor._make(np.asarray(on_int(x.data)).astype(x.data.dtype, copy=False))
+    if x.array.dtype.kind in "biu":
+        return Tensor._make(np.asarray(on_int(x.array)).astype(x.array.dtype, copy=False))
     return cls.apply(x)
