@@ -84,20 +84,32 @@ def notes(results: dict) -> list[str]:
                 if entry.get("status") == "ok":
                     out.append(f"W6 {LABEL[name]}: peak {entry['median']:.1f} MB "
                                f"({entry['metric']}), RSS peak {entry['rss_peak']:.1f} MB, "
-                               f"live memory +{entry['growth']:.2f} MB over {entry['steps']} steps")
+                               f"live memory {entry['growth']:+.2f} MB over {entry['steps']} steps")
     return out
 
 
-def slower(results: dict) -> list[str]:
-    """Plain sentences: where scratchgrad is slower than PyTorch or the floor."""
+def slower(results: dict, units: dict) -> list[str]:
+    """Plain sentences: where scratchgrad is slower (or uses more memory) than PyTorch or
+    the floor, by more than 2%."""
     out = []
     for key, res in results.items():
+        what = "memory" if units[key] == "MB" else "time"
         for other in ("torch", "floor"):
             r = res["ratios"].get(other)
-            if r is not None and r > 1.0:
-                out.append(f"{key}: scratchgrad takes {r:.2f}x the time (or memory) of "
-                           f"{LABEL[other]}")
+            if r is not None and r > 1.02:
+                out.append(f"{key}: scratchgrad takes {r:.2f}x the {what} of {LABEL[other]}")
     return out
+
+
+def load_warning(machine: dict) -> str | None:
+    """A warning when other work kept the machine's cores busy during the run."""
+    loads = [m[0] for m in (machine.get("loadavg_start"), machine.get("loadavg_end")) if m]
+    cores = machine.get("cores") or 1
+    if loads and max(loads) >= cores - 0.5:
+        return (f"Warning: load average up to {max(loads):.1f} on {cores} cores: other work "
+                "competed for the CPU and caches during this run; regenerate the table on a "
+                "quiet machine before quoting it.")
+    return None
 
 
 def save(report: dict, rows: list, note_lines: list, check_lines: list) -> list[Path]:
@@ -105,14 +117,18 @@ def save(report: dict, rows: list, note_lines: list, check_lines: list) -> list[
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "latest.json").write_text(json.dumps(report, indent=1))
     st = report["settings"]
+    warning = load_warning(report["machine"])
     md = [f"# Benchmarks, {report['when'][:16]} UTC", "", machine_line(report["machine"]), "",
+          *([f"**{warning}**", ""] if warning else []),
           f"Settings: {st['clock']} clock; garbage collector enabled, setup objects frozen "
           f"out of its scans in every process; W6 over {st['w6_steps']} steps. "
           f"Reproduce: `{st['command']}`", "",
           format_markdown(rows), "",
           "Medians ± half the inter-quartile range over interleaved rounds; W4 in "
           "microseconds per op; W6 in MB (tracemalloc for the numpy-based, RSS for PyTorch).",
-          "", "Where scratchgrad is slower:", ""] + [f"- {s}" for s in slower(report["workloads"])]
+          "", "Where scratchgrad is slower:", ""]
+    units = {k: w["unit"] for k, w in report["workloads"].items()}
+    md += [f"- {s}" for s in slower(report["workloads"], units)]
     md += ["", "Notes:", ""] + [f"- {n}" for n in note_lines]
     md += ["", f"Agreement check (each contender's step alone in a fresh process, within "
            f"{st['tolerance']:.0%}): {'PASS' if st['agree'] else 'FAIL'}", "", "```"]

@@ -320,6 +320,8 @@ def run_all(args: argparse.Namespace, keys: list[str], torch: Any, threads: int,
     for n in note_lines:
         print("  " + n)
     print("\n" + machine_line(machine))
+    if report.load_warning(machine):
+        print(report.load_warning(machine))
     if checks:
         print(f"\nagreement check (alone in a fresh process, within {alone.TOLERANCE:.0%}):")
         print("\n".join("  " + c for c in check_lines))
