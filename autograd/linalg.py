@@ -17,10 +17,12 @@ from typing import Any
 from .ops.decompositions import linalg_eigh, linalg_pinv, linalg_qr, linalg_svd
 from .ops.linalg_ops import LinAlgError, cholesky, det, linalg_solve, matrix_power, slogdet
 from .ops.linalg_ops import inverse as inv
+from .ops.norm import matrix_norm, vector_norm
 from .tensor import Tensor
 
 __all__ = ["LinAlgError", "cholesky", "det", "eigh", "eigvalsh", "inv", "matrix_power",
-           "pinv", "qr", "slogdet", "solve", "svd", "svdvals"]
+           "pinv", "qr", "slogdet", "solve", "svd", "svdvals",
+           "vector_norm", "matrix_norm"]  # the norms' Functions are in ops/norm.py
 
 
 def solve(A: Any, B: Any, *, left: bool = True) -> Tensor:  # noqa: N803

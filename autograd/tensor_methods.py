@@ -360,3 +360,55 @@ class OpMethods:
 
     def matrix_power(self, n: int) -> Tensor:
         return _ops.matrix_power(self, n)
+
+    # ---- more reductions and scans (reduce_more, scan, norm)
+    def prod(self, dim: Any = None, keepdim: bool = False, **kw: Any) -> Tensor:
+        return _ops.prod(self, dim, keepdim, **kw)
+
+    def amax(self, dim: Any = (), keepdim: bool = False) -> Tensor:
+        return _ops.amax(self, dim, keepdim)
+
+    def amin(self, dim: Any = (), keepdim: bool = False) -> Tensor:
+        return _ops.amin(self, dim, keepdim)
+
+    def aminmax(self, *, dim: int | None = None, keepdim: bool = False) -> Any:
+        return _ops.aminmax(self, dim=dim, keepdim=keepdim)
+
+    def nansum(self, dim: Any = None, keepdim: bool = False, **kw: Any) -> Tensor:
+        return _ops.nansum(self, dim, keepdim, **kw)
+
+    def nanmean(self, dim: Any = None, keepdim: bool = False, **kw: Any) -> Tensor:
+        return _ops.nanmean(self, dim, keepdim, **kw)
+
+    def count_nonzero(self, dim: Any = None) -> Tensor:
+        return _ops.count_nonzero(self, dim)
+
+    def any(self, dim: Any = None, keepdim: bool = False, **kw: Any) -> Tensor:
+        return _ops.any(self, dim, keepdim, **kw)
+
+    def all(self, dim: Any = None, keepdim: bool = False, **kw: Any) -> Tensor:
+        return _ops.all(self, dim, keepdim, **kw)
+
+    def argmax(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
+        return _ops.argmax(self, dim, keepdim)
+
+    def argmin(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
+        return _ops.argmin(self, dim, keepdim)
+
+    def cumsum(self, dim: int, **kw: Any) -> Tensor:
+        return _ops.cumsum(self, dim, **kw)
+
+    def cumprod(self, dim: int, **kw: Any) -> Tensor:
+        return _ops.cumprod(self, dim, **kw)
+
+    def cummax(self, dim: int) -> Any:
+        return _ops.cummax(self, dim)
+
+    def cummin(self, dim: int) -> Any:
+        return _ops.cummin(self, dim)
+
+    def logcumsumexp(self, dim: int) -> Tensor:
+        return _ops.logcumsumexp(self, dim)
+
+    def norm(self, p: Any = "fro", dim: Any = None, keepdim: bool = False, **kw: Any) -> Tensor:
+        return _ops.norm(self, p, dim, keepdim, **kw)

@@ -49,9 +49,9 @@ class Sum(Function):
 
 
 @register(method=True)
-def sum(x: Tensor, dim: Any = None, keepdim: bool = False, *, axis: Any = None,  # noqa: A001
-        keepdims: Any = None) -> Tensor:
-    """Sum over ``dim`` (all dims when None).
+def sum(x: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None,  # noqa: A001
+        axis: Any = None, keepdims: Any = None) -> Tensor:
+    """Sum over ``dim`` (an int, a tuple, or all dims when None), in ``dtype`` when given.
 
     Example:
         >>> import autograd as ag
@@ -60,6 +60,8 @@ def sum(x: Tensor, dim: Any = None, keepdim: bool = False, *, axis: Any = None, 
         (tensor(10.), tensor([4., 6.]), (2, 1))
     """
     x = tensor_arg(x, "sum")
+    if dtype is not None:
+        x = x.to(dtype)
     dim, keepdim = reduce_args("sum", dim, keepdim, axis, keepdims)
     return Sum.apply(x, norm_dims(dim, x.ndim, "sum"), keepdim)
 
@@ -81,10 +83,12 @@ class Mean(Function):
 
 
 @register(method=True)
-def mean(x: Tensor, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
-         keepdims: Any = None) -> Tensor:
+def mean(x: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None,
+         axis: Any = None, keepdims: Any = None) -> Tensor:
     """Arithmetic mean over ``dim`` (all dims when None); nan for an empty reduction."""
     x = tensor_arg(x, "mean")
+    if dtype is not None:
+        x = x.to(dtype)
     dim, keepdim = reduce_args("mean", dim, keepdim, axis, keepdims)
     if x.data.dtype.kind not in "fc":
         raise TypeError(f"mean: needs a floating point tensor, got dtype {x.data.dtype}")
@@ -212,7 +216,8 @@ def _extreme(x: Tensor, dim: Any, keepdim: bool, axis: Any, keepdims: Any, op: s
     if x.ndim == 0:  # 0-d tensor: the value itself, at index 0
         return MaxMin(x.clone(), Tensor._make(np.zeros((), np.int64)))
     if len(dims) != 1:
-        raise ValueError(f"{op}: dim must be a single int when given, got {dim!r}")
+        raise ValueError(f"{op}: dim must be a single int when given, got {dim!r} (for "
+                         f"several dims use a{op}, which returns the values only)")
     d = dims[0]
     idx = arg(x.data, axis=d)
     values = ExtremeDim.apply(x, d, keepdim, idx)
