@@ -6,18 +6,22 @@ Usage:
     python -m benchmarks --quick              # fewer rounds, W6 over 100 steps; no files
     python -m benchmarks --threads 2          # every contender on 2 threads
     python -m benchmarks --profile W2         # cProfile of scratchgrad's step
+    python -m benchmarks --clock cpu          # each worker's CPU time: for a busy machine
+    python -m benchmarks --malloc tuned       # glibc malloc without heap trimming, for all
 
 Method. Every contender runs under the same settings, applied before numpy or
 PyTorch loads (:mod:`benchmarks.machine`): the same thread count for BLAS, OpenMP
 and PyTorch (1 by default: steadiest on a shared machine), and with several
-threads idle workers that sleep rather than spin. Each workload builds its
-contenders on the same data and weights (float32), warms them up, collects
-garbage and freezes the setup's objects out of the collector's scans, then
-times them in interleaved rounds whose order rotates (drift hits all alike);
-the table gives medians and inter-quartile ranges. Then every contender's step
-is timed again alone in a fresh process (:mod:`benchmarks.alone`); a figure more
-than 20% away from its standalone time fails the run (exit status 1). W6
-(memory) runs each contender in a process of its own (:mod:`benchmarks.memory`).
+threads idle workers that sleep rather than spin. Each contender of a workload
+runs in a worker process of its own (:mod:`benchmarks.alone`), built on the same
+data and weights (float32), warmed up, garbage collected with the setup's objects
+frozen out of the collector's scans; the parent then asks the workers for one
+step each in rounds whose order rotates (drift hits all alike; a short step is
+re-warmed before each timed call), and the table gives medians and inter-quartile
+ranges. Then every contender's step is timed again alone in a fresh process,
+back to back; a figure more than 20% away from its standalone time fails the run
+(exit status 1). W6 (memory) runs each contender in a process of its own
+(:mod:`benchmarks.memory`).
 """
 from __future__ import annotations
 
