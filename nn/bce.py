@@ -29,7 +29,7 @@ def clamped_log(p: Tensor) -> Tensor:
     """``max(log p, -100)``, with log 0 = -100 and a zero gradient there, as PyTorch's BCE."""
     tiny = float(np.finfo(p.dtype).tiny)
     safe_log = ag.clip(p, tiny, None).log()
-    return ag.clip(ag.where(p.data > 0, safe_log, -100.0), -100.0, None)
+    return ag.clip(ag.where(p.numpy() > 0, safe_log, -100.0), -100.0, None)
 
 
 def _clamped_log_np(p: np.ndarray) -> np.ndarray:
@@ -74,7 +74,7 @@ def bce_terms(p: Tensor, y: Tensor, op: str = "binary_cross_entropy") -> Tensor:
         >>> round(bce_terms(ag.tensor([0.5]), ag.tensor([1.0])).item(), 4)
         0.6931
     """
-    a = p.data
+    a = p.numpy()
     nan = bool(np.isnan(a).any())
     if a.size and (nan or a.min() < 0 or a.max() > 1):
         finite = a[~np.isnan(a)]

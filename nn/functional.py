@@ -27,11 +27,31 @@ from .attention import scaled_dot_product_attention
 from .bce import bce_terms
 from .channel_dropout import dropout1d, dropout2d, dropout3d
 from .conv1d import conv1d, conv_transpose1d
+from .distance import cosine_similarity, normalize, pairwise_distance
 from .embedding import embedding
 from .instance_norm import instance_norm
 from .local_response_norm import local_response_norm
+from .margin_losses import (
+    cosine_embedding_loss,
+    gaussian_nll_loss,
+    hinge_embedding_loss,
+    margin_ranking_loss,
+    multi_margin_loss,
+    multilabel_margin_loss,
+    multilabel_soft_margin_loss,
+    poisson_nll_loss,
+    soft_margin_loss,
+    triplet_margin_loss,
+)
 from .norm import batch_norm, group_norm, layer_norm
 from .pooling import adaptive_max_pool2d
+from .pooling1d import (
+    adaptive_avg_pool1d,
+    adaptive_max_pool1d,
+    avg_pool1d,
+    max_pool1d,
+    max_unpool2d,
+)
 from .upsample import interpolate, pixel_shuffle, pixel_unshuffle, upsample
 
 __all__ = [
@@ -44,6 +64,11 @@ __all__ = [
     "conv1d", "conv_transpose1d", "dropout1d", "dropout2d", "dropout3d", "instance_norm",
     "adaptive_max_pool2d", "interpolate", "upsample", "pixel_shuffle", "pixel_unshuffle",
     "scaled_dot_product_attention", "local_response_norm",
+    "max_pool1d", "avg_pool1d", "adaptive_avg_pool1d", "adaptive_max_pool1d", "max_unpool2d",
+    "normalize", "cosine_similarity", "pairwise_distance",
+    "cosine_embedding_loss", "margin_ranking_loss", "triplet_margin_loss", "hinge_embedding_loss",
+    "soft_margin_loss", "multilabel_soft_margin_loss", "multi_margin_loss",
+    "multilabel_margin_loss", "poisson_nll_loss", "gaussian_nll_loss",
 ]
 
 _REDUCTIONS = ("mean", "sum", "none")
