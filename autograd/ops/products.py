@@ -158,7 +158,8 @@ def einsum(equation: str, *operands: Any) -> Tensor:
     Args:
         equation: subscripts such as ``"bij,bjk->bik"``; without ``->`` the output is the
             labels used once, in alphabetical order, after the ``...`` dims.
-        *operands: the tensors (or one list of them).
+        *operands: the tensors (or one list of them). PyTorch's sublist form
+            ``einsum(a, [0, 1], b, [1, 2], [0, 2])`` (ints for labels) works too.
 
     Returns:
         The contraction, differentiable in every operand.
@@ -168,9 +169,14 @@ def einsum(equation: str, *operands: Any) -> Tensor:
         >>> a, b = ag.ones(2, 3), ag.ones(3, 4)
         >>> ag.einsum("ij,jk->ik", a, b).shape, ag.einsum("ii", ag.eye(3)).item()
         ((2, 4), 3.0)
+        >>> ag.einsum(a, [0, 1], b, [1, 2], [0, 2]).shape     # PyTorch's sublist form
+        (2, 4)
     """
     if not isinstance(equation, str):
-        raise TypeError(f"einsum(): the equation must be a string, got {type(equation).__name__}")
+        if not isinstance(equation, Tensor):
+            raise TypeError(f"einsum(): the equation must be a string, got "
+                            f"{type(equation).__name__}")
+        equation, operands = _from_sublists((equation,) + tuple(operands))
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])
     if not operands:
@@ -181,6 +187,32 @@ def einsum(equation: str, *operands: Any) -> Tensor:
     subs, out = _parse(equation, ops)
     subs, ops = _broadcast(subs, ops, equation)
     return Einsum.apply(",".join(subs) + "->" + out, *ops)
+
+
+def _from_sublists(args: tuple) -> tuple[str, tuple]:
+    """PyTorch's sublist form ``einsum(a, [0, 1], b, [1, 2], [0, 2])`` as an equation."""
+
+    def letters(sub: Any) -> str:
+        if not isinstance(sub, (list, tuple)):
+            raise TypeError(f"einsum(): expected a list of subscripts after each operand, got "
+                            f"{type(sub).__name__}")
+        out = ""
+        for v in sub:
+            if v is Ellipsis:
+                out += "..."
+            elif isinstance(v, (int, np.integer)) and 0 <= v < len(_LETTERS):
+                out += _LETTERS[v]
+            else:
+                raise ValueError(f"einsum(): subscript {v!r} in a sublist must be an int in "
+                                 f"[0, {len(_LETTERS)}) or Ellipsis")
+        return out
+
+    pairs = len(args) // 2
+    ops = tuple(args[0:2 * pairs:2])
+    eq = ",".join(letters(s) for s in args[1:2 * pairs:2])
+    if len(args) % 2:
+        eq += "->" + letters(args[-1])
+    return eq, ops
 
 
 def _dims(op: str, t: Tensor, n: int, what: str) -> None:

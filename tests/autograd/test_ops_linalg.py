@@ -367,3 +367,54 @@ def test_singular_det_gradient_matches_pytorch():
         x = torch.tensor(m, dtype=torch.float64, requires_grad=True)
         torch.linalg.det(x).backward()
         np.testing.assert_array_equal(_grad_of(ag.linalg.det, m), x.grad.numpy())
+
+
+# ------------------------------------------------------------------ ag.linalg composites
+def _gc(fn, *shapes, seed=0):
+    rng = np.random.default_rng(seed)
+    xs = tuple(ag.tensor(rng.uniform(-1, 1, s), requires_grad=True) for s in shapes)
+    assert ag.gradcheck(fn, xs) and ag.gradgradcheck(fn, xs)
+
+
+def test_linalg_composites_values_and_gradients():
+    a = ag.tensor([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
+    res = ag.linalg.lstsq(a, ag.tensor([[1.0], [1.0], [2.0]]))
+    np.testing.assert_allclose(res.solution.numpy(), [[1.0], [1.0]], atol=1e-6)
+    assert res.rank.item() == 2 and res.residuals.shape == (0,)
+    assert ag.linalg.matrix_rank(ag.tensor([[1.0, 2.0], [2.0, 4.0]])).item() == 1
+    assert ag.linalg.matrix_rank(ag.ones(2, 3, 3)).tolist() == [1, 1]
+    np.testing.assert_allclose(ag.linalg.vecdot(ag.ones(2, 3), ag.tensor([1.0, 2.0, 3.0]))
+                               .numpy(), [6.0, 6.0])
+    assert ag.linalg.multi_dot([ag.ones(3), ag.ones(3, 2), ag.ones(2)]).item() == 6.0
+    inv, info = ag.linalg.inv_ex(ag.tensor([np.zeros((2, 2)), np.eye(2) * 2]))
+    assert info.tolist() == [1, 0] and np.isnan(inv.numpy()[0]).all()
+    np.testing.assert_allclose(inv.numpy()[1], np.eye(2) / 2)
+    low, info = ag.linalg.cholesky_ex(ag.tensor([np.diag([1.0, -1.0]), np.eye(2) * 4]))
+    assert info.tolist() == [2, 0] and np.isnan(low.numpy()[0]).all()
+    np.testing.assert_allclose(low.numpy()[1], np.eye(2) * 2)
+    _gc(lambda x, y: ag.linalg.lstsq(x, y).solution, (4, 2), (4, 3))
+    _gc(lambda x, y: ag.linalg.vecdot(x, y, dim=0), (3, 2), (3, 1))
+    _gc(lambda x, y, z: ag.linalg.multi_dot([x, y, z]), (3,), (3, 2), (2, 2))
+    _gc(lambda x, y: ag.linalg.cross(x, y), (2, 3), (2, 3))
+    _gc(lambda x: ag.linalg.inv_ex(x + 3 * np.eye(2)).inverse, (2, 2))
+    _gc(lambda x: ag.linalg.cholesky_ex(x @ x.mT + 3 * np.eye(2)).L, (2, 2))
+    with pytest.raises(RuntimeError, match="linalg.lstsq.*(4, 2).*(3, 1)"):
+        ag.linalg.lstsq(ag.ones(4, 2), ag.ones(3, 1))
+    with pytest.raises(ValueError, match="multi_dot.*(2, 2, 2)"):
+        ag.linalg.multi_dot([ag.ones(2, 2), ag.ones(2, 2, 2), ag.ones(2, 2)])
+
+
+def test_linalg_composites_match_pytorch():
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(1)
+    a, b = rng.standard_normal((2, 5, 3)), rng.standard_normal((2, 5, 2))
+    np.testing.assert_allclose(ag.linalg.lstsq(ag.tensor(a), ag.tensor(b)).solution.numpy(),
+                               torch.linalg.lstsq(torch.tensor(a), torch.tensor(b)).solution
+                               .numpy(), rtol=1e-6, atol=1e-9)
+    for m in (a, np.ones((3, 4)), np.zeros((2, 2)), rng.standard_normal((4, 4))):
+        assert ag.linalg.matrix_rank(ag.tensor(m)).tolist() == \
+            torch.linalg.matrix_rank(torch.tensor(m)).tolist()
+    x, y = rng.standard_normal((4, 3)), rng.standard_normal((3, 3))
+    np.testing.assert_allclose(ag.einsum(ag.tensor(x), [0, 1], ag.tensor(y), [1, Ellipsis])
+                               .numpy(), torch.einsum(torch.tensor(x), [0, 1], torch.tensor(y),
+                                                      [1, Ellipsis]).numpy(), rtol=1e-12)
