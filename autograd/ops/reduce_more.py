@@ -57,7 +57,7 @@ class Prod(Function):
         count = zero.sum(axis=dims, keepdims=True)
         safe = where(zero, 1.0, x)
         others = Prod.apply(safe, dims, True)
-        rest = where(count == 0, o / safe, 0.0)
+        rest = where(zero, 0.0, o / safe)  # o is 0 there, but its derivative is not
         return g * where(zero & (count == 1), others, rest)
 
 
