@@ -44,7 +44,9 @@ class Einsum(Function):
     def forward(ctx, eq, *ops):
         ctx.save_for_backward(*ops)
         ctx.eq = eq
-        return np.einsum(eq, *ops, optimize=len(ops) > 2)
+        # numpy's contraction-order search (and BLAS) pays off beyond small operands
+        big = len(ops) > 2 or sum(np.size(o) for o in ops) > 4096
+        return np.einsum(eq, *ops, optimize=big)
 
     @staticmethod
     def backward(ctx, grad):
