@@ -17,7 +17,8 @@ from ..registry import register
 from ..tensor import Tensor
 from ._common import norm_dim, norm_dims, tensor_arg
 from ._notation import Derivative
-from .reduce import _check_nonempty, _kept_shape, _spread, sum
+from .reduce import _check_nonempty, _kept_shape, _spread
+from .reduce import sum as reduce_sum
 from .reduce_more import amax, amin
 from .reshape_more import movedim
 from .select import where
@@ -147,7 +148,7 @@ def matrix_norm(A: Any, ord: Any = "fro", dim: Any = (-2, -1), keepdim: bool = F
     else:
         pick = amax if ord in (1, math.inf) else amin
         along = -2 if ord in (1, -1) else -1  # column sums for 1, row sums for inf
-        out = pick(sum(m.abs(), along), -1)
+        out = pick(reduce_sum(m.abs(), along), -1)
     if keepdim:
         for d in sorted((d0, d1)):
             out = out.unsqueeze(d)

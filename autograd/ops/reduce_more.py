@@ -17,7 +17,8 @@ from ..registry import register
 from ..tensor import Tensor
 from ._common import norm_dims, reduce_args, tensor_arg
 from ._notation import Derivative
-from .reduce import _check_nonempty, _kept_shape, _spread, mean, std, sum, var
+from .reduce import _check_nonempty, _kept_shape, _spread, mean, std, var
+from .reduce import sum as reduce_sum
 from .select import where
 
 #: ``(min, max)``, as ``torch.return_types.aminmax``
@@ -159,8 +160,8 @@ def nansum(x: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = No
     x = _cast(tensor_arg(x, "nansum"), dtype)
     norm_dims(dim, x.ndim, "nansum")
     if x.array.dtype.kind != "f":
-        return sum(x, dim, keepdim)
-    return sum(where(np.isnan(x.array), 0.0, x), dim, keepdim)
+        return reduce_sum(x, dim, keepdim)
+    return reduce_sum(where(np.isnan(x.array), 0.0, x), dim, keepdim)
 
 
 @register(method=True)

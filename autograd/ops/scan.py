@@ -187,7 +187,7 @@ def logcumsumexp(x: Tensor, dim: int) -> Tensor:
     Example:
         >>> import autograd as ag
         >>> ag.logcumsumexp(ag.tensor([1000.0, 1000.0]), 0)
-        tensor([1000.0000, 1000.6931])
+        tensor([1000.0000, 1000.6932])
     """
     x = float_arg(x, "logcumsumexp")
     d = _scan_dim(x, dim, "logcumsumexp")

@@ -63,7 +63,7 @@ def sort(x: Tensor, dim: int = -1, descending: bool = False, stable: bool = Fals
     d = _dim(x, dim, "sort")
     if x.ndim == 0:
         return Sorted(x.clone(), Tensor._make(np.zeros((), np.int64)))
-    idx = order(x.data, d, descending)
+    idx = order(x.array, d, descending)
     return Sorted(_pick(x, idx, d), Tensor._make(idx.astype(np.int64)))
 
 
@@ -74,7 +74,7 @@ def argsort(x: Tensor, dim: int = -1, descending: bool = False, stable: bool = F
     d = _dim(x, dim, "argsort")
     if x.ndim == 0:
         return Tensor._make(np.zeros((), np.int64))
-    return Tensor._make(order(x.data, d, descending).astype(np.int64))
+    return Tensor._make(order(x.array, d, descending).astype(np.int64))
 
 
 @register(method=True)
@@ -94,7 +94,7 @@ def topk(x: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = 
         raise RuntimeError(f"topk: k ({k}) is out of range for dim {d} of size {n}")
     if x.ndim == 0:
         return Sorted(x.clone(), Tensor._make(np.zeros((), np.int64)))
-    idx = np.take(order(x.data, d, largest), np.arange(k), axis=d)
+    idx = np.take(order(x.array, d, largest), np.arange(k), axis=d)
     return Sorted(_pick(x, idx, d), Tensor._make(idx.astype(np.int64)))
 
 
@@ -113,10 +113,10 @@ def _select_rank(x: Tensor, d: int, rank: np.ndarray, keepdim: bool) -> Sorted:
     """The value of rank ``rank`` along ``d`` (a NaN where the slice holds one)."""
     if x.ndim == 0:
         return Sorted(x.clone(), Tensor._make(np.zeros((), np.int64)))
-    srt = order(x.data, d)
+    srt = order(x.array, d)
     idx = np.take(srt, [int(rank)], axis=d)
-    if x.data.dtype.kind == "f":
-        nan = np.isnan(x.data)
+    if x.array.dtype.kind == "f":
+        nan = np.isnan(x.array)
         has = nan.any(axis=d, keepdims=True)
         idx = np.where(has, np.argmax(nan, axis=d, keepdims=True), idx)
     values = _pick(x, idx, d)
@@ -142,7 +142,7 @@ class MedianAll(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return grad * Tensor._make(ctx.share.astype(grad.data.dtype))
+        return grad * Tensor._make(ctx.share.astype(grad.array.dtype))
 
 
 @register(method=True)
@@ -159,8 +159,8 @@ def median(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
     """
     x = tensor_arg(x, "median")
     if dim is None:
-        if x.data.size == 0:
-            return Tensor._make(np.asarray(np.nan, x.data.dtype))
+        if x.array.size == 0:
+            return Tensor._make(np.asarray(np.nan, x.array.dtype))
         return MedianAll.apply(x)
     d = _dim(x, dim, "median")
     n = x.shape[d] if x.ndim else 1
@@ -179,12 +179,12 @@ def unique(x: Tensor, sorted: bool = True, return_inverse: bool = False,  # noqa
     Example:
         >>> import autograd as ag
         >>> ag.unique(ag.tensor([3, 1, 1, 2]), return_counts=True)
-        (tensor([1, 2, 3]), tensor([1, 1, 2]))
+        (tensor([1, 2, 3]), tensor([2, 1, 1]))
     """
     x = tensor_arg(x, "unique")
     if dim is not None:
         dim = norm_dim(dim, x.ndim, "unique")
-    vals, inv, counts = np.unique(x.data, return_inverse=True, return_counts=True, axis=dim)
+    vals, inv, counts = np.unique(x.array, return_inverse=True, return_counts=True, axis=dim)
     inv = inv.reshape(x.shape if dim is None else (-1,)).astype(np.int64)
     out: list = [Tensor._make(vals)]
     if return_inverse:
@@ -212,8 +212,8 @@ def searchsorted(sorted_sequence: Tensor, values: Any, *, out_int32: bool = Fals
         >>> ag.searchsorted(ag.tensor([1, 3, 5]), ag.tensor([3, 6]), right=True)
         tensor([2, 3])
     """
-    seq = tensor_arg(sorted_sequence, "searchsorted", "sorted_sequence").data
-    v = tensor_arg(values, "searchsorted", "values").data
+    seq = tensor_arg(sorted_sequence, "searchsorted", "sorted_sequence").array
+    v = tensor_arg(values, "searchsorted", "values").array
     how = _side(right, side, "searchsorted")
     if sorter is not None:
         seq = np.take_along_axis(seq, np.asarray(getattr(sorter, "data", sorter)), -1)
