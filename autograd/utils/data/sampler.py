@@ -15,6 +15,7 @@ from typing import Any, Iterable, Iterator, Sequence, Sized
 import numpy as np
 
 from autograd.random import default_generator
+from autograd.tensor import Tensor
 
 __all__ = ["Sampler", "SequentialSampler", "RandomSampler", "SubsetRandomSampler",
            "WeightedRandomSampler", "BatchSampler"]
@@ -201,7 +202,8 @@ class WeightedRandomSampler(Sampler):
         if not isinstance(replacement, bool):
             raise ValueError(f"{who}: replacement should be a boolean value, but got "
                              f"replacement={replacement!r}")
-        w = np.asarray(getattr(weights, "data", weights), dtype=np.float64)
+        w = np.asarray(weights.numpy() if isinstance(weights, Tensor) else weights,
+                       dtype=np.float64)
         if w.ndim != 1 or w.size == 0:
             raise ValueError(f"{who}: weights should be a non-empty 1-D sequence, got shape "
                              f"{w.shape}")
