@@ -57,6 +57,17 @@ FUNCTIONAL = {"MSELoss": "mse_loss", "L1Loss": "l1_loss", "HuberLoss": "huber_lo
               "MaxPool2d": "max_pool2d", "AvgPool2d": "avg_pool2d",
               "AdaptiveAvgPool2d": "adaptive_avg_pool2d", "ConvTranspose2d": "conv_transpose2d",
               "LogSoftmax": "log_softmax"}
+FUNCTIONAL.update({
+    "MaxPool1d": "max_pool1d", "AvgPool1d": "avg_pool1d",
+    "AdaptiveAvgPool1d": "adaptive_avg_pool1d", "AdaptiveMaxPool1d": "adaptive_max_pool1d",
+    "MaxUnpool2d": "max_unpool2d", "CosineSimilarity": "cosine_similarity",
+    "PairwiseDistance": "pairwise_distance",
+    "CosineEmbeddingLoss": "cosine_embedding_loss", "MarginRankingLoss": "margin_ranking_loss",
+    "TripletMarginLoss": "triplet_margin_loss", "HingeEmbeddingLoss": "hinge_embedding_loss",
+    "SoftMarginLoss": "soft_margin_loss", "MultiLabelSoftMarginLoss": "multilabel_soft_margin_loss",
+    "MultiMarginLoss": "multi_margin_loss", "MultiLabelMarginLoss": "multilabel_margin_loss",
+    "PoissonNLLLoss": "poisson_nll_loss", "GaussianNLLLoss": "gaussian_nll_loss",
+    "CTCLoss": "ctc_loss"})
 
 
 def t(*shape: int, dtype: Any = np.float64, grad: bool = True) -> ag.Tensor:

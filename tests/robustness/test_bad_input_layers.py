@@ -174,6 +174,45 @@ LAYER_CASES += [
         lambda: F.batch_norm(_x(4, 3), _x(5), _x(5), training=True), "BatchNorm1d", ((5,), 3))),
 ]
 
+LAYER_CASES += [  # pooling, distance and loss layers of issue 13's nn.functional
+    _layer("MaxPool1d", lambda a, b: (lambda: nn.MaxPool1d(5 + a)(_x(1, 1, 4)), (5 + a,))),
+    _layer("AvgPool1d", lambda a, b: (lambda: nn.AvgPool1d(2)(_x(a, b, 3, 3)), ((a, b, 3, 3),))),
+    _layer("AdaptiveAvgPool1d", lambda a, b: (lambda: nn.AdaptiveAvgPool1d(-a)(_x(1, 2, 4)),
+                                              (-a,))),
+    _layer("AdaptiveMaxPool1d", lambda a, b: (lambda: nn.AdaptiveMaxPool1d(2)(_x(a)), ((a,),))),
+    _layer("MaxUnpool2d", lambda a, b: (lambda: nn.MaxUnpool2d(2)(_x(1, 1, a, b), _ids(0)),
+                                        ((1, 1, a, b),))),
+    _layer("Fold", lambda a, b: (lambda: nn.Fold((4, 4), 2)(_x(1, 4 * a + 1, 9)),
+                                 (4 * a + 1,))),
+    _layer("Unfold", lambda a, b: (lambda: nn.Unfold(2)(_x(a, b)), ((a, b),))),
+    _layer("CosineSimilarity", lambda a, b: (lambda: nn.CosineSimilarity()(
+        _x(2, a), _x(2, a + b)), ((2, a), (2, a + b)))),
+    _layer("PairwiseDistance", lambda a, b: (lambda: nn.PairwiseDistance()(
+        _x(2, a), _x(2, a + b)), ((2, a), (2, a + b)))),
+    _layer("CosineEmbeddingLoss", lambda a, b: (lambda: nn.CosineEmbeddingLoss()(
+        _x(2, a), _x(2, a), _x(a + 1)), ((a + 1,),))),
+    _layer("MarginRankingLoss", lambda a, b: (lambda: nn.MarginRankingLoss()(
+        _x(a), _x(a + b), _x(a)), ((a + b,),))),
+    _layer("TripletMarginLoss", lambda a, b: (lambda: nn.TripletMarginLoss()(
+        _x(2, a), _x(2, a + b), _x(2, a)), ((2, a + b),))),
+    _layer("HingeEmbeddingLoss", lambda a, b: (lambda: nn.HingeEmbeddingLoss()(
+        _x(a), _x(a + b)), ((a + b,),))),
+    _layer("SoftMarginLoss", lambda a, b: (lambda: nn.SoftMarginLoss()(_x(a), _x(a + b)),
+                                           ((a + b,),))),
+    _layer("MultiLabelSoftMarginLoss", lambda a, b: (lambda: nn.MultiLabelSoftMarginLoss()(
+        _x(2, a), _x(2, a + b)), ((2, a + b),))),
+    _layer("MultiMarginLoss", lambda a, b: (lambda: nn.MultiMarginLoss()(_x(2, a), _ids(0, a)),
+                                            (f"[0, {a})",))),
+    _layer("MultiLabelMarginLoss", lambda a, b: (lambda: nn.MultiLabelMarginLoss()(
+        _x(2, a), _ids(0, 1)), ((2, a),))),
+    _layer("PoissonNLLLoss", lambda a, b: (lambda: nn.PoissonNLLLoss()(_x(a), _x(a + b)),
+                                           ((a + b,),))),
+    _layer("GaussianNLLLoss", lambda a, b: (lambda: nn.GaussianNLLLoss()(
+        _x(2, a), _x(2, a), _x(a + b, 2)), ((a + b, 2),))),
+    _layer("CTCLoss", lambda a, b: (lambda: nn.CTCLoss()(_x(a, 1, 3), [[1]], [a + b], [1]),
+                                    (a + b,))),
+]
+
 _ENC = "TransformerEncoderLayer"
 LAYER_CASES += [  # the layers of issue 14
     _layer("Conv1d", lambda a, b: (lambda: nn.Conv1d(a, b, (3, a)), ((3, a),))),
