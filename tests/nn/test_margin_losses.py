@@ -10,7 +10,7 @@ import pytest
 import autograd as ag
 import nn
 import nn.functional as F
-from autograd.gradcheck import gradcheck
+from autograd.gradcheck import gradcheck, gradgradcheck
 
 RNG = np.random.default_rng(0)
 N, C = 4, 5
@@ -58,6 +58,8 @@ def _ours(name, diff, consts, kw, reduction):
 def test_gradcheck(name, diff, consts, kw, reduction):
     args = [ag.tensor(d, requires_grad=True) for d in diff]
     assert gradcheck(_ours(name, diff, consts, kw, reduction), args)
+    if reduction == "sum":
+        assert gradgradcheck(_ours(name, diff, consts, kw, reduction), args)
 
 
 @pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
