@@ -351,6 +351,12 @@ LAYER_VALUES = {
     "Upsample": (lambda: nn.Upsample(scale_factor=2, mode="bilinear"), (1, 2, 3, 3)),
     "PixelShuffle": (lambda: nn.PixelShuffle(2), (1, 4, 2, 2)),
     "LocalResponseNorm": (lambda: nn.LocalResponseNorm(3), (1, 4, 2, 2)),
+    "MaxPool1d": (lambda: nn.MaxPool1d(2), (1, 2, 4)),
+    "AvgPool1d": (lambda: nn.AvgPool1d(2), (1, 2, 4)),
+    "AdaptiveAvgPool1d": (lambda: nn.AdaptiveAvgPool1d(1), (1, 2, 4)),
+    "AdaptiveMaxPool1d": (lambda: nn.AdaptiveMaxPool1d(1), (1, 2, 4)),
+    "Unfold": (lambda: nn.Unfold(2), (1, 2, 3, 3)),
+    "Fold": (lambda: nn.Fold((3, 3), 2), (1, 8, 4)),
     "TransformerEncoderLayer": (lambda: nn.TransformerEncoderLayer(4, 2, 8, dropout=0.0),
                                 (3, 2, 4)),
 }
