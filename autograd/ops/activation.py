@@ -208,8 +208,8 @@ class CrossEntropy(Function):
             logp = _log_softmax(z, 1)
             terms = q * logp
         ctx.save_for_backward(z, q)
-        # an ignored row (no target mass) passes no gradient, even where scale is nan (0 / 0)
-        ctx.scale = np.where(q.sum(1) == 0, 0, scale).astype(scale.dtype)
+        # every target ignored: the loss is nan (0 / 0) but no gradient is
+        ctx.scale = np.where(np.isnan(scale) & (q.sum(1) == 0), 0, scale).astype(scale.dtype)
         ctx.logp = logp
         if zero_where_no_mass:  # class-index targets: a masked (-inf) logit with no mass adds 0
             terms = np.where(q == 0, 0, terms)

@@ -185,3 +185,16 @@ def test_huber_and_smooth_l1_keep_a_bounded_gradient_at_inf(name, kw, slope):
     getattr(torch.nn.functional, name)(tx, torch.zeros(4, dtype=torch.float64),
                                        reduction="sum", **kw).backward()
     np.testing.assert_allclose(x.grad.numpy(), tx.grad.numpy())
+
+
+def test_probability_target_row_without_mass_still_gets_its_gradient():
+    z = np.random.default_rng(4).standard_normal((2, 3))
+    q = np.array([[0.0, 0.0, 0.0], [0.2, 0.3, 0.5]])
+    t = ag.tensor(q, requires_grad=True)
+    F.cross_entropy(ag.tensor(z), t, reduction="none").sum().backward()
+    logp = z - np.log(np.exp(z).sum(1, keepdims=True))
+    np.testing.assert_allclose(t.grad.numpy(), -logp, rtol=1e-12)   # d/dq of -q . log p
+    torch = pytest.importorskip("torch")
+    tt = torch.tensor(q, requires_grad=True)
+    torch.nn.functional.cross_entropy(torch.tensor(z), tt, reduction="none").sum().backward()
+    np.testing.assert_allclose(t.grad.numpy(), tt.grad.numpy(), rtol=1e-12)
