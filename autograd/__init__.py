@@ -7,8 +7,8 @@ Example:
     >>> tax = ag.tensor(1.1, requires_grad=True, name="tax")
     >>> price = apple * num * tax
     >>> price.backward()
-    >>> [round(t.grad.item(), 4) for t in (apple, num, tax)]
-    [2.2, 11.0, 20.0]
+    >>> price.item(), [f"{t.grad.item():.4g}" for t in (apple, num, tax)]
+    (22.0, ['2.2', '11', '20'])
 """
 from typing import TYPE_CHECKING as _TYPE_CHECKING
 from typing import Any as _Any

@@ -83,7 +83,7 @@ class Flattener:
             raise ValueError(f"save: containers nest deeper than {MAX_DEPTH} levels at "
                              f"{where[:200]}... (does a container hold itself?)")
         if isinstance(obj, Tensor):
-            return self._array(obj.data, path, "tensor")
+            return self._array(obj.array, path, "tensor")
         if isinstance(obj, np.ndarray):
             return self._array(obj, path, "ndarray")
         if isinstance(obj, np.generic):

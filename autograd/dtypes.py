@@ -104,7 +104,7 @@ def result_type(*operands: Any) -> np.dtype:
         if isinstance(x, (bool, int, float, complex)) and not isinstance(x, np.generic):
             tier, dt = 2, _scalar_dtype(x)
         else:
-            arr = getattr(x, "data", x) if not isinstance(x, np.ndarray) else x
+            arr = getattr(x, "array", x) if not isinstance(x, np.ndarray) else x
             arr = arr if isinstance(arr, (np.ndarray, np.generic)) else np.asarray(arr)
             tier, dt = (0 if arr.ndim else 1), arr.dtype
         tiers[tier] = dt if tiers[tier] is None else promote_types(tiers[tier], dt)
@@ -117,8 +117,8 @@ def result_type(*operands: Any) -> np.dtype:
 def as_array(data: Any, dtype: Any = None) -> np.ndarray:
     """``data`` as a new array by PyTorch's rule: Python floats -> the default float dtype,
     ints -> int64, numpy arrays and Tensors keep theirs."""
-    if hasattr(data, "grad_fn") and isinstance(getattr(data, "data", None), np.ndarray):  # a Tensor
-        arr = data.data
+    if hasattr(data, "grad_fn") and isinstance(getattr(data, "array", None), np.ndarray):  # a Tensor
+        arr = data.array
         return arr.copy() if dtype is None else arr.astype(dtype)
     if dtype is not None:
         return np.array(data, dtype=np.dtype(dtype))

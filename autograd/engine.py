@@ -98,7 +98,7 @@ def sum_to_shape(grad: Any, shape: tuple, node: Any, index: int) -> Any:
 
 
 def _check_anomaly(node: Any, grad: Any, index: int, shape: tuple) -> None:
-    arr = grad.data
+    arr = grad.array
     if arr.dtype.kind in "fc" and not np.isfinite(arr).all():
         what = "nan" if np.isnan(arr).any() else "inf"
         where = node._trace or "  (creation site not recorded: the op ran outside detect_anomaly)"
@@ -120,7 +120,7 @@ class _Pass:
     def __init__(self, seeds: Sequence[Any], retain_graph: bool, create_graph: bool,
                  inputs: Sequence[Any] | None) -> None:
         self.pending: dict = {}  # node -> list of output gradients
-        self.handed: set = {id(g.data) for g in seeds}  # buffers a leaf must not keep
+        self.handed: set = {id(g.array) for g in seeds}  # buffers a leaf must not keep
         self.captured: dict | None = None  # autograd.grad: id(input) -> gradient
         self.wanted: dict = {}             # autograd.grad: node -> its non-leaf inputs
         if inputs is not None:
@@ -165,7 +165,7 @@ class _Pass:
                 continue
             if isinstance(g, _ARRAYISH):  # backward may return arrays
                 g = node._tensor_cls._make(np.asarray(g))
-            if g.data.shape != shape:
+            if g.array.shape != shape:
                 g = sum_to_shape(g, shape, node, i)
             if self.anomaly:
                 _check_anomaly(node, g, i, shape)
@@ -186,8 +186,8 @@ class _Pass:
             return
         if not t.requires_grad:
             return
-        if g.data.dtype != t.data.dtype:
-            g = g.to(t.data.dtype)
+        if g.array.dtype != t.array.dtype:
+            g = g.to(t.array.dtype)
         with _LEAF_LOCK:  # backward may run in several threads into one shared leaf
             if t.grad is None:
                 t.grad = self.own(g)
@@ -197,10 +197,10 @@ class _Pass:
 
     def own(self, g: Any) -> Any:
         """A gradient a leaf may keep: copied if its buffer is shared with another."""
-        arr = g.data
+        arr = g.array
         if arr.base is not None or id(arr) in self.handed:
             g = OPS.clone(g) if self.create_graph else type(g)._make(arr.copy())
-        self.handed.add(id(g.data))
+        self.handed.add(id(g.array))
         return g
 
 
@@ -234,7 +234,7 @@ def _call_hooks(hooks: list, g: Any, leaf: Any, node: Any = None, idx: int = 0) 
         what = (f"the leaf tensor of shape {tuple(leaf.shape)}" if leaf is not None
                 else f"output {idx} of {type(node).__name__}")
         name = getattr(hook, "__qualname__", repr(hook))
-        if not (hasattr(new, "grad_fn") and hasattr(new, "data")):  # not a Tensor
+        if not (hasattr(new, "grad_fn") and hasattr(new, "array")):  # not a Tensor
             raise TypeError(f"hook {name} registered on {what} returned a "
                             f"{type(new).__name__}; a gradient hook must return a Tensor or None")
         if new.shape != g.shape:

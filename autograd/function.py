@@ -45,7 +45,7 @@ class InputStub:
 
     def __init__(self, t: Any) -> None:
         if isinstance(t, Tensor):
-            self.name, self.shape, self.dtype = t.name, t.data.shape, t.data.dtype
+            self.name, self.shape, self.dtype = t.name, t.array.shape, t.array.dtype
             self._ref: Any = weakref.ref(t)
         else:
             arr = np.asarray(t)
@@ -92,7 +92,7 @@ class SavedOutput:
 
     def __init__(self, index: int, result: Tensor) -> None:
         self.index = index
-        self.array = result.data
+        self.array = result.array
         self.counter = version_counter(result)
         self.version = self.counter.value
 
@@ -210,7 +210,7 @@ class Function:
             )
         ref = self._outputs[s.index] if self._outputs is not None else None
         t = ref() if ref is not None else None
-        if t is None or t.data is not s.array:
+        if t is None or t.array is not s.array:
             # the output Tensor is gone: rebuild one that still points at this node,
             # so double backward through it stays correct
             t = Tensor._make(s.array, self, s.index, True)
@@ -237,13 +237,13 @@ class Function:
         edges = None
         for i, a in enumerate(args):
             if isinstance(a, Tensor):
-                arrays.append(a.data)
+                arrays.append(a.array)
                 if a.requires_grad:
                     if (a._view is not None and a._view[0].grad_fn is not a._view[3]
                             and STATE.grad_enabled):
                         _retake_view(a)
                     fn = a.grad_fn
-                    edge = (i, fn, a._out_idx if fn is not None else a, a.data.shape, a.name)
+                    edge = (i, fn, a._out_idx if fn is not None else a, a.array.shape, a.name)
                     if edges is None:
                         edges = [edge]
                     else:
@@ -326,7 +326,7 @@ def _constants(args: tuple, edges: list) -> tuple:
     for i, a in enumerate(args):
         if i in grad_pos:
             continue
-        if isinstance(a, (Tensor, np.ndarray)) and np.size(a.data if isinstance(a, Tensor)
+        if isinstance(a, (Tensor, np.ndarray)) and np.size(a.array if isinstance(a, Tensor)
                                                            else a) > DRAW_KEEP:
             a = InputStub(a)
         out.append((i, a))
@@ -350,7 +350,7 @@ def share_version(view: Tensor, base: Tensor, view_fn: Any = None, put_back: Any
     the base the history PyTorch gives it, and a view used after its base took
     a new history in place is taken again from it, as PyTorch does.
     """
-    if view.data.base is None:
+    if view.array.base is None:
         return view
     counter = version_counter(base)
     view._version_counter = counter

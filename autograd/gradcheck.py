@@ -75,7 +75,7 @@ def _float_outputs(res: Any, who: str) -> list:
     else:
         raise TypeError(f"{who}: f must return a Tensor or a tuple of Tensors, "
                         f"got {type(res).__name__}")
-    return [o for o in outs if o.data.dtype.kind == "f"]
+    return [o for o in outs if o.array.dtype.kind == "f"]
 
 
 def _prepare(inputs: Sequence, who: str, warn: bool) -> list:
@@ -83,10 +83,10 @@ def _prepare(inputs: Sequence, who: str, warn: bool) -> list:
     args: list = []
     promoted = []
     for i, x in enumerate(inputs):
-        if isinstance(x, Tensor) and x.data.dtype.kind == "f":
-            if x.data.dtype != np.float64:
-                promoted.append(f"{i} ({x.data.dtype})")
-            t = Tensor._make(np.array(x.data, dtype=np.float64, order="C"))
+        if isinstance(x, Tensor) and x.array.dtype.kind == "f":
+            if x.array.dtype != np.float64:
+                promoted.append(f"{i} ({x.array.dtype})")
+            t = Tensor._make(np.array(x.array, dtype=np.float64, order="C"))
             t.requires_grad = x.requires_grad
             t.name = x.name
             args.append(t)
@@ -127,7 +127,7 @@ def _project(f: Callable, args: list, vs: list, who: str) -> float:
         if o.shape != np.shape(v):
             raise ValueError(f"{who}: output {k} has shape {tuple(o.shape)} but its upstream "
                              f"gradient has shape {tuple(np.shape(v))}")
-        total += float(np.sum(o.data.astype(np.float64) * v))
+        total += float(np.sum(o.array.astype(np.float64) * v))
     return total
 
 
@@ -138,13 +138,13 @@ def _numeric(f: Callable, args: list, idxs: Sequence[int], vs: list, eps: float,
     Each input is perturbed one element at a time in a private copy; the
     tensors passed to ``f`` do not require grad, so no graph is recorded.
     """
-    plain = [Tensor._make(np.array(a.data)) if isinstance(a, Tensor) and i in idxs else a
+    plain = [Tensor._make(np.array(a.array)) if isinstance(a, Tensor) and i in idxs else a
              for i, a in enumerate(args)]
     for i in idxs:
         plain[i].name = args[i].name
     base = _project(f, plain, vs, who)
     for i in idxs:
-        if not np.array_equal(plain[i].data, args[i].data, equal_nan=True):
+        if not np.array_equal(plain[i].array, args[i].array, equal_nan=True):
             raise GradcheckError(f"{who}: f modified {_label(i, args[i])} in place; forward "
                                  "must not write to its inputs", input_index=i)
     again = _project(f, plain, vs, who)
@@ -155,7 +155,7 @@ def _numeric(f: Callable, args: list, idxs: Sequence[int], vs: list, eps: float,
             "call ag.manual_seed(0) before dropout)")
     result = {}
     for i in idxs:
-        flat = plain[i].data.reshape(-1)  # a view: plain copies are contiguous
+        flat = plain[i].array.reshape(-1)  # a view: plain copies are contiguous
         central = np.zeros(flat.size)
         fwd = np.zeros(flat.size)
         bwd = np.zeros(flat.size)
@@ -207,12 +207,12 @@ def numerical_grad(f: Callable, *inputs: Any, eps: float = 1e-6,
         array([ 3., 12.])
     """
     args = _prepare(inputs, "numerical_grad", warn=False)
-    idxs = [i for i, a in enumerate(args) if isinstance(a, Tensor) and a.data.dtype.kind == "f"]
+    idxs = [i for i, a in enumerate(args) if isinstance(a, Tensor) and a.array.dtype.kind == "f"]
     outs = _float_outputs(f(*args), "numerical_grad")
     if grad_outputs is None:
         vs = [np.ones(o.shape) for o in outs]
     else:
-        vs = [np.asarray(g.data if isinstance(g, Tensor) else g, dtype=np.float64)
+        vs = [np.asarray(g.array if isinstance(g, Tensor) else g, dtype=np.float64)
               for g in _as_tuple(grad_outputs)]
     num = _numeric(f, args, idxs, vs, eps, "numerical_grad")
     return tuple(num[i][0] if i in num else None for i in range(len(args)))
@@ -235,7 +235,7 @@ def _vjp(f: Callable, args: list, idxs: Sequence[int], vs: list, scales: Sequenc
             results.append([np.zeros(args[i].shape) for i in idxs])
             continue
         roots = [o for o, _ in pairs]
-        grads = [Tensor._make((c * v).astype(o.data.dtype)) for o, v in pairs]
+        grads = [Tensor._make((c * v).astype(o.array.dtype)) for o, v in pairs]
         try:
             got = engine.run_backward(roots, grads, retain_graph=True, create_graph=False,
                                       inputs=wanted, allow_unused=True)
@@ -252,13 +252,13 @@ def _vjp(f: Callable, args: list, idxs: Sequence[int], vs: list, scales: Sequenc
                     f"{who}: backward returned a gradient of shape {shape} for "
                     f"{_label(i, args[i], labels)}; a gradient must have its input's shape",
                     input_index=i)
-            if g.data.dtype != args[i].data.dtype:
+            if g.array.dtype != args[i].array.dtype:
                 raise GradcheckError(
-                    f"{who}: backward returned a {g.data.dtype} gradient for "
-                    f"{_label(i, args[i], labels)} of dtype {args[i].data.dtype}; a gradient "
+                    f"{who}: backward returned a {g.array.dtype} gradient for "
+                    f"{_label(i, args[i], labels)} of dtype {args[i].array.dtype}; a gradient "
                     "must have its input's dtype (is a constant in backward made in float32?)",
                     input_index=i)
-            row.append(g.data.astype(np.float64))
+            row.append(g.array.astype(np.float64))
         results.append(row)
     return results
 
@@ -408,7 +408,7 @@ def _given_or_random(f: Callable, args: list, grad_outputs: Sequence | None, see
         outs = _float_outputs(f(*args), who)
     if grad_outputs is None:
         return _upstream(outs, np.random.default_rng(seed))
-    vs = [np.asarray(g.data if isinstance(g, Tensor) else g, dtype=np.float64)
+    vs = [np.asarray(g.array if isinstance(g, Tensor) else g, dtype=np.float64)
           for g in _as_tuple(grad_outputs)]
     for k, (o, v) in enumerate(zip(outs, vs)):
         if v.shape != o.shape:

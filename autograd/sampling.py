@@ -158,8 +158,8 @@ def normal(mean: Any, std: Any = 1.0, size: Any = None, *, generator: Any = None
     if tensors and size is not None:
         raise TypeError("normal: size is only for number mean and std; the shape comes "
                         "from the tensor(s)")
-    m = mean.data if isinstance(mean, Tensor) else _number(mean, "normal", "mean")
-    s = std.data if isinstance(std, Tensor) else _number(std, "normal", "std")
+    m = mean.array if isinstance(mean, Tensor) else _number(mean, "normal", "mean")
+    s = std.array if isinstance(std, Tensor) else _number(std, "normal", "std")
     if np.any(np.asarray(s) < 0):
         raise FactoryError(f"normal: expects all elements of std >= 0.0, got min "
                          f"{float(np.min(s))}")
@@ -190,7 +190,7 @@ def bernoulli(input: Tensor, p: float | None = None, *, generator: Any = None  #
     t = _like(input, "bernoulli")
     if t.dtype.kind != "f":
         raise TypeError(f"bernoulli: needs a floating-point input, got {t.dtype.name}")
-    prob = t.data if p is None else np.asarray(_number(p, "bernoulli", "p"))
+    prob = t.array if p is None else np.asarray(_number(p, "bernoulli", "p"))
     if prob.size and not ((prob >= 0) & (prob <= 1)).all():
         raise FactoryError(f"bernoulli: expects all probabilities in [0, 1], got values in "
                          f"[{np.nanmin(prob)}, {np.nanmax(prob)}]"
@@ -213,7 +213,7 @@ def multinomial(input: Tensor, num_samples: int, replacement: bool = False,  # n
         tensor([1, 1])
     """
     t = _like(input, "multinomial")
-    w = t.data.astype(np.float64)
+    w = t.array.astype(np.float64)
     if t.ndim not in (1, 2):
         raise FactoryError(f"multinomial: prob_dist must be 1 or 2 dim, got shape {t.shape}")
     if not isinstance(num_samples, (int, np.integer)) or num_samples <= 0:

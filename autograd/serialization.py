@@ -343,7 +343,7 @@ def _safetensors_bytes(obj: Any) -> bytes:
         if not isinstance(k, str):
             raise TypeError(f"save: safetensors keys must be str, got {k!r}")
         check_key(k, "top level")
-        arr = v.data if isinstance(v, Tensor) else v
+        arr = v.array if isinstance(v, Tensor) else v
         if not isinstance(arr, np.ndarray):
             raise TypeError(f"save: a safetensors file holds a flat dict of str to tensors "
                             f"only, but {k!r} is a {type(v).__name__}; use the default .npz "

@@ -42,14 +42,16 @@ class Tensor(Operators, OpMethods, MathMethods, InplaceMethods, ConvertMethods):
         tensor([2., 4., 6.])
     """
 
-    __slots__ = ("data", "grad", "requires_grad", "grad_fn", "_out_idx", "_version_counter",
+    __slots__ = ("array", "grad", "requires_grad", "grad_fn", "_out_idx", "_version_counter",
                  "name", "_hooks", "_view", "__weakref__")
     _version_counter: VersionCounter | None
     _out_idx: int
     _hooks: list | None
     __array_ufunc__ = None  # numpy defers to our reflected operators (ndarray * Tensor)
 
-    data: np.ndarray
+    #: the numpy array holding the values (shared, not tracked by autograd); the engine and
+    #: the packages on it work on this, PyTorch code reaches it as ``.numpy()``
+    array: np.ndarray
     grad: Tensor | None
     requires_grad: bool
     grad_fn: Any
@@ -72,16 +74,36 @@ class Tensor(Operators, OpMethods, MathMethods, InplaceMethods, ConvertMethods):
 
     # ------------------------------------------------------------ attributes
     @property
+    def data(self) -> Tensor:
+        """This tensor's values as a tensor cut from the graph, sharing memory (PyTorch's
+        ``.data``): writes through it (``p.data.add_(-lr * p.grad)``) change this tensor
+        without being recorded or counted as in-place writes.
+
+        Assigning ``t.data = other`` replaces the values (shape and dtype may change).
+
+        Example:
+            >>> import autograd as ag
+            >>> w = ag.ones(2, requires_grad=True)
+            >>> _ = w.data.mul_(3.0); w
+            tensor([3., 3.], requires_grad=True)
+        """
+        return Tensor._make(self.array)
+
+    @data.setter
+    def data(self, value: Any) -> None:
+        self.array = value.array if isinstance(value, Tensor) else np.asarray(value)
+
+    @property
     def shape(self) -> tuple:
-        return self.data.shape
+        return self.array.shape
 
     @property
     def ndim(self) -> int:
-        return self.data.ndim
+        return self.array.ndim
 
     @property
     def dtype(self) -> np.dtype:
-        return self.data.dtype
+        return self.array.dtype
 
     @property
     def is_leaf(self) -> bool:
@@ -105,49 +127,49 @@ class Tensor(Operators, OpMethods, MathMethods, InplaceMethods, ConvertMethods):
         return 0 if c is None else c.value
 
     def size(self, dim: int | None = None) -> Any:
-        return self.data.shape if dim is None else self.data.shape[dim]
+        return self.array.shape if dim is None else self.array.shape[dim]
 
     def dim(self) -> int:
-        return self.data.ndim
+        return self.array.ndim
 
     def numel(self) -> int:
-        return int(self.data.size)
+        return int(self.array.size)
 
     def numpy(self) -> np.ndarray:
         """The underlying array (shared, as PyTorch's ``.numpy()``)."""
-        return self.data
+        return self.array
 
     def item(self) -> Any:
-        if self.data.size != 1:
+        if self.array.size != 1:
             raise ValueError(
                 f"item: only one-element tensors can be converted to a Python scalar, "
                 f"got shape {tuple(self.shape)}"
             )
-        return self.data.item()
+        return self.array.item()
 
     def tolist(self) -> Any:
-        return self.data.tolist()
+        return self.array.tolist()
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
-        return self.data if dtype is None else self.data.astype(dtype)
+        return self.array if dtype is None else self.array.astype(dtype)
 
     def __len__(self) -> int:
         if self.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
-        return self.data.shape[0]
+        return self.array.shape[0]
 
     def __iter__(self) -> Iterator[Tensor]:
         if self.ndim == 0:
             raise TypeError("iteration over a 0-d tensor")
-        return (self[i] for i in range(self.data.shape[0]))
+        return (self[i] for i in range(self.array.shape[0]))
 
     def __bool__(self) -> bool:
-        if self.data.size != 1:
+        if self.array.size != 1:
             raise RuntimeError(
-                f"Boolean value of a tensor with {self.data.size} values is ambiguous; "
+                f"Boolean value of a tensor with {self.array.size} values is ambiguous; "
                 "use .any() or .all()"
             )
-        return bool(self.data)
+        return bool(self.array)
 
     def __float__(self) -> float:
         return float(self.item())
@@ -156,9 +178,9 @@ class Tensor(Operators, OpMethods, MathMethods, InplaceMethods, ConvertMethods):
         return int(self.item())
 
     def __index__(self) -> int:
-        if self.data.dtype.kind not in "iub" or self.data.size != 1:
+        if self.array.dtype.kind not in "iub" or self.array.size != 1:
             raise TypeError("only integer tensors of a single element can be used as an index")
-        return int(self.data.item())
+        return int(self.array.item())
 
     __hash__ = object.__hash__
 
@@ -169,7 +191,7 @@ class Tensor(Operators, OpMethods, MathMethods, InplaceMethods, ConvertMethods):
                 "Only Tensors created explicitly by the user (graph leaves) support the "
                 "deepcopy protocol; detach() (or clone().detach()) the tensor first"
             )
-        t = Tensor._make(self.data.copy(), None, 0, self.requires_grad)
+        t = Tensor._make(self.array.copy(), None, 0, self.requires_grad)
         t.name = self.name
         memo[id(self)] = t
         if self.grad is not None:
@@ -177,11 +199,11 @@ class Tensor(Operators, OpMethods, MathMethods, InplaceMethods, ConvertMethods):
         return t
 
     def __repr__(self) -> str:
-        body = np.array2string(self.data, separator=", ", prefix="tensor(",
-                               formatter=float_formatter(self.data))  # type: ignore[arg-type]
+        body = np.array2string(self.array, separator=", ", prefix="tensor(",
+                               formatter=float_formatter(self.array))  # type: ignore[arg-type]
         extra = []
-        if self.data.dtype not in (np.float32, np.int64, np.bool_):
-            extra.append(f"dtype={self.data.dtype}")
+        if self.array.dtype not in (np.float32, np.int64, np.bool_):
+            extra.append(f"dtype={self.array.dtype}")
         if self.grad_fn is not None:
             extra.append(f"grad_fn=<{type(self.grad_fn).__name__}Backward>")
         elif self.requires_grad:
@@ -224,7 +246,7 @@ class Tensor(Operators, OpMethods, MathMethods, InplaceMethods, ConvertMethods):
 
     def detach(self) -> Tensor:
         """A tensor sharing this data, cut from the graph."""
-        t = Tensor._make(self.data)
+        t = Tensor._make(self.array)
         t._version_counter = version_counter(self)
         return t
 
@@ -235,7 +257,7 @@ class Tensor(Operators, OpMethods, MathMethods, InplaceMethods, ConvertMethods):
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         if requires_grad:
-            check_grad_dtype(self.data, "requires_grad_")
+            check_grad_dtype(self.array, "requires_grad_")
         if not requires_grad and self.grad_fn is not None:
             raise RuntimeError(
                 "requires_grad_(False) on a non-leaf tensor; use .detach() instead"
@@ -397,7 +419,7 @@ class Tensor(Operators, OpMethods, MathMethods, InplaceMethods, ConvertMethods):
                     "operation; do it under `with ag.no_grad():` or on a clone()"
                 )
             # the op sees the old value as a tensor of its own, so what it saves survives the write
-            old = Tensor._make(self.data.copy(), self.grad_fn, self._out_idx, self.requires_grad)
+            old = Tensor._make(self.array.copy(), self.grad_fn, self._out_idx, self.requires_grad)
             _rebase(self, fn(old, other), opname)
         else:
             prev = STATE.grad_enabled
@@ -406,7 +428,7 @@ class Tensor(Operators, OpMethods, MathMethods, InplaceMethods, ConvertMethods):
                 res = fn(self, other)
             finally:
                 STATE.grad_enabled = prev
-            _write(self, res.data, opname)
+            _write(self, res.array, opname)
         version_counter(self).value += 1
         return self
 
@@ -424,7 +446,7 @@ class Tensor(Operators, OpMethods, MathMethods, InplaceMethods, ConvertMethods):
                 f"{opname}: this view (e.g. of expand) has several elements in one memory "
                 "location, so it cannot be written in place; clone() it first"
             )
-        old = Tensor._make(base.data.copy(), base.grad_fn, base._out_idx, True)
+        old = Tensor._make(base.array.copy(), base.grad_fn, base._out_idx, True)
         _rebase(base, put_back(old, fn(view_fn(old), other)), opname)
         version_counter(base).value += 1
         again = view_fn(base)  # the view's own history, from the base's new one
@@ -445,7 +467,7 @@ _new = object.__new__
 
 def _init(t: Tensor, arr: np.ndarray, grad_fn: Any, idx: int, requires_grad: bool) -> None:
     """Set every field of a new Tensor: the one place a Tensor's fields are initialised."""
-    t.data = arr
+    t.array = arr
     t.grad = None
     t.requires_grad = requires_grad
     t.grad_fn = grad_fn
@@ -462,7 +484,7 @@ def _operand(x: Any) -> bool:
 
 
 def _raw(x: Any) -> Any:
-    return x.data if isinstance(x, Tensor) else x
+    return x.array if isinstance(x, Tensor) else x
 
 
 def _requires(x: Any) -> bool:
@@ -471,32 +493,32 @@ def _requires(x: Any) -> bool:
 
 def _rebase(t: Tensor, res: Tensor, opname: str) -> None:
     """Write ``res`` into ``t``'s array and give ``t`` the history of ``res``."""
-    _write(t, res.data, opname)
+    _write(t, res.array, opname)
     t.grad_fn, t._out_idx, t.requires_grad = res.grad_fn, res._out_idx, res.requires_grad
     if res.grad_fn is not None and res.grad_fn._outputs is not None:
         res.grad_fn._outputs[res._out_idx] = weakref.ref(t)
 
 
 def _write(t: Tensor, new: np.ndarray, opname: str) -> None:
-    if new.shape != t.data.shape:
+    if new.shape != t.array.shape:
         raise RuntimeError(
             f"{opname}: result of shape {tuple(new.shape)} does not fit the in-place "
-            f"target of shape {tuple(t.data.shape)}"
+            f"target of shape {tuple(t.array.shape)}"
         )
-    np.copyto(t.data, new, casting="same_kind")
+    np.copyto(t.array, new, casting="same_kind")
 
 
 def _grad_for(t: Tensor, gradient: Any, what: str) -> Tensor:
     if gradient is None:
-        if t.data.size != 1:
+        if t.array.size != 1:
             raise RuntimeError(
                 f"{what}: grad can be implicitly created only for scalar outputs, but this "
                 f"tensor has shape {tuple(t.shape)}; pass gradient= a tensor of that shape "
                 "(or call .sum() first)"
             )
-        return Tensor._make(np.ones_like(t.data))
+        return Tensor._make(np.ones_like(t.array))
     g = gradient if isinstance(gradient, Tensor) else Tensor._make(np.asarray(gradient,
-                                                                              t.data.dtype))
+                                                                              t.array.dtype))
     if g.shape != t.shape:
         raise RuntimeError(
             f"{what}: gradient has shape {tuple(g.shape)} but the tensor has shape "

@@ -33,8 +33,8 @@ def _parse_to(args: tuple, kwargs: dict) -> tuple[Any, Any]:
     if kwargs:
         raise TypeError(f"to: unexpected keyword argument {next(iter(kwargs))!r}")
     for a in args:
-        if hasattr(a, "grad_fn") and hasattr(a, "data"):  # to(other): its dtype and device
-            dtype = a.data.dtype
+        if hasattr(a, "grad_fn") and hasattr(a, "array"):  # to(other): its dtype and device
+            dtype = a.array.dtype
         elif isinstance(a, device) or (isinstance(a, str) and a.partition(":")[0] in
                                        ("cpu", "cuda", "mps", "xpu", "meta")):
             dev = a
@@ -49,7 +49,7 @@ class ConvertMethods:
     """Device, dtype and format conversions of a Tensor."""
 
     __slots__ = ()
-    data: np.ndarray
+    array: np.ndarray
 
     @property
     def device(self) -> device:
@@ -76,7 +76,7 @@ class ConvertMethods:
         """
         dev, dtype = _parse_to(args, dict(kwargs))
         check_device(dev, "to")
-        if dtype is None or np.dtype(dtype) == self.data.dtype:
+        if dtype is None or np.dtype(dtype) == self.array.dtype:
             return self  # type: ignore[return-value]
         return _ops.cast(self, np.dtype(dtype))
 
@@ -92,7 +92,7 @@ class ConvertMethods:
     def type(self, dtype: Any = None) -> Any:
         """The type name (``'torch.FloatTensor'``) with no argument, else a cast."""
         if dtype is None:
-            return "torch." + _TYPE_NAMES.get(self.data.dtype, "Tensor")
+            return "torch." + _TYPE_NAMES.get(self.array.dtype, "Tensor")
         if isinstance(dtype, str):
             name = dtype.rpartition(".")[2]
             if name not in _BY_TYPE_NAME:
@@ -101,29 +101,29 @@ class ConvertMethods:
         return self.to(dtype)
 
     def type_as(self, other: Any) -> Tensor:
-        return self.to(other.data.dtype)
+        return self.to(other.array.dtype)
 
     def is_floating_point(self) -> bool:
-        return self.data.dtype.kind == "f"
+        return self.array.dtype.kind == "f"
 
     def is_complex(self) -> bool:
-        return self.data.dtype.kind == "c"
+        return self.array.dtype.kind == "c"
 
     def element_size(self) -> int:
-        return self.data.itemsize
+        return self.array.itemsize
 
     @property
     def itemsize(self) -> int:
-        return self.data.itemsize
+        return self.array.itemsize
 
     @property
     def nbytes(self) -> int:
-        return self.data.nbytes
+        return self.array.nbytes
 
     def __format__(self, spec: str) -> str:
         """One-element tensors format as their number (``f"{loss:.4f}"``), as PyTorch."""
-        if spec and self.data.size == 1:
-            return format(self.data.item(), spec)
+        if spec and self.array.size == 1:
+            return format(self.array.item(), spec)
         return format(repr(self), spec)
 
     # (last in the class: these names shadow the builtins in annotations below them)

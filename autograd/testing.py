@@ -235,7 +235,7 @@ def check_op(fn: Callable, *inputs: Any, ref: Callable | None = None, domain: An
 
 def _check_one(fn: Callable, ref: Callable | None, args: list, gradgrad: bool, eps: float,
                atol: float, rtol: float, ref_rtol: float, ref_atol: float) -> None:
-    raw = [a.data.copy() if isinstance(a, Tensor) else a for a in args]
+    raw = [a.array.copy() if isinstance(a, Tensor) else a for a in args]
     if ref is not None:
         try:
             want = ref(*[r.copy() if isinstance(r, np.ndarray) else r for r in raw])
@@ -249,7 +249,7 @@ def _check_one(fn: Callable, ref: Callable | None, args: list, gradgrad: bool, e
     got = fn(*args)
     for k, (a, r) in enumerate(zip(args, raw)):
         if isinstance(a, Tensor):
-            assert np.array_equal(a.data, r, equal_nan=True), \
+            assert np.array_equal(a.array, r, equal_nan=True), \
                 f"the op modified its input {k} in place (forward must not write to its inputs)"
     if ref is not None:
         _compare(got, want, ref_rtol, ref_atol)
@@ -271,5 +271,5 @@ def _compare(got: Any, want: Any, rtol: float, atol: float) -> None:
         if w.dtype.kind == "f":
             assert g.dtype == np.float64, \
                 f"output {k}: dtype {g.dtype} from float64 inputs (expected float64)"
-        np.testing.assert_allclose(g.data, w, rtol=rtol, atol=atol,
+        np.testing.assert_allclose(g.array, w, rtol=rtol, atol=atol,
                                    err_msg=f"output {k} differs from the reference")

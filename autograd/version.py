@@ -30,14 +30,14 @@ def version_counter(t: Any) -> VersionCounter:
 def increment_version(*tensors: Any) -> None:
     """Record that ``tensors`` were written in place, as PyTorch's in-place ops do.
 
-    Code that writes into ``t.data`` directly (optimizers, initialisers,
+    Code that writes into ``t.array`` directly (optimizers, initialisers,
     running statistics) calls this, so backward still detects a saved tensor
     that changed under it.
 
     Example:
         >>> import autograd as ag
         >>> t = ag.zeros(2)
-        >>> t.data += 1
+        >>> t.array += 1
         >>> ag.increment_version(t); t._version
         1
     """

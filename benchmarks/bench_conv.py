@@ -113,7 +113,7 @@ def engine_conv(x: ag.Tensor, w: ag.Tensor, b: ag.Tensor, g: ag.Tensor) -> tuple
     y = conv2d(x, w, b, stride=1, padding=1)
     y.backward(g)
     assert x.grad is not None and w.grad is not None and b.grad is not None
-    return y.data, x.grad.data, w.grad.data, b.grad.data
+    return y.array, x.grad.array, w.grad.array, b.grad.array
 
 
 def engine_pool(x: ag.Tensor, g: ag.Tensor) -> tuple:
@@ -121,7 +121,7 @@ def engine_pool(x: ag.Tensor, g: ag.Tensor) -> tuple:
     y = max_pool2d(x, 2)
     y.backward(g)
     assert x.grad is not None
-    return y.data, x.grad.data
+    return y.array, x.grad.array
 
 
 def _torch() -> Any:

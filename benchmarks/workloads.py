@@ -98,7 +98,7 @@ def load_params(model: Any, params: floors.Params, put: Callable[[Any, np.ndarra
 
 
 def put_scratchgrad(p: Any, arr: np.ndarray) -> None:
-    p.data = arr.copy()  # a fresh buffer (dtype follows arr, so float64 tests work)
+    p.array = arr.copy()  # a fresh buffer (dtype follows arr, so float64 tests work)
 
 
 def put_torch(torch: Any) -> Callable[[Any, np.ndarray], None]:

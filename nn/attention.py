@@ -39,7 +39,7 @@ def _mask_array(mask: Any, allowed_if_true: bool, dtype: np.dtype) -> Any:
         return None
     if isinstance(mask, Tensor) and mask.dtype.kind == "f":
         return mask.to(dtype) if mask.dtype != dtype else mask
-    arr = np.asarray(mask.data if isinstance(mask, Tensor) else mask)
+    arr = np.asarray(mask.array if isinstance(mask, Tensor) else mask)
     if arr.dtype == np.bool_:
         blocked = ~arr if allowed_if_true else arr
         return np.where(blocked, -np.inf, 0.0).astype(dtype)
@@ -56,7 +56,7 @@ def _add_mask(scores: Tensor, mask: Any) -> Tensor:
 
 def _safe_softmax(scores: Tensor) -> Tensor:
     """Softmax over the last dim that gives zeros (not NaN) for a row blocked entirely."""
-    dead = np.isneginf(scores.data).all(axis=-1, keepdims=True)
+    dead = np.isneginf(scores.array).all(axis=-1, keepdims=True)
     if not dead.any():
         return ag.softmax(scores, -1)
     probs = ag.softmax(ag.where(dead, 0.0, scores), -1)
@@ -252,7 +252,7 @@ class MultiheadAttention(Module):
         if not batched:  # (L, E) -> (1, L, E), batch first
             query, key, value = query.unsqueeze(0), key.unsqueeze(0), value.unsqueeze(0)
             if key_padding_mask is not None:
-                key_padding_mask = np.asarray(getattr(key_padding_mask, "data",
+                key_padding_mask = np.asarray(getattr(key_padding_mask, "array",
                                                       key_padding_mask))[None]
         elif not self.batch_first:  # (L, N, E) -> (N, L, E)
             query, key, value = query.transpose(0, 1), key.transpose(0, 1), value.transpose(0, 1)

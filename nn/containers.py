@@ -234,7 +234,7 @@ class ModuleDict(Module):
 
 def _as_parameter(value: Any) -> Any:
     if isinstance(value, Tensor) and not isinstance(value, Parameter):
-        return Parameter(value.data)  # as PyTorch: a plain tensor becomes a Parameter
+        return Parameter(value.array)  # as PyTorch: a plain tensor becomes a Parameter
     return value
 
 

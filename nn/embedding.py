@@ -17,7 +17,7 @@ __all__ = ["embedding", "Embedding"]
 
 
 def _ids(input: Any, num: int, who: str) -> np.ndarray:  # noqa: A002
-    idx = np.asarray(input.data if isinstance(input, Tensor) else input)
+    idx = np.asarray(input.array if isinstance(input, Tensor) else input)
     if idx.dtype.kind not in "iu":
         raise TypeError(f"{who}: indices must be integers (int64), got dtype {idx.dtype}")
     if idx.size and (idx.min() < 0 or idx.max() >= num):
@@ -36,12 +36,12 @@ def _padding_idx(padding_idx: int | None, num: int, who: str) -> int | None:
 
 def _renorm(weight: Tensor, idx: np.ndarray, max_norm: float, p: float) -> None:
     rows = np.unique(idx)
-    norms = np.linalg.norm(weight.data[rows], ord=p, axis=1)  # (R,)
+    norms = np.linalg.norm(weight.array[rows], ord=p, axis=1)  # (R,)
     big = norms > max_norm
     if big.any():
         r = rows[big]
         scale = (max_norm / (norms[big] + 1e-7)).astype(weight.dtype)
-        weight.data[r] *= scale[:, None]  # no gradient flows through the rescaling
+        weight.array[r] *= scale[:, None]  # no gradient flows through the rescaling
         increment_version(weight)
 
 
@@ -135,7 +135,7 @@ class Embedding(Module):
             self.weight = Parameter(np.empty(shape, dt))
             self.reset_parameters()
         else:
-            w = np.asarray(_weight.data if isinstance(_weight, Tensor) else _weight, dtype=dt)
+            w = np.asarray(_weight.array if isinstance(_weight, Tensor) else _weight, dtype=dt)
             if w.shape != shape:
                 raise ValueError(f"Embedding: _weight has shape {w.shape}, expected {shape}")
             self.weight = Parameter(w.copy())
@@ -144,13 +144,13 @@ class Embedding(Module):
         """N(0, 1) entries, and zeros in the ``padding_idx`` row."""
         init.normal_(self.weight)
         if self.padding_idx is not None:
-            self.weight.data[self.padding_idx] = 0
+            self.weight.array[self.padding_idx] = 0
 
     @classmethod
     def from_pretrained(cls, embeddings: Any, freeze: bool = True,
                         padding_idx: int | None = None) -> Embedding:
         """An Embedding holding ``embeddings`` (2-D); frozen (no gradient) by default."""
-        arr = np.asarray(embeddings.data if isinstance(embeddings, Tensor) else embeddings)
+        arr = np.asarray(embeddings.array if isinstance(embeddings, Tensor) else embeddings)
         if arr.ndim != 2:
             raise ValueError(f"Embedding.from_pretrained: embeddings must be 2-D, got shape "
                              f"{arr.shape}")

@@ -156,7 +156,7 @@ def one_hot(tensor: Any, num_classes: int = -1) -> Tensor:
         >>> F.one_hot(ag.tensor([0, 2]), 3).tolist()
         [[1, 0, 0], [0, 0, 1]]
     """
-    idx = np.asarray(tensor.data if isinstance(tensor, Tensor) else tensor)
+    idx = np.asarray(tensor.array if isinstance(tensor, Tensor) else tensor)
     if idx.dtype.kind not in "iu":
         raise TypeError(f"one_hot: class values must be integers, got dtype {idx.dtype}")
     if num_classes < 0:
@@ -203,7 +203,7 @@ def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:  # 
         [-0.6321, 0.0, 2.0]
     """
     neg = alpha * (ag.minimum(input, 0.0).exp() - 1.0)  # exp of min(x, 0) cannot overflow
-    return ag.where(input.data > 0, input, neg)
+    return ag.where(input.array > 0, input, neg)
 
 
 def gelu(input: Tensor, approximate: str = "none") -> Tensor:  # noqa: A002
@@ -336,7 +336,7 @@ def smooth_l1_loss(input: Tensor, target: Any, reduction: str = "mean",  # noqa:
 
 def _class_target(input: Tensor, target: Any, name: str) -> np.ndarray:  # noqa: A002
     """Validate class-index targets: input (N, C, *) or (C,), target (N, *) or ()."""
-    t = np.asarray(target.data if isinstance(target, Tensor) else target)
+    t = np.asarray(target.array if isinstance(target, Tensor) else target)
     if t.dtype.kind not in "iu":
         raise TypeError(f"{name}: class-index target must be integers, got dtype {t.dtype} "
                         "(for class probabilities give a float target shaped like the input)")
@@ -382,7 +382,7 @@ def nll_loss(input: Tensor, target: Any, weight: Tensor | None = None,  # noqa: 
         picked = flat[np.arange(flat.shape[0]), safe.reshape(-1)].reshape(safe.shape)
     w = valid.astype(input.dtype)
     if weight is not None:
-        wt = np.asarray(weight.data if isinstance(weight, Tensor) else weight)
+        wt = np.asarray(weight.array if isinstance(weight, Tensor) else weight)
         if wt.shape != (C,):
             raise ValueError(f"nll_loss: weight must have shape ({C},), got {wt.shape}")
         w = w * wt.astype(input.dtype)[safe]
@@ -489,7 +489,7 @@ def kl_div(input: Tensor, target: Any, reduction: str = "mean",  # noqa: A002
     if log_target:
         loss = y.exp() * (y - x)
     else:
-        positive = y.data > 0
+        positive = y.array > 0
         safe = ag.where(positive, y, 1.0)  # log(1) = 0 where y == 0: 0 log 0 := 0
         loss = y * safe.log() - y * x
     if reduction == "batchmean":

@@ -70,7 +70,7 @@ def _fans(tensor: Tensor, fn: str) -> tuple[int, int]:
 def _fill(tensor: Tensor, values: Any, fn: str) -> Tensor:
     if not isinstance(tensor, Tensor):
         raise TypeError(f"{fn}: expected a Tensor, got {type(tensor).__name__}")
-    tensor.data[...] = values
+    tensor.array[...] = values
     increment_version(tensor)
     return tensor
 
@@ -180,7 +180,7 @@ def kaiming_uniform_(tensor: Tensor, a: float = 0.0, mode: str = "fan_in",
         >>> bool(abs(w.numpy()).max() <= (6 / 100) ** 0.5)
         True
     """
-    if tensor.data.size == 0:  # nothing to fill (as PyTorch, a no-op)
+    if tensor.array.size == 0:  # nothing to fill (as PyTorch, a no-op)
         return tensor
     bound = math.sqrt(3.0) * _kaiming_std(tensor, a, mode, nonlinearity, "kaiming_uniform_")
     return _fill(tensor, _rng(generator).uniform(-bound, bound, tensor.shape), "kaiming_uniform_")
@@ -190,7 +190,7 @@ def kaiming_normal_(tensor: Tensor, a: float = 0.0, mode: str = "fan_in",
                     nonlinearity: str = "leaky_relu",
                     generator: np.random.Generator | None = None) -> Tensor:
     """He et al. (2015): N(0, std^2) with std = gain / sqrt(fan)."""
-    if tensor.data.size == 0:
+    if tensor.array.size == 0:
         return tensor
     std = _kaiming_std(tensor, a, mode, nonlinearity, "kaiming_normal_")
     return _fill(tensor, _rng(generator).normal(0.0, std, tensor.shape), "kaiming_normal_")
@@ -213,7 +213,7 @@ def orthogonal_(tensor: Tensor, gain: float = 1.0,
         raise ValueError(f"orthogonal_: only tensors with 2 or more dimensions are supported, "
                          f"got shape {tuple(tensor.shape)}")
     rows = tensor.shape[0]
-    cols = tensor.data.size // rows if rows else 0
+    cols = tensor.array.size // rows if rows else 0
     flat = _rng(generator).standard_normal((rows, cols))
     if rows < cols:
         flat = flat.T

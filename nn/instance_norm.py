@@ -25,7 +25,7 @@ def _update_running(running: Tensor | None, batch: np.ndarray, momentum: float) 
     if running is None:
         return
     with no_grad():
-        new = (1 - momentum) * running.data + momentum * batch
+        new = (1 - momentum) * running.array + momentum * batch
         running.copy_(new.astype(running.dtype, copy=False))
 
 
@@ -69,8 +69,8 @@ def instance_norm(input: Tensor, running_mean: Tensor | None = None,  # noqa: A0
         if running_mean is None or running_var is None:
             raise ValueError("instance_norm: running_mean and running_var are needed when "
                              "use_input_stats=False")
-        mu = running_mean.data.reshape(shape).astype(x.dtype)
-        inv = (1.0 / np.sqrt(running_var.data.reshape(shape) + eps)).astype(x.dtype)
+        mu = running_mean.array.reshape(shape).astype(x.dtype)
+        inv = (1.0 / np.sqrt(running_var.array.reshape(shape) + eps)).astype(x.dtype)
         y = (x - Tensor._make(mu)) * Tensor._make(inv)
         y = y * w if w is not None else y
         return y + b if b is not None else y
@@ -78,7 +78,7 @@ def instance_norm(input: Tensor, running_mean: Tensor | None = None,  # noqa: A0
     if count <= 1:
         raise ValueError(f"instance_norm: expected more than 1 spatial element per channel "
                          f"when training, got input of shape {tuple(x.shape)}")
-    stats = _Stats(_stats(x.data, axes))
+    stats = _Stats(_stats(x.array, axes))
     mean, var = stats.arrays[0].reshape(x.shape[:2]), stats.arrays[1].reshape(x.shape[:2])
     _update_running(running_mean, mean.mean(0), momentum)
     _update_running(running_var, (var * (count / (count - 1))).mean(0), momentum)

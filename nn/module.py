@@ -342,7 +342,7 @@ class Module(HooksMixin, ConvertMixin):
             if set_to_none:
                 p.grad = None
             else:
-                p.grad = Tensor._make(np.zeros_like(p.grad.data))
+                p.grad = Tensor._make(np.zeros_like(p.grad.array))
 
     def apply(self, fn: Callable[[Module], Any]) -> Module:
         """Call ``fn`` on every submodule (children first) and then on self."""
@@ -404,14 +404,14 @@ class Module(HooksMixin, ConvertMixin):
             if key not in state_dict:
                 continue
             value = state_dict[key]
-            arr = value.data if isinstance(value, Tensor) else np.asarray(value)
+            arr = value.array if isinstance(value, Tensor) else np.asarray(value)
             if arr.dtype.kind not in "biuf":
                 problems.append(f"value for {key!r} is not numeric (dtype {arr.dtype})")
                 continue
-            if arr.shape != target.data.shape:
+            if arr.shape != target.array.shape:
                 problems.append(
                     f"size mismatch for {key}: copying a param with shape {tuple(arr.shape)} "
-                    f"from checkpoint, the shape in current model is {tuple(target.data.shape)}."
+                    f"from checkpoint, the shape in current model is {tuple(target.array.shape)}."
                 )
                 continue
             staged.append((target, arr))

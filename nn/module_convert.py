@@ -24,13 +24,13 @@ class ConvertMixin:
         """
         for m in self.modules():
             for p in m._parameters.values():
-                if p is not None and p.data.dtype.kind == "f":
-                    p.data = fn(p.data)
+                if p is not None and p.array.dtype.kind == "f":
+                    p.array = fn(p.array)
                     if p.grad is not None:
-                        p.grad = Tensor._make(fn(p.grad.data))
+                        p.grad = Tensor._make(fn(p.grad.array))
             for b in m._buffers.values():
-                if b is not None and b.data.dtype.kind == "f":
-                    b.data = fn(b.data)
+                if b is not None and b.array.dtype.kind == "f":
+                    b.array = fn(b.array)
         return self
 
     def to(self, *args: Any, **kwargs: Any) -> Any:

@@ -112,7 +112,7 @@ class Normalize(Function):
         if is_grad_enabled():
             return Normalize._backward_recorded(ctx, g, x, w)
         axes, xhat, invstd = ctx.axes, ctx.xhat, ctx.invstd
-        ga = g.data
+        ga = g.array
         n = xhat.size // invstd.size  # values per statistic
         gw = _sum_to(ga * xhat, ctx.w_shape) if ctx.w_shape is not None else None
         gb = _sum_to(ga, ctx.b_shape) if ctx.b_shape is not None else None
@@ -121,12 +121,12 @@ class Normalize(Function):
             shared = (ctx.w_shape is not None and ctx.b_shape == ctx.w_shape
                       and _per_slice(ctx.w_shape, xhat.shape, axes))
             if shared:  # batch norm: the means are the parameter gradients rescaled
-                wa = w.data
+                wa = w.array
                 m1 = (wa * gb / n).reshape(invstd.shape)
                 m2 = (wa * gw / n).reshape(invstd.shape)
                 gh = ga * wa
             else:
-                gh = ga * w.data if w is not None else ga.copy()
+                gh = ga * w.array if w is not None else ga.copy()
                 m1 = gh.mean(axis=axes, keepdims=True)
                 m2 = (gh * xhat).mean(axis=axes, keepdims=True)
             gx = gh  # (gh - m1 - xhat * m2) * invstd, in place
@@ -213,22 +213,22 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
             raise ValueError(f"batch_norm: {what} of shape {tuple(t.shape)} does not fit "
                              f"{c} channels (input of shape {tuple(x.shape)}); expected ({c},)")
     if training:
-        count = x.data.size // max(c, 1)
+        count = x.array.size // max(c, 1)
         if count <= 1:
             raise ValueError(f"batch_norm: expected more than 1 value per channel when "
                              f"training, got input of shape {tuple(x.shape)}")
-        stats = _Stats(_stats(x.data, axes))
+        stats = _Stats(_stats(x.array, axes))
         mean, var = stats.arrays[0], stats.arrays[1]
         y = Normalize.apply(x, _param(weight, shape), _param(bias, shape), axes, float(eps),
                             stats)
         with no_grad():
             if running_mean is not None:
-                rm = running_mean.data
+                rm = running_mean.array
                 rm *= 1 - momentum
                 rm += (momentum * mean.reshape(c)).astype(rm.dtype, copy=False)
                 increment_version(running_mean)
             if running_var is not None:
-                rv = running_var.data
+                rv = running_var.array
                 rv *= 1 - momentum
                 rv += (momentum * var.reshape(c) * (count / (count - 1))).astype(rv.dtype,
                                                                                    copy=False)
@@ -237,8 +237,8 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
         if running_mean is None or running_var is None:
             raise ValueError("batch_norm: running_mean and running_var are needed when "
                              "training=False")
-        mu = Tensor._make(running_mean.data.reshape(shape).astype(x.dtype, copy=False))
-        inv = 1.0 / np.sqrt(running_var.data.reshape(shape) + eps)
+        mu = Tensor._make(running_mean.array.reshape(shape).astype(x.dtype, copy=False))
+        inv = 1.0 / np.sqrt(running_var.array.reshape(shape) + eps)
         y = (x - mu) * Tensor._make(inv.astype(x.dtype, copy=False))
         if weight is not None:
             y = y * weight.reshape(shape)
@@ -326,9 +326,9 @@ class _BatchNorm(Module):
 
     def reset_running_stats(self) -> None:
         if self.track_running_stats:
-            self.running_mean.data[...] = 0
-            self.running_var.data[...] = 1
-            self.num_batches_tracked.data[...] = 0
+            self.running_mean.array[...] = 0
+            self.running_var.array[...] = 1
+            self.num_batches_tracked.array[...] = 0
 
     def reset_parameters(self) -> None:
         self.reset_running_stats()
@@ -344,9 +344,9 @@ class _BatchNorm(Module):
         _check_channels(x, self.num_features, type(self).__name__, "the layer")
         factor = 0.0 if self.momentum is None else self.momentum
         if self.training and self.track_running_stats:
-            self.num_batches_tracked.data += 1
+            self.num_batches_tracked.array += 1
             if self.momentum is None:  # cumulative moving average
-                factor = 1.0 / float(self.num_batches_tracked.data)
+                factor = 1.0 / float(self.num_batches_tracked.array)
         use_batch = self.training or self.running_mean is None
         track = not self.training or self.track_running_stats
         return batch_norm(x, self.running_mean if track else None,

@@ -37,25 +37,25 @@ class Parameter(Tensor):
         if data is None:
             arr = np.empty((0,), dtype=np.float32)
         elif isinstance(data, Tensor):
-            arr = data.data
+            arr = data.array
         elif isinstance(data, np.ndarray):
             arr = data
         else:
-            arr = Tensor(data).data
+            arr = Tensor(data).array
         super().__init__(np.zeros((), dtype=arr.dtype), requires_grad=requires_grad)
-        self.data = arr
+        self.array = arr
 
     def __repr__(self) -> str:
         return "Parameter containing:\n" + super().__repr__()
 
     def __reduce_ex__(self, protocol: Any) -> Any:
         # copy.deepcopy / pickle: rebuild from a copy of the array
-        return (Parameter, (self.data.copy(), self.requires_grad))
+        return (Parameter, (self.array.copy(), self.requires_grad))
 
     def __deepcopy__(self, memo: dict) -> Parameter:
-        p = Parameter(self.data.copy(), self.requires_grad)
+        p = Parameter(self.array.copy(), self.requires_grad)
         p.name = self.name
         if self.grad is not None:
-            p.grad = Tensor._make(self.grad.data.copy())
+            p.grad = Tensor._make(self.grad.array.copy())
         memo[id(self)] = p
         return p

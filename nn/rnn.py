@@ -231,7 +231,7 @@ class RNNBase(_Recurrent):
             raise ValueError(f"{type(self).__name__}: packed data must be 2-D, got shape "
                              f"{tuple(data.shape)}")
         self._check_input_size(data)
-        sizes = np.asarray(packed.batch_sizes.data if isinstance(packed.batch_sizes, Tensor)
+        sizes = np.asarray(packed.batch_sizes.array if isinstance(packed.batch_sizes, Tensor)
                            else packed.batch_sizes, dtype=np.int64)
         T, N = len(sizes), int(sizes[0])
         valid = np.arange(N)[None, :] < sizes[:, None]  # (T, N)
@@ -353,4 +353,4 @@ class GRU(RNNBase):
 def _index_array(idx: Any) -> np.ndarray | None:
     if idx is None:
         return None
-    return np.asarray(idx.data if isinstance(idx, Tensor) else idx, dtype=np.int64)
+    return np.asarray(idx.array if isinstance(idx, Tensor) else idx, dtype=np.int64)

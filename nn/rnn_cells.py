@@ -70,11 +70,11 @@ class LSTMGates(Function):
         gates, c = ctx.saved_tensors
         if is_grad_enabled():
             return LSTMGates._backward_recorded(gates, c, gh, gc)
-        act, tc, cd = ctx.act, ctx.tc, c.data
+        act, tc, cd = ctx.act, ctx.tc, c.array
         H = cd.shape[-1]
         i, f, g, o = act[:, :H], act[:, H:2 * H], act[:, 2 * H:3 * H], act[:, 3 * H:]
-        dh = gh.data
-        dc = gc.data + dh * o * (1.0 - tc * tc)
+        dh = gh.array
+        dc = gc.array + dh * o * (1.0 - tc * tc)
         d = np.empty_like(act)  # (N, 4H)
         d[:, :H] = dc * g * i * (1.0 - i)
         d[:, H:2 * H] = dc * cd * f * (1.0 - f)

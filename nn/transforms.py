@@ -38,7 +38,7 @@ def _batch(x: Any, who: str) -> tuple[np.ndarray, tuple[bool, str]]:
     ``ToTensor``.
     """
     is_t = isinstance(x, Tensor)
-    arr = x.data if is_t else np.asarray(x)
+    arr = x.array if is_t else np.asarray(x)
     if arr.ndim == 2 and not is_t:
         return arr[None, None], (False, "hw")
     if not is_t and arr.ndim == 3 and (arr.dtype == np.uint8 or _is_pil(x)):

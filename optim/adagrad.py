@@ -68,7 +68,7 @@ class Adagrad(Optimizer):
     def _init_state(self, group: dict[str, Any]) -> None:
         for p in group["params"]:
             self.state[p] = {"step": 0,
-                             "sum": np.full_like(p.data, group["initial_accumulator_value"])}
+                             "sum": np.full_like(p.array, group["initial_accumulator_value"])}
 
     def _update(self, p: np.ndarray, g: np.ndarray, state: dict[str, Any],
                 group: dict[str, Any]) -> None:

@@ -113,7 +113,7 @@ def _snapshot(state: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for k, v in state.items():
         if isinstance(v, Tensor):
-            out[k] = Tensor(v.data)  # Tensor() copies the array
+            out[k] = Tensor(v.array)  # Tensor() copies the array
         elif isinstance(v, np.ndarray):
             out[k] = v.copy()
         elif isinstance(v, dict):

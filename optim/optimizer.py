@@ -42,7 +42,7 @@ class Optimizer:
         defaults: the options a group takes when it does not set them.
 
     A parameter whose ``.grad`` is None is skipped by :meth:`step`. Updates run
-    under ``no_grad``, write into ``p.data`` in place, keep the parameter's
+    under ``no_grad``, write into ``p.array`` in place, keep the parameter's
     dtype and bump its version counter.
 
     Example:
@@ -137,9 +137,9 @@ class Optimizer:
                 raise ValueError(f"{self._name}: can't optimize a non-leaf Tensor (parameter {i} "
                                  "was computed by an op); optimize the leaf it came from, or "
                                  "use .detach().requires_grad_()")
-            if p.data.dtype.kind not in "fc":
+            if p.array.dtype.kind not in "fc":
                 raise TypeError(f"{self._name}: can only optimize floating point Tensors, "
-                                f"parameter {i} has dtype {p.data.dtype}")
+                                f"parameter {i} has dtype {p.array.dtype}")
         # Tensors hash by identity, so these sets hold the parameter objects themselves
         seen: set[Tensor] = set()
         for p in params:
@@ -205,7 +205,7 @@ class Optimizer:
                         g.detach_()
                     else:
                         g.requires_grad = False
-                    g.data[...] = 0
+                    g.array[...] = 0
                     increment_version(g)
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
@@ -228,7 +228,7 @@ class Optimizer:
                     if p.grad is None:
                         continue
                     g = self._grad_array(p, group)
-                    self._update(p.data, g, self.state.setdefault(p, {}), group)
+                    self._update(p.array, g, self.state.setdefault(p, {}), group)
                     increment_version(p)
         return loss
 
@@ -238,12 +238,12 @@ class Optimizer:
         The result may share memory with ``p.grad``: update rules must not write into it.
         """
         assert p.grad is not None
-        g = p.grad.data
-        if g.shape != p.data.shape:
-            raise RuntimeError(f"{self._name}: a parameter of shape {tuple(p.data.shape)} has a "
+        g = p.grad.array
+        if g.shape != p.array.shape:
+            raise RuntimeError(f"{self._name}: a parameter of shape {tuple(p.array.shape)} has a "
                                f"gradient of shape {tuple(g.shape)}; they must match")
-        if g.dtype != p.data.dtype:
-            g = g.astype(p.data.dtype)
+        if g.dtype != p.array.dtype:
+            g = g.astype(p.array.dtype)
         return -g if group.get("maximize", False) else g
 
     def _update(self, p: np.ndarray, g: np.ndarray, state: dict[str, Any],
@@ -388,10 +388,10 @@ class Optimizer:
             if name == "step" and (isinstance(x, bool) or x < 0 or not float(x).is_integer()):
                 raise ValueError(f"{where} must be a whole number >= 0, got {x!r}")
             return int(x) if float(x).is_integer() else float(x)
-        arr = np.array(v, dtype=p.data.dtype)
-        if arr.shape != p.data.shape:
+        arr = np.array(v, dtype=p.array.dtype)
+        if arr.shape != p.array.shape:
             raise ValueError(f"{where} has shape {arr.shape} but the parameter has shape "
-                             f"{tuple(p.data.shape)}")
+                             f"{tuple(p.array.shape)}")
         if name in self._nonnegative_state and np.any(arr < 0):
             raise ValueError(f"{where} holds negative values; it is an average of squares")
         return arr
@@ -399,15 +399,15 @@ class Optimizer:
     def _try_update(self, state: dict[str, Any], group: dict[str, Any], p: Tensor,
                     key: Any) -> None:
         """Run the update rule once on a one-element copy of ``state``: it must work, finitely."""
-        if not state or p.data.size == 0:
+        if not state or p.array.size == 0:
             return
         probe = {k: (v.reshape(-1)[:1].copy() if isinstance(v, np.ndarray) else v)
                  for k, v in state.items()}
-        x = np.ones(1, p.data.dtype)
+        x = np.ones(1, p.array.dtype)
         where = f"{self._name}.load_state_dict: the state of parameter {key}"
         try:
             with np.errstate(all="ignore"):
-                self._update(x, np.ones(1, p.data.dtype), probe, dict(group))
+                self._update(x, np.ones(1, p.array.dtype), probe, dict(group))
         except NotImplementedError:
             return  # an optimizer with its own step(): nothing to try
         except KeyError as e:

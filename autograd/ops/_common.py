@@ -36,16 +36,16 @@ def as_tensor(x: Any, op: str = "op") -> Tensor:
 
 def promoted(t: Tensor, dtype: np.dtype) -> Tensor:
     """``t`` in ``dtype``: recorded as a cast when it needs a gradient, else a plain copy."""
-    if t.data.dtype == dtype:
+    if t.array.dtype == dtype:
         return t
     if t.requires_grad:
         return OPS.cast(t, dtype)
-    return Tensor._make(t.data.astype(dtype))
+    return Tensor._make(t.array.astype(dtype))
 
 
 def pair(a: Any, b: Any, op: str = "op") -> tuple[Tensor, Tensor]:
     """Both operands of a binary op as Tensors of their PyTorch result dtype."""
-    if type(a) is Tensor and type(b) is Tensor and a.data.dtype == b.data.dtype:
+    if type(a) is Tensor and type(b) is Tensor and a.array.dtype == b.array.dtype:
         return a, b  # the common case, kept cheap
     dtype = result_type(a, b)
     if isinstance(b, (bool, int, float)) and not isinstance(b, np.generic):
@@ -60,8 +60,8 @@ def pair(a: Any, b: Any, op: str = "op") -> tuple[Tensor, Tensor]:
 def float_arg(x: Any, op: str) -> Tensor:
     """``x`` for a floating-point function: integer and bool tensors take the default dtype."""
     x = tensor_arg(x, op)
-    if x.data.dtype.kind in "biu":
-        return Tensor._make(x.data.astype(get_default_dtype()))
+    if x.array.dtype.kind in "biu":
+        return Tensor._make(x.array.astype(get_default_dtype()))
     return x
 
 
@@ -112,4 +112,4 @@ def reduce_args(op: str, dim: Any, keepdim: Any, axis: Any, keepdims: Any) -> tu
 
 
 def raw(x: Any) -> Any:
-    return x.data if isinstance(x, Tensor) else x
+    return x.array if isinstance(x, Tensor) else x

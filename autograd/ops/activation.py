@@ -35,7 +35,7 @@ class Relu(Function):
     @staticmethod
     def backward(ctx, grad):
         (out,) = ctx.saved_tensors
-        return grad * Tensor._make((out.data > 0).astype(grad.data.dtype))
+        return grad * Tensor._make((out.array > 0).astype(grad.array.dtype))
 
 
 @register(method=True, functional=True)
@@ -82,7 +82,7 @@ def elu(x: Tensor, alpha: float = 1.0) -> Tensor:
     if not isinstance(alpha, (int, float, np.number)) or isinstance(alpha, bool):
         raise TypeError(f"elu: alpha must be a number, got {type(alpha).__name__} {alpha!r}")
     neg = (x.clamp(max=0.0).exp() - 1.0) * alpha  # clamp keeps exp finite for large x
-    return where(x.data > 0, x, neg)
+    return where(x.array > 0, x, neg)
 
 
 _SQRT_HALF = 1.0 / math.sqrt(2.0)
@@ -116,7 +116,7 @@ class Softplus(Function):
     @staticmethod
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
-        linear = Tensor._make((x.data * ctx.beta > ctx.threshold).astype(grad.data.dtype))
+        linear = Tensor._make((x.array * ctx.beta > ctx.threshold).astype(grad.array.dtype))
         return grad * (sigmoid(x * ctx.beta) * (1.0 - linear) + linear), None, None
 
 
@@ -243,7 +243,7 @@ def _ce_shapes(input: Tensor, target: Any) -> tuple:  # noqa: A002
     t = target if isinstance(target, Tensor) else Tensor._make(np.asarray(target))
     probs = t.dtype.kind == "f"
     if unbatched and not probs:
-        if t.data.size != 1 or t.ndim > 1:
+        if t.array.size != 1 or t.ndim > 1:
             raise ValueError(f"cross_entropy: an unbatched input of shape {tuple(input.shape)} "
                              f"takes one class index, got a target of shape {tuple(t.shape)}")
         t = t.reshape((1,))
@@ -314,9 +314,9 @@ def cross_entropy(input: Tensor, target: Any, weight: Any = None,  # noqa: A002
                          f"got {label_smoothing}")
     x, t, probs, unbatched = _ce_shapes(input, target)
     n, c, spatial = x.shape[0], x.shape[1], x.shape[2:]
-    dtype = x.data.dtype
+    dtype = x.array.dtype
     w = np.ones(c, dtype) if weight is None else np.asarray(
-        weight.data if isinstance(weight, Tensor) else weight, dtype)
+        weight.array if isinstance(weight, Tensor) else weight, dtype)
     if w.shape != (c,):
         raise ValueError(f"cross_entropy: weight must have shape ({c},), got {w.shape}")
 
@@ -331,7 +331,7 @@ def cross_entropy(input: Tensor, target: Any, weight: Any = None,  # noqa: A002
         q = tq * Tensor._make(w) if weight is not None else tq
         denom = m
     else:
-        qa, row_w = _index_q(t.data.reshape(m), c, w, ignore_index, label_smoothing)
+        qa, row_w = _index_q(t.array.reshape(m), c, w, ignore_index, label_smoothing)
         q, denom = Tensor._make(qa), row_w.sum()
     if reduction == "mean":
         with np.errstate(divide="ignore", invalid="ignore"):  # all ignored: nan, as PyTorch

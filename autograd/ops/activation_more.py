@@ -58,7 +58,7 @@ def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:  #
     if alpha == 0:
         raise ValueError("celu: alpha must not be 0 (it divides x)")
     neg = OPS.expm1(OPS.clip(x, max=0.0) / alpha) * alpha  # clamped: exp stays finite for x > 0
-    return OPS.where(x.data > 0, x, neg)
+    return OPS.where(x.array > 0, x, neg)
 
 
 @register(functional=True)
@@ -102,8 +102,8 @@ class Hardswish(Function):
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
         # PyTorch's pieces: 0 for x <= -3, x/3 + 1/2 strictly inside, 1 for x >= 3
-        slope = OPS.where(x.data >= 3, 1.0, x / 3.0 + 0.5)
-        return grad * OPS.where(x.data <= -3, 0.0, slope)
+        slope = OPS.where(x.array >= 3, 1.0, x / 3.0 + 0.5)
+        return grad * OPS.where(x.array <= -3, 0.0, slope)
 
 
 @register(functional=True)
@@ -282,7 +282,7 @@ def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:  # noqa: A002
     """
     x = float_arg(input, "hardshrink")
     lambd = _lambd("hardshrink", lambd)
-    inside = (x.data >= -lambd) & (x.data <= lambd)  # NaN is not inside: it passes through
+    inside = (x.array >= -lambd) & (x.array <= lambd)  # NaN is not inside: it passes through
     return OPS.where(inside, 0.0, x)
 
 
@@ -298,7 +298,7 @@ def threshold(input: Tensor, threshold: float, value: float,  # noqa: A002
     """
     x = float_arg(input, "threshold")
     th, value = _number("threshold", "threshold", threshold), _number("threshold", "value", value)
-    return OPS.where(x.data <= th, value, x)  # NaN passes through, as PyTorch
+    return OPS.where(x.array <= th, value, x)  # NaN passes through, as PyTorch
 
 
 @register(functional=True)
@@ -347,8 +347,8 @@ def rrelu(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3,  # noqa
     if not training:
         return OPS.leaky_relu(x, (lo + hi) / 2)
     rng = generator.numpy_generator if generator is not None else default_generator()
-    slope = rng.uniform(lo, hi, x.shape).astype(x.data.dtype)
-    return OPS.where(x.data >= 0, x, x * Tensor._make(slope))
+    slope = rng.uniform(lo, hi, x.shape).astype(x.array.dtype)
+    return OPS.where(x.array >= 0, x, x * Tensor._make(slope))
 
 
 

@@ -137,7 +137,7 @@ def div(a: Any, b: Any, rounding_mode: str | None = None) -> Tensor:
 
         return rounded_div(a, b, rounding_mode)
     a, b = pair(a, b, "div")
-    if a.data.dtype.kind in "biu":  # true division of integers gives the default float dtype
+    if a.array.dtype.kind in "biu":  # true division of integers gives the default float dtype
         a, b = promoted(a, get_default_dtype()), promoted(b, get_default_dtype())
     return Div.apply(a, b)
 
@@ -201,11 +201,11 @@ class Pow(Function):
         ga = gb = None
         if need[0]:
             # d(a**b)/da = b * a**(b-1), defined as 0 where b == 0 (as PyTorch, also at a = 0)
-            ga = OPS.where(b.data == 0, 0.0, grad * b * a ** (b - 1))
+            ga = OPS.where(b.array == 0, 0.0, grad * b * a ** (b - 1))
         if need[1]:
             # d(a**b)/db = a**b * ln(a), defined as 0 where a == 0 and b >= 0 (as PyTorch);
             # a negative base gives nan, as it does there
-            zero = (a.data == 0) & (b.data >= 0)
+            zero = (a.array == 0) & (b.array >= 0)
             safe = OPS.where(zero, 1.0, a)  # stays a function of a for double backward
             gb = OPS.where(zero, 0.0, grad * out * safe.log())
         return ga, gb

@@ -27,7 +27,7 @@ _LN2 = math.log(2.0)
 
 def _float_pair(a: Any, b: Any, op: str) -> tuple[Tensor, Tensor]:
     a, b = pair(a, b, op)
-    if a.data.dtype.kind in "biu":
+    if a.array.dtype.kind in "biu":
         a, b = promoted(a, get_default_dtype()), promoted(b, get_default_dtype())
     return a, b
 
@@ -56,7 +56,7 @@ class Xlogy(Function):
         gx = None
         if need[0]:
             # ln y, except 0 where x = 0 and y <= 0 (there x ln y is 0 for every y), as PyTorch
-            cut = (x.data == 0) & (y.data <= 0)
+            cut = (x.array == 0) & (y.array <= 0)
             gx = grad * OPS.where(cut, 1.0, y).log()
         return gx, (grad * x / y if need[1] else None)
 
@@ -241,6 +241,6 @@ def nan_to_num(x: Tensor, nan: float = 0.0, posinf: float | None = None,
     x = tensor_arg(x, "nan_to_num")
     for name, v in (("nan", nan), ("posinf", posinf), ("neginf", neginf)):
         _number("nan_to_num", name, v)
-    if x.data.dtype.kind in "biu":
-        return Tensor._make(x.data.copy())
+    if x.array.dtype.kind in "biu":
+        return Tensor._make(x.array.copy())
     return NanToNum.apply(x, 0.0 if nan is None else nan, posinf, neginf)

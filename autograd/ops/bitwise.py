@@ -26,7 +26,7 @@ def _bitwise(op: str, fn: Callable, *operands: Any) -> Tensor:
                            "integer or bool tensors")
     if op.endswith("shift") and dtype.kind == "b":
         dtype = np.dtype(np.int64)
-    arrays = [np.asarray(x.data if isinstance(x, Tensor) else x, dtype) for x in ts]
+    arrays = [np.asarray(x.array if isinstance(x, Tensor) else x, dtype) for x in ts]
     try:
         out = fn(*arrays)
     except ValueError:

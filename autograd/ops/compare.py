@@ -16,7 +16,7 @@ from ._common import shapes_error, tensor_arg
 
 
 def _operands(op: str, a: Any, b: Any) -> tuple[np.ndarray, np.ndarray]:
-    return tensor_arg(a, op).data, tensor_arg(b, op, "other").data
+    return tensor_arg(a, op).array, tensor_arg(b, op, "other").array
 
 
 def _elementwise(op: str, fn: Callable, a: Any, b: Any) -> Tensor:
@@ -100,7 +100,7 @@ def ge(input: Any, other: Any) -> Tensor:  # noqa: A002
 
 
 def _test(op: str, fn: Callable, x: Any) -> Tensor:
-    a = tensor_arg(x, op).data
+    a = tensor_arg(x, op).array
     if a.dtype.kind in "biu":  # integers are always finite numbers
         return Tensor._make(np.full(a.shape, fn is np.isfinite))
     return Tensor._make(np.asarray(fn(a)))
@@ -200,7 +200,7 @@ def allclose(input: Any, other: Any, rtol: float = 1e-05, atol: float = 1e-08,  
         >>> ag.allclose(ag.tensor([1.0, 2.0]), ag.tensor([1.0, 2.0 + 1e-9]))
         True
     """
-    return bool(_isclose("allclose", input, other, rtol, atol, equal_nan).data.all())
+    return bool(_isclose("allclose", input, other, rtol, atol, equal_nan).array.all())
 
 
 @register(method=True)
@@ -265,4 +265,4 @@ def logical_not(x: Tensor) -> Tensor:
         >>> ag.logical_not(ag.tensor([0.0, 2.0]))
         tensor([ True, False])
     """
-    return Tensor._make(np.asarray(tensor_arg(x, "logical_not").data == 0))
+    return Tensor._make(np.asarray(tensor_arg(x, "logical_not").array == 0))

@@ -107,7 +107,7 @@ def addcdiv(input: Any, tensor1: Any, tensor2: Any, value: float = 1) -> Tensor:
     """
     value = _value("addcdiv", value)
     t1, t2 = tensor_arg(tensor1, "addcdiv", "tensor1"), tensor_arg(tensor2, "addcdiv", "tensor2")
-    if t1.data.dtype.kind in "biu" and t2.data.dtype.kind in "biu":
+    if t1.array.dtype.kind in "biu" and t2.array.dtype.kind in "biu":
         raise RuntimeError("addcdiv: integer division with addcdiv is no longer supported; "
                            "use a floating-point tensor1 or tensor2")
     x = tensor_arg(input, "addcdiv")

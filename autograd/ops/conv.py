@@ -145,7 +145,7 @@ def _batch_step(n: int, rows: int, pixels: int, itemsize: int) -> int:
 
 
 def _image(x: Any, op: str) -> np.ndarray:
-    arr = np.asarray(x.data if isinstance(x, Tensor) else x)
+    arr = np.asarray(x.array if isinstance(x, Tensor) else x)
     if arr.ndim != 4:
         raise ValueError(f"{op}: expected an array of shape (N, C, H, W), got shape {arr.shape}")
     return arr
@@ -225,7 +225,7 @@ def col2im(cols: Any, input_shape: Any, kernel_size: Any, stride: Any = 1, paddi
     win = _window("col2im", as_pair(kernel_size, "kernel_size", "col2im"), stride, padding,
                   dilation)
     oh, ow = _out_hw("col2im", h, w, win)
-    arr = np.asarray(cols.data if isinstance(cols, Tensor) else cols)
+    arr = np.asarray(cols.array if isinstance(cols, Tensor) else cols)
     want = (n * oh * ow, c * win.kh * win.kw)
     if arr.shape != want:
         raise ValueError(f"col2im: cols has shape {arr.shape}, but an image of shape {shape} "

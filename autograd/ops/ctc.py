@@ -101,7 +101,7 @@ class CTCLoss(Function):
     def backward(ctx, grad):
         g = ctx.grads
         if not STATE.grad_enabled:
-            return Tensor._make(grad.data[None, :, None] * g), None, None, None, None
+            return Tensor._make(grad.array[None, :, None] * g), None, None, None, None
         (log_probs,) = ctx.saved_tensors
         return _CTCGrad.apply(grad, log_probs, g), None, None, None, None
 
@@ -126,7 +126,7 @@ class _CTCGrad(Function):
 
 
 def _ints(x: Any, what: str) -> np.ndarray:
-    arr = np.asarray(x.data if isinstance(x, Tensor) else x)
+    arr = np.asarray(x.array if isinstance(x, Tensor) else x)
     if arr.size and arr.dtype.kind not in "iu":
         raise TypeError(f"ctc_loss: {what} must hold integers, got dtype {arr.dtype}")
     return arr.astype(np.int64)

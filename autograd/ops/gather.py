@@ -20,7 +20,7 @@ from .shape import expand, reshape
 
 def index_array(index: Any, op: str, what: str = "index") -> np.ndarray:
     """``index`` as an int64 numpy array, refused (naming ``op``) when not integer."""
-    arr = np.asarray(index.data if isinstance(index, Tensor) else index)
+    arr = np.asarray(index.array if isinstance(index, Tensor) else index)
     if arr.dtype.kind not in "iu" and not (arr.size == 0 and arr.dtype.kind == "f"):
         raise RuntimeError(f"{op}: {what} must be an integer (int64) tensor, got dtype "
                            f"{arr.dtype}")
@@ -99,7 +99,7 @@ def take(x: Tensor, index: Any) -> Tensor:
     """Elements of ``x`` read as if it were 1-D, at ``index`` (shape of ``index``)."""
     x = tensor_arg(x, "take")
     idx = index_array(index, "take")
-    n = x.data.size
+    n = x.array.size
     if idx.size and (idx.min() < -n or idx.max() >= n):
         bad = idx.min() if idx.min() < -n else idx.max()
         raise IndexError(f"take: index {bad} is out of range for a tensor of {n} elements "
@@ -133,7 +133,7 @@ def index_select(x: Tensor, dim: int, index: Any) -> Tensor:
 
 def broadcast_mask(x: Tensor, mask: Any, op: str) -> tuple[Tensor, np.ndarray]:
     """``x`` and its boolean ``mask`` broadcast together."""
-    m = np.asarray(mask.data if isinstance(mask, Tensor) else mask)
+    m = np.asarray(mask.array if isinstance(mask, Tensor) else mask)
     if m.dtype != bool:
         raise RuntimeError(f"{op}: mask must be a bool tensor, got dtype {m.dtype}")
     try:
@@ -163,7 +163,7 @@ def nonzero(x: Tensor, *, as_tuple: bool = False) -> Any:
                 [1, 0]])
     """
     x = tensor_arg(x, "nonzero")
-    pos = np.nonzero(x.data.reshape(1) if x.ndim == 0 else x.data)
+    pos = np.nonzero(x.array.reshape(1) if x.ndim == 0 else x.array)
     if as_tuple:
         return tuple(Tensor._make(p.astype(np.int64)) for p in pos)
     if x.ndim == 0:

@@ -27,7 +27,7 @@ def _normalize(index: Any) -> tuple[Any, bool]:
     basic = True
     for it in items:
         if isinstance(it, Tensor):
-            it = it.data
+            it = it.array
         if isinstance(it, (list, np.ndarray)):
             arr = np.asarray(it)
             if arr.dtype == bool:
@@ -183,7 +183,7 @@ class IndexPut(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        keep = np.ones(grad.shape, grad.data.dtype)
+        keep = np.ones(grad.shape, grad.array.dtype)
         region, last = _region(keep, ctx.index)
         region[last] = 0  # overwritten positions get no gradient
         return grad * Tensor._make(keep), Gather.apply(grad, ctx.index, False), None
@@ -194,6 +194,6 @@ def index_put(x: Tensor, index: Any, value: Any) -> Tensor:
     """A copy of ``x`` with ``x[index] = value`` (the out-of-place form of setitem)."""
     idx, _ = _normalize(index)
     v = tensor_arg(value, "index_put", "value")
-    if v.data.dtype != x.data.dtype:
-        v = v.to(x.data.dtype)  # written into x: x's dtype, as PyTorch's setitem
+    if v.array.dtype != x.array.dtype:
+        v = v.to(x.array.dtype)  # written into x: x's dtype, as PyTorch's setitem
     return IndexPut.apply(x, v, idx)

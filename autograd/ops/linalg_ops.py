@@ -147,7 +147,7 @@ class Det(Function):
     def backward(ctx, grad):
         a, det = ctx.saved_tensors
         # an exactly singular matrix gets a zero gradient, as PyTorch's
-        return _unsq2(grad * det) * inverse(_nonsingular(a, det.data == 0)).mT
+        return _unsq2(grad * det) * inverse(_nonsingular(a, det.array == 0)).mT
 
 
 @register(method=True)
@@ -183,7 +183,7 @@ class Slogdet(Function):
     @staticmethod
     def backward(ctx, gsign, glog):
         a, sign = ctx.saved_tensors
-        singular = sign.data == 0
+        singular = sign.array == 0
         g = _unsq2(glog) * inverse(_nonsingular(a, singular)).mT
         if singular.any():  # log|det| = -inf there: no finite gradient
             g = OPS.where(singular[..., None, None], np.nan, g)

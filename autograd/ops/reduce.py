@@ -90,8 +90,8 @@ def mean(x: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None
     if dtype is not None:
         x = x.to(dtype)
     dim, keepdim = reduce_args("mean", dim, keepdim, axis, keepdims)
-    if x.data.dtype.kind not in "fc":
-        raise TypeError(f"mean: needs a floating point tensor, got dtype {x.data.dtype}")
+    if x.array.dtype.kind not in "fc":
+        raise TypeError(f"mean: needs a floating point tensor, got dtype {x.array.dtype}")
     return Mean.apply(x, norm_dims(dim, x.ndim, "mean"), keepdim)
 
 
@@ -113,7 +113,7 @@ def var(x: Tensor, dim: Any = None, *, correction: int | None = None,
     if correction is None:
         correction = ddof if ddof is not None else (0 if unbiased is False else 1)
     dims = norm_dims(dim, x.ndim, "var")
-    n = x.data.size if dims is None else int(np.prod([x.shape[d] for d in dims]))
+    n = x.array.size if dims is None else int(np.prod([x.shape[d] for d in dims]))
     d = x - mean(x, dims, keepdim=True)
     return sum(d * d, dims, keepdim) / builtins.max(n - correction, 0)
 
@@ -137,8 +137,8 @@ class StdFromVar(Function):
     @staticmethod
     def backward(ctx, grad):
         (out,) = ctx.saved_tensors
-        safe = OPS.where(out.data == 0, 1.0, out)
-        return OPS.where(out.data == 0, 0.0, grad / (safe * 2.0))
+        safe = OPS.where(out.array == 0, 1.0, out)
+        return OPS.where(out.array == 0, 0.0, grad / (safe * 2.0))
 
 
 @register(method=True)
@@ -154,7 +154,7 @@ def std(x: Tensor, dim: Any = None, *, correction: int | None = None,
 
 def _check_nonempty(x: Tensor, dims: tuple | None, op: str) -> None:
     sizes = x.shape if dims is None else [x.shape[d] for d in dims]
-    if x.data.size == 0 and (dims is None or 0 in sizes):
+    if x.array.size == 0 and (dims is None or 0 in sizes):
         raise ValueError(f"{op}: cannot reduce an empty tensor of shape {tuple(x.shape)} "
                          f"over dim {dims if dims is None else dims[0]}: it has no identity")
 
@@ -201,7 +201,7 @@ class ExtremeDim(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        mask = np.zeros(ctx.shape, grad.data.dtype)
+        mask = np.zeros(ctx.shape, grad.array.dtype)
         np.put_along_axis(mask, np.expand_dims(ctx.idx, ctx.dim), 1, ctx.dim)
         return _spread(grad, ctx.shape, (ctx.dim,)) * Tensor._make(mask), None, None, None
 
@@ -219,7 +219,7 @@ def _extreme(x: Tensor, dim: Any, keepdim: bool, axis: Any, keepdims: Any, op: s
         raise ValueError(f"{op}: dim must be a single int when given, got {dim!r} (for "
                          f"several dims use a{op}, which returns the values only)")
     d = dims[0]
-    idx = arg(x.data, axis=d)
+    idx = arg(x.array, axis=d)
     values = ExtremeDim.apply(x, d, keepdim, idx)
     return MaxMin(values, Tensor._make(np.expand_dims(idx, d) if keepdim else idx))
 

@@ -29,8 +29,8 @@ def _dims(dims: Any, ndim: int, op: str) -> tuple:
 
 
 def _int(v: Any, op: str, what: str) -> int:
-    if isinstance(v, Tensor) and v.data.size == 1 and v.data.dtype.kind in "iu":
-        return int(v.data.reshape(()))
+    if isinstance(v, Tensor) and v.array.size == 1 and v.array.dtype.kind in "iu":
+        return int(v.array.reshape(()))
     if not isinstance(v, (int, np.integer)) or isinstance(v, bool):
         raise TypeError(f"{op}: {what} must be an int, got {v!r}")
     return int(v)
@@ -189,7 +189,7 @@ def repeat_interleave(x: Tensor, repeats: Any, dim: int | None = None, *,
     else:
         d = norm_dim(dim, x.ndim, "repeat_interleave")
     n = x.shape[d] if x.ndim else 1
-    reps = np.asarray(repeats.data if isinstance(repeats, Tensor) else repeats)
+    reps = np.asarray(repeats.array if isinstance(repeats, Tensor) else repeats)
     if reps.dtype.kind not in "iu" or reps.ndim > 1 or (reps.ndim == 1 and
                                                         reps.size not in (1, n)):
         raise RuntimeError(f"repeat_interleave: repeats must be an int or a 1-D integer "
@@ -314,7 +314,7 @@ def tensor_split(x: Tensor, indices_or_sections: Any, dim: int = 0) -> tuple:
     n = x.shape[d]
     ios = indices_or_sections
     if isinstance(ios, Tensor):
-        ios = ios.data.tolist() if ios.ndim else int(ios.data)
+        ios = ios.array.tolist() if ios.ndim else int(ios.array)
     if isinstance(ios, (int, np.integer)):
         k = int(ios)
         if k <= 0:

@@ -100,8 +100,8 @@ def round(x: Tensor, decimals: int = 0) -> Tensor:  # noqa: A001
     if not isinstance(decimals, (int, np.integer)) or isinstance(decimals, bool):
         raise TypeError(f"round: decimals must be an int, got {decimals!r}")
     x = tensor_arg(x, "round")
-    if x.data.dtype.kind in "biu":
-        return Tensor._make(np.round(x.data, int(decimals)))
+    if x.array.dtype.kind in "biu":
+        return Tensor._make(np.round(x.array, int(decimals)))
     return Round.apply(x, int(decimals))
 
 
@@ -153,15 +153,15 @@ def frac(x: Tensor) -> Tensor:
         tensor([-0.2500,  0.5000])
     """
     x = tensor_arg(x, "frac")
-    if x.data.dtype.kind in "biu":
-        raise TypeError(f"frac: not implemented for {x.data.dtype} tensors; "
+    if x.array.dtype.kind in "biu":
+        raise TypeError(f"frac: not implemented for {x.array.dtype} tensors; "
                         "use a floating-point tensor")
     return x - trunc(x)
 
 
 # ------------------------------------------------------------------ division with remainders
 def _int_zero_check(op: str, a: Tensor, b: Tensor) -> None:
-    if a.data.dtype.kind in "biu" and np.any(b.data == 0):
+    if a.array.dtype.kind in "biu" and np.any(b.array == 0):
         raise RuntimeError(f"{op}: integer division by zero (ZeroDivisionError)")
 
 
@@ -288,7 +288,7 @@ def rounded_div(a: Any, b: Any, rounding_mode: Any) -> Tensor:
                          f"got {rounding_mode!r}")
     a, b = pair(a, b, "div")
     _int_zero_check("div", a, b)
-    if a.data.dtype.kind == "b":
+    if a.array.dtype.kind == "b":
         a, b = promoted(a, np.dtype(np.int64)), promoted(b, np.dtype(np.int64))
     cls = FloorDivide if rounding_mode == "floor" else TruncDivide
     return cls.apply(a, b)

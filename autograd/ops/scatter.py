@@ -36,8 +36,8 @@ def _prepare(x: Any, dim: int, index: Any, src: Any, op: str) -> tuple:
                            f"of shape {idx.shape}, and be at least as large in each")
     if s.shape != idx.shape:
         s = getitem(s, tuple(slice(0, m) for m in idx.shape))
-    if s.data.dtype != x.data.dtype:
-        s = s.to(x.data.dtype)
+    if s.array.dtype != x.array.dtype:
+        s = s.to(x.array.dtype)
     return x, pos, s.reshape(pos[0].shape if x.ndim == 0 else idx.shape)
 
 
@@ -68,7 +68,7 @@ def scatter(x: Tensor, dim: int, index: Any, src: Any = None, *, value: Any = No
     if src is None:
         x0 = tensor_arg(x, "scatter")
         src = Tensor._make(np.full(np.shape(index_array(index, "scatter")), value,
-                                   x0.data.dtype))
+                                   x0.array.dtype))
     if reduce is not None:
         how = "sum" if reduce == "add" else "prod"
         return scatter_reduce(x, dim, index, src, how)
@@ -129,44 +129,44 @@ class ScatterReduce(Function):
     @staticmethod
     def backward(ctx, grad):
         x, src, out = ctx.saved_tensors
-        pos, keep = ctx.pos, Tensor._make(ctx.self_in.astype(grad.data.dtype))
+        pos, keep = ctx.pos, Tensor._make(ctx.self_in.astype(grad.array.dtype))
         if ctx.how == "sum":
             return grad * keep, getitem(grad, pos), None, None, None
         if ctx.how == "mean":
-            g = grad / Tensor._make(ctx.count.astype(grad.data.dtype))
+            g = grad / Tensor._make(ctx.count.astype(grad.array.dtype))
             return g * keep, getitem(g, pos), None, None, None
         if ctx.how == "prod":
             return _prod_grads(grad, x, src, out, pos, ctx.self_in)
         # amax / amin: the gradient is shared evenly by the contributors equal to the result
-        self_is = x.data == out.data  # counted even when left out, as PyTorch counts it
-        src_is = src.data == out.data[pos]
+        self_is = x.array == out.array  # counted even when left out, as PyTorch counts it
+        src_is = src.array == out.array[pos]
         n = self_is.astype(np.int64)
         self_is &= ctx.self_in
         np.add.at(n, pos, src_is)
-        g = grad / Tensor._make(np.maximum(n, 1).astype(grad.data.dtype))
-        return (g * Tensor._make(self_is.astype(grad.data.dtype)),
-                getitem(g, pos) * Tensor._make(src_is.astype(grad.data.dtype)), None, None, None)
+        g = grad / Tensor._make(np.maximum(n, 1).astype(grad.array.dtype))
+        return (g * Tensor._make(self_is.astype(grad.array.dtype)),
+                getitem(g, pos) * Tensor._make(src_is.astype(grad.array.dtype)), None, None, None)
 
 
 def _prod_grads(grad: Tensor, x: Tensor, src: Tensor, out: Tensor, pos: tuple,
                 self_in: np.ndarray) -> tuple:
     """Gradients of a scatter product: out / value without zeros, the product of the others
     where one contributor is 0, 0 where two are."""
-    keep = Tensor._make(self_in.astype(grad.data.dtype))
-    zeros = (x.data == 0) & self_in
+    keep = Tensor._make(self_in.astype(grad.array.dtype))
+    zeros = (x.array == 0) & self_in
     nz = zeros.astype(np.int64)
-    np.add.at(nz, pos, src.data == 0)
+    np.add.at(nz, pos, src.array == 0)
     if not nz.any():
         return (grad * out / x * keep, getitem(grad * out, pos) / src, None, None, None)
-    others = np.where(zeros, 1, x.data) * self_in + ~self_in  # product of the nonzeros
-    np.multiply.at(others, pos, np.where(src.data == 0, 1, src.data))
+    others = np.where(zeros, 1, x.array) * self_in + ~self_in  # product of the nonzeros
+    np.multiply.at(others, pos, np.where(src.array == 0, 1, src.array))
     with np.errstate(divide="ignore", invalid="ignore"):
-        d_self = np.where(nz == 0, out.data / np.where(x.data == 0, 1, x.data),
+        d_self = np.where(nz == 0, out.array / np.where(x.array == 0, 1, x.array),
                           np.where((nz == 1) & zeros, others, 0)) * self_in
-        nz_at, src0 = nz[pos], src.data == 0
-        d_src = np.where(nz_at == 0, out.data[pos] / np.where(src0, 1, src.data),
+        nz_at, src0 = nz[pos], src.array == 0
+        d_src = np.where(nz_at == 0, out.array[pos] / np.where(src0, 1, src.array),
                          np.where((nz_at == 1) & src0, others[pos], 0))
-    dt = grad.data.dtype
+    dt = grad.array.dtype
     return (grad * Tensor._make(d_self.astype(dt)),
             getitem(grad, pos) * Tensor._make(d_src.astype(dt)), None, None, None)
 
@@ -207,11 +207,11 @@ def _dim_index(x: Tensor, dim: int, index: Any, op: str) -> tuple[int, np.ndarra
 def _source(x: Tensor, d: int, idx: np.ndarray, source: Any, op: str) -> Tensor:
     s = tensor_arg(source, op, "source")
     want = x.shape[:d] + (idx.size,) + x.shape[d + 1:] if x.ndim else (idx.size,)
-    if s.shape != want and not (x.ndim == 0 and s.data.size == idx.size):
+    if s.shape != want and not (x.ndim == 0 and s.array.size == idx.size):
         raise RuntimeError(f"{op}: source of shape {s.shape} does not fit: expected {want} "
                            f"for index of {idx.size} entries into dim {d} of {x.shape}")
-    if s.data.dtype != x.data.dtype:
-        s = s.to(x.data.dtype)
+    if s.array.dtype != x.array.dtype:
+        s = s.to(x.array.dtype)
     return s.reshape(want)
 
 
@@ -245,7 +245,7 @@ def _value(x: Tensor, value: Any, op: str) -> Tensor:
     v = tensor_arg(value, op, "value")
     if v.ndim != 0:
         raise RuntimeError(f"{op}: value must be a number or a 0-d tensor, got shape {v.shape}")
-    return v if v.data.dtype == x.data.dtype else v.to(x.data.dtype)
+    return v if v.array.dtype == x.array.dtype else v.to(x.array.dtype)
 
 
 @register(method=True)
@@ -274,7 +274,7 @@ def masked_fill(x: Tensor, mask: Any, value: Any) -> Tensor:
 
 
 def _mask(x: Tensor, mask: Any, op: str) -> np.ndarray:
-    m = np.asarray(mask.data if isinstance(mask, Tensor) else mask)
+    m = np.asarray(mask.array if isinstance(mask, Tensor) else mask)
     if m.dtype != bool:
         raise RuntimeError(f"{op}: mask must be a bool tensor, got dtype {m.dtype}")
     try:
@@ -292,11 +292,11 @@ def masked_scatter(x: Tensor, mask: Any, source: Any) -> Tensor:
     m = _mask(x, mask, "masked_scatter")
     s = tensor_arg(source, "masked_scatter", "source")
     n = int(m.sum())
-    if s.data.size < n:
-        raise RuntimeError(f"masked_scatter: source has {s.data.size} elements (shape "
+    if s.array.size < n:
+        raise RuntimeError(f"masked_scatter: source has {s.array.size} elements (shape "
                            f"{s.shape}) but the mask selects {n}")
-    if s.data.dtype != x.data.dtype:
-        s = s.to(x.data.dtype)
+    if s.array.dtype != x.array.dtype:
+        s = s.to(x.array.dtype)
     if x.ndim == 0:
         return where(m, s.reshape(-1)[0], x) if n else x
     return index_put(x, np.ascontiguousarray(m), s.reshape(-1)[:n])

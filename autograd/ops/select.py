@@ -90,7 +90,7 @@ class Where(Function):
     @staticmethod
     def backward(ctx, grad):
         cond = ctx.cond
-        zero = Tensor._make(np.zeros((), grad.data.dtype))
+        zero = Tensor._make(np.zeros((), grad.array.dtype))
         return (_where(cond, grad, zero), _where(cond, zero, grad), None)
 
 

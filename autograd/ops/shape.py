@@ -57,7 +57,7 @@ def reshape(x: Tensor, shape: Sequence[int]) -> Tensor:
         >>> ag.arange(6).reshape(2, -1).shape
         (2, 3)
     """
-    shape = _infer_shape(tuple(shape), x.data.size, "reshape", x.shape)
+    shape = _infer_shape(tuple(shape), x.array.size, "reshape", x.shape)
     if shape == x.shape:
         return x
     return share_version(Reshape.apply(x, shape), x, lambda b: reshape(b, shape),
@@ -67,7 +67,7 @@ def reshape(x: Tensor, shape: Sequence[int]) -> Tensor:
 @register(method=True)
 def view(x: Tensor, shape: Sequence[int]) -> Tensor:
     """Same as :func:`reshape` (every array here can be viewed or copied)."""
-    shape = _infer_shape(tuple(shape), x.data.size, "view", x.shape)
+    shape = _infer_shape(tuple(shape), x.array.size, "view", x.shape)
     return share_version(Reshape.apply(x, shape), x, lambda b: reshape(b, shape),
                          lambda b, v: reshape(v, b.shape))
 
@@ -220,7 +220,7 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
                                      if i != d):
             raise ValueError(f"cat: tensor {k} has shape {tuple(t.shape)}, which does not match "
                              f"{tuple(ref.shape)} outside dim {d}")
-    dtype = np.result_type(*[t.data for t in tensors])
+    dtype = np.result_type(*[t.array for t in tensors])
     tensors = [t.to(dtype) for t in tensors]
     return Cat.apply(d, *tensors)
 
@@ -240,7 +240,7 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
             raise ValueError(f"stack: tensor {k} has shape {tuple(t.shape)}, expected "
                              f"{tuple(shape)} like tensor 0")
     d = norm_dim(dim, len(shape) + 1, "stack")
-    dtype = np.result_type(*[t.data for t in tensors])
+    dtype = np.result_type(*[t.array for t in tensors])
     return Stack.apply(d, *[t.to(dtype) for t in tensors])
 
 

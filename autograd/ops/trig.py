@@ -208,7 +208,7 @@ class Atan2(Function):
         a, b = ctx.saved_tensors
         r2 = a * a + b * b
         # 1/(a² + b²), taken as 0 at the origin where the angle has no gradient (as PyTorch)
-        inv = OPS.where(r2.data == 0, 0.0, OPS.where(r2.data == 0, 1.0, r2).reciprocal())
+        inv = OPS.where(r2.array == 0, 0.0, OPS.where(r2.array == 0, 1.0, r2).reciprocal())
         need = ctx.needs_input_grad
         return (grad * b * inv if need[0] else None), (-(grad * a * inv) if need[1] else None)
 
@@ -230,6 +230,6 @@ def atan2(input: Any, other: Any) -> Tensor:  # noqa: A002
         tensor([0.7854, 2.3562])
     """
     a, b = pair(input, other, "atan2")
-    if a.data.dtype.kind in "biu":
+    if a.array.dtype.kind in "biu":
         a, b = promoted(a, get_default_dtype()), promoted(b, get_default_dtype())
     return Atan2.apply(a, b)

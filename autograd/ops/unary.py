@@ -299,7 +299,7 @@ def cast(x: Tensor, dtype: Any) -> Tensor:
     except TypeError:
         raise TypeError(f"cast: {dtype!r} is not a dtype; use e.g. 'float32', 'float64', "
                         "'int64' or a numpy dtype") from None
-    if x.data.dtype == dtype:
+    if x.array.dtype == dtype:
         return x
     return Cast.apply(x, dtype)
 

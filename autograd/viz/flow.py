@@ -130,7 +130,7 @@ def grad_flow(params: Any, title: str | None = None, biases: bool = False) -> Gr
     for name, p in param_names(params).items():
         if getattr(p, "grad", None) is None or (not biases and name.endswith("bias")):
             continue
-        g = np.abs(np.asarray(p.grad.data, dtype=np.float64))
+        g = np.abs(np.asarray(p.grad.array, dtype=np.float64))
         rows.append((name, float(g.mean()) if g.size else 0.0))
     if not rows:
         raise ValueError("grad_flow: no parameter has a gradient yet; call loss.backward() first")

@@ -233,7 +233,7 @@ class _Walker:
         found = self.leaf_vars.get(id(x))
         if found is not None:
             return found
-        v = Var(self.new_id(), kind, x.name or self.given.get(id(x)), x.data, x)
+        v = Var(self.new_id(), kind, x.name or self.given.get(id(x)), x.array, x)
         self.leaf_vars[id(x)] = v
         self.keep.append(x)
         self.graph.vars.append(v)
@@ -248,11 +248,11 @@ class _Walker:
         if r.grad_fn is None:
             self.leaf_var(r, "root")
             return
-        root_var = Var(self.new_id(), "root", r.name, r.data, r)
+        root_var = Var(self.new_id(), "root", r.name, r.array, r)
         self.graph.vars.append(root_var)
         key = (r.grad_fn, output_index(r))
         self.root_of[key] = root_var
-        self.see_output(key, r.data, r.name, r, None)
+        self.see_output(key, r.array, r.name, r, None)
         self.see_op(r.grad_fn)
 
     def see_inputs(self, fn: Any) -> None:
@@ -262,13 +262,13 @@ class _Walker:
             if not isinstance(x, Tensor):
                 op.args[pos] = x  # a Python value (exponent, dim): part of the op's label
                 continue
-            op.args[pos] = x.data
+            op.args[pos] = x.array
             if x.grad_fn is not None:
-                self.see_output((x.grad_fn, output_index(x)), x.data, x.name, x, (op, pos))
+                self.see_output((x.grad_fn, output_index(x)), x.array, x.name, x, (op, pos))
                 self.see_op(x.grad_fn)
                 continue
             v = self.leaf_var(x, "leaf" if x.requires_grad else "const")
-            self.graph.edges.append(Edge(v.id, op.id, x.data, pos, tensor=x))
+            self.graph.edges.append(Edge(v.id, op.id, x.array, pos, tensor=x))
         self.stack[n_before:] = reversed(self.stack[n_before:])  # first input's subgraph first
 
     def place_outputs(self, intermediates: bool) -> None:
@@ -357,14 +357,14 @@ def _with_grads(graph: Graph, record: dict | None, order: Sequence[Any]) -> Grap
         elif isinstance(e.tensor, Tensor) and e.tensor.grad is not None:
             src_var = var_ids.get(e.src)
             if src_var is None or src_var.kind != "leaf" or len(out_edges[e.src]) == 1:
-                grad = e.tensor.grad.data
+                grad = e.tensor.grad.array
         src_var = var_ids.get(e.src)
         if grad is not None and not (src_var is not None and src_var.kind == "const"):
             g.edge_grad[idx] = grad  # nothing flows into a constant
     for v in graph.vars:
         if record is None:
             if isinstance(v.tensor, Tensor) and v.tensor.grad is not None:
-                g.var_grad[v.id] = v.tensor.grad.data
+                g.var_grad[v.id] = v.tensor.grad.array
             continue
         outs = [g.edge_grad[i] for i in out_edges.get(v.id, ()) if i in g.edge_grad]
         if v.kind in ("leaf", "const"):

@@ -49,8 +49,8 @@ def record_backward(root: Tensor, gradient: Any = None, retain_graph: bool = Fal
 
     def observe(node: Any, out_grads: Sequence[Any], in_grads: Sequence[Any]) -> None:
         order.append(node)
-        record[node] = ([None if x is None else x.data for x in out_grads],
-                        [None if x is None else x.data for x in in_grads])
+        record[node] = ([None if x is None else x.array for x in out_grads],
+                        [None if x is None else x.array for x in in_grads])
         if create_graph:
             for grads in (out_grads, in_grads):
                 made.extend(x for x in grads if x is not None and x.grad_fn is not None)

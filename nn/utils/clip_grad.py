@@ -50,11 +50,11 @@ def clip_grad_norm_(parameters: Tensor | Iterable[Tensor], max_norm: float,
     norm_type = float(norm_type)
     if not grads:
         return Tensor._make(np.asarray(0.0, dtype=np.float32))
-    dtype = np.result_type(*[g.data.dtype for g in grads])
+    dtype = np.result_type(*[g.array.dtype for g in grads])
     if math.isinf(norm_type):
-        total = max(float(np.abs(g.data).max()) if g.data.size else 0.0 for g in grads)
+        total = max(float(np.abs(g.array).max()) if g.array.size else 0.0 for g in grads)
     else:
-        total = float(sum(float(np.sum(np.abs(g.data.astype(np.float64)) ** norm_type))
+        total = float(sum(float(np.sum(np.abs(g.array.astype(np.float64)) ** norm_type))
                           for g in grads) ** (1.0 / norm_type))
     if error_if_nonfinite and not math.isfinite(total):
         raise RuntimeError(f"clip_grad_norm_: the total norm of order {norm_type} of the "
@@ -62,7 +62,7 @@ def clip_grad_norm_(parameters: Tensor | Iterable[Tensor], max_norm: float,
     coef = max_norm / (total + 1e-6)
     if coef < 1.0:
         for g in grads:
-            g.data *= g.data.dtype.type(coef)
+            g.array *= g.array.dtype.type(coef)
     return Tensor._make(np.asarray(total, dtype=dtype))
 
 
@@ -79,7 +79,7 @@ def clip_grad_value_(parameters: Tensor | Iterable[Tensor], clip_value: float) -
     clip_value = float(clip_value)
     for p in _as_list(parameters):
         if p.grad is not None:
-            np.clip(p.grad.data, -clip_value, clip_value, out=p.grad.data)
+            np.clip(p.grad.array, -clip_value, clip_value, out=p.grad.array)
 
 
 def parameters_to_vector(parameters: Iterable[Tensor]) -> Tensor:
@@ -101,14 +101,14 @@ def vector_to_parameters(vec: Tensor, parameters: Iterable[Tensor]) -> None:
     if not isinstance(vec, Tensor):
         raise TypeError(f"vector_to_parameters: expected a Tensor, got {type(vec).__name__}")
     params = _as_list(parameters)
-    total = sum(p.data.size for p in params)
+    total = sum(p.array.size for p in params)
     if vec.ndim != 1 or vec.shape[0] != total:
         raise ValueError(f"vector_to_parameters: vector of shape {tuple(vec.shape)} does not "
                          f"match the {total} parameter elements")
     offset = 0
     with no_grad():
         for p in params:
-            n = p.data.size
-            p.data[...] = vec.data[offset:offset + n].reshape(p.shape)
+            n = p.array.size
+            p.array[...] = vec.array[offset:offset + n].reshape(p.shape)
             increment_version(p)
             offset += n

@@ -22,7 +22,7 @@ _Fields = namedtuple("_Fields", ["data", "batch_sizes", "sorted_indices", "unsor
 
 
 def _ints(x: Any) -> np.ndarray:
-    return np.asarray(x.data if isinstance(x, Tensor) else x, dtype=np.int64)
+    return np.asarray(x.array if isinstance(x, Tensor) else x, dtype=np.int64)
 
 
 def invert_permutation(permutation: Any) -> Tensor | None:

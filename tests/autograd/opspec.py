@@ -190,7 +190,7 @@ def torch_walk(spec: OpSpec, max_examples: int = 2) -> None:
         for k, (g, w) in enumerate(zip(got, want)):
             w_np = w.detach().numpy()
             assert g.shape == w_np.shape, f"{spec.name} output {k}: {g.shape} vs {w_np.shape}"
-            np.testing.assert_allclose(g.data, w_np, rtol=1e-7, atol=1e-10,
+            np.testing.assert_allclose(g.array, w_np, rtol=1e-7, atol=1e-10,
                                        err_msg=f"{spec.name} output {k} differs from PyTorch")
             if g.requires_grad and w.requires_grad:
                 up = rng.normal(size=w_np.shape)
@@ -203,7 +203,7 @@ def torch_walk(spec: OpSpec, max_examples: int = 2) -> None:
         for k, (a, b) in enumerate(zip(ours, theirs)):
             if isinstance(a, ag.Tensor) and a.requires_grad:
                 want_g = np.zeros(a.shape) if b.grad is None else b.grad.numpy()
-                got_g = np.zeros(a.shape) if a.grad is None else a.grad.data
+                got_g = np.zeros(a.shape) if a.grad is None else a.grad.array
                 np.testing.assert_allclose(got_g, want_g, rtol=1e-6, atol=1e-9,
                                            err_msg=f"{spec.name}: gradient of input {k}")
 

@@ -42,7 +42,7 @@ def _compare(name, np_fn):
 
 
 def _ints(x):
-    return ag.tensor(np.round(x.data * 8).astype(np.int64))
+    return ag.tensor(np.round(x.array * 8).astype(np.int64))
 
 
 def _tints(T, x):

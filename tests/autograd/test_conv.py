@@ -151,7 +151,7 @@ def test_conv2d_matches_loop_reference(cfg, bias, seed):
     x, w, b = _arrays(seed, xs, ws, ws[0])
     b = b if bias else None
     got = conv2d(t64(x), t64(w), None if b is None else t64(b), s, p, d, g)
-    np.testing.assert_allclose(got.data, ref_conv2d(x, w, b, s, p, d, g), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(got.array, ref_conv2d(x, w, b, s, p, d, g), rtol=1e-10, atol=1e-12)
 
 
 @settings(max_examples=30, **SETTINGS)
@@ -161,7 +161,7 @@ def test_conv_transpose2d_matches_loop_reference(cfg, seed):
     x, w, b = _arrays(seed, xs, ws, ws[1] * g)
     got = conv_transpose2d(t64(x), t64(w), t64(b), s, p, op, g, d)
     want = ref_conv_transpose2d(x, w, b, s, p, op, g, d)
-    np.testing.assert_allclose(got.data, want, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(got.array, want, rtol=1e-10, atol=1e-12)
 
 
 @settings(max_examples=12, **SETTINGS)
@@ -219,7 +219,7 @@ def test_textbook_numbers(name, x, f, kw, want, dtype):
         kw = dict(kw, bias=ag.tensor(np.asarray(kw["bias"], dtype)))
     out = conv2d(x, w, **kw)
     assert out.dtype == np.dtype(dtype)
-    np.testing.assert_array_equal(out.data[0, 0], np.asarray(want, dtype))
+    np.testing.assert_array_equal(out.array[0, 0], np.asarray(want, dtype))
 
 
 def test_textbook_output_size():
@@ -234,7 +234,7 @@ def test_textbook_multichannel_minibatch():
     x, w, b = rng.normal(size=(10, 3, 7, 7)), rng.normal(size=(4, 3, 3, 3)), rng.normal(size=4)
     out = conv2d(t64(x), t64(w), t64(b))
     assert out.shape == (10, 4, 5, 5)
-    np.testing.assert_allclose(out.data[7, 2, 1, 3],
+    np.testing.assert_allclose(out.array[7, 2, 1, 3],
                                np.sum(x[7, :, 1:4, 3:6] * w[2]) + b[2], rtol=1e-12)
 
 
@@ -310,7 +310,7 @@ def test_batch_chunks_give_the_same_values_and_gradients(monkeypatch, per_chunk,
     monkeypatch.setattr(conv, "COLS_BUDGET", 4 * 3 * 2 * 3 * 4 * 8 * per_chunk)
     kw = dict(stride=(2, 2), padding=1, groups=groups)
     y = conv2d(t64(x), t64(w), t64(b), **kw)
-    np.testing.assert_allclose(y.data, ref_conv2d(x, w, b, (2, 2), (1, 1), groups=groups),
+    np.testing.assert_allclose(y.array, ref_conv2d(x, w, b, (2, 2), (1, 1), groups=groups),
                                rtol=1e-12, atol=1e-12)
     assert gradcheck(lambda a, f: conv2d(a, f, **kw), (t64(x), t64(w)))
     assert gradgradcheck(lambda a, f: conv2d(a, f, **kw), (t64(x[:3]), t64(w)))
@@ -318,7 +318,7 @@ def test_batch_chunks_give_the_same_values_and_gradients(monkeypatch, per_chunk,
     wt = rng.normal(size=(4, 6 // groups, 3, 2))
     want = ref_conv_transpose2d(xt, wt, None, 2, 1, 1, groups)
     np.testing.assert_allclose(conv_transpose2d(t64(xt), t64(wt), stride=2, padding=1,
-                                                output_padding=1, groups=groups).data,
+                                                output_padding=1, groups=groups).array,
                                want, rtol=1e-12, atol=1e-12)
 
 
@@ -343,7 +343,7 @@ def test_unbatched_input():
     x, w = _arrays(1, (2, 5, 5), (3, 2, 3, 3))
     out = conv2d(t64(x), t64(w))
     assert out.shape == (3, 3, 3)
-    np.testing.assert_allclose(out.data, ref_conv2d(x[None], w)[0], rtol=1e-12)
+    np.testing.assert_allclose(out.array, ref_conv2d(x[None], w)[0], rtol=1e-12)
 
 
 @pytest.mark.parametrize("k,d", [(3, 1), (4, 1), (2, 3), (5, 2)])
@@ -354,7 +354,7 @@ def test_same_padding_keeps_the_size(k, d):
     total = d * (k - 1)
     xp = np.pad(x, ((0, 0), (0, 0), (total // 2, total - total // 2),
                     (total // 2, total - total // 2)))
-    np.testing.assert_allclose(out.data, ref_conv2d(xp, w, dilation=d), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(out.array, ref_conv2d(xp, w, dilation=d), rtol=1e-10, atol=1e-12)
 
 
 def test_same_padding_gradients():
@@ -371,7 +371,7 @@ def test_conv_transpose2d_is_the_input_gradient_of_conv2d():
     y.backward(ag.tensor(g))
     ct = conv_transpose2d(t64(g, False), t64(w, False), stride=2, padding=1, output_padding=1,
                           groups=2)
-    np.testing.assert_allclose(ct.data, xt.grad.data, rtol=1e-12)
+    np.testing.assert_allclose(ct.array, xt.grad.array, rtol=1e-12)
 
 
 # ------------------------------------------------------------------ errors
@@ -444,9 +444,9 @@ def test_pytorch_parity_conv2d(cfg, seed):
     up = np.random.default_rng(seed).normal(size=y.shape)
     y.backward(ag.tensor(up))
     yt.backward(torch.tensor(up))
-    np.testing.assert_allclose(y.data, yt.detach().numpy(), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(y.array, yt.detach().numpy(), rtol=1e-10, atol=1e-12)
     for a, at in zip(ours, theirs):
-        np.testing.assert_allclose(a.grad.data, at.grad.numpy(), rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(a.grad.array, at.grad.numpy(), rtol=1e-10, atol=1e-12)
 
 
 @settings(max_examples=15, **SETTINGS)
@@ -459,11 +459,11 @@ def test_pytorch_parity_conv_transpose2d(cfg, seed):
     theirs = [torch.tensor(a, requires_grad=True) for a in (x, w, b)]
     y = conv_transpose2d(*ours, s, p, op, g, d)
     yt = torch.nn.functional.conv_transpose2d(*theirs, s, p, op, g, d)
-    np.testing.assert_allclose(y.data, yt.detach().numpy(), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(y.array, yt.detach().numpy(), rtol=1e-10, atol=1e-12)
     y.sum().backward()
     yt.sum().backward()
     for a, at in zip(ours, theirs):
-        np.testing.assert_allclose(a.grad.data, at.grad.numpy(), rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(a.grad.array, at.grad.numpy(), rtol=1e-10, atol=1e-12)
 
 
 def test_pytorch_parity_gradient_penalty():
@@ -477,4 +477,4 @@ def test_pytorch_parity_gradient_penalty():
     (tgx,) = torch.autograd.grad(torch.nn.functional.conv2d(tx, tw, stride=2, padding=1)
                                  .tanh().sum(), [tx], create_graph=True)
     (tgx * tgx).sum().backward()
-    np.testing.assert_allclose(wt.grad.data, tw.grad.numpy(), rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(wt.grad.array, tw.grad.numpy(), rtol=1e-9, atol=1e-12)

@@ -19,7 +19,7 @@ def _grads(fn, *values):
     xs = [ag.tensor(v, dtype="float64", requires_grad=True) for v in values]
     out = fn(*xs)
     out.sum().backward()
-    return out.data, [x.grad.data for x in xs]
+    return out.array, [x.grad.array for x in xs]
 
 
 # (op, inputs, expected output, expected gradient of each input), PyTorch's values
@@ -116,7 +116,7 @@ def test_integer_input_dtypes_as_pytorch(k):
     fn, x, want, dtype = INTS[k]
     y = fn(ag.tensor(x))
     assert y.dtype == dtype and not y.requires_grad
-    np.testing.assert_allclose(y.data, want)
+    np.testing.assert_allclose(y.array, want)
 
 
 def test_integer_division_by_zero_is_refused_and_frac_needs_floats():

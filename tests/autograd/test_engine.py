@@ -167,7 +167,7 @@ def _fan_out_seconds(n):
 
 def test_wide_fan_out_accumulates_in_linear_time():
     seconds, grad = _fan_out_seconds(10_000)
-    np.testing.assert_allclose(grad.data, [sum(i % 7 for i in range(10_000))] * 2)
+    np.testing.assert_allclose(grad.array, [sum(i % 7 for i in range(10_000))] * 2)
     x = t64([0.5, 1.0])
     total = x * 0.0
     for i in range(10_000):
@@ -237,7 +237,7 @@ def test_node_does_not_keep_its_output_alive():
         # backward still works through the node (the saved output is rebuilt)
         z = ag.Tensor._make(np.ones(2))
         ag.engine.run_backward([ag.Tensor._make(np.ones(2), node, 0, True)], [z], False, False)
-        np.testing.assert_allclose(x.grad.data, np.exp([1.0, 2.0]))
+        np.testing.assert_allclose(x.grad.array, np.exp([1.0, 2.0]))
     finally:
         gc.enable()
 
@@ -279,33 +279,33 @@ def test_retain_graph_allows_two_backwards_that_accumulate():
     x = t64([1.0, -2.0])
     y = (x * x * x).sum()
     y.backward(retain_graph=True)
-    first = x.grad.data.copy()
+    first = x.grad.array.copy()
     y.backward()
-    np.testing.assert_allclose(x.grad.data, 2 * first)
-    np.testing.assert_allclose(first, 3 * x.data ** 2)
+    np.testing.assert_allclose(x.grad.array, 2 * first)
+    np.testing.assert_allclose(first, 3 * x.array ** 2)
 
 
 def test_gradients_accumulate_across_calls_until_zeroed():
     x = t64([1.0, 2.0])
     for k in range(1, 4):
         (x * 5.0).sum().backward()
-        np.testing.assert_allclose(x.grad.data, [5.0 * k] * 2)
+        np.testing.assert_allclose(x.grad.array, [5.0 * k] * 2)
     held = x.grad
     (x * 1.0).sum().backward()
-    np.testing.assert_allclose(held.data, [15.0, 15.0])  # accumulation is out of place
+    np.testing.assert_allclose(held.array, [15.0, 15.0])  # accumulation is out of place
     x.grad = None
     (x * 2.0).sum().backward()
-    np.testing.assert_allclose(x.grad.data, [2.0, 2.0])
+    np.testing.assert_allclose(x.grad.array, [2.0, 2.0])
 
 
 def test_leaf_gradients_never_alias_each_other_or_the_seed():
     a, b = t64(np.ones(3)), t64(np.ones(3))
     seed = ag.tensor(np.array([1.0, 2.0, 3.0]))
     (a + b).backward(seed)                       # Add hands the same gradient to both
-    buffers = [a.grad.data, b.grad.data, seed.data]
+    buffers = [a.grad.array, b.grad.array, seed.array]
     assert not any(np.shares_memory(p, q) for k, p in enumerate(buffers) for q in buffers[k + 1:])
-    a.grad.data[0] = 100.0
-    assert b.grad.data[0] == 1.0 and seed.data[0] == 1.0
+    a.grad.array[0] = 100.0
+    assert b.grad.array[0] == 1.0 and seed.array[0] == 1.0
 
 
 # ------------------------------------------------------------ higher order
@@ -316,9 +316,9 @@ def test_derivatives_of_cube_up_to_third_order(cube):
     (d1,) = ag.grad(cube(x).sum(), x, create_graph=True)
     (d2,) = ag.grad(d1.sum(), x, create_graph=True)
     (d3,) = ag.grad(d2.sum(), x, allow_unused=True)
-    np.testing.assert_allclose(d1.data, 3 * x.data ** 2)
-    np.testing.assert_allclose(d2.data, 6 * x.data)
-    np.testing.assert_allclose(d3.data, [6.0, 6.0])
+    np.testing.assert_allclose(d1.array, 3 * x.array ** 2)
+    np.testing.assert_allclose(d2.array, 6 * x.array)
+    np.testing.assert_allclose(d3.array, [6.0, 6.0])
 
 
 def test_backward_create_graph_gives_second_derivative_in_grad():
@@ -340,15 +340,15 @@ def test_hessian_vector_product():
     f = (x @ (a @ x)) * 0.5 + (x ** 3).sum()
     (g,) = ag.grad(f, x, create_graph=True)
     (hv,) = ag.grad((g * ag.tensor(v)).sum(), x)
-    hessian = (m + m.T) + np.diag(6 * x.data)
-    np.testing.assert_allclose(hv.data, hessian @ v, rtol=1e-10)
+    hessian = (m + m.T) + np.diag(6 * x.array)
+    np.testing.assert_allclose(hv.array, hessian @ v, rtol=1e-10)
 
 
 def test_gradient_penalty_reaches_parameters():
     w, x = t64([0.5, -1.0, 2.0]), t64([1.0, 2.0, 3.0])
     (gx,) = ag.grad((w * x * x).sum(), x, create_graph=True)     # 2 w x
     (gx * gx).sum().backward()                                    # d/dw of sum 4 w^2 x^2
-    np.testing.assert_allclose(w.grad.data, 8 * w.data * x.data ** 2)
+    np.testing.assert_allclose(w.grad.array, 8 * w.array * x.array ** 2)
 
 
 class Probe(ag.Function):
@@ -377,16 +377,16 @@ def test_ctx_gives_back_inputs_outputs_and_constants():
     assert seen["needs"] == (True, False, False)
     assert seen["a"] is a                                   # an input comes back as itself
     assert seen["out"].grad_fn is y.grad_fn                 # an output keeps its node
-    assert not seen["const"].requires_grad and seen["const"].data.tolist() == [2.0, 2.0]
-    np.testing.assert_allclose(a.grad.data, b.data * 5.0)
+    assert not seen["const"].requires_grad and seen["const"].array.tolist() == [2.0, 2.0]
+    np.testing.assert_allclose(a.grad.array, b.array * 5.0)
 
 
 # ------------------------------------------------------------ ag.grad
 def test_grad_returns_without_touching_dot_grad():
     x, y = t64([1.0, 2.0]), t64([3.0, 4.0])
     gx, gy = ag.grad((x * y).sum(), [x, y])
-    np.testing.assert_allclose(gx.data, y.data)
-    np.testing.assert_allclose(gy.data, x.data)
+    np.testing.assert_allclose(gx.array, y.array)
+    np.testing.assert_allclose(gy.array, x.array)
     assert x.grad is None and y.grad is None
 
 
@@ -395,20 +395,20 @@ def test_grad_allow_unused_and_non_leaf_inputs():
     with pytest.raises(RuntimeError, match="allow_unused=True"):
         ag.grad((x * 2.0).sum(), [x, unused])
     gx, gu = ag.grad((x * 2.0).sum(), [x, unused], allow_unused=True)
-    assert gu is None and gx.data.tolist() == [2.0, 2.0]
+    assert gu is None and gx.array.tolist() == [2.0, 2.0]
     h = x * 3.0
     gh, gx = ag.grad((h * h).sum(), [h, x])
-    np.testing.assert_allclose(gh.data, 2 * h.data)
-    np.testing.assert_allclose(gx.data, 18 * x.data)
+    np.testing.assert_allclose(gh.array, 2 * h.array)
+    np.testing.assert_allclose(gx.array, 18 * x.array)
 
 
 def test_grad_outputs_for_non_scalar_and_several_outputs():
     x = t64([1.0, 2.0, 3.0])
     v = ag.tensor(np.array([0.5, -1.0, 2.0]))
     (g,) = ag.grad(x * x, x, grad_outputs=v)
-    np.testing.assert_allclose(g.data, 2 * x.data * v.data)
+    np.testing.assert_allclose(g.array, 2 * x.array * v.array)
     (g,) = ag.grad([x * 2.0, x * x], x, grad_outputs=[v, v])
-    np.testing.assert_allclose(g.data, (2 + 2 * x.data) * v.data)
+    np.testing.assert_allclose(g.array, (2 + 2 * x.array) * v.array)
     with pytest.raises(RuntimeError, match="scalar"):
         ag.grad(x * x, x)
 
@@ -437,7 +437,7 @@ def test_broadcast_inputs_get_summed_gradients():
     a, b = t64(np.ones((3, 2))), t64([[1.0, 2.0]])
     (a * b).sum().backward()
     assert b.grad.shape == (1, 2) and a.grad.shape == (3, 2)
-    np.testing.assert_allclose(b.grad.data, [[3.0, 3.0]])
+    np.testing.assert_allclose(b.grad.array, [[3.0, 3.0]])
 
 
 @pytest.mark.parametrize("call,match", [
@@ -454,14 +454,14 @@ def test_backward_errors(call, match):
 def test_backward_non_scalar_with_gradient():
     x = t64([1.0, 2.0])
     (x * x).backward(gradient=ag.tensor(np.array([1.0, -1.0])))
-    np.testing.assert_allclose(x.grad.data, [2.0, -4.0])
+    np.testing.assert_allclose(x.grad.array, [2.0, -4.0])
 
 
 def test_unused_outputs_of_multi_output_ops_get_zero_gradient():
     x = t64(np.arange(6.0))
     first, _second = ag.split(x, 3)
     (first * 2.0).sum().backward()
-    np.testing.assert_allclose(x.grad.data, [2, 2, 2, 0, 0, 0])
+    np.testing.assert_allclose(x.grad.array, [2, 2, 2, 0, 0, 0])
 
 
 def test_integer_outputs_do_not_require_grad():
@@ -537,9 +537,9 @@ def test_first_and_second_order_match_pytorch():
     g_ours = ag.grad(loss(ag, *ours), ours, create_graph=True)
     g_theirs = torch.autograd.grad(loss(torch, *theirs), theirs, create_graph=True)
     for a, b in zip(g_ours, g_theirs):
-        np.testing.assert_allclose(a.data, b.detach().numpy(), rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(a.array, b.detach().numpy(), rtol=1e-10, atol=1e-12)
     # second order: gradient of the squared gradient norm of w
     h_ours = ag.grad((g_ours[1] * g_ours[1]).sum(), ours)
     h_theirs = torch.autograd.grad((g_theirs[1] * g_theirs[1]).sum(), theirs)
     for a, b in zip(h_ours, h_theirs):
-        np.testing.assert_allclose(a.data, b.numpy(), rtol=1e-9, atol=1e-12)
+        np.testing.assert_allclose(a.array, b.numpy(), rtol=1e-9, atol=1e-12)

@@ -20,24 +20,24 @@ def test_leaf_hook_replaces_gradient_and_can_be_removed():
     x = t64([1.0, 2.0])
     remove = x.register_hook(lambda g: g * 10.0)
     (x * 2.0).sum().backward()
-    np.testing.assert_allclose(x.grad.data, [20.0, 20.0])
+    np.testing.assert_allclose(x.grad.array, [20.0, 20.0])
     (g,) = ag.grad((x * 2.0).sum(), x)        # hooks run for ag.grad too
-    np.testing.assert_allclose(g.data, [20.0, 20.0])
+    np.testing.assert_allclose(g.array, [20.0, 20.0])
     remove()
     x.grad = None
     (x * 2.0).sum().backward()
-    np.testing.assert_allclose(x.grad.data, [2.0, 2.0])
+    np.testing.assert_allclose(x.grad.array, [2.0, 2.0])
 
 
 def test_non_leaf_hook_sees_and_changes_the_gradient_flowing_on():
     x = t64([1.0, 2.0])
     h = x * 3.0
     seen = []
-    h.register_hook(lambda g: seen.append(g.data.copy()))    # observes only
+    h.register_hook(lambda g: seen.append(g.array.copy()))    # observes only
     h.register_hook(lambda g: g * 0.5)                        # then halves
     (h * h).sum().backward()
-    np.testing.assert_allclose(seen[0], 2 * h.data)
-    np.testing.assert_allclose(x.grad.data, 0.5 * 2 * h.data * 3.0)
+    np.testing.assert_allclose(seen[0], 2 * h.array)
+    np.testing.assert_allclose(x.grad.array, 0.5 * 2 * h.array * 3.0)
     with pytest.raises(RuntimeError, match="require"):
         ag.tensor([1.0]).register_hook(lambda g: g)
 
@@ -49,7 +49,7 @@ def test_retain_grad_keeps_non_leaf_gradient():
     out = (h * k).sum()
     out.retain_grad()
     out.backward()
-    np.testing.assert_allclose(h.grad.data, k.data)
+    np.testing.assert_allclose(h.grad.array, k.array)
     assert k.grad is None and out.grad.item() == 1.0
 
 
@@ -58,10 +58,10 @@ def test_detach_cuts_the_graph_and_shares_data():
     d = (x * 2.0).detach()
     assert d.grad_fn is None and not d.requires_grad
     (x * d).sum().backward()
-    np.testing.assert_allclose(x.grad.data, d.data)  # no gradient through d
+    np.testing.assert_allclose(x.grad.array, d.data)  # no gradient through d
     base = t64([1.0, 2.0], requires_grad=False)
-    base.detach().data[0] = 9.0
-    assert base.data[0] == 9.0
+    base.detach().array[0] = 9.0
+    assert base.array[0] == 9.0
 
 
 @pytest.mark.parametrize("make", [
@@ -126,19 +126,19 @@ def test_an_op_saves_only_what_its_gradients_need():
     y = x / 2.0
     y += 1
     y.sum().backward()
-    np.testing.assert_allclose(x.grad.data, [0.5, 0.5])
+    np.testing.assert_allclose(x.grad.array, [0.5, 0.5])
     f = t64([2.0, 4.0])
     g = f / 2.0
     g += 10.0 / f  # micrograd's example
     g.sum().backward()
-    np.testing.assert_allclose(f.grad.data, [0.5 - 10.0 / 4.0, 0.5 - 10.0 / 16.0])
+    np.testing.assert_allclose(f.grad.array, [0.5 - 10.0 / 4.0, 0.5 - 10.0 / 16.0])
     z = t64([1.0, 2.0])
     h = z * 2.0
     out = (h * 3.0).sum()
     with ag.no_grad():
         z.mul_(5.0)  # z was not saved by z * 2.0
     out.backward()
-    np.testing.assert_allclose(z.grad.data, [6.0, 6.0])
+    np.testing.assert_allclose(z.grad.array, [6.0, 6.0])
 
 
 @pytest.mark.parametrize("name,build,op", IN_PLACE_AFTER_SAVE,
@@ -175,7 +175,7 @@ def test_in_place_on_non_leaf_is_differentiable():
     h = x * 3.0
     h *= 2.0
     h.sum().backward()
-    np.testing.assert_allclose(x.grad.data, [6.0, 6.0])
+    np.testing.assert_allclose(x.grad.array, [6.0, 6.0])
 
 
 # ------------------------------------------------------------ anomaly mode
@@ -220,7 +220,7 @@ def test_anomaly_names_builtin_op_and_creation_line(make):
 def test_without_anomaly_mode_nan_flows_silently():
     x = t64([1.0, 2.0])
     NaNBackward.apply(x).sum().backward()
-    assert np.isnan(x.grad.data).all()
+    assert np.isnan(x.grad.array).all()
 
 
 # ------------------------------------------------------------ grad mode
@@ -274,9 +274,9 @@ def test_deepcopy_copies_leaves_and_refuses_non_leaves():
     x = t64([1.0, 2.0])
     (x * x).sum().backward()
     y = copy.deepcopy(x)
-    assert y.requires_grad and y.is_leaf and y.data is not x.data
-    np.testing.assert_array_equal(y.grad.data, x.grad.data)
-    y.data[0] = 5.0
-    assert x.data[0] == 1.0
+    assert y.requires_grad and y.is_leaf and y.array is not x.array
+    np.testing.assert_array_equal(y.grad.array, x.grad.array)
+    y.array[0] = 5.0
+    assert x.array[0] == 1.0
     with pytest.raises(RuntimeError, match="graph leaves"):
         copy.deepcopy(x * 2.0)

@@ -61,10 +61,10 @@ def test_shape_and_dtype(make, shape, dtype):
 def test_requires_grad_and_written_values():
     x = ag.linspace(-1, 1, 3, requires_grad=True)
     assert x.requires_grad and x.is_leaf
-    np.testing.assert_allclose(x.data, [-1.0, 0.0, 1.0])
-    np.testing.assert_allclose(ag.logspace(0, 3, 4, base=2).data, [1, 2, 4, 8])
-    np.testing.assert_allclose(ag.arange(1, 2.5, 0.5).data, [1.0, 1.5, 2.0])
-    np.testing.assert_allclose(ag.arange(0, -1, -0.3).data, [0.0, -0.3, -0.6, -0.9], atol=1e-7)
+    np.testing.assert_allclose(x.array, [-1.0, 0.0, 1.0])
+    np.testing.assert_allclose(ag.logspace(0, 3, 4, base=2).array, [1, 2, 4, 8])
+    np.testing.assert_allclose(ag.arange(1, 2.5, 0.5).array, [1.0, 1.5, 2.0])
+    np.testing.assert_allclose(ag.arange(0, -1, -0.3).array, [0.0, -0.3, -0.6, -0.9], atol=1e-7)
     assert ag.arange(0, 1, 0.1).shape == (10,)  # ceil(1 / 0.1), not 11 from rounding
     assert ag.arange(10, 0, -3).tolist() == [10, 7, 4, 1]
     assert ag.full_like(ag.tensor([1, 2]), 2.7).tolist() == [2, 2]
@@ -98,14 +98,14 @@ def test_manual_seed_repeats_and_generator_is_separate(name):
     ag.manual_seed(3)
     b = draw()
     c = draw()
-    np.testing.assert_array_equal(a.data, b.data)
-    assert not np.array_equal(b.data, c.data), f"{name}: two draws in a row were equal"
+    np.testing.assert_array_equal(a.array, b.array)
+    assert not np.array_equal(b.array, c.array), f"{name}: two draws in a row were equal"
     g1, g2 = ag.Generator().manual_seed(11), ag.Generator().manual_seed(11)
     ag.manual_seed(0)
     d = draw(generator=g1)
     state = ag.get_rng_state()
     e = draw(generator=g2)
-    np.testing.assert_array_equal(d.data, e.data)
+    np.testing.assert_array_equal(d.data, e.array)
     assert ag.get_rng_state() == state, f"{name}: generator= drew from the global generator"
 
 
@@ -113,25 +113,25 @@ def test_manual_seed_repeats_and_generator_is_separate(name):
 def test_statistics():
     g = ag.Generator().manual_seed(1234)
     n = 20000
-    r = ag.randint(2, 8, (n,), generator=g).data
+    r = ag.randint(2, 8, (n,), generator=g).array
     assert r.min() == 2 and r.max() == 7 and abs(r.mean() - 4.5) < 0.05
     assert np.allclose(np.bincount(r - 2) / n, 1 / 6, atol=0.01)
-    u = ag.rand_like(ag.zeros(n, dtype=ag.float64), generator=g).data
+    u = ag.rand_like(ag.zeros(n, dtype=ag.float64), generator=g).array
     assert 0 <= u.min() and u.max() < 1 and abs(u.mean() - 0.5) < 0.01
     assert abs(u.var() - 1 / 12) < 0.005
-    z = ag.randn_like(ag.zeros(n), generator=g).data
+    z = ag.randn_like(ag.zeros(n), generator=g).array
     assert abs(z.mean()) < 0.03 and abs(z.var() - 1) < 0.05
     m = ag.normal(ag.tensor([-5.0, 5.0]).reshape(2, 1), ag.tensor([0.5, 2.0]).reshape(2, 1)
-                  * ag.ones(2, n), generator=g).data
+                  * ag.ones(2, n), generator=g).array
     assert np.allclose(m.mean(1), [-5, 5], atol=0.05) and np.allclose(m.std(1), [0.5, 2], atol=0.05)
-    b = ag.bernoulli(ag.full((n,), 0.3), generator=g).data
+    b = ag.bernoulli(ag.full((n,), 0.3), generator=g).array
     assert set(np.unique(b)) <= {0.0, 1.0} and abs(b.mean() - 0.3) < 0.015
-    b = ag.bernoulli(ag.zeros(n), p=0.8, generator=g).data
+    b = ag.bernoulli(ag.zeros(n), p=0.8, generator=g).array
     assert abs(b.mean() - 0.8) < 0.015
     w = ag.tensor([1.0, 2.0, 0.0, 7.0])
-    s = ag.multinomial(w, n, replacement=True, generator=g).data
+    s = ag.multinomial(w, n, replacement=True, generator=g).array
     assert np.allclose(np.bincount(s, minlength=4) / n, [0.1, 0.2, 0.0, 0.7], atol=0.015)
-    p = ag.randperm(50, generator=g).data
+    p = ag.randperm(50, generator=g).array
     assert sorted(p.tolist()) == list(range(50))
 
 
@@ -140,7 +140,7 @@ def test_multinomial_without_replacement():
     w = ag.tensor([[1.0, 1.0, 1.0, 1.0, 0.0], [0.0, 5.0, 1.0, 0.0, 0.0]])
     firsts = []
     for _ in range(2000):
-        s = ag.multinomial(w, 2, generator=g).data
+        s = ag.multinomial(w, 2, generator=g).array
         assert len(set(s[0])) == 2 and len(set(s[1])) == 2
         assert 4 not in s[0] and set(s[1]) == {1, 2}
         firsts.append(s[1, 0])
@@ -207,10 +207,10 @@ def test_linspace_logspace_match_pytorch(torch, args):
         got = ag.linspace(*args, dtype=getattr(ag, dtype))
         want = torch.linspace(*args, dtype=getattr(torch, dtype))
         assert str(got.dtype) == dtype
-        np.testing.assert_allclose(got.data, want.numpy(), rtol=1e-6, atol=1e-6)
+        np.testing.assert_allclose(got.array, want.numpy(), rtol=1e-6, atol=1e-6)
     a, b, n = args
     for base in (10.0, 2.0):
-        np.testing.assert_allclose(ag.logspace(a / 1e3, b / 1e3, n, base).data,
+        np.testing.assert_allclose(ag.logspace(a / 1e3, b / 1e3, n, base).array,
                                    torch.logspace(a / 1e3, b / 1e3, n, base).numpy(),
                                    rtol=1e-5)
 
@@ -222,7 +222,7 @@ def test_arange_matches_pytorch(torch, args):
     got, want = ag.arange(*args), torch.arange(*args)
     assert got.shape == tuple(want.shape), args
     assert str(got.dtype) == str(want.dtype).replace("torch.", "")
-    np.testing.assert_allclose(got.data, want.numpy(), rtol=1e-6)
+    np.testing.assert_allclose(got.array, want.numpy(), rtol=1e-6)
 
 
 @pytest.mark.parametrize("rco", [(3, 4, 1), (4, 3, -1), (0, 3, 0), (3, 0, 0), (5, 5, -7),
@@ -248,5 +248,5 @@ def test_dtype_defaults_match_pytorch(torch):
         assert str(ours.dtype) == str(theirs.dtype).replace("torch.", "")
         assert ours.shape == tuple(theirs.shape)
     np.testing.assert_array_equal(ag.eye(3, 2).data, torch.eye(3, 2).numpy())
-    np.testing.assert_array_equal(ag.full_like(ag.tensor([1, 2]), 2.7).data,
+    np.testing.assert_array_equal(ag.full_like(ag.tensor([1, 2]), 2.7).array,
                                   torch.full_like(torch.tensor([1, 2]), 2.7).numpy())

@@ -51,7 +51,7 @@ class CubeConstantBackward(Cube):
     @staticmethod
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
-        return grad * ag.Tensor._make(3 * x.data ** 2)
+        return grad * ag.Tensor._make(3 * x.array ** 2)
 
 
 class CubeDetachedUpstream(Cube):
@@ -110,7 +110,7 @@ class SplitHalves(ag.Function):
 
     @staticmethod
     def backward(ctx, g1, g2):
-        return ag.tensor(np.concatenate([g1.data, -g2.data]))
+        return ag.tensor(np.concatenate([g1.array, -g2.array]))
 
 
 # ------------------------------------------------------------ correct ops pass
@@ -148,11 +148,11 @@ def test_correct_ops_pass(name, f, arrays):
 
 def test_inputs_are_left_untouched():
     x = t64(rand(3), name="x")
-    before = x.data.copy()
+    before = x.array.copy()
     gradcheck(lambda t: t * t, x)
     gradgradcheck(lambda t: t * t, x)
     assert x.grad is None
-    np.testing.assert_array_equal(x.data, before)
+    np.testing.assert_array_equal(x.array, before)
     assert x.dtype == np.float64 and x.requires_grad
 
 
@@ -299,7 +299,7 @@ def test_tolerances_are_applied():
 
 @pytest.mark.parametrize("bad,error", [
     (lambda: gradcheck(lambda t: t * 2, t64(rand(2), requires_grad=False)), ValueError),
-    (lambda: gradcheck(lambda t: t.data, t64(rand(2))), TypeError),
+    (lambda: gradcheck(lambda t: t.array, t64(rand(2))), TypeError),
     (lambda: gradcheck(lambda t: t * 2, t64(rand(2)), grad_outputs=[np.ones(3)]), ValueError),
 ])
 def test_bad_calls(bad, error):
@@ -386,16 +386,16 @@ def test_numerical_grad_vjp_and_multiple_outputs():
     x = ag.tensor(np.array([1.0, 2.0, 3.0]))
     v = np.array([0.5, -1.0, 2.0])
     (g,) = numerical_grad(lambda t: t * t, x, grad_outputs=[v])
-    np.testing.assert_allclose(g, 2 * x.data * v, rtol=1e-7)
+    np.testing.assert_allclose(g, 2 * x.array * v, rtol=1e-7)
     (g,) = numerical_grad(lambda t: (t * 2.0, t * t), x)  # ones: d(sum of all outputs)
-    np.testing.assert_allclose(g, 2 + 2 * x.data, rtol=1e-7)
+    np.testing.assert_allclose(g, 2 + 2 * x.array, rtol=1e-7)
 
 
 def test_numerical_grad_promotes_float32_and_skips_constants():
     x = ag.tensor([0.1, 0.7])  # float32
     g, none = numerical_grad(lambda t, k: t ** k, x, 3)
     assert none is None and g.dtype == np.float64
-    np.testing.assert_allclose(g, 3 * x.data.astype(np.float64) ** 2, rtol=1e-7)
+    np.testing.assert_allclose(g, 3 * x.array.astype(np.float64) ** 2, rtol=1e-7)
     assert x.dtype == np.float32
 
 
@@ -424,7 +424,7 @@ def test_gradgradcheck_wrong_second_derivative_custom():
         def backward(ctx, grad):
             (x,) = ctx.saved_tensors
             # same value as 3x^2 at run time, but its derivative in x is 0.5 * 6x
-            c = ag.Tensor._make(1.5 * x.data ** 2)
+            c = ag.Tensor._make(1.5 * x.array ** 2)
             return grad * (1.5 * x ** 2 + c)
 
     x = t64(rand(2, 2))

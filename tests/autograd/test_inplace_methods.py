@@ -42,12 +42,12 @@ BINARY = {"pow_": ag.pow, "atan2_": ag.atan2, "xlogy_": ag.xlogy, "hypot_": ag.h
 def test_unary_inplace_is_the_op_written_in(method):
     op, arr = UNARY[method]
     x = ag.tensor(arr.copy())
-    before = x.data
+    before = x.array
     with np.errstate(all="ignore"):
         out = getattr(x, method)()
-        want = op(ag.tensor(arr)).data
-    assert out is x and x.data is before and x._version == 1
-    np.testing.assert_array_equal(x.data, want)
+        want = op(ag.tensor(arr)).array
+    assert out is x and x.array is before and x._version == 1
+    np.testing.assert_array_equal(x.array, want)
 
 
 @pytest.mark.parametrize("method", list(BINARY))
@@ -55,8 +55,8 @@ def test_binary_inplace_is_the_op_written_in(method):
     x = ag.tensor(np.abs(X))
     with np.errstate(all="ignore"):
         getattr(x, method)(ag.tensor(Y))
-        want = BINARY[method](ag.tensor(np.abs(X)), ag.tensor(Y)).data
-    np.testing.assert_array_equal(x.data, want)
+        want = BINARY[method](ag.tensor(np.abs(X)), ag.tensor(Y)).array
+    np.testing.assert_array_equal(x.array, want)
     assert x._version == 1
 
 
@@ -69,7 +69,7 @@ def test_gradient_through_inplace_on_a_non_leaf_is_the_out_of_place_one(method):
     y.sum().backward()
     b = ag.tensor(arr, requires_grad=True)
     op(b * 1.0).sum().backward()
-    np.testing.assert_allclose(a.grad.data, b.grad.data, rtol=1e-12)
+    np.testing.assert_allclose(a.grad.array, b.grad.array, rtol=1e-12)
 
 
 def test_addcmul_addcdiv_lerp_inplace_reach_their_other_operands():
@@ -78,13 +78,13 @@ def test_addcmul_addcdiv_lerp_inplace_reach_their_other_operands():
     end = ag.tensor([10.0, 10.0], requires_grad=True)
     y = ag.zeros(2)                       # does not require grad: the operands do
     y.addcmul_(t1, t2, value=2).addcdiv_(t1, t2, value=3).lerp_(end, 0.5)
-    np.testing.assert_allclose(y.data, 0.5 * (2 * np.array([3.0, 8.0]) + 3 * np.array(
+    np.testing.assert_allclose(y.array, 0.5 * (2 * np.array([3.0, 8.0]) + 3 * np.array(
         [1 / 3, 0.5])) + 5.0)
     assert y.requires_grad and y._version == 3
     y.sum().backward()
-    np.testing.assert_allclose(t1.grad.data, 0.5 * (2 * np.array([3.0, 4.0]) + 3 / np.array(
+    np.testing.assert_allclose(t1.grad.array, 0.5 * (2 * np.array([3.0, 4.0]) + 3 / np.array(
         [3.0, 4.0])))
-    np.testing.assert_allclose(end.grad.data, [0.5, 0.5])
+    np.testing.assert_allclose(end.grad.array, [0.5, 0.5])
 
 
 def test_inplace_methods_match_pytorch():
@@ -94,17 +94,17 @@ def test_inplace_methods_match_pytorch():
         with np.errstate(all="ignore"):
             getattr(ours, method)()
         getattr(theirs, method)()
-        np.testing.assert_allclose(ours.data, theirs.numpy(), rtol=1e-12, err_msg=method)
+        np.testing.assert_allclose(ours.array, theirs.numpy(), rtol=1e-12, err_msg=method)
     a, b, c = (torch.tensor(v) for v in (X, Y, P))
     ours = ag.tensor(X.copy()).addcmul_(ag.tensor(Y), ag.tensor(P), value=0.5)
-    np.testing.assert_allclose(ours.data, a.clone().addcmul_(b, c, value=0.5).numpy())
+    np.testing.assert_allclose(ours.array, a.clone().addcmul_(b, c, value=0.5).numpy())
     ours = ag.tensor(X.copy()).addcdiv_(ag.tensor(Y), ag.tensor(P), value=-2)
-    np.testing.assert_allclose(ours.data, a.clone().addcdiv_(b, c, value=-2).numpy())
+    np.testing.assert_allclose(ours.array, a.clone().addcdiv_(b, c, value=-2).numpy())
     ours = ag.tensor(X.copy()).lerp_(ag.tensor(Y), ag.tensor(P))
-    np.testing.assert_allclose(ours.data, a.clone().lerp_(b, c).numpy())
+    np.testing.assert_allclose(ours.array, a.clone().lerp_(b, c).numpy())
     for method in ("eq_", "lt_", "ge_", "logical_and_", "logical_xor_"):
         ours = getattr(ag.tensor(X.copy()), method)(ag.tensor(Y * 0 + 0.45))
-        np.testing.assert_array_equal(ours.data, getattr(a.clone(), method)(b * 0 + 0.45))
+        np.testing.assert_array_equal(ours.array, getattr(a.clone(), method)(b * 0 + 0.45))
 
 
 def test_comparisons_in_place_write_ones_and_zeros_in_the_tensor_dtype():

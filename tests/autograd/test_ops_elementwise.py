@@ -66,7 +66,7 @@ TABLE = [
             inputs=(2,), torch=lambda T, a, b: T.maximum(a, b + 0.05)),
     _binary("minimum", lambda a, b: ag.minimum(a, b + 0.05), lambda a, b: np.minimum(a, b + 0.05),
             inputs=(2,), torch=lambda T, a, b: T.minimum(a, b + 0.05)),
-    OpSpec("where", lambda a, b: ag.where(a.data > 0, a, b),
+    OpSpec("where", lambda a, b: ag.where(a.array > 0, a, b),
            lambda a, b: np.where(a > 0, a, b), (2,), domain="nonzero",
            torch=lambda T, a, b: T.where(a > 0, a, b),
            bad=(("broadcast", bad.fixed(bad.where_clash)),),
@@ -146,7 +146,7 @@ def test_sigmoid_and_softplus_stay_finite_at_extremes():
     x = ag.tensor([-1e4, -50.0, 0.0, 50.0, 1e4], requires_grad=True)
     y = ag.sigmoid(x) + ag.softplus(x) * 0
     y.sum().backward()
-    assert np.isfinite(y.data).all() and np.isfinite(x.grad.data).all()
+    assert np.isfinite(y.array).all() and np.isfinite(x.grad.array).all()
 
 
 def test_relu_gradient_at_zero_is_zero():
@@ -159,4 +159,4 @@ def test_pow_gradient_wrt_exponent_at_zero_base():
     a = ag.tensor([0.0, 2.0], dtype="float64")
     b = ag.tensor([2.0, 3.0], dtype="float64", requires_grad=True)
     (a ** b).sum().backward()
-    np.testing.assert_allclose(b.grad.data, [0.0, 8 * math.log(2)])
+    np.testing.assert_allclose(b.grad.array, [0.0, 8 * math.log(2)])

@@ -119,7 +119,7 @@ TABLE = [
            torch=lambda T, x: x[[0, 2, 0, 0]]),
     OpSpec("getitem", lambda x: x[np.array([[1, 0]]), 1:], lambda x: x[np.array([[1, 0]]), 1:],
            (Input((2, 3)),), torch=lambda T, x: x[T.tensor([[1, 0]]), 1:]),
-    OpSpec("getitem", lambda x: x[x.data > 0], lambda x: x[x > 0], domain="nonzero",
+    OpSpec("getitem", lambda x: x[x.array > 0], lambda x: x[x > 0], domain="nonzero",
            torch=lambda T, x: x[x > 0]),
     OpSpec("getitem", lambda x: x[1, [0, 1], [2, 2]], lambda x: x[1, [0, 1], [2, 2]],
            (Input((2, 2, 3)),), torch=lambda T, x: x[1, [0, 1], [2, 2]]),

@@ -169,10 +169,10 @@ def test_max_pool_matches_loop_reference(cfg, ties, seed):
     g = np.random.default_rng(seed + 1).normal(size=out.shape)
     out.backward(ag.tensor(g))
     want, want_dx, want_idx = ref_max_pool(x, g, k, s, p, d, ceil_mode)
-    np.testing.assert_array_equal(out.data, want)
-    np.testing.assert_array_equal(idx.data, want_idx)
+    np.testing.assert_array_equal(out.array, want)
+    np.testing.assert_array_equal(idx.array, want_idx)
     assert idx.dtype == np.int64 and not idx.requires_grad
-    np.testing.assert_allclose(xt.grad.data, want_dx, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(xt.grad.array, want_dx, rtol=1e-12, atol=1e-12)
 
 
 @settings(max_examples=50, **SETTINGS)
@@ -181,7 +181,7 @@ def test_avg_pool_matches_loop_reference(cfg, include, seed):
     shape, k, s, p, _, ceil_mode = cfg
     x = _values(seed, shape, False)
     got = avg_pool2d(t64(x), k, s, p, ceil_mode, include)
-    np.testing.assert_allclose(got.data, ref_avg_pool(x, k, s, p, ceil_mode, include),
+    np.testing.assert_allclose(got.array, ref_avg_pool(x, k, s, p, ceil_mode, include),
                                rtol=1e-12, atol=1e-12)
 
 
@@ -211,14 +211,14 @@ def test_max_pool_gradients_with_ties():
     # the gradient goes to one position per window: the first maximum in row-major order
     y = max_pool2d(x, 3, 1)
     y.sum().backward()
-    np.testing.assert_array_equal(x.grad.data[0, 0],
+    np.testing.assert_array_equal(x.grad.array[0, 0],
                                   [[0, 0, 2, 0], [0, 0, 0, 1], [1, 0, 0, 0], [0, 0, 0, 0]])
 
 
 def test_max_pool_all_equal_window_sends_gradient_to_the_first():
     x = ag.ones(1, 1, 2, 2, requires_grad=True)
     max_pool2d(x, 2).backward(ag.full((1, 1, 1, 1), 5.0))
-    np.testing.assert_array_equal(x.grad.data[0, 0], [[5, 0], [0, 0]])
+    np.testing.assert_array_equal(x.grad.array[0, 0], [[5, 0], [0, 0]])
 
 
 @settings(max_examples=15, **SETTINGS)
@@ -250,7 +250,7 @@ def test_adaptive_avg_pool(shape, size, out_shape):
     x = t64(np.random.default_rng(0).uniform(-1, 1, shape))
     out = adaptive_avg_pool2d(x, size)
     assert out.shape == out_shape
-    np.testing.assert_allclose(out.data, ref_adaptive(x.data, *out_shape[2:]), rtol=1e-12)
+    np.testing.assert_allclose(out.array, ref_adaptive(x.array, *out_shape[2:]), rtol=1e-12)
     assert gradcheck(lambda a: adaptive_avg_pool2d(a, size), x)
     assert gradgradcheck(lambda a: adaptive_avg_pool2d(a, size), x)
 
@@ -279,9 +279,9 @@ def test_reshape_path_and_strided_path_agree_with_reference(shape, k, s, p, fast
     g = np.random.default_rng(2).normal(size=y.shape)
     y.backward(ag.tensor(g))
     want, want_dx, _ = ref_max_pool(x, g, kk, ss, pp, (1, 1), False)
-    np.testing.assert_array_equal(y.data, want)
-    np.testing.assert_allclose(xt.grad.data, want_dx, rtol=1e-12, atol=1e-12)
-    np.testing.assert_allclose(avg_pool2d(t64(x), k, s, p).data,
+    np.testing.assert_array_equal(y.array, want)
+    np.testing.assert_allclose(xt.grad.array, want_dx, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(avg_pool2d(t64(x), k, s, p).array,
                                ref_avg_pool(x, kk, ss, pp, False, True), rtol=1e-12)
 
 
@@ -290,7 +290,7 @@ def test_nan_wins_the_window_and_gets_the_gradient():
     y = max_pool2d(x, 2)
     assert np.isnan(y.item())
     y.backward(ag.tensor(np.ones((1, 1, 1, 1))))
-    np.testing.assert_array_equal(x.grad.data[0, 0], [[0, 1], [0, 0]])
+    np.testing.assert_array_equal(x.grad.array[0, 0], [[0, 1], [0, 0]])
 
 
 @pytest.mark.parametrize("k,s", [(2, None), (2, 1)], ids=["tiling windows", "overlapping"])
@@ -300,17 +300,17 @@ def test_infinite_upstream_gradient_stays_at_the_argmax(k, s):
     g = np.zeros(y.shape)
     g[0, 0, 0, 0] = np.inf
     y.backward(ag.tensor(g))
-    assert x.grad.data[0, 0, 0, 1] == np.inf
-    assert np.isnan(x.grad.data).sum() == 0 and np.isinf(x.grad.data).sum() == 1
+    assert x.grad.array[0, 0, 0, 1] == np.inf
+    assert np.isnan(x.grad.array).sum() == 0 and np.isinf(x.grad.array).sum() == 1
 
 
 @pytest.mark.parametrize("divisor", [1, 3, 7])
 def test_avg_pool_divisor_override(divisor):
     x = t64(np.random.default_rng(5).uniform(-1, 1, (2, 2, 5, 6)))
     y = avg_pool2d(x, 3, 2, 1, divisor_override=divisor)
-    sums = np.array([[x.data[:, :, max(2 * i - 1, 0):2 * i + 2, max(2 * j - 1, 0):2 * j + 2]
+    sums = np.array([[x.array[:, :, max(2 * i - 1, 0):2 * i + 2, max(2 * j - 1, 0):2 * j + 2]
                       .sum((2, 3)) for j in range(3)] for i in range(3)]).transpose(2, 3, 0, 1)
-    np.testing.assert_allclose(y.data, sums / divisor, rtol=1e-12)
+    np.testing.assert_allclose(y.array, sums / divisor, rtol=1e-12)
     assert gradcheck(lambda a: avg_pool2d(a, 3, 2, 1, divisor_override=divisor), x)
     assert gradgradcheck(lambda a: avg_pool2d(a, 3, 2, 1, divisor_override=divisor), x)
 
@@ -327,15 +327,15 @@ def test_unbatched_input():
     x = np.random.default_rng(3).uniform(-1, 1, (3, 6, 6))
     y, idx = max_pool2d(t64(x), 2, return_indices=True)
     assert y.shape == idx.shape == (3, 3, 3)
-    np.testing.assert_array_equal(y.data, max_pool2d(t64(x[None]), 2).data[0])
+    np.testing.assert_array_equal(y.array, max_pool2d(t64(x[None]), 2).array[0])
     assert avg_pool2d(t64(x), 3).shape == (3, 2, 2)
     assert adaptive_avg_pool2d(t64(x), (2, 5)).shape == (3, 2, 5)
 
 
 def test_textbook_max_and_average_pooling():
     x = ag.tensor(np.asarray(SEED_X, np.float32)).reshape(1, 1, 4, 4)
-    np.testing.assert_array_equal(max_pool2d(x, 2).data[0, 0], [[2, 3], [3, 2]])
-    np.testing.assert_array_equal(avg_pool2d(x, 2).data[0, 0], [[1, 2], [2, 1]])
+    np.testing.assert_array_equal(max_pool2d(x, 2).array[0, 0], [[2, 3], [3, 2]])
+    np.testing.assert_array_equal(avg_pool2d(x, 2).array[0, 0], [[1, 2], [2, 1]])
 
 
 # ------------------------------------------------------------------ errors
@@ -382,9 +382,9 @@ def test_pytorch_parity_max_pool(cfg, ties, seed):
     g = np.random.default_rng(seed).normal(size=y.shape)
     y.backward(ag.tensor(g))
     ty.backward(torch.tensor(g))
-    np.testing.assert_array_equal(y.data, ty.detach().numpy())
-    np.testing.assert_array_equal(idx.data, tidx.numpy())
-    np.testing.assert_allclose(xt.grad.data, tx.grad.numpy(), rtol=1e-12, atol=1e-12)
+    np.testing.assert_array_equal(y.array, ty.detach().numpy())
+    np.testing.assert_array_equal(idx.array, tidx.numpy())
+    np.testing.assert_allclose(xt.grad.array, tx.grad.numpy(), rtol=1e-12, atol=1e-12)
 
 
 @settings(max_examples=30, **SETTINGS)
@@ -398,8 +398,8 @@ def test_pytorch_parity_avg_pool(cfg, include, seed):
     ty = torch.nn.functional.avg_pool2d(tx, k, s, p, ceil_mode, include)
     y.sum().backward()
     ty.sum().backward()
-    np.testing.assert_allclose(y.data, ty.detach().numpy(), rtol=1e-12, atol=1e-12)
-    np.testing.assert_allclose(xt.grad.data, tx.grad.numpy(), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(y.array, ty.detach().numpy(), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(xt.grad.array, tx.grad.numpy(), rtol=1e-12, atol=1e-12)
 
 
 @pytest.mark.parametrize("shape,size,out_shape", ADAPTIVE, ids=[str(a[:2]) for a in ADAPTIVE])
@@ -410,5 +410,5 @@ def test_pytorch_parity_adaptive(shape, size, out_shape):
     y, ty = adaptive_avg_pool2d(xt, size), torch.nn.functional.adaptive_avg_pool2d(tx, size)
     (y * y).sum().backward()
     (ty * ty).sum().backward()
-    np.testing.assert_allclose(y.data, ty.detach().numpy(), rtol=1e-12)
-    np.testing.assert_allclose(xt.grad.data, tx.grad.numpy(), rtol=1e-12)
+    np.testing.assert_allclose(y.array, ty.detach().numpy(), rtol=1e-12)
+    np.testing.assert_allclose(xt.grad.array, tx.grad.numpy(), rtol=1e-12)

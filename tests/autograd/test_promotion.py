@@ -91,8 +91,8 @@ def test_gradients_flow_through_a_promoting_cast():
     w = ag.tensor([3.0, 4.0], dtype=ag.float32, requires_grad=True)
     (x * w).sum().backward()
     assert x.grad.dtype == np.float16 and w.grad.dtype == np.float32
-    np.testing.assert_allclose(x.grad.data, [3.0, 4.0])
-    np.testing.assert_allclose(w.grad.data, [1.0, 2.0])
+    np.testing.assert_allclose(x.grad.array, [3.0, 4.0])
+    np.testing.assert_allclose(w.grad.array, [1.0, 2.0])
 
 
 KINDS = ["tensor", "0-d", "bool", "int", "float"]

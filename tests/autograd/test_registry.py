@@ -37,8 +37,8 @@ def test_every_method_op_is_a_tensor_method_and_every_method_an_op():
     assert not stray, f"Tensor methods that belong to no registered op: {sorted(stray)}"
     # the plain forwards give what the op gives
     for method in ("exp", "neg", "erf", "relu", "sigmoid", "abs"):
-        np.testing.assert_array_equal(getattr(x, method)().data,
-                                      ag.REGISTRY[tensor_methods()[method]](x).data)
+        np.testing.assert_array_equal(getattr(x, method)().array,
+                                      ag.REGISTRY[tensor_methods()[method]](x).array)
 
 
 def test_functional_names_come_from_the_registry():

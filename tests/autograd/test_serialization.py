@@ -52,7 +52,7 @@ def test_tensor_round_trip_keeps_dtype(tmp_path):
 def test_loaded_tensors_are_writable_and_independent(tmp_path):
     torch.save({"w": torch.ones(3)}, tmp_path / "a.pt")
     first, second = torch.load(tmp_path / "a.pt"), torch.load(tmp_path / "a.pt")
-    first["w"].data[0] = 5.0
+    first["w"].array[0] = 5.0
     assert second["w"].numpy().tolist() == [1.0, 1.0, 1.0]
 
 

@@ -149,7 +149,7 @@ class CubeNoDouble(CubeWrong):
     @staticmethod
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
-        return grad * ag.Tensor._make(3 * x.data ** 2)
+        return grad * ag.Tensor._make(3 * x.array ** 2)
 
 
 class _WritesInput(ag.Function):
@@ -203,7 +203,7 @@ def test_gradgrad_can_be_turned_off():
 def test_check_op_finds_a_bug_only_on_some_shapes():
     # right except when the input has more than 3 elements: drawn shapes must find it
     def sometimes_wrong(x):
-        return x * (2.0 if x.data.size <= 3 else 2.5)
+        return x * (2.0 if x.array.size <= 3 else 2.5)
 
     with pytest.raises(AssertionError):
         check_op(sometimes_wrong, ref=lambda a: a * 2.0, gradgrad=False, max_examples=40,

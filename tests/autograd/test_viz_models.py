@@ -62,10 +62,10 @@ def test_model_parameters_are_named_and_summarised_once():
     src = viz.dot_source(g)
     for name in ("0.weight", "0.bias", "2.weight", "2.bias"):
         assert f"<b>{name}</b>" in src
-    w = model[0].weight.data.astype(np.float64)
+    w = model[0].weight.array.astype(np.float64)
     stats = f"mean {viz.fmt_value(w)[1].split()[1]}"
     assert src.count(stats) == 1  # on its node, not again on its edge
-    gw = model[0].weight.grad.data
+    gw = model[0].weight.grad.array
     grad_stats = viz.fmt_value(gw)[1]
     assert src.count(viz.dot.esc(grad_stats)) == 1 and f"∇ {viz.dot.esc(grad_stats)}" in src
     assert "(8, 4) float32" in src and src.count("(8, 4) float32") == 1
@@ -232,13 +232,13 @@ def test_player_page_works_offline_and_without_javascript(tmp_path):
 def test_readme_drawing_snippet_runs_top_to_bottom(tmp_path):
     model, loss = mlp_loss()
     viz.render(loss, tmp_path / "graph.svg", backward=True)
-    grads = [p.grad.data.copy() for p in model.parameters()]
+    grads = [p.grad.array.copy() for p in model.parameters()]
     assert "flowchart" in viz.to_mermaid(loss)
     index = viz.render_steps(loss, tmp_path / "frames")
     assert len(index.frames) == len(viz.trace(mlp_loss()[1]).ops)
     assert viz.to_dot(loss, cluster_modules=True).source.count("subgraph cluster_") >= 3
     for p, g in zip(model.parameters(), grads):  # the backward ran once, not twice
-        np.testing.assert_array_equal(p.grad.data, g)
+        np.testing.assert_array_equal(p.grad.array, g)
 
 
 def test_new_files_follow_the_umask_and_replaced_files_keep_their_mode(tmp_path):

@@ -170,7 +170,7 @@ def test_random_graphs_draw_the_engine_gradients(program, values):
     for v in g.vars:
         if v.kind == "leaf" and v.id in g.var_grad:
             # the drawing adds contributions in its own order: equal up to rounding
-            np.testing.assert_allclose(g.var_grad[v.id], v.tensor.grad.data, rtol=1e-12,
+            np.testing.assert_allclose(g.var_grad[v.id], v.tensor.grad.array, rtol=1e-12,
                                        atol=1e-15)
     # every recorded op input is one edge; the root gets one more
     n_inputs = sum(len(viz.graph.node_inputs(op.fn)) for op in g.ops)

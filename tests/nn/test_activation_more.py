@@ -40,7 +40,7 @@ IDS = [m[1].split("(")[0] for m in MODULES]
 @pytest.mark.parametrize("make,torch_text,functional", MODULES, ids=IDS)
 def test_module_is_its_functional_op(make, torch_text, functional):
     x = ag.tensor(X)
-    np.testing.assert_array_equal(make()(x).data, functional(x).data)
+    np.testing.assert_array_equal(make()(x).array, functional(x).array)
 
 
 # written values (PyTorch's): each activation at a few points, the kinks included
@@ -55,7 +55,7 @@ def test_module_is_its_functional_op(make, torch_text, functional):
     (lambda x: F.threshold(x, 1.0, -9.0), [1.0, 1.5], [-9.0, 1.5]),
 ])
 def test_written_values(fn, x, want):
-    np.testing.assert_allclose(fn(ag.tensor(x, dtype="float64")).data, want, rtol=1e-6)
+    np.testing.assert_allclose(fn(ag.tensor(x, dtype="float64")).array, want, rtol=1e-6)
 
 
 # gradients where the pieces meet: PyTorch's are 0 at hardtanh's, relu6's and hardsigmoid's
@@ -72,7 +72,7 @@ def test_written_values(fn, x, want):
 def test_gradients_at_the_corners(fn, x, want):
     t = ag.tensor(x, dtype="float64", requires_grad=True)
     fn(t).sum().backward()
-    np.testing.assert_allclose(t.grad.data, want, rtol=1e-12)
+    np.testing.assert_allclose(t.grad.array, want, rtol=1e-12)
 
 
 @pytest.fixture
@@ -89,10 +89,10 @@ def test_module_matches_pytorch(torch, make, torch_text, functional):
     x = ag.tensor(X, requires_grad=True)
     xt = torch.tensor(X, requires_grad=True)
     y, yt = ours_mod(x), theirs_mod(xt)
-    np.testing.assert_allclose(y.data, yt.detach().numpy(), rtol=1e-7, atol=1e-12)
+    np.testing.assert_allclose(y.array, yt.detach().numpy(), rtol=1e-7, atol=1e-12)
     (y * ag.tensor(up)).sum().backward()
     (yt * torch.tensor(up)).sum().backward()
-    np.testing.assert_allclose(x.grad.data, xt.grad.numpy(), rtol=1e-7, atol=1e-12)
+    np.testing.assert_allclose(x.grad.array, xt.grad.numpy(), rtol=1e-7, atol=1e-12)
 
 
 def test_reprs_with_inplace_match_pytorch(torch):
@@ -112,12 +112,12 @@ def test_rrelu_training_draws_a_seeded_slope_per_element():
     a = F.rrelu(x, 0.1, 0.3, training=True)
     ag.manual_seed(3)
     b = F.rrelu(x, 0.1, 0.3, training=True)
-    np.testing.assert_array_equal(a.data, b.data)              # same seed, same slopes
-    slopes = -a.data
+    np.testing.assert_array_equal(a.array, b.array)              # same seed, same slopes
+    slopes = -a.array
     assert (slopes >= 0.1).all() and (slopes <= 0.3).all()
     assert len(np.unique(slopes)) > 100                         # one draw per element
     a.sum().backward()
-    np.testing.assert_allclose(x.grad.data, slopes)             # d(a x)/dx = a
+    np.testing.assert_allclose(x.grad.array, slopes)             # d(a x)/dx = a
     pos = F.rrelu(ag.tensor([2.0, 3.0]), training=True)
     assert pos.tolist() == [2.0, 3.0]                           # positive inputs pass
 
@@ -125,11 +125,11 @@ def test_rrelu_training_draws_a_seeded_slope_per_element():
 def test_rrelu_generator_and_module_modes():
     x = ag.tensor(-np.ones(20))
     g1, g2 = ag.Generator().manual_seed(5), ag.Generator().manual_seed(5)
-    np.testing.assert_array_equal(ag.rrelu(x, training=True, generator=g1).data,
-                                  ag.rrelu(x, training=True, generator=g2).data)
+    np.testing.assert_array_equal(ag.rrelu(x, training=True, generator=g1).array,
+                                  ag.rrelu(x, training=True, generator=g2).array)
     m = nn.RReLU(0.2, 0.4)
-    assert m.training and len(np.unique(m(x).data)) > 1
-    np.testing.assert_allclose(m.eval()(x).data, -0.3 * np.ones(20), rtol=1e-6)
+    assert m.training and len(np.unique(m(x).array)) > 1
+    np.testing.assert_allclose(m.eval()(x).array, -0.3 * np.ones(20), rtol=1e-6)
 
 
 # ------------------------------------------------------------------ constructor checks
@@ -152,4 +152,4 @@ def test_glu_refuses_an_odd_dim_and_softmin_warns_without_dim():
         nn.GLU()(ag.ones(2, 3))
     with pytest.warns(UserWarning, match="softmin"):
         y = nn.Softmin()(ag.ones(2, 3))
-    np.testing.assert_allclose(y.data, np.full((2, 3), 1 / 3), rtol=1e-6)  # dim 1 for 2-D
+    np.testing.assert_allclose(y.array, np.full((2, 3), 1 / 3), rtol=1e-6)  # dim 1 for 2-D

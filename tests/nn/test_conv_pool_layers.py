@@ -71,7 +71,7 @@ def test_gradcheck_input_and_parameters(name, make, tmake, shape, out_shape):
                                     m.dilation)
         return conv2d(x, w, b, m.stride, m.padding, m.dilation, m.groups)
 
-    wrt = [ag.tensor(p.data.copy(), requires_grad=True) for p in params]
+    wrt = [ag.tensor(p.array.copy(), requires_grad=True) for p in params]
     assert gradcheck(f, (_input(shape), *wrt))
     np.testing.assert_allclose(f(_input(shape), *wrt).numpy(), m(_input(shape)).numpy())
     # and the module itself routes gradients into its parameters

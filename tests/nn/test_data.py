@@ -185,7 +185,7 @@ def test_tensordataset_detaches_and_shares():
     ds = TensorDataset(x, np.arange(4))
     xb, yb = next(iter(DataLoader(ds, batch_size=4)))
     assert not xb.requires_grad and xb.grad_fn is None
-    assert ds.tensors[0].data is x.data
+    assert ds.tensors[0].array is x.array
 
 
 # ---------------------------------------------------------------- torch.utils.data surface

@@ -132,7 +132,7 @@ def test_reassigning_and_deleting_attributes():
 def test_parameter_is_a_leaf_sharing_the_array():
     t = ag.randn(3)
     p = nn.Parameter(t)
-    assert p.data is t.data and p.is_leaf and p.requires_grad
+    assert p.array is t.array and p.is_leaf and p.requires_grad
     y = (p * 2).sum()
     assert type(p * 2) is ag.Tensor and y.grad_fn is not None
     y.backward()
@@ -205,7 +205,7 @@ def test_deepcopy_is_independent():
         assert n1 == n2 and np.array_equal(a.numpy(), b.numpy())
         assert a.numpy() is not b.numpy()
     with ag.no_grad():
-        twin.block.fc.weight.data[...] = 0
+        twin.block.fc.weight.array[...] = 0
     assert net.block.fc.weight.numpy().any()
 
 

@@ -138,7 +138,7 @@ def test_module_shapes_grads_and_state_dict_round_trip(make, shape):
     for p in m.parameters():
         assert p.grad is not None and p.grad.shape == p.shape
     for p in m.parameters():
-        p.data[...] = np.random.default_rng(1).normal(size=p.shape)
+        p.array[...] = np.random.default_rng(1).normal(size=p.shape)
     m2 = make()
     m2.load_state_dict(m.state_dict())
     m.eval(), m2.eval()
@@ -175,7 +175,7 @@ def test_batchnorm_matches_torch(cls, shape, momentum):
     tm = getattr(torch.nn, cls)(3, momentum=momentum)
     rng = np.random.default_rng(0)
     for p in m.parameters():
-        p.data[...] = rng.normal(size=p.shape)
+        p.array[...] = rng.normal(size=p.shape)
     _sd_to_torch(m, tm)
     for step in range(3):
         xn = rng.normal(step, 2, shape).astype(np.float32)
@@ -213,7 +213,7 @@ def test_layer_and_group_norm_match_torch(make, tmake, shape):
     m, tm = make(), tmake(torch)
     rng = np.random.default_rng(0)
     for p in m.parameters():
-        p.data[...] = rng.normal(size=p.shape)
+        p.array[...] = rng.normal(size=p.shape)
     _sd_to_torch(m, tm)
     xn, gn = rng.normal(1, 3, shape).astype(np.float32), rng.normal(size=shape).astype(np.float32)
     x, tx = ag.tensor(xn, requires_grad=True), torch.tensor(xn, requires_grad=True)

@@ -87,7 +87,7 @@ def test_gradcheck_inputs_states_and_weights(name, cls, kw, shape, with_h0):
     names = [n for n, _ in m.named_parameters()]
     x = ag.tensor(np.random.default_rng(0).normal(size=shape), requires_grad=True)
     states = _states(cls, kw, shape, np.float64, hidden=2) if with_h0 else ()
-    params = [ag.tensor(p.data.copy(), requires_grad=True) for p in m.parameters()]
+    params = [ag.tensor(p.array.copy(), requires_grad=True) for p in m.parameters()]
 
     def f(x, *rest):
         st, ps = rest[:len(states)], rest[len(states):]

@@ -116,7 +116,7 @@ def test_saved_arrays_are_a_snapshot(tmp_path):
     lin = nn.Linear(2, 2)
     nn.save(lin.state_dict(), tmp_path / "a.npz")
     with ag.no_grad():
-        lin.weight.data[...] = 0
+        lin.weight.array[...] = 0
     assert nn.load(tmp_path / "a.npz")["weight"].numpy().any()
 
 

@@ -46,14 +46,14 @@ def test_restores_the_weights_of_the_best_epoch() -> None:
     snapshots = []
     for epoch, loss in enumerate(losses):
         with ag.no_grad():
-            model.weight.data[...] = epoch       # "training" changes the weights each epoch
-            model.bias.data[...] = -epoch
-        snapshots.append({k: v.data.copy() for k, v in model.state_dict().items()})
+            model.weight.array[...] = epoch       # "training" changes the weights each epoch
+            model.bias.array[...] = -epoch
+        snapshots.append({k: v.array.copy() for k, v in model.state_dict().items()})
         if stopper.step(loss):
             break
     assert stopper.best_epoch == 1
-    np.testing.assert_array_equal(model.weight.data, snapshots[1]["weight"])
-    np.testing.assert_array_equal(model.bias.data, snapshots[1]["bias"])
+    np.testing.assert_array_equal(model.weight.array, snapshots[1]["weight"])
+    np.testing.assert_array_equal(model.bias.array, snapshots[1]["bias"])
 
 
 def test_without_restore_the_weights_stay_until_restore_is_called() -> None:
@@ -61,12 +61,12 @@ def test_without_restore_the_weights_stay_until_restore_is_called() -> None:
     stopper = EarlyStopping(patience=1, model=model, restore_best_weights=False)
     for epoch, loss in enumerate([0.3, 0.4]):
         with ag.no_grad():
-            model.weight.data[...] = epoch
+            model.weight.array[...] = epoch
         stopper.step(loss)
-    assert stopper.should_stop and np.all(model.weight.data == 1)
-    weight_array = model.weight.data
+    assert stopper.should_stop and np.all(model.weight.array == 1)
+    weight_array = model.weight.array
     stopper.restore()
-    assert model.weight.data is weight_array and np.all(model.weight.data == 0)
+    assert model.weight.array is weight_array and np.all(model.weight.array == 0)
 
 
 def test_with_a_real_training_loop_on_a_noisy_fit() -> None:

@@ -113,8 +113,8 @@ def test_groups_take_their_own_options_and_the_defaults_otherwise() -> None:
     set_grad(w, [1.0, 1.0])
     set_grad(b, [1.0])
     opt.step()
-    np.testing.assert_allclose(1 - w.data, [0.1, 0.1])
-    np.testing.assert_allclose(1 - b.data, [0.01])
+    np.testing.assert_allclose(1 - w.array, [0.1, 0.1])
+    np.testing.assert_allclose(1 - b.array, [0.01])
 
 
 # ------------------------------------------------------------------ generic behaviour
@@ -123,15 +123,15 @@ def test_groups_take_their_own_options_and_the_defaults_otherwise() -> None:
 def test_step_is_in_place_keeps_dtype_and_bumps_version(cls, options, dtype) -> None:
     p = leaf(np.linspace(-1, 1, 6).reshape(2, 3), dtype)
     frozen = leaf([3.0, 4.0], dtype)        # no gradient: must be skipped
-    array, version, before = p.data, p._version, p.data.copy()
+    array, version, before = p.array, p._version, p.array.copy()
     opt = cls([p, frozen], **options)
     set_grad(p, np.full((2, 3), 0.5))
     opt.step()
-    assert p.data is array and p.dtype == np.dtype(dtype) and p._version == version + 1
-    assert not np.array_equal(p.data, before)
+    assert p.array is array and p.dtype == np.dtype(dtype) and p._version == version + 1
+    assert not np.array_equal(p.array, before)
     assert all(a.dtype == np.dtype(dtype) for a in opt.state[p].values()
                if isinstance(a, np.ndarray))
-    np.testing.assert_array_equal(frozen.data, [3.0, 4.0])
+    np.testing.assert_array_equal(frozen.array, [3.0, 4.0])
     assert frozen._version == 0
     assert all(isinstance(k, ag.Tensor) for k in opt.state)   # keyed by the object
 
@@ -150,7 +150,7 @@ def test_state_dict_round_trip_continues_identically(cls, options, tmp_path) -> 
             opt.step()
 
     run(opt, a, c, grads[:4])
-    nn.save({"optimizer": opt.state_dict(), "a": a.data, "c": c.data}, tmp_path / "ckpt.npz")
+    nn.save({"optimizer": opt.state_dict(), "a": a.array, "c": c.array}, tmp_path / "ckpt.npz")
     run(opt, a, c, grads[4:])
 
     saved = nn.load(tmp_path / "ckpt.npz")
@@ -159,8 +159,8 @@ def test_state_dict_round_trip_continues_identically(cls, options, tmp_path) -> 
     opt2.load_state_dict(saved["optimizer"])
     assert opt2.param_groups[1]["lr"] == 0.05
     run(opt2, a2, c2, grads[4:])
-    np.testing.assert_array_equal(a2.data, a.data)
-    np.testing.assert_array_equal(c2.data, c.data)
+    np.testing.assert_array_equal(a2.array, a.array)
+    np.testing.assert_array_equal(c2.array, c.array)
 
 
 def test_state_dict_has_pytorch_layout_of_plain_values() -> None:
@@ -208,13 +208,13 @@ def test_zero_grad_sets_to_none_or_zeroes_in_place() -> None:
     w = leaf([1.0, 2.0])
     opt = optim.SGD([w], lr=0.1)
     set_grad(w, [3.0, 4.0])
-    array = w.grad.data
+    array = w.grad.array
     opt.zero_grad(set_to_none=False)
-    assert w.grad.data is array and np.all(array == 0)
+    assert w.grad.array is array and np.all(array == 0)
     opt.zero_grad()
     assert w.grad is None
     opt.step()                                   # nothing to do, and no error
-    np.testing.assert_array_equal(w.data, [1.0, 2.0])
+    np.testing.assert_array_equal(w.array, [1.0, 2.0])
 
 
 def test_step_runs_the_closure_and_returns_its_loss() -> None:
@@ -229,7 +229,7 @@ def test_step_runs_the_closure_and_returns_its_loss() -> None:
 
     loss = opt.step(closure)
     assert loss.item() == 9.0
-    np.testing.assert_allclose(w.data, [3.0 - 0.25 * 6.0])
+    np.testing.assert_allclose(w.array, [3.0 - 0.25 * 6.0])
 
 
 def test_updates_do_not_record_a_graph() -> None:
@@ -250,7 +250,7 @@ def test_first_adam_step_moves_every_parameter_by_lr_times_sign(g, lr) -> None:
     optim.Adam([p], lr=lr).step()
     # m_hat = g and sqrt(v_hat) = |g|, so the step is lr * g / (|g| + eps): lr * sign(g) up
     # to a relative eps / |g|
-    err = np.abs(p.data + lr * np.sign(g))
+    err = np.abs(p.array + lr * np.sign(g))
     assert np.all(err <= lr * 1e-8 / np.abs(g) * (1 + 1e-6) + 1e-15), err.max()
 
 
@@ -260,7 +260,7 @@ def test_adam_with_a_constant_gradient_moves_lr_per_step() -> None:
     for _ in range(10):
         set_grad(p, [2.0, -0.5])
         opt.step()
-    np.testing.assert_allclose(p.data, [-0.1, 0.1], rtol=1e-6)
+    np.testing.assert_allclose(p.array, [-0.1, 0.1], rtol=1e-6)
 
 
 @pytest.mark.parametrize("momentum,lr", [(0.0, 0.1), (0.9, 0.05), (0.5, 0.3)])
@@ -287,7 +287,7 @@ def test_sgd_momentum_on_a_quadratic_follows_the_recurrence_closed_form(momentum
             c2 = (x1 - xi * r1) / (r2 - r1)
             c1 = xi - c2
             expected.append(c1 * r1 ** steps + c2 * r2 ** steps)
-    np.testing.assert_allclose(x.data, np.real(expected), rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(x.array, np.real(expected), rtol=1e-9, atol=1e-12)
 
 
 @pytest.mark.parametrize("cls,options", [
@@ -302,7 +302,7 @@ def test_weight_decay_alone_shrinks_weights_geometrically(cls, options) -> None:
     for _ in range(5):
         set_grad(p, [0.0, 0.0])
         opt.step()
-    np.testing.assert_allclose(p.data, np.array([1.0, -3.0]) * (1 - 0.1 * 0.2) ** 5, rtol=1e-12)
+    np.testing.assert_allclose(p.array, np.array([1.0, -3.0]) * (1 - 0.1 * 0.2) ** 5, rtol=1e-12)
 
 
 def test_adam_weight_decay_is_in_the_gradient_adamw_is_not() -> None:
@@ -311,18 +311,18 @@ def test_adam_weight_decay_is_in_the_gradient_adamw_is_not() -> None:
     set_grad(q, [0.0, 0.0])
     optim.Adam([p], lr=0.1, weight_decay=0.5).step()   # g = 0.5 p: an Adam step of lr*sign(p)
     optim.AdamW([q], lr=0.1, weight_decay=0.5).step()  # shrink by 1 - lr*wd, no Adam step
-    np.testing.assert_allclose(p.data, [1.9, -1.9], rtol=1e-7)
-    np.testing.assert_allclose(q.data, [1.9, -1.9], rtol=1e-12)
+    np.testing.assert_allclose(p.array, [1.9, -1.9], rtol=1e-7)
+    np.testing.assert_allclose(q.array, [1.9, -1.9], rtol=1e-12)
     set_grad(p, [0.0, 0.0])
     optim.Adam([p], lr=0.1, weight_decay=0.5).step()
-    np.testing.assert_allclose(p.data, [1.8, -1.8], rtol=1e-7)
+    np.testing.assert_allclose(p.array, [1.8, -1.8], rtol=1e-7)
 
 
 def test_maximize_climbs() -> None:
     p = leaf([0.0])
     set_grad(p, [2.0])
     optim.SGD([p], lr=0.1, maximize=True).step()
-    np.testing.assert_allclose(p.data, [0.2])
+    np.testing.assert_allclose(p.array, [0.2])
 
 
 @pytest.mark.parametrize("lr_decay", [0.0, 0.1])
@@ -336,7 +336,7 @@ def test_adagrad_with_a_constant_gradient(lr_decay) -> None:
         set_grad(p, g)
         opt.step()
         expected -= lr / (1 + (t - 1) * lr_decay) * g / (np.sqrt(t) * np.abs(g) + eps)
-    np.testing.assert_allclose(p.data, expected, rtol=1e-12)
+    np.testing.assert_allclose(p.array, expected, rtol=1e-12)
 
 
 @pytest.mark.parametrize("momentum", [0.0, 0.5])
@@ -351,7 +351,7 @@ def test_rmsprop_with_a_constant_gradient(momentum) -> None:
         # v_t = (1 - alpha^t) g^2 for a constant gradient
         buf = momentum * buf + g / (np.sqrt(1 - alpha ** t) * np.abs(g) + eps)
         expected -= lr * buf
-    np.testing.assert_allclose(p.data, expected, rtol=1e-12)
+    np.testing.assert_allclose(p.array, expected, rtol=1e-12)
 
 
 def test_centered_rmsprop_first_step_divides_by_the_variance() -> None:
@@ -359,7 +359,7 @@ def test_centered_rmsprop_first_step_divides_by_the_variance() -> None:
     set_grad(p, [2.0])
     optim.RMSprop([p], lr=0.01, alpha=0.5, eps=0.0, centered=True).step()
     # v = 0.5 * 4 = 2, mean = 0.5 * 2 = 1, sqrt(2 - 1) = 1
-    np.testing.assert_allclose(p.data, [-0.02])
+    np.testing.assert_allclose(p.array, [-0.02])
 
 
 # ------------------------------------------------------------------ the course's forms
@@ -374,7 +374,7 @@ def test_course_momentum_equals_sgd_momentum_while_lr_is_constant() -> None:
         set_grad(b, g)
         course.step()
         torch_like.step()
-    np.testing.assert_allclose(a.data, b.data, rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(a.array, b.array, rtol=1e-12, atol=1e-14)
 
 
 def test_course_momentum_and_sgd_part_when_lr_changes() -> None:
@@ -389,8 +389,8 @@ def test_course_momentum_and_sgd_part_when_lr_changes() -> None:
         opt.param_groups[0]["lr"] = 0.01
         opt.step()
     # course: v = 0.5 * (-0.175) - 0.01 * 1; PyTorch: -0.01 * (0.5 * 1.75 + 1)
-    np.testing.assert_allclose(a.data, [-0.1 - 0.15 - 0.175 - 0.0975], rtol=1e-12)
-    np.testing.assert_allclose(b.data, [-0.1 - 0.15 - 0.175 - 0.01875], rtol=1e-12)
+    np.testing.assert_allclose(a.array, [-0.1 - 0.15 - 0.175 - 0.0975], rtol=1e-12)
+    np.testing.assert_allclose(b.array, [-0.1 - 0.15 - 0.175 - 0.01875], rtol=1e-12)
 
 
 def test_course_adagrad_keeps_eps_inside_the_root() -> None:
@@ -405,9 +405,9 @@ def test_course_adagrad_keeps_eps_inside_the_root() -> None:
         course.step()
         torch_like.step()
         expected -= lr * g / np.sqrt(t * g * g + eps)
-    np.testing.assert_allclose(p.data, expected, rtol=1e-12)
+    np.testing.assert_allclose(p.array, expected, rtol=1e-12)
     # a tiny gradient barely moves under the course's form, but takes a full step in PyTorch's
-    assert abs(p.data[1]) < 0.02 * abs(q.data[1])
+    assert abs(p.array[1]) < 0.02 * abs(q.array[1])
 
 
 def test_course_classes_do_not_shadow_pytorch_names() -> None:
@@ -437,7 +437,7 @@ def test_a_subclass_gets_groups_required_options_and_state_for_free() -> None:
     opt = SignSGD([w], lr=0.5)
     set_grad(w, [3.0, -0.1])
     opt.step()
-    np.testing.assert_array_equal(w.data, [0.5, -0.5])
+    np.testing.assert_array_equal(w.array, [0.5, -0.5])
     assert opt.state_dict()["state"] == {0: {"count": 1}}
     assert "SignSGD (" in repr(opt) and "lr: 0.5" in repr(opt)
 
@@ -482,4 +482,4 @@ def test_a_float64_gradient_on_a_float32_parameter_keeps_float32() -> None:
     w.grad = ag.tensor([0.5, 0.5], dtype="float64")
     optim.Adam([w], lr=0.1).step()
     assert w.dtype == np.float32
-    np.testing.assert_allclose(w.data, [0.9, 1.9], rtol=1e-6)
+    np.testing.assert_allclose(w.array, [0.9, 1.9], rtol=1e-6)

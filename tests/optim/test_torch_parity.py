@@ -93,7 +93,7 @@ def run_pair(name: str, options: dict, dtype: str, grads: str,
             sched.step()
     scale = max(float(np.abs(t.detach().numpy()).max()) for t in theirs)
     assert all(p.dtype == np.dtype(dtype) for p in ours)  # updates keep the dtype
-    return max(float(np.abs(p.data - t.detach().numpy()).max()) for p, t in
+    return max(float(np.abs(p.array - t.detach().numpy()).max()) for p, t in
                zip(ours, theirs)) / scale
 
 
@@ -139,7 +139,7 @@ def test_the_parameters_actually_move() -> None:
             opt.zero_grad()
             _mlp_loss(ours, ag.tensor(x), ag.tensor(y)).backward()
             opt.step()
-        moved = min(float(np.abs(p.data - a).max()) for p, a in zip(ours, start))
+        moved = min(float(np.abs(p.array - a).max()) for p, a in zip(ours, start))
         assert moved > 1e-4, (name, options, moved)
 
 
@@ -165,7 +165,7 @@ def test_a_torch_optimizer_state_dict_loads_and_continues(name: str, options: di
         p.grad = ag.tensor(g.copy())
         opt.step()
     assert p.dtype == np.float32
-    np.testing.assert_allclose(p.data, t.detach().numpy(), rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(p.array, t.detach().numpy(), rtol=1e-6, atol=1e-7)
 
 
 def report() -> None:

@@ -45,7 +45,7 @@ k = 1
 while True:
     with ag.no_grad():
         for p in model.parameters():
-            p.data[...] = k
+            p.array[...] = k
     for s in opt.state.values():
         s["exp_avg"][...] = k
         s["exp_avg_sq"][...] = k
@@ -78,7 +78,7 @@ def _initial_checkpoint(path: str) -> None:
     opt.step()
     with ag.no_grad():
         for p in model.parameters():
-            p.data[...] = 0
+            p.array[...] = 0
     for s in opt.state.values():
         s["exp_avg"][...] = 0
         s["exp_avg_sq"][...] = 0

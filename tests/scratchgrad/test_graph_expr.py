@@ -101,7 +101,7 @@ def test_size_limits_on_tensors(capsys):
     "x[0]",
     "{1: x}",
     "x.numpy()",
-    "x.data",
+    "x.array",
     "(x,) * 100000000",
     "(1, 2).count(1)",
     "x.sum().__class__.__subclasses__()",

@@ -28,7 +28,7 @@ SPIRAL = ["--model", "mlp", "--data", "spiral", "--batch-size", "32"]
 def _write_checkpoint(path: Path, epoch: int = 3, epochs: int = 3, **option_changes) -> dict:
     """A checkpoint as ``train`` writes it after ``epoch`` epochs, without training."""
     args = SimpleNamespace(**{k: None for k in train.DEFAULTS})
-    args.model, args.data, args.batch_size, args.epochs = "mlp", "spiral", 32, epochs
+    args.model, args.array, args.batch_size, args.epochs = "mlp", "spiral", 32, epochs
     for key, value in option_changes.items():
         setattr(args, key, value)
     o = train.resolve(args)

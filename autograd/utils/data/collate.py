@@ -29,7 +29,7 @@ def _wrap(arr: np.ndarray) -> Tensor:
 
 
 def _array(x: Any) -> np.ndarray:
-    return x.data if isinstance(x, Tensor) else np.asarray(x)
+    return x.array if isinstance(x, Tensor) else np.asarray(x)
 
 
 def _numbers(batch: Sequence[Any]) -> Tensor:

@@ -91,7 +91,7 @@ class ChainDataset(IterableDataset):
 
 
 def _as_array(x: Any) -> np.ndarray:
-    return x.data if isinstance(x, Tensor) else np.asarray(x)
+    return x.array if isinstance(x, Tensor) else np.asarray(x)
 
 
 class TensorDataset(Dataset):
