@@ -26,9 +26,11 @@ from typing import Any
 
 import numpy as np
 
-# Products of fewer multiply-adds run on one thread inside OpenBLAS anyway
-# (its threshold for gemm is 65536 * 4 and for gemv 2304 * 4): no call is made.
-SINGLE_WORK = 1 << 13
+# Products of fewer multiply-adds run on one thread inside OpenBLAS anyway (its
+# thresholds: 65536 * 4 for a matrix-matrix product, 2304 * 4 for a matrix-vector one):
+# no call is made for them.
+SINGLE_WORK = 65536 * 4
+SINGLE_WORK_GEMV = 2304 * 4
 # From about this many multiply-adds (~0.5 ms on one core) a second thread pays for
 # its wake-up and synchronisation even when the other core is busy.
 THREADED_WORK = 1 << 25
@@ -111,8 +113,11 @@ def matmul(a: np.ndarray, b: np.ndarray, out: np.ndarray | None = None) -> Any:
         >>> matmul(np.ones((2, 3)), np.ones((3, 4))).shape
         (2, 4)
     """
-    work = a.shape[-1] * (a.shape[-2] if a.ndim > 1 else 1) * (b.shape[-1] if b.ndim > 1 else 1)
-    if work < SINGLE_WORK or not (_libs or (_libs is None and active())):
+    m = a.shape[-2] if a.ndim > 1 else 1
+    n = b.shape[-1] if b.ndim > 1 else 1
+    work = m * a.shape[-1] * n
+    if (work < (SINGLE_WORK if m > 1 and n > 1 else SINGLE_WORK_GEMV)
+            or not (_libs or (_libs is None and active()))):
         return np.matmul(a, b, out=out)
     if work >= THREADED_WORK and not busy():
         return np.matmul(a, b, out=out)

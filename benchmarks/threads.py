@@ -206,24 +206,36 @@ def main(argv: list[str] | None = None) -> int:
     cores = os.cpu_count() or 1
     settings = ["default", "1"] + ([str(cores)] if cores > 1 else [])
     loads = ["idle", "busy"] if args.load == "both" else [args.load]
-    print(f"{cores} cores; load average {os.getloadavg()[0]:.1f}; settings: no variables "
-          f"(default), OPENBLAS_NUM_THREADS={', '.join(settings[1:])}", flush=True)
+    header = [f"{cores} cores; load average {os.getloadavg()[0]:.1f}; settings: no variables "
+              f"(default), OPENBLAS_NUM_THREADS={', '.join(settings[1:])}"]
+    print(header[0], flush=True)
     results = {}
     for load in loads:
         if load == "busy":
             with BusyCore(limit=1200):
                 wait_for_load(cores - 0.5)
-                print(f"busy phase: load average {os.getloadavg()[0]:.1f}", flush=True)
+                header.append(f"busy phase: load average {os.getloadavg()[0]:.1f}")
+                print(header[-1], flush=True)
                 res = measure(scripts, settings, args.rounds, args.steps)
         else:
-            print(f"idle phase: load average {os.getloadavg()[0]:.1f}", flush=True)
+            header.append(f"idle phase: load average {os.getloadavg()[0]:.1f}")
+            print(header[-1], flush=True)
             res = measure(scripts, settings, args.rounds, args.steps)
         for name, r in res.items():
             results[(name, load)] = r
     lines, ok = report(results, settings)
+    lines.append(f"load average at the end {os.getloadavg()[0]:.1f}; goal default/best <= "
+                 f"{GOAL}: " + ("PASS" if ok else "MISS"))
     print("\n".join(lines))
-    print(f"load average at the end {os.getloadavg()[0]:.1f}; goal default/best <= {GOAL}: "
-          + ("PASS" if ok else "MISS"))
+    if not args.only and args.load == "both":
+        out = Path(__file__).resolve().parent / "results" / "threads.md"
+        when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+        out.write_text(f"# BLAS threads: default vs best setting, {when}\n\n"
+                       f"`python -m benchmarks.threads --rounds {args.rounds} --steps "
+                       f"{args.steps}`; median step times. \"idle\" is without a busy loop of "
+                       "ours; the "
+                       "load averages say what else ran.\n\n```\n" + "\n".join(header + lines)
+                       + "\n```\n")
     return 0 if ok else 1
 
 

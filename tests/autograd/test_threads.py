@@ -58,7 +58,9 @@ def test_medium_product_runs_on_one_thread_and_restores(fake: FakeBlas) -> None:
     assert fake.calls == [1, 4] and fake.threads == 4
 
 
-@pytest.mark.parametrize("shapes", [((4, 8), (8, 4)), ((8,), (8,)), ((2048, 2048), (2048, 16))])
+@pytest.mark.parametrize("shapes", [
+    ((4, 8), (8, 4)), ((8,), (8,)), ((32, 64), (64, 64)),  # OpenBLAS runs these on one thread
+    ((2048, 2048), (2048, 16))])  # big enough for two
 def test_small_and_big_products_keep_the_library_setting(fake: FakeBlas, shapes: tuple) -> None:
     a, b = (np.ones(s, np.float32) for s in shapes)
     th.matmul(a, b)
@@ -87,6 +89,11 @@ def test_a_count_the_user_changed_is_left_alone(fake: FakeBlas) -> None:
     fake.threads = 2  # e.g. threadpool_limits(2) after the policy first looked
     th.matmul(*medium())
     assert fake.calls == [] and fake.seen == [2]  # type: ignore[attr-defined]
+
+
+def test_a_matrix_vector_product_has_its_own_threshold(fake: FakeBlas) -> None:
+    th.matmul(np.ones((128, 128)), np.ones(128))  # 16,384 multiply-adds: gemv threads them
+    assert fake.seen == [1]  # type: ignore[attr-defined]
 
 
 def test_batched_product_with_out_is_decided_per_matrix(fake: FakeBlas) -> None:
