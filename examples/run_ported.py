@@ -153,7 +153,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{before}\n  -> {after}")
         return 0
     ours = run(opts.script, extra)
-    sys.stdout.write(ours.stdout)
+    if not opts.compare:
+        sys.stdout.write(ours.stdout)
     if ours.returncode:
         sys.stderr.write(ours.stderr)
         return ours.returncode
