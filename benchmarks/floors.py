@@ -150,21 +150,58 @@ def tiny_step(params: Params, x: np.ndarray, y: np.ndarray, lr: float = 0.01) ->
 COLS_BUDGET = 1 << 21  # bytes of im2col columns per batch chunk (about L2-sized)
 
 
-def _pad(x: np.ndarray, pad: int) -> np.ndarray:
+class Workspace:
+    """Arrays kept from one step to the next, by name and shape, as hand-written code keeps them.
+
+    A numpy step that allocates its big temporaries afresh pays for the pages every
+    step: glibc hands freed memory back to the kernel, which faults it in again
+    (measured: about 2x on the LeNet step in a process of its own). Arrays taken from
+    a workspace live until the next step that asks for the same name and shape.
+
+    Example:
+        >>> ws = Workspace()
+        >>> ws.empty("a", (2, 3), np.float32) is ws.empty("a", (2, 3), np.float32)
+        True
+    """
+
+    def __init__(self) -> None:
+        self._arrays: dict[tuple, np.ndarray] = {}
+
+    def empty(self, name: str, shape: tuple, dtype: Any, zeroed: bool = False) -> np.ndarray:
+        """The array ``name`` of ``shape``; ``zeroed``: zeros when first made (borders
+        that are never written stay zero)."""
+        key = (name, tuple(shape), np.dtype(dtype).str)
+        arr = self._arrays.get(key)
+        if arr is None:
+            arr = self._arrays[key] = (np.zeros if zeroed else np.empty)(shape, dtype)
+        return arr
+
+
+def _pad(x: np.ndarray, pad: int, ws: Workspace, name: str) -> np.ndarray:
     if not pad:
         return x
     n, c, h, w = x.shape
-    xp = np.zeros((n, c, h + 2 * pad, w + 2 * pad), x.dtype)
+    xp = ws.empty(name + "xp", (n, c, h + 2 * pad, w + 2 * pad), x.dtype, zeroed=True)
     xp[:, :, pad:pad + h, pad:pad + w] = x
     return xp
 
 
-def _unfold(xp: np.ndarray, kh: int, kw: int) -> np.ndarray:
+def _unfold(xp: np.ndarray, kh: int, kw: int, out: np.ndarray | None = None) -> np.ndarray:
     """im2col of a padded batch: (C*kh*kw, N*Ho*Wo), one copy of a strided view."""
-    n, c = xp.shape[:2]
+    n, c, hp, wp = xp.shape
     win = sliding_window_view(xp, (kh, kw), axis=(2, 3))  # (N, C, Ho, Wo, kh, kw), no copy
     # (C, kh, kw, N, Ho, Wo): the copy reads rows of Wo contiguous elements
-    return win.transpose(1, 4, 5, 0, 2, 3).reshape(c * kh * kw, -1)
+    view = win.transpose(1, 4, 5, 0, 2, 3)
+    if out is None:
+        return view.reshape(c * kh * kw, -1)
+    np.copyto(out.reshape(view.shape), view)
+    return out
+
+
+def _cols(ws: Workspace, name: str, xp: np.ndarray, kh: int, kw: int) -> np.ndarray:
+    n, c, hp, wp = xp.shape
+    shape = (c * kh * kw, n * (hp - kh + 1) * (wp - kw + 1))
+    return _unfold(xp, kh, kw, ws.empty(name + "cols", shape, xp.dtype))
 
 
 def _chunk(xp: np.ndarray, w: np.ndarray) -> int:
@@ -175,51 +212,62 @@ def _chunk(xp: np.ndarray, w: np.ndarray) -> int:
     return max(1, COLS_BUDGET // per_image)
 
 
-def conv2d_forward(x: np.ndarray, w: np.ndarray, b: np.ndarray | None, pad: int
-                   ) -> tuple[np.ndarray, np.ndarray]:
+def conv2d_forward(x: np.ndarray, w: np.ndarray, b: np.ndarray | None, pad: int,
+                   ws: Workspace | None = None, name: str = "") -> tuple[np.ndarray, np.ndarray]:
     """Stride-1 conv2d by im2col in batch chunks; returns the output and the padded input.
 
     The columns of a chunk are dropped after its matmul and rebuilt in backward:
     that keeps memory at the activations and, measured here, is faster than keeping
     one full-batch column matrix (a cache-sized buffer, no fresh pages every step).
 
+    With a workspace ``ws`` the output, padding and columns live in it (under ``name``).
+
     Shape:
         x (N, C, H, W), w (O, C, kh, kw) -> out (N, O, Ho, Wo) (a channel-major view)
     """
+    ws = ws or Workspace()
     o, _, kh, kw = w.shape
-    xp = _pad(x, pad)
+    xp = _pad(x, pad, ws, name)
     n, ho, wo = xp.shape[0], xp.shape[2] - kh + 1, xp.shape[3] - kw + 1
     wm = w.reshape(o, -1)
-    out = np.empty((o, n, ho, wo), x.dtype)
+    out = ws.empty(name + "out", (o, n, ho, wo), x.dtype)
     step = _chunk(xp, w)
     for s in range(0, n, step):
-        cols = _unfold(xp[s:s + step], kh, kw)  # (C*kh*kw, m*Ho*Wo)
+        cols = _cols(ws, name, xp[s:s + step], kh, kw)  # (C*kh*kw, m*Ho*Wo)
         m = cols.shape[1] // (ho * wo)
-        out[:, s:s + m] = (wm @ cols).reshape(o, m, ho, wo)
+        np.matmul(wm, cols, out=out.reshape(o, -1)[:, s * ho * wo:(s + m) * ho * wo])
     if b is not None:
         out += b[:, None, None, None]
     return out.transpose(1, 0, 2, 3), xp
 
 
 def conv2d_backward(dout: np.ndarray, x_shape: tuple, w: np.ndarray, xp: np.ndarray,
-                    pad: int, need_dx: bool = True, need_db: bool = True
+                    pad: int, need_dx: bool = True, need_db: bool = True,
+                    ws: Workspace | None = None, name: str = ""
                     ) -> tuple[np.ndarray | None, np.ndarray, np.ndarray | None]:
-    """Gradients of :func:`conv2d_forward` for x, w and b (col2im by slice-adds, per chunk)."""
+    """Gradients of :func:`conv2d_forward` for x, w and b (col2im by slice-adds, per chunk).
+
+    With a workspace ``ws`` the columns and the input gradient live in it."""
+    ws = ws or Workspace()
     n, c, h, wd = x_shape
     o, _, kh, kw = w.shape
     ho, wo = dout.shape[2], dout.shape[3]
     wm = w.reshape(o, -1)
     d_all = dout.transpose(1, 0, 2, 3)  # (O, N, Ho, Wo)
     dw = np.zeros_like(wm)
-    dxp = np.zeros(xp.shape, dout.dtype) if need_dx else None
+    dxp = None
+    if need_dx:
+        dxp = ws.empty(name + "dxp", xp.shape, dout.dtype)
+        dxp.fill(0)
     step = _chunk(xp, w)
     for s in range(0, n, step):
-        cols = _unfold(xp[s:s + step], kh, kw)
+        cols = _cols(ws, name, xp[s:s + step], kh, kw)
         m = cols.shape[1] // (ho * wo)
         d = d_all[:, s:s + m].reshape(o, -1)  # (O, m*Ho*Wo)
         dw += (cols @ d.T).T  # the same product; OpenBLAS runs this form 15-50% faster
         if dxp is not None:
-            dcols = (wm.T @ d).reshape(c, kh, kw, m, ho, wo)
+            dcols = np.matmul(wm.T, d, out=ws.empty(name + "dcols", (c * kh * kw, d.shape[1]),
+                                                     d.dtype)).reshape(c, kh, kw, m, ho, wo)
             part = dxp[s:s + m]
             for i in range(kh):
                 for j in range(kw):
@@ -232,19 +280,29 @@ def conv2d_backward(dout: np.ndarray, x_shape: tuple, w: np.ndarray, xp: np.ndar
 
 
 
-def maxpool2_forward(x: np.ndarray) -> np.ndarray:
+def maxpool2_forward(x: np.ndarray, ws: Workspace | None = None, name: str = ""
+                     ) -> np.ndarray:
     """2x2 max-pool with stride 2 as the maximum of four strided slices (N, C, H, W)."""
-    return np.maximum(np.maximum(x[:, :, 0::2, 0::2], x[:, :, 0::2, 1::2]),
-                      np.maximum(x[:, :, 1::2, 0::2], x[:, :, 1::2, 1::2]))
+    ws = ws or Workspace()
+    shape = x[:, :, 0::2, 0::2].shape
+    out, tmp = (ws.empty(name + k, shape, x.dtype) for k in ("pool", "pooltmp"))
+    np.maximum(x[:, :, 0::2, 0::2], x[:, :, 0::2, 1::2], out=out)
+    np.maximum(x[:, :, 1::2, 0::2], x[:, :, 1::2, 1::2], out=tmp)
+    return np.maximum(out, tmp, out=out)
 
 
-def maxpool2_backward(dout: np.ndarray, x: np.ndarray, out: np.ndarray) -> np.ndarray:
+def maxpool2_backward(dout: np.ndarray, x: np.ndarray, out: np.ndarray,
+                      ws: Workspace | None = None, name: str = "") -> np.ndarray:
     """Route each output gradient to the input(s) that held the maximum.
 
     One strided pass per window position; ``dx`` takes ``x``'s memory layout, so a
     channel-major activation (a conv output view) stays channel-major for the conv below.
     """
-    dx = np.empty_like(x)
+    if ws is None:
+        dx = np.empty_like(x)
+    else:  # (O, N, H, W) in memory, seen as (N, O, H, W), like x from conv2d_forward
+        n, o, h, w = x.shape
+        dx = ws.empty(name + "dpool", (o, n, h, w), x.dtype).transpose(1, 0, 2, 3)
     for a in (0, 1):
         for b in (0, 1):
             np.multiply(x[:, :, a::2, b::2] == out, dout, out=dx[:, :, a::2, b::2])
@@ -268,15 +326,18 @@ def init_lenet(rng: np.random.Generator, dtype: Any = np.float32) -> Params:
     return params
 
 
-def lenet_grads(params: Params, x: np.ndarray, y: np.ndarray) -> tuple[float, Params]:
-    """Loss and gradients of LeNet on x (N, 1, 28, 28), y (N,)."""
+def lenet_grads(params: Params, x: np.ndarray, y: np.ndarray, ws: Workspace | None = None
+                ) -> tuple[float, Params]:
+    """Loss and gradients of LeNet on x (N, 1, 28, 28), y (N,); the activations live in
+    ``ws`` when given (the gradients are fresh arrays)."""
+    ws = ws or Workspace()
     grads: Params = {}
     saved = []
     h = x
     for name, _, _, pad in LENET_CONVS:
-        c, xp = conv2d_forward(h, params[f"{name}.weight"], params[f"{name}.bias"], pad)
-        r = np.maximum(c, 0)  # (N, O, Ho, Wo)
-        p = maxpool2_forward(r)  # (N, O, Ho/2, Wo/2)
+        c, xp = conv2d_forward(h, params[f"{name}.weight"], params[f"{name}.bias"], pad, ws, name)
+        r = np.maximum(c, 0, out=c)  # (N, O, Ho, Wo), in place: the conv output is not kept
+        p = maxpool2_forward(r, ws, name)  # (N, O, Ho/2, Wo/2)
         saved.append((h.shape, xp, r, p))
         h = p
     n = x.shape[0]
@@ -290,18 +351,23 @@ def lenet_grads(params: Params, x: np.ndarray, y: np.ndarray) -> tuple[float, Pa
     for k in range(len(LENET_CONVS) - 1, -1, -1):
         name, _, _, pad = LENET_CONVS[k]
         x_shape, xp, r, p = saved[k]
-        dr = maxpool2_backward(d, r, p)
+        dr = maxpool2_backward(d, r, p, ws, name)
         dr *= r > 0
         d, grads[f"{name}.weight"], db = conv2d_backward(
-            dr, x_shape, params[f"{name}.weight"], xp, pad, need_dx=k > 0)
+            dr, x_shape, params[f"{name}.weight"], xp, pad, need_dx=k > 0, ws=ws, name=name)
         assert db is not None
         grads[f"{name}.bias"] = db
     return loss, grads
 
 
-def lenet_step(params: Params, x: np.ndarray, y: np.ndarray, lr: float = 0.01) -> float:
-    """One SGD training step of LeNet."""
-    loss, grads = lenet_grads(params, x, y)
+LENET_WS = Workspace()
+
+
+def lenet_step(params: Params, x: np.ndarray, y: np.ndarray, lr: float = 0.01,
+               ws: Workspace | None = LENET_WS) -> float:
+    """One SGD training step of LeNet; its activations stay in ``ws`` between steps
+    (``None``: fresh arrays every step)."""
+    loss, grads = lenet_grads(params, x, y, ws)
     sgd_(params, grads, lr)
     return loss
 

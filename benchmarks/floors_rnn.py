@@ -3,7 +3,9 @@
 As in :mod:`benchmarks.floors`: no graph, one matmul projects the whole input
 sequence before the time loop, one matmul per step for all gates, the backward
 in closed form, the weight gradients of the input projection as one matmul after
-the loop. Parameters are named as PyTorch's ``rnn`` attribute of the model
+the loop. Every per-step value lives in one (T, ...) array of a
+:class:`~benchmarks.floors.Workspace`, kept from step to step, and the gates are
+computed in place. Parameters are named as PyTorch's ``rnn`` attribute of the model
 (``rnn.weight_ih_l0``...) plus the ``fc`` head.
 """
 from __future__ import annotations
@@ -12,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from .floors import Params, _linear_params, _uniform, cross_entropy, sgd_
+from .floors import Params, Workspace, _linear_params, _uniform, cross_entropy, sgd_
 
 
 def init_rnn(rng: np.random.Generator, n_in: int, hidden: int, n_out: int,
@@ -32,76 +34,106 @@ def init_rnn(rng: np.random.Generator, n_in: int, hidden: int, n_out: int,
     return params
 
 
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    out = np.negative(z)
-    np.exp(out, out=out)
-    out += 1
-    np.reciprocal(out, out=out)
+def _sigmoid_(z: np.ndarray) -> np.ndarray:
+    """The logistic function in place."""
+    np.negative(z, out=z)
+    np.exp(z, out=z)
+    z += 1
+    return np.reciprocal(z, out=z)
+
+
+def _project(ws: Workspace, x: np.ndarray, w_ih: np.ndarray, bias: np.ndarray) -> np.ndarray:
+    """``x W_ih^T + bias`` for every step at once: (T, N, G*H)."""
+    t_len, n, n_in = x.shape
+    xw = ws.empty("xw", (t_len * n, w_ih.shape[0]), x.dtype)
+    np.matmul(x.reshape(t_len * n, n_in), w_ih.T, out=xw)
+    xw += bias
+    return xw.reshape(t_len, n, -1)
+
+
+def _states(ws: Workspace, name: str, t_len: int, n: int, hid: int, dtype: Any) -> np.ndarray:
+    """(T+1, N, H) states with the initial one zero."""
+    out = ws.empty(name, (t_len + 1, n, hid), dtype)
+    out[0] = 0
     return out
 
 
-def lstm_grads(params: Params, x: np.ndarray, y: np.ndarray) -> tuple[float, Params]:
+def _head(params: Params, h: np.ndarray, y: np.ndarray) -> tuple[float, Params, np.ndarray]:
+    """The Linear head and cross-entropy on the last state: loss, its grads, d(loss)/dh."""
+    loss, dz = cross_entropy(h @ params["fc.weight"].T + params["fc.bias"], y)
+    return loss, {"fc.weight": dz.T @ h, "fc.bias": dz.sum(0)}, dz @ params["fc.weight"]
+
+
+def _input_grads(grads: Params, dxw: np.ndarray, x: np.ndarray) -> None:
+    t_len, n, n_in = x.shape
+    dflat = dxw.reshape(t_len * n, -1)
+    grads["rnn.weight_ih_l0"] = dflat.T @ x.reshape(t_len * n, n_in)
+    grads["rnn.bias_ih_l0"] = dflat.sum(0)
+
+
+def lstm_grads(params: Params, x: np.ndarray, y: np.ndarray, ws: Workspace | None = None
+               ) -> tuple[float, Params]:
     """Loss and gradients of LSTM -> last output -> Linear -> cross-entropy.
 
     Shape:
         x (T, N, I), y (N,)
     """
-    w_ih, w_hh = params["rnn.weight_ih_l0"], params["rnn.weight_hh_l0"]
-    w_fc, b_fc = params["fc.weight"], params["fc.bias"]
-    t_len, n, n_in = x.shape
+    ws = ws or Workspace()
+    w_hh = params["rnn.weight_hh_l0"]
+    t_len, n, _ = x.shape
     hid = w_hh.shape[1]
-    xw = x.reshape(t_len * n, n_in) @ w_ih.T  # (T*N, 4H), one matmul for every step
-    xw += params["rnn.bias_ih_l0"] + params["rnn.bias_hh_l0"]
-    xw = xw.reshape(t_len, n, 4 * hid)
-    h = np.zeros((n, hid), x.dtype)
-    c = np.zeros((n, hid), x.dtype)
-    saved = []
+    xw = _project(ws, x, params["rnn.weight_ih_l0"],
+                  params["rnn.bias_ih_l0"] + params["rnn.bias_hh_l0"])
+    acts = ws.empty("acts", xw.shape, x.dtype)  # (T, N, 4H): i, f, g, o after activation
+    cs, hs = (_states(ws, k, t_len, n, hid, x.dtype) for k in ("cs", "hs"))
+    tcs = ws.empty("tcs", (t_len, n, hid), x.dtype)
     for t in range(t_len):
-        gates = xw[t] + h @ w_hh.T  # (N, 4H)
-        act = _sigmoid(gates)
-        act[:, 2 * hid:3 * hid] = np.tanh(gates[:, 2 * hid:3 * hid])
+        act = acts[t]
+        np.matmul(hs[t], w_hh.T, out=act)
+        act += xw[t]
+        np.tanh(act[:, 2 * hid:3 * hid], out=act[:, 2 * hid:3 * hid])
+        _sigmoid_(act[:, :2 * hid])
+        _sigmoid_(act[:, 3 * hid:])
         i, f, g, o = (act[:, k * hid:(k + 1) * hid] for k in range(4))
-        c_prev, h_prev = c, h
-        c = f * c_prev + i * g
-        tc = np.tanh(c)
-        h = o * tc
-        saved.append((act, c_prev, h_prev, tc))
-    logits = h @ w_fc.T + b_fc  # (N, C)
-    loss, dz = cross_entropy(logits, y)
-    grads: Params = {"fc.weight": dz.T @ h, "fc.bias": dz.sum(0)}
-    dh = dz @ w_fc
-    dc = np.zeros_like(c)
-    dgates_all = np.empty_like(xw)  # (T, N, 4H)
+        np.multiply(f, cs[t], out=cs[t + 1])
+        cs[t + 1] += i * g
+        np.tanh(cs[t + 1], out=tcs[t])
+        np.multiply(o, tcs[t], out=hs[t + 1])
+    loss, grads, dh = _head(params, hs[t_len], y)
+    dc = np.zeros((n, hid), x.dtype)
+    dgates = ws.empty("dgates", xw.shape, x.dtype)  # (T, N, 4H)
     dw_hh = np.zeros_like(w_hh)
     for t in range(t_len - 1, -1, -1):
-        act, c_prev, h_prev, tc = saved[t]
-        i, f, g, o = (act[:, k * hid:(k + 1) * hid] for k in range(4))
+        i, f, g, o = (acts[t, :, k * hid:(k + 1) * hid] for k in range(4))
+        tc = tcs[t]
         dc += dh * o * (1 - tc * tc)
-        dg = dgates_all[t]
-        dg[:, 0 * hid:1 * hid] = dc * g * i * (1 - i)
-        dg[:, 1 * hid:2 * hid] = dc * c_prev * f * (1 - f)
-        dg[:, 2 * hid:3 * hid] = dc * i * (1 - g * g)
-        dg[:, 3 * hid:4 * hid] = dh * tc * o * (1 - o)
+        dg = dgates[t]
+        np.multiply(dc * g, i * (1 - i), out=dg[:, :hid])
+        np.multiply(dc * cs[t], f * (1 - f), out=dg[:, hid:2 * hid])
+        np.multiply(dc * i, 1 - g * g, out=dg[:, 2 * hid:3 * hid])
+        np.multiply(dh * tc, o * (1 - o), out=dg[:, 3 * hid:])
         dc *= f
-        dw_hh += dg.T @ h_prev
+        dw_hh += dg.T @ hs[t]
         dh = dg @ w_hh
-    dflat = dgates_all.reshape(t_len * n, 4 * hid)
-    grads["rnn.weight_ih_l0"] = dflat.T @ x.reshape(t_len * n, n_in)
+    _input_grads(grads, dgates, x)
     grads["rnn.weight_hh_l0"] = dw_hh
-    db = dflat.sum(0)
-    grads["rnn.bias_ih_l0"] = db
-    grads["rnn.bias_hh_l0"] = db.copy()
+    grads["rnn.bias_hh_l0"] = grads["rnn.bias_ih_l0"].copy()
     return loss, grads
 
 
-def lstm_step(params: Params, x: np.ndarray, y: np.ndarray, lr: float = 0.01) -> float:
-    """One SGD training step of the LSTM model."""
-    loss, grads = lstm_grads(params, x, y)
+LSTM_WS = Workspace()
+
+
+def lstm_step(params: Params, x: np.ndarray, y: np.ndarray, lr: float = 0.01,
+              ws: Workspace = LSTM_WS) -> float:
+    """One SGD training step of the LSTM model; its per-step values stay in ``ws``."""
+    loss, grads = lstm_grads(params, x, y, ws)
     sgd_(params, grads, lr)
     return loss
 
 
-def gru_grads(params: Params, x: np.ndarray, y: np.ndarray) -> tuple[float, Params]:
+def gru_grads(params: Params, x: np.ndarray, y: np.ndarray, ws: Workspace | None = None
+              ) -> tuple[float, Params]:
     """Loss and gradients of GRU -> last output -> Linear -> cross-entropy (PyTorch's GRU).
 
     ``r = s(x W_ir + b_ir + h W_hr + b_hr)``, ``z`` likewise,
@@ -110,56 +142,59 @@ def gru_grads(params: Params, x: np.ndarray, y: np.ndarray) -> tuple[float, Para
     Shape:
         x (T, N, I), y (N,)
     """
-    w_ih, w_hh = params["rnn.weight_ih_l0"], params["rnn.weight_hh_l0"]
-    b_hh = params["rnn.bias_hh_l0"]
-    t_len, n, n_in = x.shape
+    ws = ws or Workspace()
+    w_hh, b_hh = params["rnn.weight_hh_l0"], params["rnn.bias_hh_l0"]
+    t_len, n, _ = x.shape
     hid = w_hh.shape[1]
-    xw = x.reshape(t_len * n, n_in) @ w_ih.T  # (T*N, 3H), one matmul for every step
-    xw += params["rnn.bias_ih_l0"]
-    xw = xw.reshape(t_len, n, 3 * hid)
-    w_hh_t = np.ascontiguousarray(w_hh.T)  # (H, 3H)
-    h = np.zeros((n, hid), x.dtype)
-    saved = []
+    xw = _project(ws, x, params["rnn.weight_ih_l0"], params["rnn.bias_ih_l0"])  # (T, N, 3H)
+    hps = ws.empty("hps", xw.shape, x.dtype)  # h W_hh^T + b_hh; r, z replace its first 2H
+    ns = ws.empty("ns", (t_len, n, hid), x.dtype)
+    hs = _states(ws, "hs", t_len, n, hid, x.dtype)
     for t in range(t_len):
-        hp = h @ w_hh_t  # (N, 3H)
+        hp = hps[t]
+        np.matmul(hs[t], w_hh.T, out=hp)
         hp += b_hh
-        rz = _sigmoid(xw[t, :, :2 * hid] + hp[:, :2 * hid])  # (N, 2H): r, z
+        rz = hp[:, :2 * hid]
+        rz += xw[t, :, :2 * hid]
+        _sigmoid_(rz)  # (N, 2H): r, z
         r, z = rz[:, :hid], rz[:, hid:]
-        hn = hp[:, 2 * hid:]
-        nn_ = np.tanh(xw[t, :, 2 * hid:] + r * hn)
-        h_prev = h
-        h = nn_ + z * (h_prev - nn_)
-        saved.append((rz, nn_, hn, h_prev))
-    loss, dz = cross_entropy(h @ params["fc.weight"].T + params["fc.bias"], y)
-    grads: Params = {"fc.weight": dz.T @ h, "fc.bias": dz.sum(0)}
-    dh = dz @ params["fc.weight"]
-    dxw = np.empty_like(xw)  # (T, N, 3H)
+        nt = ns[t]
+        np.multiply(r, hp[:, 2 * hid:], out=nt)
+        nt += xw[t, :, 2 * hid:]
+        np.tanh(nt, out=nt)
+        np.subtract(hs[t], nt, out=hs[t + 1])
+        hs[t + 1] *= z
+        hs[t + 1] += nt
+    loss, grads, dh = _head(params, hs[t_len], y)
+    dxw = ws.empty("dxw", xw.shape, x.dtype)  # (T, N, 3H)
     dhp = np.empty((n, 3 * hid), x.dtype)
     dw_hh = np.zeros_like(w_hh)
     db_hh = np.zeros_like(b_hh)
     for t in range(t_len - 1, -1, -1):
-        rz, nn_, hn, h_prev = saved[t]
-        r, z = rz[:, :hid], rz[:, hid:]
-        da_n = dh * (1 - z) * (1 - nn_ * nn_)
+        r, z, hn = hps[t, :, :hid], hps[t, :, hid:2 * hid], hps[t, :, 2 * hid:]
+        nt = ns[t]
+        da_n = dh * (1 - z) * (1 - nt * nt)
         d = dxw[t]
-        d[:, :hid] = da_n * hn * r * (1 - r)
-        d[:, hid:2 * hid] = dh * (h_prev - nn_) * z * (1 - z)
+        np.multiply(da_n * hn, r * (1 - r), out=d[:, :hid])
+        np.multiply(dh * (hs[t] - nt), z * (1 - z), out=d[:, hid:2 * hid])
         d[:, 2 * hid:] = da_n
         dhp[:, :2 * hid] = d[:, :2 * hid]
-        dhp[:, 2 * hid:] = da_n * r
-        dw_hh += dhp.T @ h_prev
+        np.multiply(da_n, r, out=dhp[:, 2 * hid:])
+        dw_hh += dhp.T @ hs[t]
         db_hh += dhp.sum(0)
         dh = dh * z + dhp @ w_hh
-    dflat = dxw.reshape(t_len * n, 3 * hid)
-    grads["rnn.weight_ih_l0"] = dflat.T @ x.reshape(t_len * n, n_in)
-    grads["rnn.bias_ih_l0"] = dflat.sum(0)
+    _input_grads(grads, dxw, x)
     grads["rnn.weight_hh_l0"] = dw_hh
     grads["rnn.bias_hh_l0"] = db_hh
     return loss, grads
 
 
-def gru_step(params: Params, x: np.ndarray, y: np.ndarray, lr: float = 0.01) -> float:
-    """One SGD training step of the GRU model."""
-    loss, grads = gru_grads(params, x, y)
+GRU_WS = Workspace()
+
+
+def gru_step(params: Params, x: np.ndarray, y: np.ndarray, lr: float = 0.01,
+             ws: Workspace = GRU_WS) -> float:
+    """One SGD training step of the GRU model; its per-step values stay in ``ws``."""
+    loss, grads = gru_grads(params, x, y, ws)
     sgd_(params, grads, lr)
     return loss

@@ -84,6 +84,18 @@ def test_lenet(engine: str) -> None:
 
 
 @pytest.mark.parametrize("engine", ENGINES)
+def test_lenet_with_a_workspace_reused_over_steps(engine: str) -> None:
+    rng = np.random.default_rng(9)
+    params = floors.init_lenet(rng, F64)
+    ws = floors.Workspace()
+    for seed in (10, 11):  # the second step reuses (and must overwrite) the first's buffers
+        data = np.random.default_rng(seed)
+        x, y = data.standard_normal((3, 1, 28, 28)), data.integers(0, 10, 3)
+        check_model(engine, workloads.LENET_NEEDS, workloads.lenet_model,
+                    lambda p, x, y: floors.lenet_grads(p, x, y, ws), params, x, y)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
 def test_tiny_mlp(engine: str) -> None:
     rng = np.random.default_rng(7)
     params = floors.init_mlp(rng, floors.TINY_SIZES, F64)
@@ -107,8 +119,10 @@ def test_recurrent(engine: str, kind: str) -> None:
     x, y = rng.standard_normal((4, 3, 5)), rng.integers(0, 4, 3)
     needs, grads = ((workloads.LSTM_NEEDS, floors_rnn.lstm_grads) if kind == "LSTM"
                     else (workloads.GRU_NEEDS, floors_rnn.gru_grads))
-    check_model(engine, needs, lambda nn: workloads.rnn_model(nn, kind, 5, 6, 4), grads,
-                params, x, y)
+    ws = floors.Workspace()
+    for x_step in (x, x[::-1] * 2.0):  # the second step reuses (and overwrites) the buffers
+        check_model(engine, needs, lambda nn: workloads.rnn_model(nn, kind, 5, 6, 4),
+                    lambda p, x, y: grads(p, x, y, ws), params, np.ascontiguousarray(x_step), y)
 
 
 def test_floor_steps_update_the_parameters_by_sgd() -> None:
