@@ -65,9 +65,17 @@ def main():
     parser.add_argument("--scheduler", choices=["onecycle", "cosine"], default="onecycle")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--limit", type=int, default=None)
+    parser.add_argument("--checkpoint", default=None, help="save here after each epoch")
+    parser.add_argument("--resume", action="store_true", help="continue from --checkpoint")
+    parser.add_argument("--stop-after", type=int, default=None,
+                        help="stop after this many epochs (to resume later)")
+    parser.add_argument("--deterministic", action="store_true")
     args = parser.parse_args()
 
     torch.manual_seed(args.seed)
+    torch.backends.cudnn.benchmark = not args.deterministic
+    if args.deterministic:
+        torch.use_deterministic_algorithms(True)
     device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
     x_train, y_train, x_test, y_test = load_digits_tensors(args.limit)
     train_loader = DataLoader(TensorDataset(x_train, y_train), batch_size=args.batch_size,
@@ -83,8 +91,15 @@ def main():
     else:
         scheduler = CosineAnnealingLR(optimizer, T_max=args.epochs * len(train_loader))
 
-    step = 0
-    for epoch in range(args.epochs):
+    step, start_epoch = 0, 0
+    if args.resume:
+        checkpoint = torch.load(args.checkpoint, map_location="cpu", weights_only=True)
+        model.load_state_dict(checkpoint["model_state_dict"])
+        optimizer.load_state_dict(checkpoint["optimizer_state_dict"])
+        scheduler.load_state_dict(checkpoint["scheduler_state_dict"])
+        start_epoch, step = checkpoint["epoch"] + 1, checkpoint["step"]
+        print(f"resumed from epoch {checkpoint['epoch']} at lr {scheduler.get_last_lr()[0]:.5f}")
+    for epoch in range(start_epoch, args.epochs):
         model.train()
         running = 0.0
         for inputs, targets in train_loader:
@@ -107,6 +122,13 @@ def main():
                 total += targets.numel()
         print(f"epoch {epoch} train_loss {running / len(train_loader):.4f} "
               f"test_acc {correct / total:.4f}")
+        if args.checkpoint:
+            torch.save({"epoch": epoch, "step": step,
+                        "model_state_dict": model.state_dict(),
+                        "optimizer_state_dict": optimizer.state_dict(),
+                        "scheduler_state_dict": scheduler.state_dict()}, args.checkpoint)
+        if args.stop_after is not None and epoch + 1 >= args.stop_after:
+            break
     print(f"accuracy {correct / total:.4f}")
 
 
