@@ -45,7 +45,7 @@ def test_product_gradients_at_zeros_match_pytorch(torch, name, fn, values, want)
 
 
 def test_prod_gradgradcheck_at_a_single_zero():
-    x = ag.tensor([[0.0, 2.0, -1.5], [0.5, 1.5, 3.0]], requires_grad=True)
+    x = ag.tensor([[0.0, 2.0, -1.5], [0.5, 1.5, 3.0]], dtype="float64", requires_grad=True)
     assert ag.gradcheck(lambda t: t.prod(1), (x,))
     assert ag.gradgradcheck(lambda t: t.prod(1), (x,))
 
