@@ -119,8 +119,12 @@ def cumprod(x: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
 class RunningPick(Gather):
     """The running winner's value at each place; the gradient goes to the winner."""
 
-    symbol = staticmethod(lambda args: "cummax|cummin")  # type: ignore[assignment]
+    symbol = staticmethod(lambda args: "cummax")  # type: ignore[assignment]
     derivative = Derivative("∂outᵢ/∂xₖ = [k is the winner up to i]")
+
+
+class RunningMinPick(RunningPick):
+    symbol = staticmethod(lambda args: "cummin")  # type: ignore[assignment]
 
 
 def _running(x: Any, dim: int, op: str, better: Any) -> Running:
@@ -135,7 +139,8 @@ def _running(x: Any, dim: int, op: str, better: Any) -> Running:
     shape[d] = a.shape[d]
     at = np.where(won, np.arange(a.shape[d]).reshape(shape), 0)
     idx = np.maximum.accumulate(at, axis=d) if a.size else at
-    values = RunningPick.apply(x, along_positions(a.shape, idx, d, op), False)
+    how = RunningPick if op == "cummax" else RunningMinPick
+    values = how.apply(x, along_positions(a.shape, idx, d, op), False)
     return Running(values, Tensor._make(idx.astype(np.int64)))
 
 

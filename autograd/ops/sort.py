@@ -31,6 +31,16 @@ class Pick(Gather):
     derivative = Derivative("∂L/∂x = G put back where each value came from")
 
 
+class TopkPick(Pick):
+    symbol = staticmethod(lambda args: "topk")  # type: ignore[assignment]
+
+
+class RankPick(Pick):
+    """kthvalue's and median's value: one rank along a dim."""
+
+    symbol = staticmethod(lambda args: "kthvalue|median")  # type: ignore[assignment]
+
+
 def order(arr: np.ndarray, dim: int, descending: bool = False) -> np.ndarray:
     """Stable argsort along ``dim``; descending keeps equal values in their original order."""
     if not descending:
@@ -44,10 +54,10 @@ def _dim(x: Tensor, dim: Any, op: str) -> int:
     return norm_dim(dim, x.ndim, op)
 
 
-def _pick(x: Tensor, idx: np.ndarray, d: int) -> Tensor:
+def _pick(x: Tensor, idx: np.ndarray, d: int, how: type = Pick) -> Tensor:
     if x.ndim == 0:
         return x.clone()
-    return Pick.apply(x, along_positions(x.shape, idx, d, "sort"), False)
+    return how.apply(x, along_positions(x.shape, idx, d, "sort"), False)
 
 
 @register(method=True)
@@ -95,7 +105,7 @@ def topk(x: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = 
     if x.ndim == 0:
         return Sorted(x.clone(), Tensor._make(np.zeros((), np.int64)))
     idx = np.take(order(x.array, d, largest), np.arange(k), axis=d)
-    return Sorted(_pick(x, idx, d), Tensor._make(idx.astype(np.int64)))
+    return Sorted(_pick(x, idx, d, TopkPick), Tensor._make(idx.astype(np.int64)))
 
 
 @register(method=True)
@@ -119,7 +129,7 @@ def _select_rank(x: Tensor, d: int, rank: np.ndarray, keepdim: bool) -> Sorted:
         nan = np.isnan(x.array)
         has = nan.any(axis=d, keepdims=True)
         idx = np.where(has, np.argmax(nan, axis=d, keepdims=True), idx)
-    values = _pick(x, idx, d)
+    values = _pick(x, idx, d, RankPick)
     if not keepdim:
         values, idx = values.squeeze(d), np.squeeze(idx, d)
     return Sorted(values, Tensor._make(idx.astype(np.int64)))
