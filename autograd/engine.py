@@ -142,10 +142,12 @@ class _Pass:
 
     def run_node(self, node: Any) -> None:
         """Run one node's backward and pass each input's gradient on."""
-        out_grads = self.pending.pop(node, None)
+        pending = self.pending
+        out_grads = pending.pop(node, None)
         if out_grads is None:  # nothing flowed here
             return
-        _prepare_out_grads(node, out_grads)
+        if len(out_grads) > 1 or node._hooks is not None or node._retain is not None:
+            _prepare_out_grads(node, out_grads)
         if node in self.wanted:
             for t in self.wanted[node]:
                 self.captured[id(t)] = out_grads[t._out_idx]  # type: ignore[index]
@@ -171,8 +173,11 @@ class _Pass:
                 _check_anomaly(node, g, i, shape)
             if producer is None:
                 self.deliver_leaf(key, g)
-            else:
-                self.add_pending(producer, key, g)
+                continue
+            slot = pending.get(producer)  # add_pending, inlined on the hot path
+            if slot is None:
+                slot = pending[producer] = [None] * len(producer._outs)
+            slot[key] = g if slot[key] is None else slot[key] + g
 
     def deliver_leaf(self, t: Any, g: Any) -> None:
         """Run a leaf's hooks, then accumulate into its ``.grad`` (or capture it)."""

@@ -33,6 +33,8 @@ from .tensor import Tensor, version_counter
 #: arrays with at most this many elements are kept on the graph for drawings
 DRAW_KEEP = 32
 
+_NONE_NEEDED = [(False,) * n for n in range(8)]
+
 
 class InputStub:
     """What a node remembers of a big input that does not require grad.
@@ -126,7 +128,7 @@ class Function:
     # class defaults, shadowed in the instance dict when set.
     __slots__ = ("_edges", "_consts", "_outs", "_n_args", "_saved", "__dict__", "__weakref__")
     _edges: list
-    _consts: tuple
+    _consts: list | tuple
     _outs: tuple
     _n_args: int
     _saved: list | None
@@ -193,8 +195,11 @@ class Function:
         Available in forward too, so an op saves only what the gradients it will
         be asked for need (``x / 2.0`` keeps nothing of ``x``).
         """
+        edges = self._edges
+        if not edges:
+            return _NONE_NEEDED[self._n_args] if self._n_args < 8 else (False,) * self._n_args
         flags = [False] * self._n_args
-        for e in self._edges:
+        for e in edges:
             flags[e[0]] = True
         return tuple(flags)
 
@@ -235,54 +240,58 @@ class Function:
         # hot path: one pass over args, no comprehensions
         arrays = []
         edges = None
-        for i, a in enumerate(args):
+        i = 0
+        for a in args:
             if isinstance(a, Tensor):
-                arrays.append(a.array)
+                arr = a.array
+                arrays.append(arr)
                 if a.requires_grad:
                     if (a._view is not None and a._view[0].grad_fn is not a._view[3]
                             and STATE.grad_enabled):
                         _retake_view(a)
                     fn = a.grad_fn
-                    edge = (i, fn, a._out_idx if fn is not None else a, a.array.shape, a.name)
+                    edge = (i, fn, a._out_idx if fn is not None else a, arr.shape, a.name)
                     if edges is None:
                         edges = [edge]
                     else:
                         edges.append(edge)
             else:
                 arrays.append(a)
-        recording = edges is not None and STATE.grad_enabled
+            i += 1
         ctx = _new(cls)
         ctx._saved = None
-        ctx._n_args = len(args)
-        ctx._edges = edges if recording else ()  # forward reads ctx.needs_input_grad
-        out = cls.forward(ctx, *arrays, **kwargs)
-        if not recording:
+        ctx._n_args = i
+        if edges is None or not STATE.grad_enabled:
+            ctx._edges = ()
+            out = cls.forward(ctx, *arrays, **kwargs)
             if type(out) is tuple:
                 return tuple(Tensor._make(_arr(o)) for o in out)
-            return Tensor._make(_arr(out))
+            return Tensor._make(out if type(out) is np.ndarray else np.asarray(out))
 
-        assert edges is not None
-        ctx._consts = _constants(args, edges) if len(edges) < len(args) else ()
-        if type(out) is not tuple:
-            o = _arr(out)
+        ctx._edges = edges  # forward reads ctx.needs_input_grad
+        out = cls.forward(ctx, *arrays, **kwargs)
+        ctx._consts = _constants(args, edges) if len(edges) < i else ()
+        if type(out) is not tuple:  # one output: no lists
+            o = out if type(out) is np.ndarray else np.asarray(out)
             diff = o.dtype.kind in "fc"  # integer results (argmax-like) never carry gradients
-            results = [Tensor._make(o, ctx if diff else None, 0, diff)]
-            outs = [o]
-            raw_outs: tuple = (out,)
+            result = Tensor._make(o, ctx if diff else None, 0, diff)
+            ctx._outs = ((o.shape, o.dtype, o if o.size <= DRAW_KEEP else None),)
+            if ctx._saved is not None:
+                ctx._resolve_saved(args, arrays, (out,), [o], [result])
         else:
             outs = [_arr(o) for o in out]
             results = []
-            for i, o in enumerate(outs):
+            for k, o in enumerate(outs):
                 diff = o.dtype.kind in "fc"
-                results.append(Tensor._make(o, ctx if diff else None, i, diff))
-            raw_outs = out
-        ctx._outs = tuple((o.shape, o.dtype, o if o.size <= DRAW_KEEP else None) for o in outs)
-        if ctx._saved is not None:
-            ctx._resolve_saved(args, arrays, raw_outs, outs, results)
+                results.append(Tensor._make(o, ctx if diff else None, k, diff))
+            ctx._outs = tuple((o.shape, o.dtype, o if o.size <= DRAW_KEEP else None)
+                              for o in outs)
+            if ctx._saved is not None:
+                ctx._resolve_saved(args, arrays, out, outs, results)
         if _HOOKS.created:
             for hook in _HOOKS.created:
                 hook(ctx)
-        return results[0] if type(out) is not tuple else tuple(results)
+        return result if type(out) is not tuple else tuple(results)
 
     def _resolve_saved(self, args: tuple, arrays: list, raw_outs: tuple, outs: list,
                        results: list) -> None:
@@ -319,18 +328,18 @@ def _retake_view(t: Tensor) -> None:
     t._view[3] = base.grad_fn  # type: ignore[index]
 
 
-def _constants(args: tuple, edges: list) -> tuple:
-    """``(position, value)`` for the inputs that do not require grad, as drawings need them."""
-    grad_pos = {e[0] for e in edges}
+def _constants(args: tuple, edges: list) -> list:
+    """``(position, value)`` of the inputs that need no gradient, as drawings need them:
+    Python values and small tensors as they are, big ones as an :class:`InputStub`."""
+    grad_pos = [e[0] for e in edges]
     out = []
     for i, a in enumerate(args):
         if i in grad_pos:
             continue
-        if isinstance(a, (Tensor, np.ndarray)) and np.size(a.array if isinstance(a, Tensor)
-                                                           else a) > DRAW_KEEP:
-            a = InputStub(a)
-        out.append((i, a))
-    return tuple(out)
+        big = (a.array.size if isinstance(a, Tensor) else
+               a.size if type(a) is np.ndarray else 0) > DRAW_KEEP
+        out.append((i, InputStub(a) if big else a))
+    return out
 
 
 def _arr(o: Any) -> np.ndarray:

@@ -69,7 +69,15 @@ class Tensor(Operators, OpMethods, MathMethods, InplaceMethods, ConvertMethods):
               requires_grad: bool = False) -> Tensor:
         """Wrap an array without copying or checks (the engine's fast path)."""
         t = _new(cls)
-        _init(t, arr, grad_fn, idx, requires_grad)
+        t.array = arr  # the same fields as _init, inlined: this runs for every op
+        t.grad = None
+        t.requires_grad = requires_grad
+        t.grad_fn = grad_fn
+        t._out_idx = idx
+        t._version_counter = None
+        t.name = None
+        t._hooks = None
+        t._view = None
         return t
 
     # ------------------------------------------------------------ attributes

@@ -19,7 +19,7 @@ from autograd.viz.names import note_model
 from .module_convert import ConvertMixin
 from .module_hooks import HooksMixin, RemovableHandle
 from .parameter import Parameter
-from .scope import current_scope, module_scope
+from .scope import current_scope, enter_scope, leave_scope
 
 __all__ = ["Module", "RemovableHandle", "IncompatibleKeys"]
 
@@ -85,17 +85,20 @@ class Module(HooksMixin, ConvertMixin):
     # ------------------------------------------------------------------ call
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         scope = current_scope()
-        own = self._scope_name
         if scope is None:
             qual = type(self).__name__
             note_model(self)  # graph drawings then name this model's parameters
         else:
+            own = self._scope_name
             qual = scope[-1] + "." + (own if own is not None else type(self).__name__)
-        with module_scope(qual):
+        token = enter_scope(qual)
+        try:
             if (self._forward_pre_hooks or self._forward_hooks or self._backward_hooks
                     or self._backward_pre_hooks):
                 return self._call_with_hooks(args, kwargs)
             return self.forward(*args, **kwargs)
+        finally:
+            leave_scope(token)
 
     # ---------------------------------------------------------- registration
     def __setattr__(self, name: str, value: Any) -> None:

@@ -33,6 +33,30 @@ def _stamp(node: Any) -> None:
     node._scope = _SCOPES.current
 
 
+def enter_scope(name: str) -> tuple:
+    """Open scope ``name`` in this thread; returns what :func:`leave_scope` needs to close it.
+
+    The same as entering :class:`module_scope`, without a context-manager object:
+    ``Module.__call__`` runs this for every module call.
+    """
+    prev = _SCOPES.current
+    if prev is None:
+        _SCOPES.current = (name,)
+        hooks = ACTIVE.created
+        ACTIVE.created = hooks + (_stamp,)
+        return prev, hooks
+    _SCOPES.current = prev + (name,)
+    return prev, None
+
+
+def leave_scope(token: tuple) -> None:
+    """Close the scope :func:`enter_scope` opened."""
+    prev, hooks = token
+    _SCOPES.current = prev
+    if prev is None:
+        ACTIVE.created = hooks
+
+
 class module_scope(ContextDecorator):
     """Record ``name`` on every op created inside (used by ``nn.Module.__call__``).
 
@@ -49,13 +73,7 @@ class module_scope(ContextDecorator):
         self.name = name
 
     def __enter__(self) -> None:
-        self._prev = _SCOPES.current
-        _SCOPES.current = (self._prev or ()) + (self.name,)
-        if self._prev is None:
-            self._prev_hooks = ACTIVE.created
-            ACTIVE.created = self._prev_hooks + (_stamp,)
+        self._token = enter_scope(self.name)
 
     def __exit__(self, *exc: Any) -> None:
-        _SCOPES.current = self._prev
-        if self._prev is None:
-            ACTIVE.created = self._prev_hooks
+        leave_scope(self._token)

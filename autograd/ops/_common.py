@@ -45,8 +45,17 @@ def promoted(t: Tensor, dtype: np.dtype) -> Tensor:
 
 def pair(a: Any, b: Any, op: str = "op") -> tuple[Tensor, Tensor]:
     """Both operands of a binary op as Tensors of their PyTorch result dtype."""
-    if type(a) is Tensor and type(b) is Tensor and a.array.dtype == b.array.dtype:
-        return a, b  # the common case, kept cheap
+    if type(a) is Tensor:  # the common cases, kept cheap
+        dt = a.array.dtype
+        if type(b) is Tensor:
+            if b.array.dtype == dt:
+                return a, b
+        elif (type(b) is float and dt.kind == "f") or (type(b) is int and dt.kind in "fiu"):
+            return a, Tensor._make(np.asarray(b, dt))  # a number keeps the tensor's dtype
+    elif type(b) is Tensor:
+        dt = b.array.dtype
+        if (type(a) is float and dt.kind == "f") or (type(a) is int and dt.kind in "fiu"):
+            return Tensor._make(np.asarray(a, dt)), b
     dtype = result_type(a, b)
     if isinstance(b, (bool, int, float)) and not isinstance(b, np.generic):
         b = Tensor._make(np.asarray(b, dtype))

@@ -60,16 +60,20 @@ def reshape(x: Tensor, shape: Sequence[int]) -> Tensor:
     shape = _infer_shape(tuple(shape), x.array.size, "reshape", x.shape)
     if shape == x.shape:
         return x
-    return share_version(Reshape.apply(x, shape), x, lambda b: reshape(b, shape),
-                         lambda b, v: reshape(v, b.shape))
+    out = Reshape.apply(x, shape)
+    if not out.requires_grad:  # no history to keep for in-place writes through the view
+        return share_version(out, x)
+    return share_version(out, x, lambda b: reshape(b, shape), lambda b, v: reshape(v, b.shape))
 
 
 @register(method=True)
 def view(x: Tensor, shape: Sequence[int]) -> Tensor:
     """Same as :func:`reshape` (every array here can be viewed or copied)."""
     shape = _infer_shape(tuple(shape), x.array.size, "view", x.shape)
-    return share_version(Reshape.apply(x, shape), x, lambda b: reshape(b, shape),
-                         lambda b, v: reshape(v, b.shape))
+    out = Reshape.apply(x, shape)
+    if not out.requires_grad:  # no history to keep for in-place writes through the view
+        return share_version(out, x)
+    return share_version(out, x, lambda b: reshape(b, shape), lambda b, v: reshape(v, b.shape))
 
 
 @register(method=True)
@@ -107,8 +111,11 @@ def permute(x: Tensor, dims: Sequence[int]) -> Tensor:
     if sorted(nd) != list(range(x.ndim)):
         raise ValueError(f"permute: dims {tuple(dims)} are not a permutation of the "
                          f"{x.ndim} dims of a tensor of shape {tuple(x.shape)}")
+    out = Permute.apply(x, nd)
+    if not out.requires_grad:
+        return share_version(out, x)
     inv = tuple(int(i) for i in np.argsort(nd))
-    return share_version(Permute.apply(x, nd), x, lambda b: Permute.apply(b, nd),
+    return share_version(out, x, lambda b: Permute.apply(b, nd),
                          lambda b, v: Permute.apply(v, inv))
 
 
@@ -121,7 +128,10 @@ def transpose(x: Tensor, dim0: int, dim1: int) -> Tensor:
     dims = list(range(x.ndim))
     dims[a], dims[b] = dims[b], dims[a]
     swap = tuple(dims)  # its own inverse
-    return share_version(Permute.apply(x, swap), x, lambda b: Permute.apply(b, swap),
+    out = Permute.apply(x, swap)
+    if not out.requires_grad:
+        return share_version(out, x)
+    return share_version(out, x, lambda b: Permute.apply(b, swap),
                          lambda b, v: Permute.apply(v, swap))
 
 

@@ -14,6 +14,8 @@ from typing import Any
 
 #: id -> model, for every live model called at the top level (outside any other module)
 _MODELS: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
+#: the same, as plain weak references: Module.__call__ checks here on every call (cheaply)
+_NOTED: dict = {}
 
 
 def note_model(model: Any) -> None:
@@ -30,8 +32,13 @@ def note_model(model: Any) -> None:
         >>> module_classes()["Net"]
         'Net'
     """
+    key = id(model)
+    ref = _NOTED.get(key)
+    if ref is not None and ref() is model:  # the common case: noted on an earlier call
+        return
     try:
-        _MODELS[id(model)] = model
+        _MODELS[key] = model
+        _NOTED[key] = weakref.ref(model, lambda _, k=key: _NOTED.pop(k, None))
     except TypeError:  # an object that cannot be weakly referenced: not remembered
         pass
 

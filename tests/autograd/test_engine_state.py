@@ -280,3 +280,18 @@ def test_deepcopy_copies_leaves_and_refuses_non_leaves():
     assert x.array[0] == 1.0
     with pytest.raises(RuntimeError, match="graph leaves"):
         copy.deepcopy(x * 2.0)
+
+
+def test_both_tensor_constructors_set_every_field():
+    # Tensor._make inlines the field setting of _init (it runs for every op): keep them equal
+    from autograd.tensor import Tensor, _init
+
+    made = Tensor._make(np.zeros(2))
+    init = object.__new__(Tensor)
+    _init(init, np.zeros(2), None, 0, False)
+    for slot in Tensor.__slots__:
+        if slot == "__weakref__":
+            continue
+        assert hasattr(made, slot) and hasattr(init, slot), slot
+        if slot != "array":
+            assert getattr(made, slot) == getattr(init, slot), slot
