@@ -254,6 +254,20 @@ LAYER_CASES += [  # the layers of issue 14
         _x(3, 1, 4), _x(2, 1, 4 + a)), ((2, 1, 4 + a),))),
 ]
 
+LAYER_CASES += [  # the activations of issue 13: bad constructor values, a non-Tensor input
+    _layer("CELU", lambda a, b: (lambda: nn.CELU(0.0), ("alpha",))),
+    _layer("GLU", lambda a, b: (lambda: nn.GLU(dim=1)(_x(2, 2 * a + 1)), (2 * a + 1,))),
+    _layer("Hardshrink", lambda a, b: (lambda: nn.Hardshrink(-a), (-a,))),
+    _layer("Softshrink", lambda a, b: (lambda: nn.Softshrink(-a), (-a,))),
+    _layer("Hardtanh", lambda a, b: (lambda: nn.Hardtanh(a, -b), (a, -b))),
+    _layer("RReLU", lambda a, b: (lambda: nn.RReLU(0.5 + a, 0.1), (0.5 + a,))),
+    _layer("Threshold", lambda a, b: (lambda: nn.Threshold("low", b), ("low",))),
+    _layer("Softmin", lambda a, b: (lambda: nn.Softmin(dim=a + 1)(_x(2, b)), (a + 1,))),
+    *[_layer(name, lambda a, b, name=name: (lambda: getattr(nn, name)()("abc"), ("str",)))
+      for name in ("SELU", "Mish", "Hardswish", "Hardsigmoid", "Softsign", "LogSigmoid",
+                   "Tanhshrink")],
+]
+
 
 def _layer_params() -> list:
     seen: Counter = Counter()
@@ -360,6 +374,14 @@ LAYER_VALUES = {
     "TransformerEncoderLayer": (lambda: nn.TransformerEncoderLayer(4, 2, 8, dropout=0.0),
                                 (3, 2, 4)),
 }
+
+LAYER_VALUES.update({  # the activations of issue 13
+    **{name: (lambda name=name: getattr(nn, name)(), (3, 4))
+       for name in ("SELU", "CELU", "Mish", "Hardswish", "Hardsigmoid", "Hardtanh", "Softsign",
+                    "LogSigmoid", "Tanhshrink", "Softshrink", "Hardshrink", "GLU", "RReLU")},
+    "Softmin": (lambda: nn.Softmin(dim=-1), (3, 4)),
+    "Threshold": (lambda: nn.Threshold(0.1, 20.0), (3, 4)),
+})
 
 
 @pytest.mark.parametrize("layer", sorted(LAYER_VALUES))
