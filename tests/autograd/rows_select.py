@@ -2,6 +2,7 @@
 (``reshape_more``, ``diag``, ``gather``, ``scatter``, ``sort``); ``test_ops_shape.TABLE``
 includes them, so every generic walk covers them."""
 import numpy as np
+from hypothesis import strategies as st
 
 import autograd as ag
 from autograd.testing import Input
@@ -26,6 +27,25 @@ PERM = np.argsort(np.random.default_rng(0).random((3, 4)), 1)  # every place wri
 M = np.random.default_rng(1).random((3, 4)) < 0.5
 NOGRAD = Input(requires_grad=False)
 SEQ = np.array([-1.0, -0.5, 0.0, 0.25, 1.0])
+
+
+def _idx(shape, d):
+    """A repeatable index array of ``shape`` into dim ``d`` (repeats included)."""
+    n = shape[d]
+    if n == 0 or 0 in shape:
+        return np.zeros(shape, np.int64)
+    return ((np.indices(shape).sum(0) * 7 + 3) % n).astype(np.int64)
+
+
+def _sel(n):
+    return np.array([n - 1, 0, n - 1], np.int64) % n if n else np.zeros(0, np.int64)
+
+
+def _mask(shape):
+    return np.indices(shape).sum(0) % 2 == 0 if shape else np.array(True)
+
+
+SAME_SHAPE = st.lists(st.integers(0, 3), min_size=1, max_size=3).map(lambda s: (tuple(s),) * 2)
 
 
 def _np_scatter(x, dim, idx, src, how=None, include_self=True):
@@ -308,6 +328,45 @@ GATHER_SCATTER = [
            non_tensor=(M, t(12))),
 ]
 
+# the same ops on drawn shapes (size-1 and empty dims), the index built from the shape
+DRAWN = [
+    OpSpec("gather", lambda x: ag.gather(x, -1, _idx(x.shape, -1)),
+           lambda x: np.take_along_axis(x, _idx(x.shape, -1), -1), kw=dict(min_dims=1),
+           torch=lambda T, x: T.gather(x, -1, T.tensor(_idx(tuple(x.shape), -1)))),
+    OpSpec("take_along_dim", lambda x: ag.take_along_dim(x, _idx(x.shape, 0), 0),
+           lambda x: np.take_along_axis(x, _idx(x.shape, 0), 0), kw=dict(min_dims=1),
+           torch=lambda T, x: T.take_along_dim(x, T.tensor(_idx(tuple(x.shape), 0)), 0)),
+    OpSpec("scatter_add", lambda x, s: ag.scatter_add(x, 0, _idx(s.shape, 0), s),
+           lambda x, s: _np_scatter(x, 0, _idx(s.shape, 0), s, "sum"), (Input(), Input()),
+           kw=dict(shapes=SAME_SHAPE),
+           torch=lambda T, x, s: T.scatter_add(x, 0, T.tensor(_idx(tuple(s.shape), 0)), s)),
+    OpSpec("scatter_reduce", lambda x, s: ag.scatter_reduce(x, -1, _idx(s.shape, -1), s, "mean"),
+           lambda x, s: _np_scatter(x, x.ndim - 1, _idx(s.shape, -1), s, "mean"),
+           (Input(), Input()), kw=dict(shapes=SAME_SHAPE),
+           torch=lambda T, x, s: T.scatter_reduce(x, -1, T.tensor(_idx(tuple(s.shape), -1)), s,
+                                                  "mean")),
+    OpSpec("index_select", lambda x: ag.index_select(x, -1, _sel(x.shape[-1])),
+           lambda x: np.take(x, _sel(x.shape[-1]), -1), kw=dict(min_dims=1),
+           torch=lambda T, x: T.index_select(x, -1, T.tensor(_sel(x.shape[-1])))),
+    OpSpec("index_add", lambda x: ag.index_add(x, 0, _sel(x.shape[0]), x[_sel(x.shape[0])]),
+           lambda x: _index_add(x, 0, _sel(x.shape[0]), x[_sel(x.shape[0])], 1.0),
+           kw=dict(min_dims=1),
+           torch=lambda T, x: T.index_add(x, 0, T.tensor(_sel(x.shape[0])),
+                                          x[T.tensor(_sel(x.shape[0]))])),
+    OpSpec("masked_fill", lambda x: ag.masked_fill(x, _mask(x.shape), -1.0),
+           lambda x: np.where(_mask(x.shape), -1.0, x),
+           torch=lambda T, x: x.masked_fill(T.tensor(_mask(tuple(x.shape))), -1.0)),
+    OpSpec("masked_select", lambda x: ag.masked_select(x, _mask(x.shape)),
+           lambda x: x[_mask(x.shape)] if x.ndim else x[None][_mask(x.shape)[None]],
+           torch=lambda T, x: T.masked_select(x, T.tensor(_mask(tuple(x.shape))))),
+    OpSpec("diagonal", lambda x: ag.diagonal(x, -1, -1, 0), lambda x: np.diagonal(x, -1, -1, 0),
+           kw=dict(min_dims=2), torch=lambda T, x: T.diagonal(x, -1, -1, 0)),
+    OpSpec("topk", lambda x: ag.topk(x, min(2, x.shape[-1]), -1, largest=False),
+           lambda x: (np.sort(x, -1)[..., :2], np.argsort(x, -1, kind="stable")[..., :2]),
+           kw=dict(min_dims=1), torch=lambda T, x: T.topk(x, min(2, x.shape[-1]), -1,
+                                                          largest=False)),
+]
+
 REDUCTIONS = ("sum", "prod", "mean", "amax", "amin")
 SRC = Input((3, 2), domain=(-1.9, 2.1))  # never equal to x drawn from the same seed (no ties)
 SCATTER_REDUCE = [
@@ -388,4 +447,4 @@ def _rows_search(seq, v):
     return out
 
 
-ROWS = SHAPE_MORE + GATHER_SCATTER + SCATTER_REDUCE + SORTING
+ROWS = SHAPE_MORE + GATHER_SCATTER + DRAWN + SCATTER_REDUCE + SORTING
