@@ -60,10 +60,13 @@ def main():
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--limit", type=int, default=None)
     parser.add_argument("--data", default="data")
+    parser.add_argument("--no-accel", action="store_true", help="stay on the CPU")
     args = parser.parse_args()
 
     torch.manual_seed(args.seed)
-    device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    use_accel = not args.no_accel and torch.accelerator.is_available()
+    device = torch.accelerator.current_accelerator() if use_accel else torch.device("cpu")
+    print(f"device {device}" if use_accel else "running on the CPU")
     train_set, test_set = load_data(args.data)
     if args.limit:
         train_set = torch.utils.data.Subset(train_set, range(min(args.limit, len(train_set))))
