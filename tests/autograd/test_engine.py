@@ -29,12 +29,12 @@ def _apples_and_oranges(v):
 
 TEXTBOOK = [
     # (name, leaf values, expression, forward value, gradients)
-    ("apple tax", {"apple": 100.0, "apple_num": 2.0, "tax": 1.1}, _apple_tax, 220.0,
-     {"apple": 2.2, "apple_num": 110.0, "tax": 200.0}),
+    ("apple tax", {"apple": 10.0, "apple_num": 2.0, "tax": 1.1}, _apple_tax, 22.0,
+     {"apple": 2.2, "apple_num": 11.0, "tax": 20.0}),
     ("apples and oranges",
-     {"apple": 100.0, "apple_num": 2.0, "orange": 150.0, "orange_num": 3.0, "tax": 1.1},
-     _apples_and_oranges, 715.0,
-     {"apple": 2.2, "apple_num": 110.0, "orange": 3.3, "orange_num": 165.0, "tax": 650.0}),
+     {"apple": 10.0, "apple_num": 2.0, "orange": 15.0, "orange_num": 3.0, "tax": 1.1},
+     _apples_and_oranges, 71.5,
+     {"apple": 2.2, "apple_num": 11.0, "orange": 3.3, "orange_num": 16.5, "tax": 65.0}),
 ]
 
 
