@@ -29,7 +29,56 @@ def _shape_args(shape: tuple) -> tuple:
     return tuple(shape)
 
 
-class OpMethods:
+def _flag(*operands: Any) -> Any:
+    """The operand an in-place op checks for ``requires_grad``: the first that requires it."""
+    for x in operands:
+        if getattr(x, "requires_grad", False):
+            return x
+    return None
+
+
+class IndexInplaceMethods:
+    """In-place forms of the indexing ops (``x.masked_fill_(mask, v)``, ``x.scatter_(...)``):
+    each writes the op's result into ``x`` through ``Tensor._inplace`` (version counter,
+    history as PyTorch)."""
+
+    __slots__ = ()
+
+    def masked_fill_(self, mask: Any, value: Any) -> Tensor:
+        return self._inplace(lambda x, _: _ops.masked_fill(x, mask, value),  # type: ignore
+                             _flag(value), "masked_fill_")
+
+    def masked_scatter_(self, mask: Any, source: Any) -> Tensor:
+        return self._inplace(lambda x, _: _ops.masked_scatter(x, mask, source),  # type: ignore
+                             _flag(source), "masked_scatter_")
+
+    def scatter_(self, dim: int, index: Any, src: Any = None, **kw: Any) -> Tensor:
+        return self._inplace(lambda x, _: _ops.scatter(x, dim, index, src, **kw),  # type: ignore
+                             _flag(src, kw.get("value")), "scatter_")
+
+    def scatter_add_(self, dim: int, index: Any, src: Any) -> Tensor:
+        return self._inplace(lambda x, _: _ops.scatter_add(x, dim, index, src),  # type: ignore
+                             _flag(src), "scatter_add_")
+
+    def scatter_reduce_(self, dim: int, index: Any, src: Any, reduce: str, **kw: Any) -> Tensor:
+        return self._inplace(  # type: ignore[attr-defined]
+            lambda x, _: _ops.scatter_reduce(x, dim, index, src, reduce, **kw), _flag(src),
+            "scatter_reduce_")
+
+    def index_fill_(self, dim: int, index: Any, value: Any) -> Tensor:
+        return self._inplace(lambda x, _: _ops.index_fill(x, dim, index, value),  # type: ignore
+                             _flag(value), "index_fill_")
+
+    def index_add_(self, dim: int, index: Any, source: Any, **kw: Any) -> Tensor:
+        return self._inplace(  # type: ignore[attr-defined]
+            lambda x, _: _ops.index_add(x, dim, index, source, **kw), _flag(source), "index_add_")
+
+    def index_copy_(self, dim: int, index: Any, source: Any) -> Tensor:
+        return self._inplace(lambda x, _: _ops.index_copy(x, dim, index, source),  # type: ignore
+                             _flag(source), "index_copy_")
+
+
+class OpMethods(IndexInplaceMethods):
     """Method forms of the registered ops; every one is a one-line call into ``OPS``."""
 
     __slots__ = ()

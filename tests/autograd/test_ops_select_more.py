@@ -229,3 +229,59 @@ def test_unique_inverse_and_counts():
                                   return_counts=True)
     assert vals.tolist() == [1, 2, 3] and inv.tolist() == [2, 0, 0, 1]
     assert counts.tolist() == [2, 1, 1]
+
+
+# ------------------------------------------------------------------ in-place forms
+INPLACE = [
+    ("masked_fill_", lambda x, T: x.masked_fill_(T.tensor([True, False, True]), 0.5)),
+    ("masked_scatter_", lambda x, T: x.masked_scatter_(T.tensor([False, True, True]),
+                                                       T.tensor([7.0, 8.0, 9.0]))),
+    ("scatter_", lambda x, T: x.scatter_(0, T.tensor([2, 0]), T.tensor([4.0, 5.0]))),
+    ("scatter_ value", lambda x, T: x.scatter_(0, T.tensor([1]), 3.0)),
+    ("scatter_add_", lambda x, T: x.scatter_add_(0, T.tensor([1, 1]), T.tensor([4.0, 5.0]))),
+    ("scatter_reduce_", lambda x, T: x.scatter_reduce_(0, T.tensor([0, 0]),
+                                                       T.tensor([4.0, 5.0]), "amax")),
+    ("index_fill_", lambda x, T: x.index_fill_(0, T.tensor([0, 2]), -1.0)),
+    ("index_add_", lambda x, T: x.index_add_(0, T.tensor([2, 2]), T.tensor([1.0, 2.0]))),
+    ("index_copy_", lambda x, T: x.index_copy_(0, T.tensor([1]), T.tensor([6.0]))),
+]
+INPLACE_WANT = {
+    "masked_fill_": ([0.5, 4.0, 0.5], [0.0, 2.0, 0.0]),
+    "masked_scatter_": ([1.0, 7.0, 8.0], [2.0, 0.0, 0.0]),
+    "scatter_": ([5.0, 4.0, 4.0], [0.0, 2.0, 0.0]),
+    "scatter_ value": ([1.0, 3.0, 9.0], [2.0, 0.0, 2.0]),
+    "scatter_add_": ([1.0, 13.0, 9.0], [2.0, 2.0, 2.0]),
+    "scatter_reduce_": ([5.0, 4.0, 9.0], [0.0, 2.0, 2.0]),
+    "index_fill_": ([-1.0, 4.0, -1.0], [0.0, 2.0, 0.0]),
+    "index_add_": ([1.0, 4.0, 12.0], [2.0, 2.0, 2.0]),
+    "index_copy_": ([1.0, 6.0, 9.0], [2.0, 0.0, 2.0]),
+}
+
+
+def _run_inplace(lib, call):
+    a = lib.tensor([0.5, 2.0, 4.5], requires_grad=True)
+    x = a * 2  # a non-leaf: in-place writes are recorded
+    out = call(x, lib)
+    assert out is x
+    x.sum().backward()
+    return x.tolist(), a.grad.tolist()
+
+
+@pytest.mark.parametrize("name, call", INPLACE, ids=[c[0] for c in INPLACE])
+def test_inplace_index_forms(name, call):
+    assert _run_inplace(ag, call) == INPLACE_WANT[name]
+
+
+@pytest.mark.parametrize("name, call", INPLACE, ids=[c[0] for c in INPLACE])
+def test_inplace_index_forms_match_pytorch(torch, name, call):
+    values, grad = _run_inplace(torch, lambda x, T: call(x, T))
+    assert (values, grad) == INPLACE_WANT[name]
+
+
+def test_inplace_index_form_on_a_leaf_that_requires_grad_raises():
+    with pytest.raises(RuntimeError, match="masked_fill_: a leaf tensor"):
+        ag.ones(2, requires_grad=True).masked_fill_(ag.tensor([True, False]), 0.0)
+    x = ag.zeros(3)
+    before = x._version
+    x.index_fill_(0, ag.tensor([1]), 2.0)
+    assert x.tolist() == [0.0, 2.0, 0.0] and x._version == before + 1
