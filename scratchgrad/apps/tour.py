@@ -95,7 +95,8 @@ def xor(out: str, seed: int) -> list[str]:
             return model(ag.tensor(points)).numpy().argmax(1)
 
     return [plots.decision_boundary(predict, X, y, os.path.join(out, "xor_boundary.png"),
-                                    title="XOR: a 2-8-2 MLP's decision boundary")]
+                                    title="XOR: a 2-8-2 MLP's decision boundary",
+                                    class_names=("x1 xor x2 = 0", "x1 xor x2 = 1"))]
 
 
 def lenet(out: str, seed: int, epochs: int, show: bool) -> tuple[list[str], float]:
