@@ -36,6 +36,8 @@ TABLE: list[tuple[str, str]] = [
     (r"from torch\.utils\.data import (.+)", r"from autograd.utils.data import \1"),
     (r"from torchvision import (.+)", r"from nn import \1"),
     (r"from torchvision\.utils import (.+)", r"from nn.utils import \1"),
+    # the same module mapping written as `import ... as`: torchvision.X is nn.X
+    (r"import torchvision\.(datasets|transforms|utils) as (\w+)", r"import nn.\1 as \2"),
     (r"import torch", "import autograd as torch"),
 ]
 _LOSS = re.compile(r"\bloss[:=]?\s+(-?[0-9.]+(?:[eE][-+]?\d+)?|nan|inf)\b")

@@ -39,6 +39,8 @@ SCRIPTS = sorted(f for f in os.listdir(EXAMPLES)
     ("from torchvision import datasets, transforms", "from nn import datasets, transforms"),
     ("from torchvision.utils import save_image", "from nn.utils import save_image"),
     ("    from torchvision import datasets", "    from nn import datasets"),
+    ("import torchvision.utils as vutils", "import nn.utils as vutils"),
+    ("import torchvision.transforms as transforms", "import nn.transforms as transforms"),
 ])
 def test_each_row_of_the_table(before, after):
     assert runner.port_line(before + "\n") == after + "\n"
