@@ -18,6 +18,7 @@ import numpy as np
 
 import autograd as ag
 from autograd import viz
+from autograd.viz.steps import MAX_STEPS, StepsPage
 
 from ._common import CLIError, fmt_number, parse_shape
 from .expr import MAX_ELEMENTS, evaluate
@@ -161,18 +162,29 @@ def _prepare_steps(directory: str) -> Path:
 
 
 def _write_steps(root: Any, folder: Path, gradient: Any) -> None:
-    old = sorted(p for p in folder.glob("step_*.svg") if _FRAME.match(p.name)) \
-        if folder.is_dir() else []
-    for p in old:
-        p.unlink()
+    """Write the frames with :func:`viz.render_steps`; say how many it wrote and replaced.
+
+    render_steps removes the frames of an earlier run itself and refuses a
+    folder it did not write; each refusal is one line.
+    """
     try:
         index = viz.render_steps(root, folder, gradient=gradient)
+    except FileExistsError:
+        raise CLIError(f"--steps {str(folder)!r} is not empty and holds no frames of an earlier "
+                       "run", "give an empty or new folder for the frames") from None
+    except ValueError as exc:
+        if "max_steps" not in str(exc):
+            raise
+        raise CLIError(f"--steps: this backward has more than {MAX_STEPS} steps, too many to "
+                       "draw one frame each", "drop --steps, or draw a smaller expression"
+                       ) from None
     except OSError as exc:
         raise CLIError(f"cannot write frames into {str(folder)!r}: "
                        f"{exc.strerror or type(exc).__name__}") from None
-    frames = sum(1 for p in folder.iterdir() if _FRAME.match(p.name))
-    replaced = f" (replacing {len(old)} frames of an earlier run)" if old else ""
-    print(f"wrote {frames} backward-step frames into {folder}{replaced}; open {index}")
+    assert isinstance(index, StepsPage)          # the page path, with the frames it wrote
+    replaced = f" (replacing {len(index.removed)} frames of an earlier run)" \
+        if index.removed else ""
+    print(f"wrote {len(index.frames)} backward-step frames into {folder}{replaced}; open {index}")
 
 
 def _need_dot(what: str) -> None:

@@ -98,3 +98,45 @@ def test_output_under_a_file_is_refused(tmp_path, capsys):
     err = capsys.readouterr().err.splitlines()
     assert "is not a folder; choose another place" in err[0] and "mkdir" not in err[0]
     assert "unknown extension ''" in err[1]
+
+
+@needs_dot
+@pytest.mark.parametrize("leftover", ["index.html", "step_001.svg"])
+def test_steps_refuses_a_folder_render_steps_did_not_write_in_one_line(tmp_path, capsys,
+                                                                       leftover):
+    folder = tmp_path / "frames"
+    folder.mkdir()
+    (folder / leftover).write_text("someone else's")   # a name our frames use, not our file
+    assert main(["graph", *APPLE, "--steps", str(folder)]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1, err
+    assert "is not empty and holds no frames of an earlier run" in err
+    assert "give an empty or new folder" in err and "Traceback" not in err
+    assert [p.name for p in folder.iterdir()] == [leftover]
+    assert (folder / leftover).read_text() == "someone else's"
+
+
+@needs_dot
+def test_steps_prints_the_frames_render_steps_wrote(tmp_path, capsys):
+    folder = tmp_path / "frames"
+    assert main(["graph", *APPLE, "--steps", str(folder)]) == 0
+    out = capsys.readouterr().out
+    frames = sorted(p.name for p in folder.glob("step_*.svg"))
+    assert frames == ["step_001.svg", "step_002.svg"]          # two multiplies
+    assert f"wrote 2 backward-step frames into {folder}; open {folder / 'index.html'}" in out
+    assert "replacing" not in out
+
+
+@needs_dot
+def test_steps_refuses_a_backward_too_long_to_film_in_one_line(tmp_path, capsys):
+    from autograd.viz.steps import MAX_STEPS
+
+    expr = "x"
+    for _ in range(7):                                   # a balanced sum: 127 additions
+        expr = f"({expr} + {expr})"
+    assert 2 ** 7 - 1 > MAX_STEPS
+    assert main(["graph", expr, "--let", "x=1", "--steps", str(tmp_path / "f")]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1, err
+    assert f"more than {MAX_STEPS} steps" in err and "drop --steps" in err
+    assert not (tmp_path / "f").exists()
