@@ -53,7 +53,8 @@ def port_line(line: str) -> str:
     for pattern, repl in TABLE:
         if re.fullmatch(pattern, stripped.rstrip()):
             new = re.sub(pattern, repl, stripped.rstrip())
-            new = re.sub(r"^import ([\w.]*?)(\w+) as \2$", r"import \1\2", new)
+            # `import nn as nn` is `import nn`; a dotted `import a.b as b` must keep its alias
+            new = re.sub(r"^import (\w+) as \1$", r"import \1", new)
             return indent + new + newline
     return line
 
