@@ -45,7 +45,20 @@ _VALUE = re.compile(r"^(\w+)\s+(-?[0-9.]+(?:[eE][-+]?\d+)?)\s*$")
 
 
 def port_line(line: str) -> str:
-    """Rewrite one source line if it is an import in the table; return it unchanged otherwise."""
+    """Rewrite one source line if it is an import in the table; return it unchanged otherwise.
+
+    Args:
+        line: one line of a script, with its indentation and newline.
+
+    Returns:
+        The scratchgrad line (same indentation and newline), or ``line`` itself.
+
+    Example:
+        >>> port_line("    import torch.nn.functional as F\\n")
+        '    import nn.functional as F\\n'
+        >>> port_line("x = torch.zeros(3)  # import torch")
+        'x = torch.zeros(3)  # import torch'
+    """
     body = line.lstrip()
     indent = line[: len(line) - len(body)]
     stripped = body.rstrip("\n")
@@ -65,6 +78,17 @@ _LEFT = re.compile(r"^\s*(import|from)\s+(torch|torchvision)\b")
 def port_source(source: str) -> str:
     """Apply the import table to every line of a script's source.
 
+    Args:
+        source: the script's text.
+
+    Returns:
+        The ported text: the same number of lines, only import lines changed.
+
+    Example:
+        >>> print(port_source("import torch\\nfrom torch import nn, optim\\n"), end="")
+        import autograd as torch
+        import nn, optim
+
     Raises:
         ValueError: an import of torch or torchvision is left that the table does not cover
             (it would import the real package, so the run would not test this engine).
@@ -77,7 +101,12 @@ def port_source(source: str) -> str:
 
 
 def changed_lines(source: str) -> list[tuple[str, str]]:
-    """The (before, after) pairs the port changes: only import lines, by construction."""
+    """The (before, after) pairs the port changes: only import lines, by construction.
+
+    Example:
+        >>> changed_lines("import torch\\nx = 1\\n")
+        [('import torch', 'import autograd as torch')]
+    """
     return [(a.rstrip(), b.rstrip()) for a, b in
             zip(source.splitlines(True), port_source(source).splitlines(True)) if a != b]
 
@@ -101,7 +130,18 @@ class Run:
 
 
 def parse(stdout: str) -> tuple[list[float], dict[str, float]]:
-    """Losses (every ``loss <x>`` in order) and the last ``name <x>`` line per name."""
+    """Losses (every ``loss <x>`` in order) and the last ``name <x>`` line per name.
+
+    Args:
+        stdout: a script's printed output.
+
+    Returns:
+        ``(losses, values)``: the losses in order, and a dict of the one-number lines.
+
+    Example:
+        >>> parse("step 0 loss 2.5\\nstep 1 loss 1.5 lr 0.1\\naccuracy 0.9\\n")
+        ([2.5, 1.5], {'accuracy': 0.9})
+    """
     losses = [float(m.group(1)) for line in stdout.splitlines() for m in [_LOSS.search(line)]
               if m]
     values = {}
@@ -118,7 +158,18 @@ def script_path(name: str) -> str:
 
 def run(name: str, args: list[str], engine: str = "scratchgrad", timeout: float = 1200,
         cwd: str | None = None) -> Run:
-    """Run an example as PyTorch code (``engine="torch"``) or ported to scratchgrad."""
+    """Run an example as PyTorch code (``engine="torch"``) or ported to scratchgrad.
+
+    Args:
+        name: the example's file name, with or without ``.py``.
+        args: its command-line flags.
+        engine: ``"scratchgrad"`` (ported copy in a temporary folder) or ``"torch"``.
+        timeout: seconds before the subprocess is stopped.
+        cwd: working folder of the run (default: the temporary folder).
+
+    Returns:
+        A :class:`Run` with the exit code, the output, and the losses read from it.
+    """
     path = script_path(name)
     env = dict(os.environ)
     env.setdefault("OMP_NUM_THREADS", "1")
@@ -141,7 +192,15 @@ def run(name: str, args: list[str], engine: str = "scratchgrad", timeout: float 
 
 
 def side_by_side(ours: list[float], theirs: list[float], every: int = 1) -> str:
-    """A two-column table of loss curves, for the eye and for examples/README.md."""
+    """A two-column markdown table of loss curves, every ``every``-th step and the last.
+
+    Example:
+        >>> print(side_by_side([2.0, 1.0], [2.1, 0.9]))
+        | step | scratchgrad | PyTorch |
+        |---:|---:|---:|
+        | 0 | 2 | 2.1 |
+        | 1 | 1 | 0.9 |
+    """
     rows = ["| step | scratchgrad | PyTorch |", "|---:|---:|---:|"]
     n = max(len(ours), len(theirs))
     picks = sorted(set(range(0, n, max(every, 1))) | {n - 1}) if n else []

@@ -1,4 +1,5 @@
 """The import table that ports a PyTorch script: each row, and that nothing else changes."""
+import doctest
 import importlib.util
 import os
 import re
@@ -81,3 +82,8 @@ def test_losses_are_read_from_loss_lines_only():
     losses, values = runner.parse(out)
     assert losses == [2.302585, 1.2e-3]
     assert values == {"test_loss": 0.25, "accuracy": 0.9}
+
+
+def test_runner_doctests():
+    result = doctest.testmod(runner, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted >= 6 and result.failed == 0
