@@ -461,3 +461,40 @@ class OpMethods(IndexInplaceMethods):
 
     def norm(self, p: Any = "fro", dim: Any = None, keepdim: bool = False, **kw: Any) -> Tensor:
         return _ops.norm(self, p, dim, keepdim, **kw)
+
+    # ---- stacking, splitting and counting (stack_split, sort)
+    def select(self, dim: int, index: int) -> Tensor:
+        return _ops.select(self, dim, index)
+
+    def unbind(self, dim: int = 0) -> tuple:
+        return _ops.unbind(self, dim)
+
+    def hsplit(self, sections: Any) -> tuple:
+        return _ops.hsplit(self, sections)
+
+    def vsplit(self, sections: Any) -> tuple:
+        return _ops.vsplit(self, sections)
+
+    def dsplit(self, sections: Any) -> tuple:
+        return _ops.dsplit(self, sections)
+
+    def ravel(self) -> Tensor:
+        return _ops.ravel(self)
+
+    def diff(self, n: int = 1, dim: int = -1, prepend: Any = None, append: Any = None) -> Tensor:
+        return _ops.diff(self, n, dim, prepend, append)
+
+    def msort(self) -> Tensor:
+        return _ops.msort(self)
+
+    def nanmedian(self, dim: int | None = None, keepdim: bool = False) -> Any:
+        return _ops.nanmedian(self, dim, keepdim)
+
+    def bincount(self, weights: Any = None, minlength: int = 0) -> Tensor:
+        return _ops.bincount(self, weights, minlength)
+
+    def histc(self, bins: int = 100, min: float = 0, max: float = 0) -> Tensor:  # noqa: A002
+        return _ops.histc(self, bins, min, max)
+
+    def argwhere(self) -> Tensor:
+        return _ops.argwhere(self)

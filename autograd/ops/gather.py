@@ -169,3 +169,10 @@ def nonzero(x: Tensor, *, as_tuple: bool = False) -> Any:
     if x.ndim == 0:
         return Tensor._make(np.zeros((pos[0].size, 0), np.int64))
     return Tensor._make(np.stack(pos, axis=1).astype(np.int64))
+
+
+@register(method=True)
+def argwhere(x: Tensor) -> Tensor:
+    """The positions of the nonzero elements as an (n, ndim) int64 tensor (``nonzero(x)``)."""
+    x = tensor_arg(x, "argwhere")
+    return nonzero(x)

@@ -54,7 +54,7 @@ def _dim(x: Tensor, dim: Any, op: str) -> int:
     return norm_dim(dim, x.ndim, op)
 
 
-def _pick(x: Tensor, idx: np.ndarray, d: int, how: type = Pick) -> Tensor:
+def _pick(x: Tensor, idx: np.ndarray, d: int, how: type[Pick] = Pick) -> Tensor:
     if x.ndim == 0:
         return x.clone()
     return how.apply(x, along_positions(x.shape, idx, d, "sort"), False)
@@ -177,6 +177,97 @@ def median(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
     if n == 0:
         raise IndexError(f"median: dim {d} of shape {x.shape} is empty: no median")
     return _select_rank(x, d, np.asarray((n - 1) // 2), keepdim)
+
+
+@register(method=True)
+def msort(x: Tensor) -> Tensor:
+    """``x`` sorted along dim 0 (the values of ``sort(x, 0)``)."""
+    x = tensor_arg(x, "msort")
+    return sort(x, 0).values
+
+
+class NanMedianAll(Function):
+    symbol = "nanmedian"
+    derivative = Derivative("∂median/∂xᵢ = [xᵢ = median] / #ties (NaN left out)")
+
+    @staticmethod
+    def forward(ctx, x):
+        flat = x.reshape(-1)
+        keep = flat[~np.isnan(flat)] if flat.dtype.kind == "f" else flat
+        out = np.sort(keep)[(keep.size - 1) // 2] if keep.size else np.asarray(np.nan, x.dtype)
+        hit = x == out
+        ctx.share = hit / max(int(hit.sum()), 1)
+        return np.asarray(out, x.dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad * Tensor._make(ctx.share.astype(grad.array.dtype))
+
+
+@register(method=True)
+def nanmedian(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
+    """:func:`median` of the values that are not NaN (NaN only where a slice is all NaN).
+
+    Example:
+        >>> import autograd as ag
+        >>> ag.nanmedian(ag.tensor([1.0, float("nan"), 3.0, 2.0]))
+        tensor(2.)
+    """
+    x = tensor_arg(x, "nanmedian")
+    if dim is None:
+        return NanMedianAll.apply(x)
+    d = _dim(x, dim, "nanmedian")
+    n = x.shape[d] if x.ndim else 1
+    if n == 0:
+        raise IndexError(f"nanmedian: dim {d} of shape {x.shape} is empty: no median")
+    if x.ndim == 0:
+        return Sorted(x.clone(), Tensor._make(np.zeros((), np.int64)))
+    a = x.array
+    srt = order(a, d)  # NaN sort last
+    valid = (~np.isnan(a)).sum(axis=d, keepdims=True) if a.dtype.kind == "f" else np.full(
+        a.shape[:d] + (1,) + a.shape[d + 1:], n)
+    idx = np.take_along_axis(srt, np.maximum(valid - 1, 0) // 2, d)
+    values = _pick(x, idx, d, RankPick)
+    if not keepdim:
+        values, idx = values.squeeze(d), np.squeeze(idx, d)
+    return Sorted(values, Tensor._make(idx.astype(np.int64)))
+
+
+@register(method=True)
+def bincount(x: Tensor, weights: Any = None, minlength: int = 0) -> Tensor:
+    """How often each value 0, 1, ... occurs in the 1-D non-negative int tensor ``x``
+    (summing ``weights`` instead of counting when given). Not differentiable, as PyTorch's."""
+    x = tensor_arg(x, "bincount")
+    if x.ndim != 1 or x.array.dtype.kind not in "iu" or (x.array.size and x.array.min() < 0):
+        raise RuntimeError(f"bincount: needs a 1-D tensor of non-negative ints, got shape "
+                           f"{x.shape} and dtype {x.array.dtype}")
+    w = None if weights is None else tensor_arg(weights, "bincount", "weights").array
+    if w is not None and w.shape != x.shape:
+        raise RuntimeError(f"bincount: weights of shape {w.shape} must match the input's "
+                           f"shape {x.shape}")
+    out = np.bincount(x.array, w, minlength=int(minlength))
+    return Tensor._make(out.astype(np.int64 if w is None else np.result_type(w, np.float32)))
+
+
+@register(method=True)
+def histc(x: Tensor, bins: int = 100, min: float = 0, max: float = 0) -> Tensor:  # noqa: A002
+    """A histogram of ``bins`` equal bins over [min, max] (the data's range when both are 0);
+    values outside are left out. Not differentiable, as PyTorch's."""
+    x = tensor_arg(x, "histc")
+    if x.array.dtype.kind != "f":
+        raise RuntimeError(f"histc: needs a floating point tensor, got dtype {x.array.dtype}")
+    if bins <= 0:
+        raise RuntimeError(f"histc: bins must be positive, got {bins}")
+    lo, hi = float(min), float(max)
+    finite = x.array[np.isfinite(x.array)]
+    if lo == hi and finite.size:
+        lo, hi = float(finite.min()), float(finite.max())
+    if lo == hi:
+        lo, hi = lo - 1, hi + 1
+    if lo > hi:
+        raise RuntimeError(f"histc: max ({max}) must not be below min ({min})")
+    counts, _ = np.histogram(finite, bins=int(bins), range=(lo, hi))
+    return Tensor._make(counts.astype(x.array.dtype))
 
 
 @register(method=True)
