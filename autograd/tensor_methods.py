@@ -227,8 +227,8 @@ class OpMethods(IndexInplaceMethods):
         return _ops.index_put(self, indices, values)
 
     # ---- shape, indexing and selection (reshape_more, diag, gather, scatter, sort)
-    def flip(self, *dims: Any) -> Tensor:
-        return _ops.flip(self, _shape_args(dims))
+    def flip(self, *dims: Any, **kw: Any) -> Tensor:
+        return _ops.flip(self, kw["dims"] if "dims" in kw else _shape_args(dims))
 
     def fliplr(self) -> Tensor:
         return _ops.fliplr(self)
@@ -245,8 +245,8 @@ class OpMethods(IndexInplaceMethods):
     def repeat(self, *sizes: Any) -> Tensor:
         return _ops.repeat(self, *sizes)
 
-    def tile(self, *dims: Any) -> Tensor:
-        return _ops.tile(self, _shape_args(dims))
+    def tile(self, *dims: Any, **kw: Any) -> Tensor:
+        return _ops.tile(self, kw["dims"] if "dims" in kw else _shape_args(dims))
 
     def repeat_interleave(self, repeats: Any, dim: int | None = None, **kw: Any) -> Tensor:
         return _ops.repeat_interleave(self, repeats, dim, **kw)
