@@ -65,6 +65,7 @@ def main():
     parser.add_argument("--hidden", type=int, default=32)
     parser.add_argument("--max-iter", type=int, default=10)
     parser.add_argument("--future", type=int, default=40)
+    parser.add_argument("--line-search", choices=["strong_wolfe"], default=None)
     parser.add_argument("--batch-size", type=int, default=None, help="unused: L-BFGS is full-batch")
     args = parser.parse_args()
 
@@ -80,7 +81,8 @@ def main():
     seq = Sequence(args.hidden).double()
     init_from_numpy(seq, rng)
     criterion = nn.MSELoss()
-    optimizer = optim.LBFGS(seq.parameters(), lr=0.8, max_iter=args.max_iter)
+    optimizer = optim.LBFGS(seq.parameters(), lr=0.8 if args.line_search is None else 1,
+                            max_iter=args.max_iter, line_search_fn=args.line_search)
 
     for i in range(args.steps):
         def closure():

@@ -148,8 +148,10 @@ def test_sine_lstm_learns():
 
 
 @needs_torch
-def test_sine_lstm_matches_pytorch_step_for_step():
-    ours, theirs = compare("sine_lstm", *SINE_ARGS)
+@pytest.mark.parametrize("line_search", [(), ("--line-search", "strong_wolfe")],
+                         ids=["fixed-step", "strong-wolfe"])
+def test_sine_lstm_matches_pytorch_step_for_step(line_search):
+    ours, theirs = compare("sine_lstm", *SINE_ARGS, *line_search)
     np.testing.assert_allclose(ours.losses, theirs.losses, rtol=1e-4, atol=1e-8)
     np.testing.assert_allclose(ours.values["future_loss"], theirs.values["future_loss"],
                                rtol=1e-3)
