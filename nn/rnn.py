@@ -8,9 +8,12 @@ each for the backward direction. Every parameter starts U(-1/sqrt(hidden),
 1/sqrt(hidden)).
 
 Speed: each layer projects the whole input sequence with one matmul before
-the time loop, and each step does one matmul for all gates together; the
-loop is composed from differentiable ops, so gradients (and higher-order
-ones) are the chain rule through gradient-checked primitives.
+the time loop, and each step does one matmul for all gates together. LSTM
+and GRU layers run as one graph node per layer and direction
+(:mod:`nn.rnn_fused`, backward on arrays); RNN, and LSTM/GRU with
+``fused = False``, compose the loop from differentiable ops, so gradients
+(and higher-order ones) are the chain rule through gradient-checked
+primitives.
 """
 from __future__ import annotations
 
@@ -38,6 +41,7 @@ from .rnn_cells import (
     _Recurrent,
     _rnn_step,
 )
+from .rnn_fused import GRULayer, LSTMLayer
 from .utils.rnn import PackedSequence
 
 __all__ = ["RNNBase", "RNN", "LSTM", "GRU", "RNNCell", "LSTMCell", "GRUCell", "LSTMGates"]
@@ -45,7 +49,15 @@ __all__ = ["RNNBase", "RNN", "LSTM", "GRU", "RNNCell", "LSTMCell", "GRUCell", "L
 
 # ------------------------------------------------------------------ sequence layers
 class RNNBase(_Recurrent):
-    """The shared machinery of :class:`RNN`, :class:`LSTM` and :class:`GRU`."""
+    """The shared machinery of :class:`RNN`, :class:`LSTM` and :class:`GRU`.
+
+    ``fused`` (True by default): run each LSTM/GRU layer and direction as one
+    graph node with its backward on arrays (fast); set it False on a module to
+    compose the layer from differentiable ops step by step, which gives
+    higher-order gradients (``create_graph=True``) at a few times the cost.
+    """
+
+    fused = True
 
     def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1,
                  bias: bool = True, batch_first: bool = False, dropout: float = 0.0,
@@ -169,8 +181,8 @@ class RNNBase(_Recurrent):
         h_init = h0.split(1, dim=0) if L * D > 1 else (h0,)  # each (1, N, H)
         c_init = (c0.split(1, dim=0) if L * D > 1 else (c0,)) if c0 is not None else None
         masks = None
-        if lengths is not None and (lengths < T).any():  # (N, 1) per step: still running?
-            masks = [(t < lengths)[:, None] for t in range(T)]
+        if lengths is not None and (lengths < T).any():  # (T, N, 1): still running?
+            masks = (np.arange(T)[:, None] < lengths[None, :])[:, :, None]
         layer_in, h_n, c_n = x, [], []
         for layer in range(L):
             outs = []
@@ -189,15 +201,30 @@ class RNNBase(_Recurrent):
         return layer_in, stack(h_n, 0), cn  # (T, N, D*H), (L*D, N, H)
 
     def _direction(self, layer_in: Tensor, layer: int, d: int, h: Tensor, c: Any,
-                   masks: list | None) -> tuple:
+                   masks: np.ndarray | None) -> tuple:
         """One layer in one direction: ``(outputs (T, N, H), h_T, c_T)``.
 
-        With ``masks`` (packed input), a sequence's state stops changing after
-        its last step and its outputs there are zero; the reverse direction
-        then starts at each sequence's own last step.
+        With ``masks`` (packed input, ``(T, N, 1)``), a sequence's state stops
+        changing after its last step and its outputs there are zero; the reverse
+        direction then starts at each sequence's own last step. LSTM and GRU run
+        as one node per layer and direction (:mod:`nn.rnn_fused`) unless
+        ``self.fused`` is False.
         """
-        T, N = layer_in.shape[0], layer_in.shape[1]
         w_ih, w_hh, b_ih, b_hh = self._layer_params(layer, d)
+        if self.fused and self.mode == "LSTM":
+            return LSTMLayer.apply(layer_in, h, c, w_ih, w_hh, b_ih, b_hh, mask=masks,
+                                   reverse=bool(d))
+        if self.fused and self.mode == "GRU":
+            out, h = GRULayer.apply(layer_in, h, w_ih, w_hh, b_ih, b_hh, mask=masks,
+                                    reverse=bool(d))
+            return out, h, None
+        return self._direction_steps(layer_in, (w_ih, w_hh, b_ih, b_hh), d, h, c, masks)
+
+    def _direction_steps(self, layer_in: Tensor, params: tuple, d: int, h: Tensor, c: Any,
+                         masks: np.ndarray | None) -> tuple:
+        """:meth:`_direction` composed from differentiable ops, one step at a time."""
+        T, N = layer_in.shape[0], layer_in.shape[1]
+        w_ih, w_hh, b_ih, b_hh = params
         # LSTM and RNN add b_hh outside any nonlinearity, so it folds into the
         # input projection once instead of a broadcast add per time step
         # (GRU's b_hn sits inside r * (...) and stays per step)
