@@ -253,3 +253,116 @@ def test_fused_lstm_gates_against_central_differences(which):
         lambda g, c: LSTMGates.apply(g, c)[which])
     assert gradcheck(f, (gates, c))
     assert gradgradcheck(f, (gates, c), atol=1e-4)
+
+
+# ---------------------------------------------------------------- the fused layers
+def _fused_and_steps(cls, kw, seed=0):
+    import nn.rnn as R
+    ag.manual_seed(seed)
+    fused = getattr(R, cls)(3, HIDDEN, dtype=np.float64, **kw)
+    steps = getattr(R, cls)(3, HIDDEN, dtype=np.float64, **kw)
+    steps.load_state_dict(fused.state_dict())
+    steps.fused = False
+    return fused, steps
+
+
+def _grads_of(m, cls, x, states, gs):
+    x = ag.tensor(x, requires_grad=True)
+    states = tuple(ag.tensor(s, requires_grad=True) for s in states)
+    outs = _run(m, cls, x, states)
+    sum((o * ag.tensor(g)).sum() for o, g in zip(outs, gs)).backward()
+    return ([o.numpy() for o in outs], [x.grad.numpy()] + [s.grad.numpy() for s in states]
+            + [p.grad.numpy() for p in m.parameters()])
+
+
+@pytest.mark.parametrize("name,cls,kw,shape,with_h0",
+                         [c for c in CONFIGS if c[1] != "RNN"], ids=[c[0] for c in CONFIGS
+                                                                     if c[1] != "RNN"])
+def test_fused_layer_equals_the_per_step_path(name, cls, kw, shape, with_h0):
+    fused, steps = _fused_and_steps(cls, kw)
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=shape)
+    states = tuple(s.numpy() for s in _states(cls, kw, shape, np.float64)) if with_h0 else ()
+    gs = [rng.normal(size=s) for s in (_out_shapes(kw, shape)[0],) + (
+        _out_shapes(kw, shape)[1],) * (2 if cls == "LSTM" else 1)]
+    outs_f, grads_f = _grads_of(fused, cls, x, states, gs)
+    outs_s, grads_s = _grads_of(steps, cls, x, states, gs)
+    for a, b in zip(outs_f + grads_f, outs_s + grads_s):
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("cls", ["LSTM", "GRU"])
+def test_fused_packed_layer_equals_the_per_step_path(cls):
+    from nn.utils.rnn import pack_sequence, pad_packed_sequence
+    fused, steps = _fused_and_steps(cls, dict(num_layers=2, bidirectional=True))
+    rng = np.random.default_rng(4)
+    seqs = [rng.normal(size=(n, 3)) for n in (3, 5, 1, 4)]
+    results = []
+    for m in (fused, steps):
+        xs = [ag.tensor(s, requires_grad=True) for s in seqs]
+        out, state = m(pack_sequence(xs, enforce_sorted=False))
+        h = state[0] if cls == "LSTM" else state
+        padded, _ = pad_packed_sequence(out)
+        ((padded * ag.tensor(np.cos(np.arange(padded.numpy().size)).reshape(padded.shape))).sum()
+         + (h * h).sum()).backward()
+        results.append([padded.numpy(), h.numpy()] + [x.grad.numpy() for x in xs]
+                       + [p.grad.numpy() for p in m.parameters()])
+    for a, b in zip(*results):
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
+
+
+def _layer_inputs(cls, rng, T=3, N=2, n_in=2, H=2):
+    G = 4 if cls == "LSTM" else 3
+    t = lambda *s: ag.tensor(rng.normal(size=s), requires_grad=True)  # noqa: E731
+    states = (t(N, H), t(N, H)) if cls == "LSTM" else (t(N, H),)
+    return (t(T, N, n_in),) + states + (t(G * H, n_in), t(G * H, H), t(G * H), t(G * H))
+
+
+@pytest.mark.parametrize("cls", ["LSTM", "GRU"])
+@pytest.mark.parametrize("reverse", [False, True])
+@pytest.mark.parametrize("lengths", [None, (3, 1)])
+def test_fused_layer_op_gradcheck(cls, reverse, lengths):
+    from nn.rnn_fused import GRULayer, LSTMLayer
+    op = LSTMLayer if cls == "LSTM" else GRULayer
+    inputs = _layer_inputs(cls, np.random.default_rng(5))
+    mask = None if lengths is None else (np.arange(3)[:, None] < np.array(lengths))[:, :, None]
+    assert gradcheck(lambda *a: op.apply(*a, mask=mask, reverse=reverse), inputs)
+
+
+@pytest.mark.parametrize("cls", ["LSTM", "GRU"])
+def test_fused_layer_refuses_create_graph_and_per_step_path_gives_it(cls):
+    import nn.rnn as R
+    ag.manual_seed(0)
+    m = getattr(R, cls)(2, 2, dtype=np.float64)
+    x = ag.tensor(np.random.default_rng(0).normal(size=(3, 2, 2)), requires_grad=True)
+    out = m(x)[0]
+    with pytest.raises(RuntimeError, match="fused = False"):
+        ag.grad(out.sum(), x, create_graph=True)
+    m.fused = False
+    assert gradgradcheck(lambda x: m(x)[0], (x,), atol=1e-4)
+
+
+def test_fused_layer_sees_weights_changed_in_place_before_backward():
+    ag.manual_seed(0)
+    m = LSTM(3, 4)
+    out = m(ag.randn(2, 1, 3, requires_grad=True))[0]
+    with ag.no_grad():
+        m.weight_hh_l0.mul_(2.0)
+    with pytest.raises(RuntimeError, match="in-place"):
+        out.sum().backward()
+
+
+def test_zero_weights_written_values():
+    # all weights zero: LSTM gates i = f = o = 1/2, g = 0, so c_t = c0 / 2^t and
+    # h_t = tanh(c_t) / 2; GRU r = z = 1/2, n = 0, so h_t = h0 / 2^t
+    lstm, gru = LSTM(1, 1, dtype=np.float64), GRU(1, 1, dtype=np.float64)
+    for p in list(lstm.parameters()) + list(gru.parameters()):
+        p.array[...] = 0
+    x = ag.zeros(3, 1, 1, dtype=np.float64)
+    out, (h, c) = lstm(x, (ag.zeros(1, 1, 1, dtype=np.float64),
+                           ag.full((1, 1, 1), 2.0, dtype=np.float64)))
+    cs = np.array([1.0, 0.5, 0.25])
+    np.testing.assert_allclose(out.numpy().ravel(), np.tanh(cs) / 2, rtol=1e-14)
+    assert c.item() == 0.25 and h.item() == pytest.approx(np.tanh(0.25) / 2, rel=1e-14)
+    out, h = gru(x, ag.full((1, 1, 1), 4.0, dtype=np.float64))
+    np.testing.assert_allclose(out.numpy().ravel(), [2.0, 1.0, 0.5], rtol=1e-14)
