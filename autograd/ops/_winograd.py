@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from .._threads import matmul as blas_matmul
+from . import _scratch
 
 #: bytes of transformed input and output tiles per batch chunk
 BUDGET = 1 << 22
@@ -59,7 +60,8 @@ def _input_tf(x: np.ndarray, ph: int, pw: int, ht: int, wt: int) -> np.ndarray:
     m, c, h, w = x.shape
     h2, w2 = ht + 1, wt + 1
     size = c * m * h2 * w2
-    ph4 = np.zeros((2, 2, size + w2 + 1), x.dtype)                   # phases, flat, + a tail
+    # phases, flat, + a tail
+    ph4 = _scratch.zeros("w_phases", (2, 2, size + w2 + 1), x.dtype)
     for pr in (0, 1):
         r0 = (pr - ph) % 2                                           # first x row in phase pr
         i0 = (r0 + ph) // 2
@@ -71,10 +73,11 @@ def _input_tf(x: np.ndarray, ph: int, pw: int, ht: int, wt: int) -> np.ndarray:
             dst = ph4[pr, pc, :size].reshape(c, m, h2, w2)
             dst[:, :, i0:i0 + nr, j0:j0 + nc] = src[:, :, :nr, :nc].transpose(1, 0, 2, 3)
     rows = [ph4[k % 2, :, (k // 2) * w2:(k // 2) * w2 + size + 1] for k in range(4)]
-    e = np.empty((4, 2, size + 1), x.dtype)                          # Bᵀ d, by column phase
+    # Bᵀ d, by column phase
+    e = _scratch.empty("w_rows", (4, 2, size + 1), x.dtype)
     for a, (i, j, sign) in enumerate(_BT_ROWS):
         _combine(rows[i], rows[j], sign, e[a])
-    v = np.empty((4, 4, size), x.dtype)
+    v = _scratch.empty("w_v", (4, 4, size), x.dtype)
     cols = [e[:, k % 2, k // 2:k // 2 + size] for k in range(4)]     # (4, size)
     for b, (i, j, sign) in enumerate(_BT_ROWS):
         _combine(cols[i], cols[j], sign, v[:, b])
@@ -89,18 +92,21 @@ def _output_tf(mm: np.ndarray, out: np.ndarray, ht: int, wt: int) -> None:
     """
     m, oc, oh, ow = out.shape
     m3 = mm.reshape(4, 4, -1)
-    t = np.empty((2,) + m3.shape[1:], mm.dtype)                      # Aᵀ M, rows r = 0, 1
+    # Aᵀ M, rows r = 0, 1
+    t = _scratch.empty("w_t", (2,) + m3.shape[1:], mm.dtype)
     np.add(m3[0], m3[1], out=t[0])
     t[0] += m3[2]
     np.subtract(m3[1], m3[2], out=t[1])
     t[1] -= m3[3]
-    y = np.empty((2, 2) + t.shape[2:], mm.dtype)                     # (s, r, OC*m*(ht+1)*(wt+1))
+    # (s, r, OC*m*(ht+1)*(wt+1))
+    y = _scratch.empty("w_y", (2, 2) + t.shape[2:], mm.dtype)
     np.add(t[:, 0], t[:, 1], out=y[0])
     y[0] += t[:, 2]
     np.subtract(t[:, 1], t[:, 2], out=y[1])
     y[1] -= t[:, 3]
     y7 = y.reshape(2, 2, oc, m, ht + 1, wt + 1)[..., :ht, :wt]
-    full = out if (oh, ow) == (2 * ht, 2 * wt) else np.empty((m, oc, 2 * ht, 2 * wt), out.dtype)
+    full = out if (oh, ow) == (2 * ht, 2 * wt) else _scratch.empty(
+        "w_full", (m, oc, 2 * ht, 2 * wt), out.dtype)
     f6 = full.reshape(m, oc, ht, 2, wt, 2)
     for r in (0, 1):
         for s_ in (0, 1):
@@ -118,18 +124,20 @@ def _grad_tf(g: np.ndarray, ht: int, wt: int) -> np.ndarray:
     m, oc, oh, ow = g.shape
     h2, w2 = ht + 1, wt + 1
     size = oc * m * h2 * w2
-    gp = np.zeros((2, 2, oc, m, h2, w2), g.dtype)                    # (r, s, OC, m, tile i, j)
+    # (r, s, OC, m, tile i, j)
+    gp = _scratch.zeros("w_g", (2, 2, oc, m, h2, w2), g.dtype)
     for r in (0, 1):
         for s_ in (0, 1):
             src = g[:, :, r::2, s_::2]
             gp[r, s_, :, :, :src.shape[2], :src.shape[3]] = src.transpose(1, 0, 2, 3)
     g3 = gp.reshape(2, 2, size)
-    e = np.empty((4, 2, size), g.dtype)                              # A dY, a = 0..3
+    # A dY, a = 0..3
+    e = _scratch.empty("w_grows", (4, 2, size), g.dtype)
     e[0] = g3[0]
     np.add(g3[0], g3[1], out=e[1])
     np.subtract(g3[0], g3[1], out=e[2])
     np.negative(g3[1], out=e[3])
-    dm = np.empty((4, 4, size), g.dtype)
+    dm = _scratch.empty("w_dm", (4, 4, size), g.dtype)
     dm[:, 0] = e[:, 0]
     np.add(e[:, 0], e[:, 1], out=dm[:, 1])
     np.subtract(e[:, 0], e[:, 1], out=dm[:, 2])
@@ -158,7 +166,8 @@ def conv3x3(x: np.ndarray, w: np.ndarray, pad: tuple[int, int], out_hw: tuple[in
     step = _step(n, 16 * (c + oc) * (ht + 1) * (wt + 1) * x.itemsize)
     for s in range(0, n, step):
         v = _input_tf(x[s:s + step], pad[0], pad[1], ht, wt)         # (16, C, m*tiles)
-        _output_tf(blas_matmul(u, v), out[s:s + step], ht, wt)       # (16, OC, m*tiles)
+        mm = _scratch.empty("w_m", (16, oc, v.shape[2]), dtype)
+        _output_tf(blas_matmul(u, v, out=mm), out[s:s + step], ht, wt)  # (16, OC, m*tiles)
     return out
 
 

@@ -35,6 +35,7 @@ from .._threads import matmul as blas_matmul
 from ..function import Function
 from ..registry import OPS, register
 from ..tensor import Tensor
+from . import _scratch
 from . import _winograd as wino
 from ._common import as_tensor, tensor_arg
 from ._notation import Derivative
@@ -101,7 +102,7 @@ def _unfold(x: np.ndarray, win: Window, oh: int, ow: int) -> np.ndarray:
     """Windows of ``x`` (N, C, H, W) as the matrix (C*KH*KW, N*OH*OW), one column per window."""
     n, c, h, w = x.shape
     if win.ph or win.pw:
-        xp = np.zeros((n, c, h + 2 * win.ph, w + 2 * win.pw), x.dtype)
+        xp = _scratch.zeros("pad", (n, c, h + 2 * win.ph, w + 2 * win.pw), x.dtype)
         xp[:, :, win.ph:win.ph + h, win.pw:win.pw + w] = x
     else:
         xp = x
@@ -109,7 +110,7 @@ def _unfold(x: np.ndarray, win: Window, oh: int, ow: int) -> np.ndarray:
     view = as_strided(xp, (c, win.kh, win.kw, n, oh, ow),  # (C, KH, KW, N, OH, OW)
                       (s_c, s_h * win.dh, s_w * win.dw, s_n, s_h * win.sh, s_w * win.sw),
                       writeable=False)
-    cols = np.empty(view.shape, x.dtype)
+    cols = _scratch.empty("cols", view.shape, x.dtype)  # dropped after the chunk's product
     np.copyto(cols, view)  # reads each channel's image KH*KW times while it is in cache
     return cols.reshape(c * win.kh * win.kw, n * oh * ow)
 
@@ -128,7 +129,8 @@ def _fold(parts: Any, shape: tuple, win: Window, oh: int, ow: int, dtype: Any) -
     covering all windows (of a block of channels).
     """
     n, c, h, w = shape
-    out = np.zeros((n, c, h + 2 * win.ph, w + 2 * win.pw), dtype)
+    padded = (n, c, h + 2 * win.ph, w + 2 * win.pw)
+    out = _scratch.zeros("fold", padded, dtype) if win.ph or win.pw else np.zeros(padded, dtype)
     offsets = [(i, j, slice(i * win.dh, i * win.dh + win.sh * (oh - 1) + 1, win.sh),
                 slice(j * win.dw, j * win.dw + win.sw * (ow - 1) + 1, win.sw))
                for i in range(win.kh) for j in range(win.kw)]
@@ -142,7 +144,7 @@ def _fold(parts: Any, shape: tuple, win: Window, oh: int, ow: int, dtype: Any) -
             for i, j, rows, cols_ in offsets:
                 block[:, :, rows, cols_] += src[:, i, j]
     if win.ph or win.pw:
-        out = np.ascontiguousarray(out[:, :, win.ph:win.ph + h, win.pw:win.pw + w])
+        out = out[:, :, win.ph:win.ph + h, win.pw:win.pw + w].copy()  # out of the scratch
     return out
 
 
@@ -198,7 +200,7 @@ def im2col(x: Any, kernel_size: Any, stride: Any = 1, padding: Any = 0,
     win = _window("im2col", as_pair(kernel_size, "kernel_size", "im2col"), stride, padding,
                   dilation)
     oh, ow = _out_hw("im2col", arr.shape[2], arr.shape[3], win)
-    return np.ascontiguousarray(_unfold(arr, win, oh, ow).T)
+    return _unfold(arr, win, oh, ow).T.copy()  # out of the scratch buffer
 
 
 def col2im(cols: Any, input_shape: Any, kernel_size: Any, stride: Any = 1, padding: Any = 0,
@@ -242,9 +244,12 @@ def col2im(cols: Any, input_shape: Any, kernel_size: Any, stride: Any = 1, paddi
 
 # ----------------------------------------------------------------- the ops
 def _channels_first(g: np.ndarray, groups: int) -> np.ndarray:
-    """(N, C, H, W) -> (groups, C/groups, N*H*W), contiguous for the matrix products."""
+    """(N, C, H, W) -> (groups, C/groups, N*H*W), contiguous for the matrix products
+    (a scratch copy, valid until the next call)."""
     n, c, h, w = g.shape
-    return np.ascontiguousarray(g.transpose(1, 0, 2, 3)).reshape(groups, c // groups, n * h * w)
+    out = _scratch.empty("chan", (c, n, h, w), g.dtype)
+    np.copyto(out, g.transpose(1, 0, 2, 3))
+    return out.reshape(groups, c // groups, n * h * w)
 
 
 def _winograd(win: Window, groups: int, c: int, oc: int, *arrays: np.ndarray) -> bool:
@@ -317,7 +322,9 @@ def _col2im_conv_transpose(x: np.ndarray, w: np.ndarray, win: Window, groups: in
     def parts():
         for s in range(0, n, step):
             x3 = _channels_first(x[s:s + step], groups)                # (G, Cin/G, m*H*W)
-            yield s, blas_matmul(wt, x3).reshape(-1, x3.shape[2])      # (Cout*KH*KW, m*H*W)
+            cols = _scratch.empty("dcols", (groups, wt.shape[1], x3.shape[2]), x3.dtype)
+            blas_matmul(wt, x3, out=cols)
+            yield s, cols.reshape(-1, x3.shape[2])                     # (Cout*KH*KW, m*H*W)
 
     return _fold(parts(), (n, cout) + tuple(out_hw), win, h, wd, np.result_type(x, w))
 
