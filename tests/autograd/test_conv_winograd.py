@@ -127,3 +127,33 @@ def test_pytorch_parity_float32():
     for a, at in zip([y] + [o.grad for o in ours], [yt.detach()] + [t.grad for t in theirs]):
         want = at.numpy()
         np.testing.assert_allclose(a.array, want, atol=1e-5 * np.abs(want).max())
+
+
+# ------------------------------------------- scratch buffers never leak into results
+def test_results_do_not_share_the_scratch_buffers():
+    from autograd.ops.conv import col2im, im2col
+    x = np.arange(16.0).reshape(1, 1, 4, 4)
+    cols = im2col(x, 1)                                    # a (16, 1) matrix: .T is contiguous
+    im2col(x + 100, 1)
+    np.testing.assert_array_equal(cols[:, 0], np.arange(16.0))
+    img = col2im(np.ones((4, 9)), (1, 1, 2, 2), 3, padding=1)   # cropped out of a padded sum
+    col2im(np.full((4, 9), 5.0), (1, 1, 2, 2), 3, padding=1)
+    np.testing.assert_array_equal(img, np.full((1, 1, 2, 2), 4.0))
+    a, w = _arrays(9, (2, 16, 5, 5), (16, 16, 3, 3))
+    y1 = conv2d(t64(a), t64(w), padding=1).array.copy()
+    y = conv2d(t64(a), t64(w), padding=1)
+    conv2d(t64(a * 3), t64(w), padding=1)
+    np.testing.assert_array_equal(y.array, y1)
+
+
+def test_scratch_buffers_are_per_thread():
+    import threading
+
+    from autograd.ops import _scratch
+    mine = _scratch.empty("t", (8,), np.float64)
+    seen = []
+    th = threading.Thread(target=lambda: seen.append(_scratch.empty("t", (8,), np.float64)))
+    th.start()
+    th.join()
+    assert not np.shares_memory(mine, seen[0])
+    assert np.shares_memory(mine, _scratch.empty("t", (4,), np.float64))
