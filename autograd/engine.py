@@ -98,7 +98,7 @@ def sum_to_shape(grad: Any, shape: tuple, node: Any, index: int) -> Any:
 
 
 def _check_anomaly(node: Any, grad: Any, index: int, shape: tuple) -> None:
-    arr = grad.array
+    arr = np.asarray(grad if not hasattr(grad, "grad_fn") else grad.array)
     if arr.dtype.kind in "fc" and not np.isfinite(arr).all():
         what = "nan" if np.isnan(arr).any() else "inf"
         where = node._trace or "  (creation site not recorded: the op ran outside detect_anomaly)"
@@ -115,10 +115,11 @@ class _Pass:
     """One backward pass: where gradients go and what has been handed out."""
 
     __slots__ = ("pending", "handed", "captured", "wanted", "create_graph", "retain_graph",
-                 "anomaly", "ran_hooks")
+                 "anomaly", "ran_hooks", "fast", "wrap")
 
     def __init__(self, seeds: Sequence[Any], retain_graph: bool, create_graph: bool,
-                 inputs: Sequence[Any] | None) -> None:
+                 inputs: Sequence[Any] | None, tensor_cls: Any) -> None:
+        self.wrap = tensor_cls._make  # the engine works on nodes and arrays; Tensors come in
         self.pending: dict = {}  # node -> list of output gradients
         self.handed: set = {id(g.array) for g in seeds}  # buffers a leaf must not keep
         self.captured: dict | None = None  # autograd.grad: id(input) -> gradient
@@ -132,6 +133,9 @@ class _Pass:
         self.retain_graph = retain_graph
         self.anomaly = STATE.anomaly
         self.ran_hooks = _HOOKS.ran
+        # without create_graph, ops that have backward_arrays run on plain numpy arrays:
+        # no graph is recorded, so the per-op cost of Tensor dispatch buys nothing
+        self.fast = not create_graph
 
     def add_pending(self, node: Any, idx: int, g: Any) -> None:
         """Accumulate ``g`` as the gradient of output ``idx`` of ``node``."""
@@ -147,17 +151,25 @@ class _Pass:
         if out_grads is None:  # nothing flowed here
             return
         if len(out_grads) > 1 or node._hooks is not None or node._retain is not None:
-            _prepare_out_grads(node, out_grads)
+            _prepare_out_grads(node, out_grads, self.tensor)
         if node in self.wanted:
             for t in self.wanted[node]:
                 self.captured[id(t)] = out_grads[t._out_idx]  # type: ignore[index]
         if node._freed:
             _ = node.saved_tensors  # raises the retain_graph explanation
-        in_grads = type(node).backward(node, *out_grads)
+        cls = type(node)
+        fast = self.fast and cls.backward_arrays is not None
+        if fast:  # gradients as numpy arrays in and out
+            in_grads = cls.backward_arrays(node, *[g.array if hasattr(g, "grad_fn") else g
+                                                   for g in out_grads])
+        else:
+            in_grads = cls.backward(node, *[self.tensor(g) for g in out_grads])
         if type(in_grads) is not tuple:
             in_grads = (in_grads,)
-        for hook in self.ran_hooks:
-            hook(node, out_grads, in_grads)
+        if self.ran_hooks:
+            outs, ins = [self.tensor(g) for g in out_grads], [self.tensor(g) for g in in_grads]
+            for hook in self.ran_hooks:
+                hook(node, outs, ins)
         if not self.retain_graph:
             node._free()
         n_in = len(in_grads)
@@ -165,9 +177,9 @@ class _Pass:
             g = in_grads[i] if i < n_in else None
             if g is None:
                 continue
-            if isinstance(g, _ARRAYISH):  # backward may return arrays
+            if not fast and isinstance(g, _ARRAYISH):  # backward may return arrays
                 g = node._tensor_cls._make(np.asarray(g))
-            if g.array.shape != shape:
+            if g.shape != shape:
                 g = sum_to_shape(g, shape, node, i)
             if self.anomaly:
                 _check_anomaly(node, g, i, shape)
@@ -182,7 +194,7 @@ class _Pass:
     def deliver_leaf(self, t: Any, g: Any) -> None:
         """Run a leaf's hooks, then accumulate into its ``.grad`` (or capture it)."""
         if t._hooks:
-            g = _call_hooks(t._hooks, g, t)
+            g = _call_hooks(t._hooks, self.tensor(g), t)
         if self.captured is not None:
             key = id(t)
             if key in self.captured:
@@ -191,14 +203,31 @@ class _Pass:
             return
         if not t.requires_grad:
             return
-        if g.array.dtype != t.array.dtype:
-            g = g.to(t.array.dtype)
+        dtype = t.array.dtype
+        if type(g) is np.ndarray or isinstance(g, np.generic):
+            arr = np.asarray(g)
+            g = self.own_array(arr.astype(dtype) if arr.dtype != dtype else arr)
+        elif g.array.dtype != dtype:
+            g = g.to(dtype)
         with _LEAF_LOCK:  # backward may run in several threads into one shared leaf
             if t.grad is None:
                 t.grad = self.own(g)
             else:
                 # out of place: the old .grad buffer may be held by the user
                 t.grad = t.grad + g
+
+    def own_array(self, arr: np.ndarray) -> Any:
+        """A Tensor a leaf may keep for a gradient array: a copy when the array is shared."""
+        if arr.base is not None or id(arr) in self.handed:
+            arr = arr.copy()
+        self.handed.add(id(arr))
+        return self.wrap(arr)
+
+    def tensor(self, g: Any) -> Any:
+        """A gradient as a Tensor (the array path hands plain arrays around)."""
+        if g is None or hasattr(g, "grad_fn"):
+            return g
+        return self.wrap(np.asarray(g))
 
     def own(self, g: Any) -> Any:
         """A gradient a leaf may keep: copied if its buffer is shared with another."""
@@ -209,7 +238,7 @@ class _Pass:
         return g
 
 
-def _prepare_out_grads(node: Any, out_grads: list) -> None:
+def _prepare_out_grads(node: Any, out_grads: list, tensor: Any) -> None:
     """Zeros for unused outputs of a multi-output op, then the outputs' hooks and retain_grad."""
     if len(out_grads) > 1:
         for i, (shape, dtype, _) in enumerate(node._outs):
@@ -218,12 +247,13 @@ def _prepare_out_grads(node: Any, out_grads: list) -> None:
     if node._hooks is not None:
         for i, hooks in node._hooks.items():
             if out_grads[i] is not None:
-                out_grads[i] = _call_hooks(hooks, out_grads[i], None, node, i)
+                out_grads[i] = _call_hooks(hooks, tensor(out_grads[i]), None, node, i)
     if node._retain is not None:
         for i, ref in node._retain.items():
             t = ref()
             if t is not None and out_grads[i] is not None:
-                t.grad = out_grads[i] if t.grad is None else t.grad + out_grads[i]
+                g = tensor(out_grads[i])
+                t.grad = g if t.grad is None else t.grad + g
 
 
 def _call_hooks(hooks: list, g: Any, leaf: Any, node: Any = None, idx: int = 0) -> Any:
@@ -302,6 +332,7 @@ def run_backward(
     create_graph: bool,
     inputs: Sequence[Any] | None = None,
     allow_unused: bool = False,
+    tensor_cls: Any = None,
 ) -> list | None:
     """Backpropagate ``grads`` from ``roots``.
 
@@ -309,7 +340,8 @@ def run_backward(
     (``Tensor.backward``); otherwise they are returned for ``inputs`` and no
     ``.grad`` is touched (``autograd.grad``).
     """
-    run = _Pass(grads, retain_graph, create_graph, inputs)
+    run = _Pass(grads, retain_graph, create_graph, inputs,
+                tensor_cls if tensor_cls is not None else type(grads[0]))
     root_nodes = []
     with _collector_paused(), _grad_mode_for(create_graph):
         for t, g in zip(roots, grads):
@@ -322,11 +354,13 @@ def run_backward(
             run.run_node(node)
     if run.captured is None:
         return None
-    return _captured_grads(run.captured, inputs, allow_unused)  # type: ignore[arg-type]
+    return _captured_grads(run.captured, inputs, allow_unused,  # type: ignore[arg-type]
+                           run.tensor)
 
 
-def _captured_grads(captured: dict, inputs: Sequence[Any], allow_unused: bool) -> list:
-    result = [captured[id(t)] for t in inputs]
+def _captured_grads(captured: dict, inputs: Sequence[Any], allow_unused: bool,
+                    tensor: Any) -> list:
+    result = [tensor(captured[id(t)]) for t in inputs]
     if not allow_unused:
         for k, (t, g) in enumerate(zip(inputs, result)):
             if g is None:

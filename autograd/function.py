@@ -127,8 +127,8 @@ class Function:
     # nothing else on ctx never allocates an instance dict. The rarer ones are
     # class defaults, shadowed in the instance dict when set.
     __slots__ = ("_edges", "_consts", "_outs", "_n_args", "_saved", "__dict__", "__weakref__")
-    _edges: list
-    _consts: list | tuple
+    _edges: list | tuple
+    _consts: tuple
     _outs: tuple
     _n_args: int
     _saved: list | None
@@ -149,6 +149,12 @@ class Function:
     def backward(ctx: Any, *grads: Any) -> Any:
         """Given the gradient of each output (Tensors), return one per input (or None)."""
         raise NotImplementedError
+
+    #: optionally, the same gradients on numpy arrays (``ctx.saved_arrays`` in, arrays out):
+    #: the engine uses it when no graph of the backward pass is recorded (no create_graph),
+    #: skipping the per-op cost of Tensor dispatch; ``backward`` stays the definition that
+    #: double backward records, and the op tests check the two agree
+    backward_arrays: Any = None
 
     # ----------------------------------------------------------------- ctx API
     def save_for_backward(self, *items: Any) -> None:
@@ -171,6 +177,23 @@ class Function:
         if self._saved is None:
             return ()
         return tuple(self._unpack(entry) for entry in self._saved)
+
+    @property
+    def saved_arrays(self) -> tuple:
+        """What :meth:`save_for_backward` kept, as numpy arrays (for ``backward_arrays``)."""
+        if self._freed or self._saved is None:
+            return tuple(t.array if t is not None else None for t in self.saved_tensors)
+        out: list = []
+        for entry in self._saved:
+            if type(entry) is SavedOutput:
+                if entry.counter.value != entry.version:
+                    self._saved_output(entry)  # raises the in-place explanation
+                out.append(entry.array)
+            elif entry is None:
+                out.append(None)
+            else:
+                out.append(self._unpack(entry).array)
+        return tuple(out)
 
     def _unpack(self, entry: Any) -> Any:
         if type(entry) is SavedInput:
@@ -328,18 +351,25 @@ def _retake_view(t: Tensor) -> None:
     t._view[3] = base.grad_fn  # type: ignore[index]
 
 
-def _constants(args: tuple, edges: list) -> list:
+def _constants(args: tuple, edges: list) -> tuple:
     """``(position, value)`` of the inputs that need no gradient, as drawings need them:
-    Python values and small tensors as they are, big ones as an :class:`InputStub`."""
+    Python values and small arrays as they are (an unnamed small tensor as its array, which
+    the garbage collector need not track), named tensors as themselves, big values as an
+    :class:`InputStub`."""
     grad_pos = [e[0] for e in edges]
     out = []
     for i, a in enumerate(args):
         if i in grad_pos:
             continue
-        big = (a.array.size if isinstance(a, Tensor) else
-               a.size if type(a) is np.ndarray else 0) > DRAW_KEEP
-        out.append((i, InputStub(a) if big else a))
-    return out
+        if isinstance(a, Tensor):
+            if a.array.size > DRAW_KEEP:
+                a = InputStub(a)
+            elif a.name is None:
+                a = a.array
+        elif type(a) is np.ndarray and a.size > DRAW_KEEP:
+            a = InputStub(a)
+        out.append((i, a))
+    return tuple(out)
 
 
 def _arr(o: Any) -> np.ndarray:

@@ -48,7 +48,7 @@ def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool
         seeds.append(_grad_for(o, g, "grad"))
     keep = create_graph if retain_graph is None else retain_graph
     result = engine.run_backward(roots, seeds, bool(keep), create_graph, inputs=ins,
-                                 allow_unused=allow_unused)
+                                 allow_unused=allow_unused, tensor_cls=Tensor)
     return tuple(result or ())
 
 
@@ -80,11 +80,11 @@ def backward(tensors: Any, grad_tensors: Any = None, retain_graph: bool | None =
     seeds = [_grad_for(t, g, "backward") for t, g in zip(outs, gs)]
     keep = bool(create_graph if retain_graph is None else retain_graph)
     if inputs is None:
-        engine.run_backward(outs, seeds, keep, create_graph)
+        engine.run_backward(outs, seeds, keep, create_graph, tensor_cls=Tensor)
         return
     leaves = [inputs] if isinstance(inputs, Tensor) else list(inputs)
     grads = engine.run_backward(outs, seeds, keep, create_graph, inputs=leaves,
-                                allow_unused=True)
+                                allow_unused=True, tensor_cls=Tensor)
     for t, g in zip(leaves, grads or ()):
         if g is not None:
             t.grad = g if t.grad is None else t.grad + g

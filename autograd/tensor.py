@@ -46,6 +46,7 @@ class Tensor(Operators, OpMethods, MathMethods, InplaceMethods, ConvertMethods):
                  "name", "_hooks", "_view", "__weakref__")
     _version_counter: VersionCounter | None
     _out_idx: int
+    _view: list | None
     _hooks: list | None
     __array_ufunc__ = None  # numpy defers to our reflected operators (ndarray * Tensor)
 
@@ -249,8 +250,8 @@ class Tensor(Operators, OpMethods, MathMethods, InplaceMethods, ConvertMethods):
                 "create its inputs with requires_grad=True (and not under no_grad)"
             )
         g = _grad_for(self, gradient, "backward")
-        engine.run_backward([self], [g], bool(create_graph if retain_graph is None
-                                              else retain_graph), create_graph)
+        keep = bool(create_graph if retain_graph is None else retain_graph)
+        engine.run_backward([self], [g], keep, create_graph, tensor_cls=Tensor)
 
     def detach(self) -> Tensor:
         """A tensor sharing this data, cut from the graph."""

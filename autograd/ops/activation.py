@@ -37,6 +37,11 @@ class Relu(Function):
         (out,) = ctx.saved_tensors
         return grad * Tensor._make((out.array > 0).astype(grad.array.dtype))
 
+    @staticmethod
+    def backward_arrays(ctx, grad):
+        (out,) = ctx.saved_arrays
+        return grad * (out > 0)
+
 
 @register(method=True, functional=True)
 def relu(x: Tensor) -> Tensor:

@@ -40,6 +40,10 @@ class Add(Function):
     def backward(ctx, grad):
         return grad, grad
 
+    @staticmethod
+    def backward_arrays(ctx, grad):
+        return grad, grad
+
 
 @register(method=True)
 def add(a: Any, b: Any) -> Tensor:
@@ -67,6 +71,10 @@ class Sub(Function):
     def backward(ctx, grad):
         return grad, -grad
 
+    @staticmethod
+    def backward_arrays(ctx, grad):
+        return grad, -grad
+
 
 @register(method=True)
 def sub(a: Any, b: Any) -> Tensor:
@@ -89,6 +97,12 @@ class Mul(Function):
     @staticmethod
     def backward(ctx, grad):
         b, a = ctx.saved_tensors
+        need = ctx.needs_input_grad
+        return (grad * b if need[0] else None), (grad * a if need[1] else None)
+
+    @staticmethod
+    def backward_arrays(ctx, grad):
+        b, a = ctx.saved_arrays
         need = ctx.needs_input_grad
         return (grad * b if need[0] else None), (grad * a if need[1] else None)
 
@@ -127,6 +141,12 @@ class Div(Function):
         gb = -(grad * out) / b if need[1] else None  # d(a/b)/db = -a/b**2 = -out/b
         return ga, gb
 
+    @staticmethod
+    def backward_arrays(ctx, grad):
+        b, out = ctx.saved_arrays
+        need = ctx.needs_input_grad
+        return (grad / b if need[0] else None), (-(grad * out) / b if need[1] else None)
+
 
 @register(method=True)
 def div(a: Any, b: Any, rounding_mode: str | None = None) -> Tensor:
@@ -152,6 +172,10 @@ class Neg(Function):
 
     @staticmethod
     def backward(ctx, grad):
+        return -grad
+
+    @staticmethod
+    def backward_arrays(ctx, grad):
         return -grad
 
 
@@ -180,6 +204,16 @@ class PowScalar(Function):
             return grad * 0.0
         if p == 2:
             return grad * a * 2.0
+        return grad * p * a ** (p - 1)
+
+    @staticmethod
+    def backward_arrays(ctx, grad):
+        (a,) = ctx.saved_arrays
+        p = ctx.p
+        if p == 0:
+            return np.zeros_like(grad)
+        if p == 2:
+            return grad * a * a.dtype.type(2)
         return grad * p * a ** (p - 1)
 
 
@@ -276,6 +310,30 @@ class MatMul(Function):
             gb = gb.squeeze(-1) if b_nd == 1 else gb
         return ga, gb
 
+    @staticmethod
+    def backward_arrays(ctx, grad):
+        a, b = ctx.saved_arrays
+        need = ctx.needs_input_grad
+        a_nd, b_nd = ctx.ndims
+        if a_nd == 1 and b_nd == 1:
+            g = grad.reshape((1, 1))
+        elif a_nd == 1:
+            g = np.expand_dims(grad, -2)
+        elif b_nd == 1:
+            g = np.expand_dims(grad, -1)
+        else:
+            g = grad                                               # (..., n, m)
+        ga = gb = None
+        if need[0]:
+            b2 = b[:, None] if b_nd == 1 else b                     # (..., k, m)
+            ga = blas_matmul(g, np.swapaxes(b2, -1, -2))           # (..., n, k)
+            ga = ga[..., 0, :] if a_nd == 1 else ga
+        if need[1]:
+            a2 = a[None, :] if a_nd == 1 else a                     # (..., n, k)
+            gb = blas_matmul(np.swapaxes(a2, -1, -2), g)           # (..., k, m)
+            gb = gb[..., 0] if b_nd == 1 else gb
+        return ga, gb
+
 
 @register(method=True)
 def matmul(a: Any, b: Any) -> Tensor:
@@ -327,6 +385,21 @@ class Linear(Function):
                 gw = g2.mT @ x.reshape((-1, x.shape[-1]))     # (out, in)
             if ctx.has_bias and need[2]:
                 gb = g2.sum(0)                                # (out,)
+        return gx, gw, gb
+
+    @staticmethod
+    def backward_arrays(ctx, grad):
+        x, w = ctx.saved_arrays
+        need = ctx.needs_input_grad
+        gx = gw = gb = None
+        if need[0]:
+            gx = blas_matmul(grad, w)                                # (*, in)
+        if need[1] or (ctx.has_bias and need[2]):
+            g2 = grad.reshape((-1, grad.shape[-1]))                  # (M, out)
+            if need[1]:
+                gw = blas_matmul(g2.T, x.reshape((-1, x.shape[-1])))  # (out, in)
+            if ctx.has_bias and need[2]:
+                gb = g2.sum(0)                                       # (out,)
         return gx, gw, gb
 
 

@@ -47,6 +47,10 @@ class Sum(Function):
     def backward(ctx, grad):
         return _spread(grad, ctx.shape, ctx.dims)
 
+    @staticmethod
+    def backward_arrays(ctx, grad):
+        return np.broadcast_to(np.reshape(grad, _kept_shape(ctx.shape, ctx.dims)), ctx.shape)
+
 
 @register(method=True)
 def sum(x: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None,  # noqa: A001
@@ -80,6 +84,11 @@ class Mean(Function):
     @staticmethod
     def backward(ctx, grad):
         return _spread(grad * ctx.scale, ctx.shape, ctx.dims)
+
+    @staticmethod
+    def backward_arrays(ctx, grad):
+        g = np.reshape(grad * grad.dtype.type(ctx.scale), _kept_shape(ctx.shape, ctx.dims))
+        return np.broadcast_to(g, ctx.shape)
 
 
 @register(method=True)

@@ -47,6 +47,10 @@ class Reshape(Function):
     def backward(ctx, grad):
         return grad.reshape(ctx.shape)
 
+    @staticmethod
+    def backward_arrays(ctx, grad):
+        return grad.reshape(ctx.shape)
+
 
 @register(method=True)
 def reshape(x: Tensor, shape: Sequence[int]) -> Tensor:
@@ -102,6 +106,10 @@ class Permute(Function):
     @staticmethod
     def backward(ctx, grad):
         return grad.permute(ctx.inverse)
+
+    @staticmethod
+    def backward_arrays(ctx, grad):
+        return np.transpose(grad, ctx.inverse)
 
 
 @register(method=True)
@@ -166,6 +174,10 @@ class Expand(Function):
 
     @staticmethod
     def backward(ctx, grad):
+        return grad
+
+    @staticmethod
+    def backward_arrays(ctx, grad):
         return grad
 
 

@@ -10,12 +10,17 @@ module call recorded as ``Sequential.0`` was a ``Linear``. Anything with
 from __future__ import annotations
 
 import weakref
+from functools import partial
 from typing import Any
 
 #: id -> model, for every live model called at the top level (outside any other module)
 _MODELS: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
 #: the same, as plain weak references: Module.__call__ checks here on every call (cheaply)
 _NOTED: dict = {}
+
+
+def _forget(key: int, _ref: Any) -> None:
+    _NOTED.pop(key, None)
 
 
 def note_model(model: Any) -> None:
@@ -38,7 +43,7 @@ def note_model(model: Any) -> None:
         return
     try:
         _MODELS[key] = model
-        _NOTED[key] = weakref.ref(model, lambda _, k=key: _NOTED.pop(k, None))
+        _NOTED[key] = weakref.ref(model, partial(_forget, key))
     except TypeError:  # an object that cannot be weakly referenced: not remembered
         pass
 
