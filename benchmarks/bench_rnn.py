@@ -12,7 +12,10 @@ cross-entropy, SGD. The three contenders start from the same weights and data:
 * ``fused``: scratchgrad's LSTM/GRU as they run by default (one node per layer);
 * ``steps``: the same module with ``fused = False`` (the composed per-step path,
   which is what the layers ran before the fused op);
-* ``torch``: PyTorch's ``nn.LSTM``/``nn.GRU``.
+* ``torch``: PyTorch's ``nn.LSTM``/``nn.GRU`` (on CPU it runs oneDNN's fused RNN
+  layer, ``mkldnn_rnn_layer`` and its backward, JIT-compiled kernels);
+* ``gemms``: only the matrix products the fused layer makes, on numpy's BLAS, with
+  no elementwise work at all: the floor of the numpy formulation.
 
 Every contender's BLAS (and PyTorch's intra-op pool) gets the same thread count,
 set before numpy loads. The rounds are interleaved (each round times a few steps
@@ -97,6 +100,33 @@ def contenders(kind: str, seed: int = 0) -> dict[str, Callable[[], float]]:
     return steps
 
 
+def gemm_floor(kind: str, seed: int = 0) -> Callable[[], float]:
+    """The products of one fused training step of ``kind`` and nothing else."""
+    import numpy as np
+
+    G = 4 if kind == "LSTM" else 3
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal((T * N, N_IN)).astype(np.float32)
+    w_ih = rng.standard_normal((G * HIDDEN, N_IN)).astype(np.float32)
+    w_hh = rng.standard_normal((G * HIDDEN, HIDDEN)).astype(np.float32)
+    h = rng.standard_normal((N, HIDDEN)).astype(np.float32)
+    gates = np.empty((T, N, G * HIDDEN), np.float32)
+    dgates = rng.standard_normal((T * N, G * HIDDEN)).astype(np.float32)
+    hs = rng.standard_normal((T * N, HIDDEN)).astype(np.float32)
+
+    def step() -> float:
+        np.matmul(x, w_ih.T, out=gates.reshape(T * N, -1))  # input projection
+        for t in range(T):
+            np.matmul(h, w_hh.T, out=gates[t])  # forward, one step
+        for t in range(T):
+            np.matmul(dgates[t * N:(t + 1) * N], w_hh)  # backward, one step
+        np.matmul(dgates.T, hs)  # d W_hh
+        np.matmul(dgates.T, x)  # d W_ih
+        return 0.0
+
+    return step
+
+
 def race(steps: dict[str, Callable[[], float]], rounds: int, per_round: int) -> dict:
     """Median CPU seconds per step of each contender over interleaved rounds."""
     names = list(steps)
@@ -120,17 +150,18 @@ def main() -> None:
     torch.set_num_threads(args.threads)
     print(f"{args.threads} thread(s); {args.rounds} interleaved rounds of {args.steps} steps; "
           f"CPU time per step (median); load average {os.getloadavg()[0]:.2f}")
-    print(f"{'':5} {'fused ms':>9} {'steps ms':>9} {'torch ms':>9} {'fused/torch':>12} "
-          f"{'steps/torch':>12} {'steps/fused':>12}")
+    print(f"{'':5} {'fused ms':>9} {'steps ms':>9} {'torch ms':>9} {'gemms ms':>9} "
+          f"{'fused/torch':>12} {'steps/torch':>12} {'gemms/torch':>12}")
     for kind in args.kinds.split(","):
         steps = contenders(kind)
         first = {n: s() for n, s in steps.items()}  # also warms up
         if max(first.values()) - min(first.values()) > 1e-4:
             raise SystemExit(f"{kind}: first-step losses differ: {first}")
+        steps["gemms"] = gemm_floor(kind)
         med = race(steps, args.rounds, args.steps)
-        f, s, t = (med[n] * 1e3 for n in ("fused", "steps", "torch"))
-        print(f"{kind:5} {f:9.2f} {s:9.2f} {t:9.2f} {f / t:11.2f}x {s / t:11.2f}x "
-              f"{s / f:11.2f}x")
+        f, s, t, g = (med[n] * 1e3 for n in ("fused", "steps", "torch", "gemms"))
+        print(f"{kind:5} {f:9.2f} {s:9.2f} {t:9.2f} {g:9.2f} {f / t:11.2f}x {s / t:11.2f}x "
+              f"{g / t:11.2f}x")
 
 
 if __name__ == "__main__":

@@ -22,6 +22,9 @@ differentiable ops; the two paths are tested equal.
 """
 from __future__ import annotations
 
+import sys
+import threading
+
 import numpy as np
 
 from autograd._threads import matmul as blas_matmul
@@ -29,6 +32,53 @@ from autograd.function import Function
 from autograd.mode import is_grad_enabled
 
 __all__ = ["LSTMLayer", "GRULayer"]
+
+
+class _Workspace:
+    """Big arrays kept from call to call, handed out again once nothing holds them.
+
+    A training step allocates the same dozen arrays of a few MB each and frees them
+    together at the end of backward; glibc then gives the pages back to the system
+    and faults them in afresh on the next step, which cost as much as a third of an
+    LSTM step. An array here is handed out only when its sole references are this
+    pool's (no ctx, Tensor or view holds it), so reuse never aliases live data.
+    At most :attr:`MAX_BYTES` are kept; past that, arrays are allocated as usual.
+    """
+
+    MAX_BYTES = 64 << 20
+    PER_SHAPE = 4
+
+    def __init__(self) -> None:
+        self._pool: dict[tuple, list] = {}
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def empty(self, shape: tuple, dtype: np.dtype) -> np.ndarray:
+        """An uninitialised array of ``shape`` and ``dtype``."""
+        key = (shape, dtype)
+        with self._lock:
+            arrays = self._pool.setdefault(key, [])
+            for arr in arrays:
+                if sys.getrefcount(arr) == 3:  # the list, the loop, the call: unused
+                    return arr
+            arr = np.empty(shape, dtype)
+            if len(arrays) < self.PER_SHAPE:
+                if self._bytes + arr.nbytes > self.MAX_BYTES:
+                    self._drop_unused()
+                if self._bytes + arr.nbytes <= self.MAX_BYTES:
+                    arrays.append(arr)
+                    self._bytes += arr.nbytes
+            return arr
+
+    def _drop_unused(self) -> None:
+        for key, arrays in list(self._pool.items()):
+            keep = [a for a in arrays if sys.getrefcount(a) > 3]  # the list, loop, call
+            self._bytes -= sum(a.nbytes for a in arrays) - sum(a.nbytes for a in keep)
+            self._pool[key] = keep
+
+
+_WS = _Workspace()
+_empty = _WS.empty
 
 
 def _refuse_recording(name: str) -> None:
@@ -83,36 +133,44 @@ class LSTMLayer(Function):
         perm = np.r_[0:2 * H, 3 * H:4 * H, 2 * H:3 * H]
         scale = np.full((4 * H, 1), 0.5, dt)
         scale[3 * H:] = 1.0
-        w_x = w_ih[perm] * scale  # (4H, in)
         w_h = w_hh[perm] * scale  # (4H, H)
-        xp = blas_matmul(x.reshape(T * N, n_in), w_x.T)  # (T*N, 4H), every step at once
+        xp = blas_matmul(x.reshape(T * N, n_in), (w_ih[perm] * scale).T,
+                         out=_empty((T * N, 4 * H), dt))  # (T*N, 4H), all steps at once
         if b_ih is not None:
             xp += (b_ih + b_hh)[perm] * scale[:, 0]
         xp = xp.reshape(T, N, 4 * H)
-        acts = np.empty((T, N, 4 * H), dt)  # i, f, o, g after their nonlinearity
-        hprev, cprev = np.empty((T, N, H), dt), np.empty((T, N, H), dt)
-        tcs, out = np.empty((T, N, H), dt), np.empty((T, N, H), dt)
+        keep = any(ctx.needs_input_grad)  # backward will run: keep its slopes
+        acts = _empty((T, N, 4 * H), dt)  # i, f, o, g after their nonlinearity
+        hprev, out = _empty((T, N, H), dt), _empty((T, N, H), dt)
+        slopes = _empty((T, N, 4, H), dt) if keep else None
+        dh_dc = _empty((T, N, H), dt) if keep else None
+        d, tc = np.empty((N, 4 * H), dt), np.empty((N, H), dt)
         h, c = h0.astype(dt, copy=False), c0.astype(dt, copy=False)
         for t in _order(T, reverse):
-            hprev[t], cprev[t] = h, c
-            a = acts[t]
-            blas_matmul(h, w_h.T, out=a)
+            hprev[t] = h
+            a = blas_matmul(h, w_h.T, out=acts[t])
             a += xp[t]
             np.tanh(a, out=a)
+            if keep:  # 1 - tanh^2: tanh's slope, and 4 times the sigmoid's
+                np.multiply(a, a, out=d)
+                np.subtract(1, d, out=d)
+                d[:, :3 * H] *= 0.25
             s = a[:, :3 * H]
             s *= 0.5
             s += 0.5
             c_new = a[:, H:2 * H] * c
             c_new += a[:, :H] * a[:, 3 * H:]
-            np.tanh(c_new, out=tcs[t])
-            h_new = np.multiply(a[:, 2 * H:3 * H], tcs[t], out=out[t])
+            np.tanh(c_new, out=tc)
+            h_new = np.multiply(a[:, 2 * H:3 * H], tc, out=out[t])
+            if keep:
+                _lstm_slopes(a, d, c, tc, slopes[t], dh_dc[t], H)
             if mask is None:
                 h, c = h_new, c_new
             else:
                 c = np.where(mask[t], c_new, c)
                 h = _carry(mask[t], h_new, h, out[t])
         ctx.save_for_backward(x, w_ih, w_hh)
-        ctx.acts, ctx.hprev, ctx.cprev, ctx.tcs = acts, hprev, cprev, tcs
+        ctx.f, ctx.hprev, ctx.slopes, ctx.dh_dc = acts[..., H:2 * H], hprev, slopes, dh_dc
         ctx.mask, ctx.reverse = mask, reverse
         ctx.dtypes = (x.dtype, h0.dtype, c0.dtype, w_ih.dtype, w_hh.dtype, w_hh.dtype,
                       w_hh.dtype)
@@ -122,21 +180,14 @@ class LSTMLayer(Function):
     def backward(ctx, *grads):
         _refuse_recording("LSTMLayer")
         x, w_ih, w_hh = (t.array for t in ctx.saved_tensors)
-        acts, cprev, tc = ctx.acts, ctx.cprev, ctx.tcs
-        dt, mask = acts.dtype, ctx.mask
+        slopes, q, f = ctx.slopes, ctx.dh_dc, ctx.f
+        dt, mask = q.dtype, ctx.mask
         gout = grads[0].array.astype(dt, copy=False)
         dh, dc = np.array(grads[1].array, dt), np.array(grads[2].array, dt)
-        T, N, H = ctx.tcs.shape
-        i, f, o, g = (acts[..., k * H:(k + 1) * H] for k in range(4))
-        q = o * (1 - tc * tc)  # d h / d c, through tanh
-        p_o = tc * o * (1 - o)  # d h / d (o's pre-activation)
-        k3 = np.empty((T, N, 3, H), dt)  # d c / d (pre-activations of i, f, g)
-        np.multiply(g, i * (1 - i), out=k3[:, :, 0])
-        np.multiply(cprev, f * (1 - f), out=k3[:, :, 1])
-        np.multiply(i, 1 - g * g, out=k3[:, :, 2])
-        dgates = np.empty((T, N, 4, H), dt)  # PyTorch's order i, f, g, o
+        T, N, H = q.shape
+        dgates = _empty((T, N, 4, H), dt)  # PyTorch's order i, f, g, o
         for t in _order(T, not ctx.reverse):
-            dhn = dh + gout[t]
+            dhn = dh + gout[t]  # d loss / d h_t
             if mask is not None:
                 m = mask[t]
                 dhn *= m
@@ -144,10 +195,10 @@ class LSTMLayer(Function):
                 dcn += dhn * q[t]
             else:
                 dcn = dhn * q[t]
-                dcn += dc
+                dcn += dc  # d loss / d c_t
             dg = dgates[t]
-            np.multiply(dcn[:, None, :], k3[t], out=dg[:, :3])
-            np.multiply(dhn, p_o[t], out=dg[:, 3])
+            np.multiply(dcn[:, None, :], slopes[t, :, :3], out=dg[:, :3])
+            np.multiply(dhn, slopes[t, :, 3], out=dg[:, 3])
             dh_new = blas_matmul(dg.reshape(N, 4 * H), w_hh)
             dc_new = dcn * f[t]
             if mask is not None:
@@ -161,6 +212,24 @@ class LSTMLayer(Function):
         dw_hh = blas_matmul(dpre.T, ctx.hprev.reshape(T * N, H)) if need[4] else None
         db = dpre.sum(0) if need[5] or need[6] else None
         return _grads_as((dx, dh, dc, dw_ih, dw_hh, db, db), ctx.dtypes, need)
+
+
+def _lstm_slopes(a: np.ndarray, d: np.ndarray, c: np.ndarray, tc: np.ndarray, k: np.ndarray,
+                 q: np.ndarray, H: int) -> None:
+    """One step's local derivatives, for backward.
+
+    ``a`` holds i, f, o, g after their nonlinearity and ``d`` their slopes, ``(N, 4H)``;
+    ``c`` is the cell state before the step and ``tc`` tanh of the one after. Fills
+    ``k`` ``(N, 4, H)`` with d c_t / d (pre-activations of i, f, g) and d h_t / d (o's),
+    in PyTorch's gate order, and ``q`` ``(N, H)`` with d h_t / d c_t.
+    """
+    np.multiply(a[:, 3 * H:], d[:, :H], out=k[:, 0])  # g * sigmoid'(i)
+    np.multiply(c, d[:, H:2 * H], out=k[:, 1])  # c_{t-1} * sigmoid'(f)
+    np.multiply(a[:, :H], d[:, 3 * H:], out=k[:, 2])  # i * tanh'(g)
+    np.multiply(tc, d[:, 2 * H:3 * H], out=k[:, 3])  # tanh(c_t) * sigmoid'(o)
+    np.multiply(tc, tc, out=q)
+    np.subtract(1, q, out=q)
+    q *= a[:, 2 * H:3 * H]  # o * tanh'(c_t)
 
 
 class GRULayer(Function):
@@ -179,38 +248,45 @@ class GRULayer(Function):
         scale = np.full((3 * H, 1), 0.5, dt)  # r, z rows halved: sigmoid by one tanh
         scale[2 * H:] = 1.0
         w_h = w_hh * scale  # (3H, H)
-        add = blas_matmul(x.reshape(T * N, n_in), (w_ih * scale).T)  # (T*N, 3H)
+        add = blas_matmul(x.reshape(T * N, n_in), (w_ih * scale).T,
+                          out=_empty((T * N, 3 * H), dt)).reshape(T, N, 3 * H)
         if b_ih is not None:
             add += b_ih * scale[:, 0]
-        add = add.reshape(T, N, 3 * H)
-        xn = add[:, :, 2 * H:].copy()  # W_in x + b_in, (T, N, H)
+        xn = _empty((T, N, H), dt)
+        xn[...] = add[:, :, 2 * H:]  # W_in x + b_in
         # what each step adds to h W_hh^T: the r, z inputs with both biases, and b_hn
+        add[:, :, 2 * H:] = 0 if b_hh is None else b_hh[2 * H:]
         if b_hh is not None:
             add[:, :, :2 * H] += b_hh[:2 * H] * scale[:2 * H, 0]
-            add[:, :, 2 * H:] = b_hh[2 * H:]
-        else:
-            add[:, :, 2 * H:] = 0
-        hps = np.empty((T, N, 3 * H), dt)  # r, z after sigmoid, then W_hn h + b_hn
-        ns, hprev, out = (np.empty((T, N, H), dt) for _ in range(3))
+        keep = any(ctx.needs_input_grad)  # backward will run: keep its slopes
+        hps = _empty((T, N, 3 * H), dt)  # r, z after sigmoid, then W_hn h + b_hn
+        hprev, out = _empty((T, N, H), dt), _empty((T, N, H), dt)
+        slopes = _empty((T, N, 3, H), dt) if keep else None
+        a_n = _empty((T, N, H), dt) if keep else None
+        d, n, hmn = np.empty((N, 2 * H), dt), np.empty((N, H), dt), np.empty((N, H), dt)
         h = h0.astype(dt, copy=False)
         for t in _order(T, reverse):
             hprev[t] = h
-            hp = hps[t]
-            blas_matmul(h, w_h.T, out=hp)
+            hp = blas_matmul(h, w_h.T, out=hps[t])
             hp += add[t]
             rz = hp[:, :2 * H]
             np.tanh(rz, out=rz)
+            if keep:  # the sigmoids' slopes, from tanh
+                np.multiply(rz, rz, out=d)
+                np.subtract(0.25, d * 0.25, out=d)
             rz *= 0.5
             rz += 0.5
-            n = np.multiply(hp[:, :H], hp[:, 2 * H:], out=ns[t])
+            np.multiply(hp[:, :H], hp[:, 2 * H:], out=n)
             n += xn[t]
             np.tanh(n, out=n)
-            h_new = np.subtract(h, n, out=out[t])
-            h_new *= hp[:, H:2 * H]
+            np.subtract(h, n, out=hmn)
+            h_new = np.multiply(hmn, hp[:, H:2 * H], out=out[t])
             h_new += n  # (1 - z) * n + z * h
+            if keep:
+                _gru_slopes(hp, d, n, hmn, slopes[t], a_n[t], H)
             h = h_new if mask is None else _carry(mask[t], h_new, h, out[t])
         ctx.save_for_backward(x, w_ih, w_hh)
-        ctx.hps, ctx.ns, ctx.hprev = hps, ns, hprev
+        ctx.z, ctx.hprev, ctx.slopes, ctx.a_n = hps[..., H:2 * H], hprev, slopes, a_n
         ctx.mask, ctx.reverse = mask, reverse
         ctx.dtypes = (x.dtype, h0.dtype, w_ih.dtype, w_hh.dtype, w_hh.dtype, w_hh.dtype)
         return out, np.array(h)
@@ -219,19 +295,13 @@ class GRULayer(Function):
     def backward(ctx, *grads):
         _refuse_recording("GRULayer")
         x, w_ih, w_hh = (t.array for t in ctx.saved_tensors)
-        hps, n, hprev = ctx.hps, ctx.ns, ctx.hprev
-        dt, mask = hps.dtype, ctx.mask
+        kh, a, z, hprev = ctx.slopes, ctx.a_n, ctx.z, ctx.hprev
+        dt, mask = a.dtype, ctx.mask
         gout = grads[0].array.astype(dt, copy=False)
         dh = np.array(grads[1].array, dt)
-        T, N, H = n.shape
-        r, z, hn = hps[..., :H], hps[..., H:2 * H], hps[..., 2 * H:]
-        a = (1 - z) * (1 - n * n)  # d h' / d (n's pre-activation)
-        kh = np.empty((T, N, 3, H), dt)  # d h' / d (h W_hh^T + b_hh), per gate
-        np.multiply(a * hn, r * (1 - r), out=kh[:, :, 0])
-        np.multiply(hprev - n, z * (1 - z), out=kh[:, :, 1])
-        np.multiply(a, r, out=kh[:, :, 2])
-        dhns = np.empty((T, N, H), dt)  # d loss / d h' at every step
-        dhp = np.empty((T, N, 3, H), dt)
+        T, N, H = a.shape
+        dhns = _empty((T, N, H), dt)  # d loss / d h' at every step
+        dhp = _empty((T, N, 3, H), dt)
         for t in _order(T, not ctx.reverse):
             dhn = np.add(dh, gout[t], out=dhns[t])
             if mask is not None:
@@ -246,9 +316,28 @@ class GRULayer(Function):
         dhp2 = dhp.reshape(T * N, 3 * H)
         dw_hh = blas_matmul(dhp2.T, hprev.reshape(T * N, H)) if need[3] else None
         db_hh = dhp2.sum(0) if need[5] else None
-        dxp = np.multiply(dhns[:, :, None, :], kh)  # r and z as dhp; n without the r factor
+        dxp = np.multiply(dhns[:, :, None, :], kh, out=_empty((T, N, 3, H), dt))
+        # r and z as dhp; n without the r factor
         np.multiply(dhns, a, out=dxp[:, :, 2])
         dpre = dxp.reshape(T * N, 3 * H)
         dx, dw_ih = _input_grads(dpre, x, w_ih, need[0], need[2])
         db_ih = dpre.sum(0) if need[4] else None
         return _grads_as((dx, dh, dw_ih, dw_hh, db_ih, db_hh), ctx.dtypes, need)
+
+
+def _gru_slopes(hp: np.ndarray, d: np.ndarray, n: np.ndarray, hmn: np.ndarray, k: np.ndarray,
+                a: np.ndarray, H: int) -> None:
+    """One step's local derivatives, for backward.
+
+    ``hp`` holds r, z after the sigmoid and ``W_hn h + b_hn``, ``(N, 3H)``; ``d`` the
+    sigmoids' slopes ``(N, 2H)``; ``n`` the candidate and ``hmn`` ``h - n``. Fills
+    ``k`` ``(N, 3, H)`` with d h' / d (h W_hh^T + b_hh) per gate and ``a`` ``(N, H)``
+    with d h' / d (n's pre-activation).
+    """
+    np.multiply(n, n, out=a)
+    np.subtract(1, a, out=a)
+    a *= 1 - hp[:, H:2 * H]  # (1 - z) * tanh'
+    np.multiply(a, hp[:, 2 * H:], out=k[:, 0])
+    k[:, 0] *= d[:, :H]  # through r
+    np.multiply(hmn, d[:, H:], out=k[:, 1])  # through z
+    np.multiply(a, hp[:, :H], out=k[:, 2])  # through r * (W_hn h + b_hn)
