@@ -22,8 +22,6 @@ from typing import Any
 
 import numpy as np
 
-from autograd.ops.arith import linear
-from autograd.ops.select import where
 from autograd.ops.shape import cat, stack
 from autograd.tensor import Tensor
 
@@ -36,10 +34,8 @@ from .rnn_cells import (
     RNNCell,
     _check_size,
     _dt,
-    _gru_step,
-    _lstm_step,
     _Recurrent,
-    _rnn_step,
+    run_steps,
 )
 from .rnn_fused import GRULayer, LSTMLayer
 from .utils.rnn import PackedSequence
@@ -218,39 +214,7 @@ class RNNBase(_Recurrent):
             out, h = GRULayer.apply(layer_in, h, w_ih, w_hh, b_ih, b_hh, mask=masks,
                                     reverse=bool(d))
             return out, h, None
-        return self._direction_steps(layer_in, (w_ih, w_hh, b_ih, b_hh), d, h, c, masks)
-
-    def _direction_steps(self, layer_in: Tensor, params: tuple, d: int, h: Tensor, c: Any,
-                         masks: np.ndarray | None) -> tuple:
-        """:meth:`_direction` composed from differentiable ops, one step at a time."""
-        T, N = layer_in.shape[0], layer_in.shape[1]
-        w_ih, w_hh, b_ih, b_hh = params
-        # LSTM and RNN add b_hh outside any nonlinearity, so it folds into the
-        # input projection once instead of a broadcast add per time step
-        # (GRU's b_hn sits inside r * (...) and stays per step)
-        fold = self.mode != "GRU" and b_hh is not None
-        bias = b_ih if not fold else (b_hh if b_ih is None else b_ih + b_hh)
-        step_bhh = None if fold else b_hh
-        xp = linear(layer_in.reshape(T * N, layer_in.shape[-1]), w_ih, bias)  # (T*N, G*H)
-        steps = xp.split(N, dim=0) if T > 1 else (xp,)  # T of (N, G*H)
-        whh_t = w_hh.T  # (H, G*H)
-        hs: list[Any] = [None] * T
-        for t in (range(T - 1, -1, -1) if d else range(T)):
-            if self.mode == "LSTM":
-                h_new, c_new = _lstm_step(steps[t], h, c, whh_t, step_bhh)
-            elif self.mode == "GRU":
-                h_new, c_new = _gru_step(steps[t], h, whh_t, step_bhh), None
-            else:
-                h_new = _rnn_step(steps[t], h, whh_t, step_bhh, self.mode == "RNN_RELU")
-                c_new = None
-            m = masks[t] if masks is not None else None
-            if m is None or m.all():
-                h, c, hs[t] = h_new, c_new, h_new
-            else:
-                h = where(m, h_new, h)
-                c = where(m, c_new, c) if c_new is not None else None
-                hs[t] = where(m, h_new, 0.0)
-        return stack(hs, 0), h, c
+        return run_steps(self.mode, layer_in, h, c, (w_ih, w_hh, b_ih, b_hh), bool(d), masks)
 
     def _forward_packed(self, packed: PackedSequence, hx: Any) -> tuple:
         data = packed.data  # (sum of lengths, in)

@@ -12,7 +12,9 @@ import numpy as np
 
 from autograd.function import Function
 from autograd.mode import is_grad_enabled
-from autograd.ops.shape import cat
+from autograd.ops.arith import linear
+from autograd.ops.select import where
+from autograd.ops.shape import cat, stack
 from autograd.tensor import Tensor
 
 from . import init
@@ -112,6 +114,44 @@ def _gru_step(xp: Tensor, h: Tensor, whh_t: Tensor, bhh: Tensor | None) -> Tenso
     z = (xz + hz).sigmoid()
     n = (xn + r * hn).tanh()  # the reset gate scales W_hn h + b_hn, as PyTorch
     return n + z * (h - n)  # (1 - z) * n + z * h
+
+
+def run_steps(mode: str, x: Tensor, h: Tensor, c: Tensor | None, params: tuple,
+              reverse: bool, masks: np.ndarray | None) -> tuple:
+    """One layer in one direction over ``x`` ``(T, N, in)``, composed from differentiable
+    ops one step at a time: ``(outputs (T, N, H), h_T, c_T)`` (``c_T`` None unless LSTM).
+
+    ``params`` is ``(w_ih, w_hh, b_ih, b_hh)``; with ``masks`` ``(T, N, 1)`` (packed
+    input) a sequence's state stops changing after its last step and its outputs
+    there are zero; ``reverse`` runs from the last step to the first.
+    """
+    T, N = x.shape[0], x.shape[1]
+    w_ih, w_hh, b_ih, b_hh = params
+    # LSTM and RNN add b_hh outside any nonlinearity, so it folds into the
+    # input projection once instead of a broadcast add per time step
+    # (GRU's b_hn sits inside r * (...) and stays per step)
+    fold = mode != "GRU" and b_hh is not None
+    bias = b_ih if not fold else (b_hh if b_ih is None else b_ih + b_hh)
+    step_bhh = None if fold else b_hh
+    xp = linear(x.reshape(T * N, x.shape[-1]), w_ih, bias)  # (T*N, G*H)
+    steps = xp.split(N, dim=0) if T > 1 else (xp,)  # T of (N, G*H)
+    whh_t = w_hh.T  # (H, G*H)
+    hs: list[Any] = [None] * T
+    for t in (range(T - 1, -1, -1) if reverse else range(T)):
+        if mode == "LSTM":
+            h_new, c_new = _lstm_step(steps[t], h, c, whh_t, step_bhh)
+        elif mode == "GRU":
+            h_new, c_new = _gru_step(steps[t], h, whh_t, step_bhh), None
+        else:
+            h_new, c_new = _rnn_step(steps[t], h, whh_t, step_bhh, mode == "RNN_RELU"), None
+        m = masks[t] if masks is not None else None
+        if m is None or m.all():
+            h, c, hs[t] = h_new, c_new, h_new
+        else:
+            h = where(m, h_new, h)
+            c = where(m, c_new, c) if c_new is not None else None
+            hs[t] = where(m, h_new, 0.0)
+    return stack(hs, 0), h, c
 
 
 def _check_size(v: Any, name: str, who: str, low: int = 1) -> int:
