@@ -117,7 +117,8 @@ def result_type(*operands: Any) -> np.dtype:
 def as_array(data: Any, dtype: Any = None) -> np.ndarray:
     """``data`` as a new array by PyTorch's rule: Python floats -> the default float dtype,
     ints -> int64, numpy arrays and Tensors keep theirs."""
-    if hasattr(data, "grad_fn") and isinstance(getattr(data, "array", None), np.ndarray):  # a Tensor
+    if hasattr(data, "grad_fn") and isinstance(getattr(data, "array", None), np.ndarray):
+        # a Tensor (dtypes.py is below tensor.py, so it is recognised by its fields)
         arr = data.array
         return arr.copy() if dtype is None else arr.astype(dtype)
     if dtype is not None:

@@ -1,8 +1,35 @@
 """The op families, one file each. Importing this package registers every op."""
-from . import activation, arith, conv, index, pool, reduce, select, shape, unary  # noqa: F401
-from . import ctc, fold  # noqa: F401
-from . import activation_more, binary, bitwise, compare, composite, explog, rounding, trig  # noqa: F401
-from . import decompositions, linalg_ops, products  # noqa: F401  (products, matrix functions)
-from . import diag, gather, reshape_more, scatter, sort  # noqa: F401
-from . import norm, reduce_more, scan, stack_split  # noqa: F401
+from . import (  # noqa: F401  # noqa: F401  # noqa: F401  # noqa: F401  (products, matrix functions)  # noqa: F401  # noqa: F401
+    activation,
+    activation_more,
+    arith,
+    binary,
+    bitwise,
+    compare,
+    composite,
+    conv,
+    ctc,
+    decompositions,
+    diag,
+    explog,
+    fold,
+    gather,
+    index,
+    linalg_ops,
+    norm,
+    pool,
+    products,
+    reduce,
+    reduce_more,
+    reshape_more,
+    rounding,
+    scan,
+    scatter,
+    select,
+    shape,
+    sort,
+    stack_split,
+    trig,
+    unary,
+)
 from .conv import col2im, im2col

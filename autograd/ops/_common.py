@@ -6,6 +6,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from ..dtypes import _scalar_dtype, get_default_dtype, result_type
+from ..errors import OpError
 from ..registry import OPS
 from ..tensor import Tensor
 
@@ -74,9 +75,9 @@ def float_arg(x: Any, op: str) -> Tensor:
     return x
 
 
-def shapes_error(op: str, *shapes: Sequence[int]) -> ValueError:
+def shapes_error(op: str, *shapes: Sequence[int]) -> OpError:
     joined = " and ".join(str(tuple(s)) for s in shapes)
-    return ValueError(f"{op}: shapes {joined} cannot be broadcast together "
+    return OpError(f"{op}: shapes {joined} cannot be broadcast together "
                       "(each dimension must match or be 1, aligned from the right)")
 
 
@@ -104,7 +105,7 @@ def norm_dims(dim: Any, ndim: int, op: str) -> tuple[int, ...] | None:
         dims = [norm_dim(d, ndim, op) for d in dim]
         for d in dims:
             if dims.count(d) > 1:
-                raise ValueError(f"{op}: dim {d} appears multiple times in {tuple(dim)}")
+                raise OpError(f"{op}: dim {d} appears multiple times in {tuple(dim)}")
         return tuple(sorted(dims))
     return (norm_dim(dim, ndim, op),)
 

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import OpError
 from ..function import Function
 from ..mode import STATE
 from ..registry import register
@@ -102,7 +103,7 @@ def gelu(x: Tensor, approximate: str = "none") -> Tensor:
         return x * 0.5 * (erf(x * _SQRT_HALF) + 1.0)
     if approximate == "tanh":
         return x * 0.5 * (tanh((x + x * x * x * 0.044715) * _SQRT_2_OVER_PI) + 1.0)
-    raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
+    raise OpError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
 
 
 class Softplus(Function):
@@ -241,7 +242,7 @@ def _ce_shapes(input: Tensor, target: Any) -> tuple:  # noqa: A002
     """(input as (N, C, *d), target, whether the target holds probabilities), checked."""
     x = input
     if x.ndim == 0:
-        raise ValueError("cross_entropy: input must have a class dim, got a 0-d tensor")
+        raise OpError("cross_entropy: input must have a class dim, got a 0-d tensor")
     unbatched = x.ndim == 1
     if unbatched:
         x = x.unsqueeze(0)
@@ -249,17 +250,17 @@ def _ce_shapes(input: Tensor, target: Any) -> tuple:  # noqa: A002
     probs = t.dtype.kind == "f"
     if unbatched and not probs:
         if t.array.size != 1 or t.ndim > 1:
-            raise ValueError(f"cross_entropy: an unbatched input of shape {tuple(input.shape)} "
+            raise OpError(f"cross_entropy: an unbatched input of shape {tuple(input.shape)} "
                              f"takes one class index, got a target of shape {tuple(t.shape)}")
         t = t.reshape((1,))
     elif unbatched:
         t = t.reshape((1, -1))
     n, spatial = x.shape[0], x.shape[2:]
     if probs and t.shape != x.shape:
-        raise ValueError(f"cross_entropy: probability target of shape {tuple(t.shape)} must "
+        raise OpError(f"cross_entropy: probability target of shape {tuple(t.shape)} must "
                          f"match input of shape {tuple(x.shape)}")
     if not probs and t.shape != (n,) + spatial:
-        raise ValueError(f"cross_entropy: index target of shape {tuple(t.shape)} does not "
+        raise OpError(f"cross_entropy: index target of shape {tuple(t.shape)} does not "
                          f"match input of shape {tuple(x.shape)} (expected {(n,) + spatial})")
     return x, t, probs, unbatched
 
@@ -312,10 +313,10 @@ def cross_entropy(input: Tensor, target: Any, weight: Any = None,  # noqa: A002
         tensor([[-0.2130,  0.1065,  0.1065]])
     """
     if reduction not in ("mean", "sum", "none"):
-        raise ValueError(f"cross_entropy: reduction must be 'mean', 'sum' or 'none', "
+        raise OpError(f"cross_entropy: reduction must be 'mean', 'sum' or 'none', "
                          f"got {reduction!r}")
     if not 0.0 <= label_smoothing <= 1.0:
-        raise ValueError(f"cross_entropy: label_smoothing must be in [0, 1], "
+        raise OpError(f"cross_entropy: label_smoothing must be in [0, 1], "
                          f"got {label_smoothing}")
     x, t, probs, unbatched = _ce_shapes(input, target)
     n, c, spatial = x.shape[0], x.shape[1], x.shape[2:]
@@ -323,7 +324,7 @@ def cross_entropy(input: Tensor, target: Any, weight: Any = None,  # noqa: A002
     w = np.ones(c, dtype) if weight is None else np.asarray(
         weight.array if isinstance(weight, Tensor) else weight, dtype)
     if w.shape != (c,):
-        raise ValueError(f"cross_entropy: weight must have shape ({c},), got {w.shape}")
+        raise OpError(f"cross_entropy: weight must have shape ({c},), got {w.shape}")
 
     # move the class dim last and flatten: (N, C, *d) -> (M, C)
     z = x.permute((0, *range(2, x.ndim), 1)).reshape((-1, c)) if spatial else x

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import OpError
 from ..function import Function
 from ..random import Generator, default_generator
 from ..registry import OPS, register
@@ -56,7 +57,7 @@ def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:  #
     x = float_arg(input, "celu")
     alpha = _number("celu", "alpha", alpha)
     if alpha == 0:
-        raise ValueError("celu: alpha must not be 0 (it divides x)")
+        raise OpError("celu: alpha must not be 0 (it divides x)")
     neg = OPS.expm1(OPS.clip(x, max=0.0) / alpha) * alpha  # clamped: exp stays finite for x > 0
     return OPS.where(x.array > 0, x, neg)
 
@@ -173,7 +174,7 @@ def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0,  # noqa
     x = float_arg(input, "hardtanh")
     lo, hi = _number("hardtanh", "min_val", min_val), _number("hardtanh", "max_val", max_val)
     if lo > hi:
-        raise ValueError(f"hardtanh: min_val ({min_val}) must not be greater than max_val "
+        raise OpError(f"hardtanh: min_val ({min_val}) must not be greater than max_val "
                          f"({max_val})")
     return Hardtanh.apply(x, lo, hi)
 
@@ -253,7 +254,7 @@ def tanhshrink(input: Tensor) -> Tensor:  # noqa: A002
 def _lambd(op: str, lambd: Any) -> float:
     lambd = _number(op, "lambd", lambd)
     if lambd < 0:
-        raise ValueError(f"{op}: lambd must be non-negative, got {lambd}")
+        raise OpError(f"{op}: lambd must be non-negative, got {lambd}")
     return lambd
 
 
@@ -315,11 +316,11 @@ def glu(input: Tensor, dim: int = -1) -> Tensor:  # noqa: A002
     """
     x = float_arg(input, "glu")
     if x.ndim == 0:
-        raise ValueError("glu: does not support 0-d (scalar) tensors")
+        raise OpError("glu: does not support 0-d (scalar) tensors")
     d = norm_dim(dim, x.ndim, "glu")
     n = x.shape[d]
     if n % 2:
-        raise ValueError(f"glu: halving dimension must be even, but dimension {dim} of shape "
+        raise OpError(f"glu: halving dimension must be even, but dimension {dim} of shape "
                          f"{tuple(x.shape)} has size {n}")
     a, b = OPS.split(x, n // 2, d) if n else (x, x)
     return a * OPS.sigmoid(b)
@@ -343,7 +344,7 @@ def rrelu(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3,  # noqa
     x = float_arg(input, "rrelu")
     lo, hi = _number("rrelu", "lower", lower), _number("rrelu", "upper", upper)
     if not lo <= hi:
-        raise ValueError(f"rrelu: lower ({lower}) must not be greater than upper ({upper})")
+        raise OpError(f"rrelu: lower ({lower}) must not be greater than upper ({upper})")
     if not training:
         return OPS.leaky_relu(x, (lo + hi) / 2)
     rng = generator.numpy_generator if generator is not None else default_generator()

@@ -13,6 +13,7 @@ import numpy as np
 
 from .._threads import matmul as blas_matmul
 from ..dtypes import get_default_dtype
+from ..errors import OpError
 from ..function import Function
 from ..registry import OPS, register
 from ..tensor import Tensor
@@ -268,12 +269,12 @@ class MatMul(Function):
     @staticmethod
     def forward(ctx, a, b):
         if a.ndim == 0 or b.ndim == 0:
-            raise ValueError(f"matmul: both arguments need at least 1 dim, got shapes "
+            raise OpError(f"matmul: both arguments need at least 1 dim, got shapes "
                              f"{a.shape} and {b.shape}")
         ka = a.shape[-1]
         kb = b.shape[-2] if b.ndim > 1 else b.shape[0]
         if ka != kb:
-            raise ValueError(
+            raise OpError(
                 f"matmul: shapes {a.shape} and {b.shape} are not aligned: {ka} (dim -1 of the "
                 f"first) != {kb} (dim {-2 if b.ndim > 1 else 0} of the second)"
             )
@@ -283,7 +284,7 @@ class MatMul(Function):
         try:
             return blas_matmul(a, b)
         except ValueError:
-            raise ValueError(f"matmul: batch dimensions of {a.shape} and {b.shape} cannot be "
+            raise OpError(f"matmul: batch dimensions of {a.shape} and {b.shape} cannot be "
                              "broadcast together") from None
 
     @staticmethod
@@ -418,9 +419,9 @@ def linear(x: Any, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     x = tensor_arg(x, "linear")
     weight = tensor_arg(weight, "linear", "weight")
     if weight.ndim != 2 or x.ndim < 1 or x.shape[-1] != weight.shape[1]:
-        raise ValueError(f"linear: input of shape {tuple(x.shape)} does not fit weight of "
+        raise OpError(f"linear: input of shape {tuple(x.shape)} does not fit weight of "
                          f"shape {tuple(weight.shape)} (need input.shape[-1] == weight.shape[1])")
     if bias is not None and bias.shape != (weight.shape[0],):
-        raise ValueError(f"linear: bias of shape {tuple(bias.shape)} does not fit weight of "
+        raise OpError(f"linear: bias of shape {tuple(bias.shape)} does not fit weight of "
                          f"shape {tuple(weight.shape)} (need ({weight.shape[0]},))")
     return Linear.apply(x, weight, bias)

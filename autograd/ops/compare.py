@@ -10,6 +10,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from ..errors import OpError
 from ..registry import register
 from ..tensor import Tensor
 from ._common import shapes_error, tensor_arg
@@ -169,7 +170,7 @@ def isfinite(x: Tensor) -> Tensor:
 def _tolerances(op: str, rtol: Any, atol: Any) -> None:
     for name, v in (("rtol", rtol), ("atol", atol)):
         if isinstance(v, bool) or not isinstance(v, (int, float)) or v < 0:
-            raise ValueError(f"{op}: {name} must be a non-negative number, got {v!r}")
+            raise OpError(f"{op}: {name} must be a non-negative number, got {v!r}")
 
 
 @register(method=True)

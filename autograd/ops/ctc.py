@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import OpError
 from ..function import Function
 from ..mode import STATE
 from ..registry import register
@@ -137,19 +138,19 @@ def _split_targets(tg: np.ndarray, tl: np.ndarray, c: int, blank: int) -> list:
     n = len(tl)
     if tg.ndim == 2:
         if tg.shape[0] != n or (n and tg.shape[1] < tl.max()):
-            raise ValueError(f"ctc_loss: padded targets of shape {tg.shape} must be (N, S) "
+            raise OpError(f"ctc_loss: padded targets of shape {tg.shape} must be (N, S) "
                              f"with N = {n} and S >= the longest target length {tl.max()}")
         seqs = [tg[b, :tl[b]] for b in range(n)]
     elif tg.ndim == 1:
         if tg.shape[0] != tl.sum():
-            raise ValueError(f"ctc_loss: concatenated targets of shape {tg.shape} must have "
+            raise OpError(f"ctc_loss: concatenated targets of shape {tg.shape} must have "
                              f"sum(target_lengths) = {tl.sum()} elements")
         seqs = np.split(tg, np.cumsum(tl)[:-1])
     else:
-        raise ValueError(f"ctc_loss: targets must be (N, S) or 1-D, got shape {tg.shape}")
+        raise OpError(f"ctc_loss: targets must be (N, S) or 1-D, got shape {tg.shape}")
     for s in seqs:
         if s.size and (s.min() < 0 or s.max() >= c or (s == blank).any()):
-            raise ValueError(f"ctc_loss: target values must be classes in [0, {c}) other than "
+            raise OpError(f"ctc_loss: target values must be classes in [0, {c}) other than "
                              f"the blank ({blank}), got {s.tolist()}")
     return seqs
 
@@ -157,11 +158,11 @@ def _split_targets(tg: np.ndarray, tl: np.ndarray, c: int, blank: int) -> list:
 def _lengths(input_lengths: Any, target_lengths: Any, t_max: int, n: int) -> tuple:
     il, tl = _ints(input_lengths, "input_lengths"), _ints(target_lengths, "target_lengths")
     if il.reshape(-1).shape != (n,) or tl.reshape(-1).shape != (n,):
-        raise ValueError(f"ctc_loss: input_lengths {il.shape} and target_lengths {tl.shape} "
+        raise OpError(f"ctc_loss: input_lengths {il.shape} and target_lengths {tl.shape} "
                          f"must each hold one length per sequence (batch size {n})")
     il, tl = il.reshape(-1), tl.reshape(-1)
     if n and (il.min() < 1 or il.max() > t_max or tl.min() < 0):
-        raise ValueError(f"ctc_loss: input_lengths must be in [1, {t_max}] (the input has "
+        raise OpError(f"ctc_loss: input_lengths must be in [1, {t_max}] (the input has "
                          f"{t_max} frames) and target_lengths >= 0, got {il.tolist()} and "
                          f"{tl.tolist()}")
     return il, tl
@@ -196,7 +197,7 @@ def ctc_loss(log_probs: Any, targets: Any, input_lengths: Any, target_lengths: A
     """
     x = tensor_arg(log_probs, "ctc_loss", "log_probs")
     if reduction not in ("mean", "sum", "none"):
-        raise ValueError(f"ctc_loss: reduction must be 'mean', 'sum' or 'none', got "
+        raise OpError(f"ctc_loss: reduction must be 'mean', 'sum' or 'none', got "
                          f"{reduction!r}")
     if x.ndim == 2:
         out = ctc_loss(x.unsqueeze(1), _ints(targets, "targets").reshape(1, -1),
@@ -205,11 +206,11 @@ def ctc_loss(log_probs: Any, targets: Any, input_lengths: Any, target_lengths: A
                        zero_infinity)
         return out[0] if reduction == "none" else out
     if x.ndim != 3 or x.dtype.kind != "f":
-        raise ValueError(f"ctc_loss: log_probs must be a float (T, N, C) or (T, C) tensor, "
+        raise OpError(f"ctc_loss: log_probs must be a float (T, N, C) or (T, C) tensor, "
                          f"got shape {tuple(x.shape)} and dtype {x.dtype}")
     t_max, n, c = x.shape
     if not 0 <= blank < c:
-        raise ValueError(f"ctc_loss: blank must be a class in [0, {c}), got {blank}")
+        raise OpError(f"ctc_loss: blank must be a class in [0, {c}), got {blank}")
     il, tl = _lengths(input_lengths, target_lengths, t_max, n)
     seqs = _split_targets(_ints(targets, "targets"), tl, c, blank)
     nll = CTCLoss.apply(x, seqs, il, blank, bool(zero_infinity))  # (N,)

@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import OpError
 from ..function import Function
 from ..registry import OPS, register
 from ..tensor import Tensor
@@ -66,7 +67,7 @@ def _qr_tall_grad(q: Tensor, r: Tensor, gq: Tensor, gr: Tensor) -> Tensor:
 def linalg_qr(a: Any, mode: str = "reduced") -> tuple[Tensor, Tensor]:
     """``torch.linalg.qr``: see :func:`autograd.linalg.qr`."""
     if mode not in ("reduced", "complete", "r"):
-        raise ValueError(f"linalg.qr: qr received unrecognized mode {mode!r} but expected "
+        raise OpError(f"linalg.qr: qr received unrecognized mode {mode!r} but expected "
                          "one of 'reduced' (default), 'r', or 'complete'")
     x = float_arg(a, "linalg.qr")
     _matrix("linalg.qr", x)
@@ -198,7 +199,7 @@ def linalg_eigh(A: Any, UPLO: str = "L") -> tuple[Tensor, Tensor]:  # noqa: N803
         tensor([1., 3.])
     """
     if UPLO not in ("L", "U"):
-        raise ValueError(f"linalg.eigh: UPLO must be 'L' or 'U', got {UPLO!r}")
+        raise OpError(f"linalg.eigh: UPLO must be 'L' or 'U', got {UPLO!r}")
     a = float_arg(A, "linalg.eigh")
     _square("linalg.eigh", a)
     return Eigh.apply(a, UPLO)

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import OpError
 from ..registry import OPS, register
 from ..tensor import Tensor
 from ._common import float_arg, tensor_arg
@@ -254,6 +255,6 @@ def logit(x: Tensor, eps: float | None = None) -> Tensor:
     x = float_arg(x, "logit")
     if eps is not None:
         if not isinstance(eps, (int, float)) or isinstance(eps, bool) or not 0 <= eps <= 0.5:
-            raise ValueError(f"logit: eps must be a number in [0, 0.5], got {eps!r}")
+            raise OpError(f"logit: eps must be a number in [0, 0.5], got {eps!r}")
         x = OPS.clip(x, float(eps), 1.0 - float(eps))
     return OPS.log(x) - OPS.log1p(-x)

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import OpError
 from ..function import Function
 from ..registry import register
 from ..tensor import Tensor
@@ -97,7 +98,7 @@ def unfold(input: Any, kernel_size: Any, dilation: Any = 1, padding: Any = 0,  #
     if x.ndim == 3:
         return unfold(x.unsqueeze(0), kernel_size, dilation, padding, stride)[0]
     if x.ndim != 4:
-        raise ValueError(f"unfold: expected a 3-D (C, H, W) or 4-D (N, C, H, W) input, got "
+        raise OpError(f"unfold: expected a 3-D (C, H, W) or 4-D (N, C, H, W) input, got "
                          f"shape {tuple(x.shape)}")
     win, oh, ow = _windows("unfold", kernel_size, dilation, padding, stride, *x.shape[2:])
     return Unfold.apply(x, win, oh, ow)
@@ -128,16 +129,16 @@ def fold(input: Any, output_size: Any, kernel_size: Any, dilation: Any = 1,  # n
     if x.ndim == 2:
         return fold(x.unsqueeze(0), output_size, kernel_size, dilation, padding, stride)[0]
     if x.ndim != 3:
-        raise ValueError(f"fold: expected a 2-D (C*KH*KW, L) or 3-D (N, C*KH*KW, L) input, "
+        raise OpError(f"fold: expected a 2-D (C*KH*KW, L) or 3-D (N, C*KH*KW, L) input, "
                          f"got shape {tuple(x.shape)}")
     h, w = as_pair(output_size, "output_size", "fold")
     win, oh, ow = _windows("fold", kernel_size, dilation, padding, stride, h, w)
     n, rows, length = x.shape
     if rows % (win.kh * win.kw):
-        raise ValueError(f"fold: input of shape {tuple(x.shape)}: dim 1 ({rows}) must be "
+        raise OpError(f"fold: input of shape {tuple(x.shape)}: dim 1 ({rows}) must be "
                          f"divisible by the kernel's size {win.kh}*{win.kw} (C*KH*KW)")
     if length != oh * ow:
-        raise ValueError(f"fold: input of shape {tuple(x.shape)} has {length} windows in dim 2, "
+        raise OpError(f"fold: input of shape {tuple(x.shape)} has {length} windows in dim 2, "
                          f"but output_size {(h, w)} with these windows gives {oh}*{ow} = "
                          f"{oh * ow}")
     return Fold.apply(x, (h, w), win)

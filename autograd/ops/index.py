@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import OpError
 from ..function import Function, share_version
 from ..registry import register
 from ..tensor import Tensor
@@ -43,7 +44,7 @@ def _normalize(index: Any) -> tuple[Any, bool]:
             basic = False
         elif isinstance(it, slice):
             if it.step is not None and int(it.step) <= 0:
-                raise ValueError("getitem: step must be greater than zero, got slice step "
+                raise OpError("getitem: step must be greater than zero, got slice step "
                                  f"{it.step} (flip the tensor with ag.flip instead)")
             out.append(it)
         elif isinstance(it, _BASIC):
@@ -177,7 +178,7 @@ class IndexPut(Function):
             raise IndexError(f"index_put: {e} (tensor of shape {x.shape})") from None
         except ValueError:
             region = np.shape(_take(x, index, x.shape, "index_put"))
-            raise ValueError(f"index_put: value of shape {np.shape(v)} cannot be broadcast to "
+            raise OpError(f"index_put: value of shape {np.shape(v)} cannot be broadcast to "
                              f"the indexed region of shape {region}") from None
         return out
 

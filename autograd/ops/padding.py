@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import OpError
 from ..function import Function
 from ..tensor import Tensor
 from ._notation import Derivative
@@ -78,18 +79,18 @@ def _index_map(mode: str, size: int, left: int, right: int, shape: tuple,
         lo, hi = max(0, -left), size - max(0, -right)
         kept = hi - lo
         if max(left, right) > kept or kept < 0:
-            raise ValueError(f"{where}: a circular pad wraps around more than once (each "
+            raise OpError(f"{where}: a circular pad wraps around more than once (each "
                              f"pad must be at most the size {kept} it wraps)")
         return lo + (np.arange(-max(left, 0), kept + max(right, 0)) % max(kept, 1))
     c = np.arange(-left, size + right)
     if c.size == 0 and size + left + right < 0:
-        raise ValueError(f"{where}: the output size {size + left + right} is negative")
+        raise OpError(f"{where}: the output size {size + left + right} is negative")
     if mode == "replicate":
         if size == 0:
-            raise ValueError(f"{where}: cannot replicate the edge of an empty dim")
+            raise OpError(f"{where}: cannot replicate the edge of an empty dim")
         return np.clip(c, 0, size - 1)
     if max(left, right) >= size:
-        raise ValueError(f"{where}: a reflect pad must be smaller than the size {size} of "
+        raise OpError(f"{where}: a reflect pad must be smaller than the size {size} of "
                          "the dim it reflects")
     period = 2 * (size - 1) if size > 1 else 1
     c = np.abs(c) % period
@@ -128,20 +129,20 @@ def pad_with_mode(x: Tensor, pad: tuple, mode: str, value: Any) -> Tensor:
             d, lo, hi = x.ndim - 1 - i, pad[2 * i], pad[2 * i + 1]
             kept = shape[d] - max(0, -lo) - max(0, -hi)
             if kept < 0:
-                raise ValueError(f"pad: padding {pad} on a tensor of shape {shape} crops dim "
+                raise OpError(f"pad: padding {pad} on a tensor of shape {shape} crops dim "
                                  f"{d} to a negative size {kept}")
             crop[d] = slice(max(0, -lo), shape[d] - max(0, -hi))
         from .shape import pad as constant_pad
 
         return constant_pad(x[tuple(crop)], tuple(max(0, p) for p in pad), value=value)
     if value is not None and value != 0:
-        raise ValueError(f"pad: mode={mode!r} takes no value argument (got value={value!r}); "
+        raise OpError(f"pad: mode={mode!r} takes no value argument (got value={value!r}); "
                          "the value is only for mode='constant'")
     _check_dims(x, pad, mode)
     for i in range(len(pad) // 2):
         size = shape[x.ndim - 1 - i] + pad[2 * i] + pad[2 * i + 1]
         if size < 0:
-            raise ValueError(f"pad: mode={mode!r} with padding {pad} leaves dim {x.ndim - 1 - i}"
+            raise OpError(f"pad: mode={mode!r} with padding {pad} leaves dim {x.ndim - 1 - i}"
                              f" of a tensor of shape {shape} with a negative size {size}")
     maps = tuple((x.ndim - 1 - i, _index_map(mode, shape[x.ndim - 1 - i], pad[2 * i],
                                              pad[2 * i + 1], shape, pad))

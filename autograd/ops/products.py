@@ -13,6 +13,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from ..dtypes import result_type
+from ..errors import OpError
 from ..function import Function
 from ..registry import OPS, register
 from ..tensor import Tensor
@@ -20,7 +21,7 @@ from ._common import norm_dim, pair, promoted, tensor_arg
 from ._notation import Derivative
 
 
-class ShapeError(RuntimeError, ValueError):
+class ShapeError(OpError):
     """Operand shapes that do not fit the product (a RuntimeError as PyTorch's, and a
     ValueError as numpy's)."""
 
@@ -97,12 +98,12 @@ def _parse(equation: str, ops: Sequence[Tensor]) -> tuple[list, str]:
     ins, arrow, out = eq.partition("->")
     subs = ins.split(",")
     if len(subs) != len(ops):
-        raise ValueError(f"einsum(): the equation {equation!r} has {len(subs)} operand(s) but "
+        raise OpError(f"einsum(): the equation {equation!r} has {len(subs)} operand(s) but "
                          f"{len(ops)} were given")
     for s in subs + ([out] if arrow else []):
         body = s.replace("...", "", 1)
         if not all(c in _LETTERS for c in body):
-            raise ValueError(f"einsum(): invalid subscript in {equation!r}: subscripts must be "
+            raise OpError(f"einsum(): invalid subscript in {equation!r}: subscripts must be "
                              "letters in [a-zA-Z], with at most one '...' per operand")
     free = [c for c in _LETTERS if c not in eq]
     ell_dims = []
@@ -123,7 +124,7 @@ def _parse(equation: str, ops: Sequence[Tensor]) -> tuple[list, str]:
         out = out.replace("...", ell)
         for c in out:
             if c not in "".join(subs) or out.count(c) > 1:
-                raise ValueError(f"einsum(): output subscript {c!r} in {equation!r} must "
+                raise OpError(f"einsum(): output subscript {c!r} in {equation!r} must "
                                  "appear in an operand and only once in the output")
     return subs, out
 
@@ -182,7 +183,7 @@ def einsum(equation: str, *operands: Any) -> Tensor:
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])
     if not operands:
-        raise ValueError("einsum(): must provide at least one operand")
+        raise OpError("einsum(): must provide at least one operand")
     ops = [tensor_arg(t, "einsum", f"operand {k}") for k, t in enumerate(operands)]
     dtype = result_type(*ops) if len(ops) > 1 else ops[0].dtype
     ops = [promoted(t, dtype) for t in ops]
@@ -205,7 +206,7 @@ def _from_sublists(args: tuple) -> tuple[str, tuple]:
             elif isinstance(v, (int, np.integer)) and 0 <= v < len(_LETTERS):
                 out += _LETTERS[v]
             else:
-                raise ValueError(f"einsum(): subscript {v!r} in a sublist must be an int in "
+                raise OpError(f"einsum(): subscript {v!r} in a sublist must be an int in "
                                  f"[0, {len(_LETTERS)}) or Ellipsis")
         return out
 
@@ -374,7 +375,7 @@ def baddbmm(input: Any, batch1: Any, batch2: Any, *, beta: float = 1,  # noqa: A
 def _tensordot_dims(a: Tensor, b: Tensor, dims: Any) -> tuple[list, list]:
     if isinstance(dims, (int, np.integer)) and not isinstance(dims, bool):
         if dims < 0 or dims > min(a.ndim, b.ndim):
-            raise ValueError(f"tensordot: dims={dims} must be between 0 and "
+            raise OpError(f"tensordot: dims={dims} must be between 0 and "
                              f"{min(a.ndim, b.ndim)} for shapes {tuple(a.shape)} and "
                              f"{tuple(b.shape)}")
         return list(range(a.ndim - dims, a.ndim)), list(range(dims))
@@ -384,7 +385,7 @@ def _tensordot_dims(a: Tensor, b: Tensor, dims: Any) -> tuple[list, list]:
         raise TypeError(f"tensordot: dims must be an int or a pair of dim lists, got {dims!r}")
     da, db = ([d] if isinstance(d, (int, np.integer)) else list(d) for d in dims)
     if len(da) != len(db):
-        raise ValueError(f"tensordot: both dim lists must have the same length, got {dims!r}")
+        raise OpError(f"tensordot: both dim lists must have the same length, got {dims!r}")
     return ([norm_dim(int(d), a.ndim, "tensordot") for d in da],
             [norm_dim(int(d), b.ndim, "tensordot") for d in db])
 

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import OpError
 from ..function import Function
 from ..registry import OPS, register
 from ..tensor import Tensor
@@ -164,7 +165,7 @@ def std(x: Tensor, dim: Any = None, *, correction: int | None = None,
 def _check_nonempty(x: Tensor, dims: tuple | None, op: str) -> None:
     sizes = x.shape if dims is None else [x.shape[d] for d in dims]
     if x.array.size == 0 and (dims is None or 0 in sizes):
-        raise ValueError(f"{op}: cannot reduce an empty tensor of shape {tuple(x.shape)} "
+        raise OpError(f"{op}: cannot reduce an empty tensor of shape {tuple(x.shape)} "
                          f"over dim {dims if dims is None else dims[0]}: it has no identity")
 
 
@@ -225,7 +226,7 @@ def _extreme(x: Tensor, dim: Any, keepdim: bool, axis: Any, keepdims: Any, op: s
     if x.ndim == 0:  # 0-d tensor: the value itself, at index 0
         return MaxMin(x.clone(), Tensor._make(np.zeros((), np.int64)))
     if len(dims) != 1:
-        raise ValueError(f"{op}: dim must be a single int when given, got {dim!r} (for "
+        raise OpError(f"{op}: dim must be a single int when given, got {dim!r} (for "
                          f"several dims use a{op}, which returns the values only)")
     d = dims[0]
     idx = arg(x.array, axis=d)
@@ -303,7 +304,7 @@ def sum_to(x: Tensor, shape: tuple) -> Tensor:
     shape = tuple(shape)
     lead = x.ndim - len(shape)
     if lead < 0 or any(s != 1 and s != g for s, g in zip(shape, x.shape[lead:])):
-        raise ValueError(f"sum_to: shape {tuple(x.shape)} cannot be summed to {shape}")
+        raise OpError(f"sum_to: shape {tuple(x.shape)} cannot be summed to {shape}")
     axes = tuple(range(lead)) + tuple(lead + i for i, s in enumerate(shape)
                                       if s == 1 and x.shape[lead + i] != 1)
     return sum(x, axes).reshape(shape) if axes else x.reshape(shape)

@@ -11,6 +11,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from ..errors import OpError
 from ..function import Function
 from ..registry import register
 from ..tensor import Tensor
@@ -379,7 +380,7 @@ def meshgrid(*tensors: Any, indexing: str = "ij") -> tuple:
         tensors = tuple(tensors[0])
     ts = [tensor_arg(t, "meshgrid") for t in tensors]
     if indexing not in ("ij", "xy"):
-        raise ValueError(f"meshgrid: indexing must be 'ij' or 'xy', got {indexing!r}")
+        raise OpError(f"meshgrid: indexing must be 'ij' or 'xy', got {indexing!r}")
     for k, t in enumerate(ts):
         if t.ndim > 1:
             raise RuntimeError(f"meshgrid: expects 0-d or 1-D tensors, tensor {k} has shape "

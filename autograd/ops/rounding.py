@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import OpError
 from ..function import Function
 from ..registry import register
 from ..tensor import Tensor
@@ -284,7 +285,7 @@ def rounded_div(a: Any, b: Any, rounding_mode: Any) -> Tensor:
         tensor([-3,  3])
     """
     if rounding_mode not in ("trunc", "floor"):
-        raise ValueError(f"div: rounding_mode must be None, 'trunc' or 'floor', "
+        raise OpError(f"div: rounding_mode must be None, 'trunc' or 'floor', "
                          f"got {rounding_mode!r}")
     a, b = pair(a, b, "div")
     _int_zero_check("div", a, b)

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import OpError
 from ..function import Function
 from ..registry import register
 from ..tensor import Tensor
@@ -64,7 +65,7 @@ def scatter(x: Tensor, dim: int, index: Any, src: Any = None, *, value: Any = No
     if (src is None) == (value is None):
         raise TypeError("scatter: give exactly one of src (a tensor) and value (a number)")
     if reduce not in (None, "add", "multiply"):
-        raise ValueError(f"scatter: reduce must be 'add' or 'multiply', got {reduce!r}")
+        raise OpError(f"scatter: reduce must be 'add' or 'multiply', got {reduce!r}")
     if src is None:
         x0 = tensor_arg(x, "scatter")
         src = Tensor._make(np.full(np.shape(index_array(index, "scatter")), value,
@@ -185,7 +186,7 @@ def scatter_reduce(x: Tensor, dim: int, index: Any, src: Any, reduce: str, *,
         tensor([3., 5.])
     """
     if reduce not in _REDUCTIONS:
-        raise ValueError(f"scatter_reduce: reduce must be one of {_REDUCTIONS}, got {reduce!r}")
+        raise OpError(f"scatter_reduce: reduce must be one of {_REDUCTIONS}, got {reduce!r}")
     x, pos, s = _prepare(x, dim, index, src, "scatter_reduce")
     out = ScatterReduce.apply(_flat0(x), s, pos, reduce, bool(include_self))
     return out.reshape(()) if x.ndim == 0 else out

@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import OpError
 from ..function import Function
 from ..registry import OPS, register
 from ..tensor import Tensor
@@ -149,14 +150,14 @@ def clip(x: Tensor, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002
         tensor([-1.0000,  0.5000,  1.0000])
     """
     if min is None and max is None:
-        raise ValueError("clip: at least one of min and max must be given")
+        raise OpError("clip: at least one of min and max must be given")
     if isinstance(min, Tensor) or isinstance(max, Tensor):
         for name, bound in (("min", min), ("max", max)):
             if isinstance(bound, Tensor):
                 try:
                     np.broadcast_shapes(bound.shape, x.shape)
                 except ValueError:
-                    raise ValueError(f"clip: {name} bound of shape {tuple(bound.shape)} cannot be "
+                    raise OpError(f"clip: {name} bound of shape {tuple(bound.shape)} cannot be "
                                      f"broadcast to the input's shape {tuple(x.shape)}") from None
         out = x
         if min is not None:

@@ -11,6 +11,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from ..errors import OpError
 from ..function import Function, share_version
 from ..registry import register
 from ..tensor import Tensor
@@ -21,15 +22,15 @@ from ._notation import Derivative, permute_symbol
 def _infer_shape(shape: tuple, size: int, op: str, src: tuple) -> tuple:
     shape = tuple(int(s) for s in shape)
     if shape.count(-1) > 1:
-        raise ValueError(f"{op}: only one dimension can be -1, got {shape}")
+        raise OpError(f"{op}: only one dimension can be -1, got {shape}")
     known = math.prod(s for s in shape if s != -1)  # math.prod: np.prod costs ~40x on tuples
     if -1 in shape:
         if known == 0 or size % known:
-            raise ValueError(f"{op}: shape {shape} is invalid for input of shape {src} "
+            raise OpError(f"{op}: shape {shape} is invalid for input of shape {src} "
                              f"({size} elements)")
         shape = tuple(size // known if s == -1 else s for s in shape)
     if math.prod(shape) != size or any(s < 0 for s in shape):
-        raise ValueError(f"{op}: shape {shape} is invalid for input of shape {src} "
+        raise OpError(f"{op}: shape {shape} is invalid for input of shape {src} "
                          f"({size} elements)")
     return shape
 
@@ -89,7 +90,7 @@ def flatten(x: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     s = norm_dim(start_dim, x.ndim, "flatten")
     e = norm_dim(end_dim, x.ndim, "flatten")
     if s > e:
-        raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim}")
+        raise OpError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim}")
     shape = x.shape[:s] + (int(np.prod(x.shape[s:e + 1])),) + x.shape[e + 1:]
     return reshape(x, shape)
 
@@ -117,7 +118,7 @@ def permute(x: Tensor, dims: Sequence[int]) -> Tensor:
     """Reorder the dims of ``x``: output dim i is input dim ``dims[i]``."""
     nd = tuple(norm_dim(d, x.ndim, "permute") for d in dims) if x.ndim else tuple(dims)
     if sorted(nd) != list(range(x.ndim)):
-        raise ValueError(f"permute: dims {tuple(dims)} are not a permutation of the "
+        raise OpError(f"permute: dims {tuple(dims)} are not a permutation of the "
                          f"{x.ndim} dims of a tensor of shape {tuple(x.shape)}")
     out = Permute.apply(x, nd)
     if not out.requires_grad:
@@ -187,7 +188,7 @@ def expand(x: Tensor, shape: Sequence[int]) -> Tensor:
     shape = tuple(shape)
     lead = len(shape) - x.ndim
     if lead < 0:
-        raise ValueError(f"expand: target shape {shape} has fewer dims than the tensor's "
+        raise OpError(f"expand: target shape {shape} has fewer dims than the tensor's "
                          f"{tuple(x.shape)}")
     full = tuple(x.shape[i - lead] if (s == -1 and i >= lead) else s
                  for i, s in enumerate(shape))
@@ -195,7 +196,7 @@ def expand(x: Tensor, shape: Sequence[int]) -> Tensor:
         return x
     for i, s in enumerate(x.shape):
         if s != 1 and s != full[lead + i]:
-            raise ValueError(f"expand: the tensor of shape {tuple(x.shape)} cannot be "
+            raise OpError(f"expand: the tensor of shape {tuple(x.shape)} cannot be "
                              f"expanded to {shape} (dim {i} has size {s}, not 1)")
     return share_version(Expand.apply(x, full), x, lambda b: Expand.apply(b, full), None)
 
@@ -234,13 +235,13 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     """
     tensors = [t if isinstance(t, Tensor) else Tensor(t) for t in tensors]
     if not tensors:
-        raise ValueError("cat: expected a non-empty list of tensors")
+        raise OpError("cat: expected a non-empty list of tensors")
     ref = tensors[0]
     d = norm_dim(dim, ref.ndim, "cat")
     for k, t in enumerate(tensors):
         if t.ndim != ref.ndim or any(a != b for i, (a, b) in enumerate(zip(t.shape, ref.shape))
                                      if i != d):
-            raise ValueError(f"cat: tensor {k} has shape {tuple(t.shape)}, which does not match "
+            raise OpError(f"cat: tensor {k} has shape {tuple(t.shape)}, which does not match "
                              f"{tuple(ref.shape)} outside dim {d}")
     dtype = np.result_type(*[t.array for t in tensors])
     tensors = [t.to(dtype) for t in tensors]
@@ -255,11 +256,11 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     """Join same-shaped tensors along a new dim."""
     tensors = [t if isinstance(t, Tensor) else Tensor(t) for t in tensors]
     if not tensors:
-        raise ValueError("stack: expected a non-empty list of tensors")
+        raise OpError("stack: expected a non-empty list of tensors")
     shape = tensors[0].shape
     for k, t in enumerate(tensors):
         if t.shape != shape:
-            raise ValueError(f"stack: tensor {k} has shape {tuple(t.shape)}, expected "
+            raise OpError(f"stack: tensor {k} has shape {tuple(t.shape)}, expected "
                              f"{tuple(shape)} like tensor 0")
     d = norm_dim(dim, len(shape) + 1, "stack")
     dtype = np.result_type(*[t.array for t in tensors])
@@ -313,13 +314,13 @@ def split(x: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple:
     if isinstance(split_size_or_sections, (int, np.integer)):
         size = int(split_size_or_sections)
         if size <= 0:
-            raise ValueError(f"split: split_size must be positive, got {size}")
+            raise OpError(f"split: split_size must be positive, got {size}")
         sizes = [size] * (n // size) + ([n % size] if n % size else [])
         sizes = sizes or [0]
     else:
         sizes = [int(s) for s in split_size_or_sections]
         if sum(sizes) != n or any(s < 0 for s in sizes):
-            raise ValueError(f"split: sections {sizes} do not add up to size {n} of dim {d} "
+            raise OpError(f"split: sections {sizes} do not add up to size {n} of dim {d} "
                              f"of a tensor of shape {tuple(x.shape)}")
     if len(sizes) == 1:
         return (x,)
@@ -356,10 +357,10 @@ def pad(x: Tensor, pad: Sequence[int], mode: str = "constant",
     from .padding import MODES, pad_with_mode
 
     if mode not in MODES:
-        raise ValueError(f"pad: mode must be one of {MODES}, got {mode!r}")
+        raise OpError(f"pad: mode must be one of {MODES}, got {mode!r}")
     pad = tuple(int(p) for p in pad)
     if len(pad) % 2 or len(pad) // 2 > x.ndim:
-        raise ValueError(f"pad: padding {pad} must have an even length of at most 2 * ndim "
+        raise OpError(f"pad: padding {pad} must have an even length of at most 2 * ndim "
                          f"({2 * x.ndim}) for a tensor of shape {tuple(x.shape)}")
     if mode != "constant" or any(p < 0 for p in pad):
         return pad_with_mode(x, pad, mode, value)

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import OpError
 from ..function import Function
 from ..registry import register
 from ..tensor import Tensor
@@ -297,7 +298,7 @@ def unique(x: Tensor, sorted: bool = True, return_inverse: bool = False,  # noqa
 
 def _side(right: bool, side: str | None, op: str) -> str:
     if side is not None and side not in ("left", "right"):
-        raise ValueError(f"{op}: side must be 'left' or 'right', got {side!r}")
+        raise OpError(f"{op}: side must be 'left' or 'right', got {side!r}")
     if side is not None and right and side == "left":
         raise RuntimeError(f"{op}: side='left' contradicts right=True")
     return side or ("right" if right else "left")

@@ -121,3 +121,13 @@ def test_every_pairing_matches_torch(op):
         if got != want:
             mismatches.append(f"{ka}:{da} {op} {kb}:{db}: ours {got}, torch {want}")
     assert not mismatches, "\n".join(mismatches[:30])
+
+
+def test_op_errors_are_runtime_errors_and_value_errors():
+    # PyTorch raises RuntimeError where numpy-minded callers catch ValueError: both work
+    for bad in (lambda: ag.ones(2, 3) @ ag.ones(2, 3), lambda: ag.ones(6).reshape(4, 2),
+                lambda: ag.ones(3, 2) + ag.ones(4, 2), lambda: ag.ones(2, 3).permute(0, 0)):
+        with pytest.raises(RuntimeError):
+            bad()
+        with pytest.raises(ValueError):
+            bad()
