@@ -48,9 +48,10 @@ class RNNBase(_Recurrent):
     """The shared machinery of :class:`RNN`, :class:`LSTM` and :class:`GRU`.
 
     ``fused`` (True by default): run each LSTM/GRU layer and direction as one
-    graph node with its backward on arrays (fast); set it False on a module to
-    compose the layer from differentiable ops step by step, which gives
-    higher-order gradients (``create_graph=True``) at a few times the cost.
+    graph node with its backward on arrays (fast; second derivatives through
+    ``create_graph=True`` work too); set it False on a module to compose the
+    layer from differentiable ops step by step, which gives derivatives of any
+    order at a few times the cost.
     """
 
     fused = True

@@ -15,21 +15,28 @@ r, z, n with ``n = tanh(W_in x + b_in + r * (W_hn h + b_hn))``). ``mask``
 last step and zeroes its outputs there; ``reverse`` runs the time loop from
 the last step to the first (the backward direction of a bidirectional layer).
 
-The backward runs on arrays only: it refuses to be recorded
-(``create_graph=True``). Higher-order gradients go through the per-step path
-of :mod:`nn.rnn` (``module.fused = False``), which is composed from
-differentiable ops; the two paths are tested equal.
+The backward runs on arrays. Under ``create_graph=True`` it becomes a node of
+its own (:class:`_LayerGrad`) whose backward differentiates the per-step path
+(:func:`nn.rnn_cells.run_steps`, composed from differentiable ops) twice: second
+derivatives are exact and need nothing from the user; a third order is refused
+with an error pointing at ``module.fused = False``, which runs the per-step path
+throughout. The fused and per-step paths are tested equal.
 """
 from __future__ import annotations
 
 import sys
 import threading
+from typing import Any
 
 import numpy as np
 
 from autograd._threads import matmul as blas_matmul
 from autograd.function import Function
-from autograd.mode import is_grad_enabled
+from autograd.gradients import grad as _grad
+from autograd.mode import enable_grad, is_grad_enabled
+from autograd.tensor import Tensor
+
+from .rnn_cells import run_steps
 
 __all__ = ["LSTMLayer", "GRULayer"]
 
@@ -81,13 +88,75 @@ _WS = _Workspace()
 _empty = _WS.empty
 
 
-def _refuse_recording(name: str) -> None:
-    if is_grad_enabled():
-        raise RuntimeError(
-            f"{name}: the fused layer's backward runs on arrays and cannot be recorded "
-            "(create_graph=True). Set `fused = False` on the LSTM/GRU module before its "
-            "forward: the per-step path gives higher-order gradients."
-        )
+def _recorded_backward(ctx: Any, grads: tuple, mode: str) -> tuple:
+    """The fused backward under ``create_graph=True``: a :class:`_LayerGrad` node over
+    the saved inputs and the output gradients, so the gradients can be differentiated."""
+    ins = ctx.saved_tensors  # every input of the layer, None for an absent bias
+    slots = tuple(k for k, t in enumerate(ins) if t is not None)
+    res = _LayerGrad.apply(*(ins[k] for k in slots), *grads, mode=mode, slots=slots,
+                           n_full=len(ins), mask=ctx.mask, reverse=ctx.reverse)
+    res = res if isinstance(res, tuple) else (res,)
+    full: list = [None] * len(ins)
+    for k, r in zip(slots, res):
+        full[k] = r
+    return tuple(full)
+
+
+def _steps_graph(mode: str, ins: list, slots: tuple, n_full: int, mask: Any,
+                 reverse: bool) -> tuple:
+    """The per-step path (:func:`nn.rnn_cells.run_steps`) on ``ins`` placed at ``slots``."""
+    full: list = [None] * n_full
+    for k, t in zip(slots, ins):
+        full[k] = t
+    if mode == "LSTM":
+        x, h, c, *params = full
+    else:
+        (x, h, *params), c = full, None
+    out, h, c = run_steps(mode, x, h, c, tuple(params), reverse, mask)
+    return (out, h, c) if mode == "LSTM" else (out, h)
+
+
+class _LayerGrad(Function):
+    """A fused layer's input gradients, as a node (recorded backward, ``create_graph``).
+
+    Forward: the vector-Jacobian product of the per-step path at the layer's inputs
+    for the output gradients. Backward: that product differentiated once more, by
+    running the per-step path on copies and backpropagating twice. Exact second
+    derivatives; a third order is refused.
+    """
+
+    @staticmethod
+    def forward(ctx, *arrays, mode, slots, n_full, mask, reverse):
+        n_in = len(slots)
+        ctx.save_for_backward(*arrays)
+        ctx.spec = (mode, slots, n_full, mask, reverse, n_in)
+        with enable_grad():
+            leaves = [Tensor(a, requires_grad=True) for a in arrays[:n_in]]
+            outs = _steps_graph(mode, leaves, slots, n_full, mask, reverse)
+            gins = _grad(outs, leaves, [Tensor(g) for g in arrays[n_in:]], allow_unused=True)
+        return tuple(np.zeros_like(a) if g is None else g.array
+                     for a, g in zip(arrays, gins))
+
+    @staticmethod
+    def backward(ctx, *ggs):
+        mode, slots, n_full, mask, reverse, n_in = ctx.spec
+        if is_grad_enabled():
+            raise RuntimeError(
+                f"{mode} (fused): third and higher derivatives are not supported; set "
+                "`fused = False` on the module before its forward for the per-step path, "
+                "composed from differentiable ops")
+        arrays = [t.array for t in ctx.saved_tensors]
+        with enable_grad():
+            leaves = [Tensor(a, requires_grad=True) for a in arrays]
+            outs = _steps_graph(mode, leaves[:n_in], slots, n_full, mask, reverse)
+            gins = _grad(outs, leaves[:n_in], leaves[n_in:], create_graph=True,
+                         allow_unused=True)
+            pairs = [(g, gg) for g, gg in zip(gins, ggs) if g is not None and g.requires_grad]
+            if not pairs:
+                return (None,) * len(arrays)
+            res = _grad([g for g, _ in pairs], leaves, [gg for _, gg in pairs],
+                        allow_unused=True)
+        return tuple(None if r is None else r.array for r in res)
 
 
 def _order(T: int, reverse: bool) -> range:
@@ -169,7 +238,7 @@ class LSTMLayer(Function):
             else:
                 c = np.where(mask[t], c_new, c)
                 h = _carry(mask[t], h_new, h, out[t])
-        ctx.save_for_backward(x, w_ih, w_hh)
+        ctx.save_for_backward(x, h0, c0, w_ih, w_hh, b_ih, b_hh)
         ctx.f, ctx.hprev, ctx.slopes, ctx.dh_dc = acts[..., H:2 * H], hprev, slopes, dh_dc
         ctx.mask, ctx.reverse = mask, reverse
         ctx.dtypes = (x.dtype, h0.dtype, c0.dtype, w_ih.dtype, w_hh.dtype, w_hh.dtype,
@@ -178,8 +247,10 @@ class LSTMLayer(Function):
 
     @staticmethod
     def backward(ctx, *grads):
-        _refuse_recording("LSTMLayer")
-        x, w_ih, w_hh = (t.array for t in ctx.saved_tensors)
+        if is_grad_enabled():  # create_graph: a backward that can be differentiated
+            return _recorded_backward(ctx, grads, "LSTM")
+        saved = ctx.saved_tensors
+        x, w_ih, w_hh = saved[0].array, saved[3].array, saved[4].array
         slopes, q, f = ctx.slopes, ctx.dh_dc, ctx.f
         dt, mask = q.dtype, ctx.mask
         gout = grads[0].array.astype(dt, copy=False)
@@ -285,7 +356,7 @@ class GRULayer(Function):
             if keep:
                 _gru_slopes(hp, d, n, hmn, slopes[t], a_n[t], H)
             h = h_new if mask is None else _carry(mask[t], h_new, h, out[t])
-        ctx.save_for_backward(x, w_ih, w_hh)
+        ctx.save_for_backward(x, h0, w_ih, w_hh, b_ih, b_hh)
         ctx.z, ctx.hprev, ctx.slopes, ctx.a_n = hps[..., H:2 * H], hprev, slopes, a_n
         ctx.mask, ctx.reverse = mask, reverse
         ctx.dtypes = (x.dtype, h0.dtype, w_ih.dtype, w_hh.dtype, w_hh.dtype, w_hh.dtype)
@@ -293,8 +364,10 @@ class GRULayer(Function):
 
     @staticmethod
     def backward(ctx, *grads):
-        _refuse_recording("GRULayer")
-        x, w_ih, w_hh = (t.array for t in ctx.saved_tensors)
+        if is_grad_enabled():  # create_graph: a backward that can be differentiated
+            return _recorded_backward(ctx, grads, "GRU")
+        saved = ctx.saved_tensors
+        x, w_ih, w_hh = saved[0].array, saved[2].array, saved[3].array
         kh, a, z, hprev = ctx.slopes, ctx.a_n, ctx.z, ctx.hprev
         dt, mask = a.dtype, ctx.mask
         gout = grads[0].array.astype(dt, copy=False)

@@ -330,16 +330,33 @@ def test_fused_layer_op_gradcheck(cls, reverse, lengths):
 
 
 @pytest.mark.parametrize("cls", ["LSTM", "GRU"])
-def test_fused_layer_refuses_create_graph_and_per_step_path_gives_it(cls):
+@pytest.mark.parametrize("reverse", [False, True])
+@pytest.mark.parametrize("lengths", [None, (3, 1)])
+def test_fused_layer_op_second_derivatives(cls, reverse, lengths):
+    from nn.rnn_fused import GRULayer, LSTMLayer
+    op = LSTMLayer if cls == "LSTM" else GRULayer
+    inputs = _layer_inputs(cls, np.random.default_rng(6), T=3, N=2, n_in=1, H=1)
+    mask = None if lengths is None else (np.arange(3)[:, None] < np.array(lengths))[:, :, None]
+    assert gradgradcheck(lambda *a: op.apply(*a, mask=mask, reverse=reverse), inputs,
+                         atol=1e-4)
+
+
+@pytest.mark.parametrize("cls", ["LSTM", "GRU"])
+def test_fused_layer_second_order_exact_third_refused(cls):
     import nn.rnn as R
     ag.manual_seed(0)
     m = getattr(R, cls)(2, 2, dtype=np.float64)
     x = ag.tensor(np.random.default_rng(0).normal(size=(3, 2, 2)), requires_grad=True)
-    out = m(x)[0]
-    with pytest.raises(RuntimeError, match="fused = False"):
-        ag.grad(out.sum(), x, create_graph=True)
-    m.fused = False
-    assert gradgradcheck(lambda x: m(x)[0], (x,), atol=1e-4)
+    (g,) = ag.grad((m(x)[0] ** 2).sum(), x, create_graph=True)
+    with pytest.raises(RuntimeError, match="fused = False"):  # recording it: third order
+        ag.grad((g ** 2).sum(), x, create_graph=True, retain_graph=True)
+    (gg,) = ag.grad((g ** 2).sum(), x)  # second order
+    m.fused = False  # the per-step path: the same values, and any order
+    (g_s,) = ag.grad((m(x)[0] ** 2).sum(), x, create_graph=True)
+    (gg_s,) = ag.grad((g_s ** 2).sum(), x, create_graph=True)
+    np.testing.assert_allclose(g.numpy(), g_s.numpy(), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(gg.numpy(), gg_s.numpy(), rtol=1e-10, atol=1e-12)
+    assert ag.grad(gg_s.sum(), x)[0].shape == x.shape
 
 
 def test_fused_layer_sees_weights_changed_in_place_before_backward():
@@ -366,3 +383,37 @@ def test_zero_weights_written_values():
     assert c.item() == 0.25 and h.item() == pytest.approx(np.tanh(0.25) / 2, rel=1e-14)
     out, h = gru(x, ag.full((1, 1, 1), 4.0, dtype=np.float64))
     np.testing.assert_allclose(out.numpy().ravel(), [2.0, 1.0, 0.5], rtol=1e-14)
+
+
+def test_workspace_hands_out_only_arrays_nothing_holds():
+    from nn.rnn_fused import _Workspace
+    ws = _Workspace()
+    a = ws.empty((3, 4), np.dtype(np.float32))
+    b = ws.empty((3, 4), np.dtype(np.float32))
+    assert a is not b  # a is held here
+    view = b[1:]
+    del b
+    c = ws.empty((3, 4), np.dtype(np.float32))
+    assert c is not a and c.base is None and view.base is not c  # b lives on through view
+    del a
+    assert ws.empty((3, 4), np.dtype(np.float32)).shape == (3, 4)
+    kept = [ws.empty((3, 4), np.dtype(np.float32)) for _ in range(6)]  # past PER_SHAPE
+    assert len({id(k) for k in kept}) == 6
+
+
+@pytest.mark.parametrize("cls", ["LSTM", "GRU"])
+def test_two_live_graphs_of_one_layer_keep_their_own_buffers(cls):
+    fused, steps = _fused_and_steps(cls, dict(num_layers=2))
+    rng = np.random.default_rng(7)
+    xs = [ag.tensor(rng.normal(size=(4, 2, 3)), requires_grad=True) for _ in range(2)]
+    outs = [fused(x)[0] for x in xs]  # both graphs alive before any backward
+    first = outs[0].numpy().copy()
+    for o in outs[::-1]:
+        (o * o).sum().backward()
+    for x, o in zip(xs, outs):
+        x_s = ag.tensor(x.numpy(), requires_grad=True)
+        o_s = steps(x_s)[0]
+        (o_s * o_s).sum().backward()
+        np.testing.assert_allclose(o.numpy(), o_s.numpy(), rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(x.grad.numpy(), x_s.grad.numpy(), rtol=1e-10, atol=1e-12)
+    np.testing.assert_array_equal(outs[0].numpy(), first)
