@@ -116,7 +116,7 @@ def _gru_step(xp: Tensor, h: Tensor, whh_t: Tensor, bhh: Tensor | None) -> Tenso
     return n + z * (h - n)  # (1 - z) * n + z * h
 
 
-def run_steps(mode: str, x: Tensor, h: Tensor, c: Tensor | None, params: tuple,
+def run_steps(mode: str, x: Tensor, h: Tensor, c: Any, params: tuple,
               reverse: bool, masks: np.ndarray | None) -> tuple:
     """One layer in one direction over ``x`` ``(T, N, in)``, composed from differentiable
     ops one step at a time: ``(outputs (T, N, H), h_T, c_T)`` (``c_T`` None unless LSTM).

@@ -185,11 +185,29 @@ def _input_grads(dpre: np.ndarray, x: np.ndarray, w_ih: np.ndarray, need_x: bool
 
 
 class LSTMLayer(Function):
-    """An LSTM layer in one direction over ``(T, N, in)``: ``(output, h_T, c_T)``.
+    """An LSTM layer in one direction over a whole sequence, as one node.
 
-    Inputs: ``x`` ``(T, N, in)``, ``h0`` and ``c0`` ``(N, H)``, ``w_ih`` ``(4H, in)``,
-    ``w_hh`` ``(4H, H)``, ``b_ih`` and ``b_hh`` ``(4H,)`` or None; keyword ``mask``
-    ``(T, N, 1)`` booleans or None and ``reverse``.
+    Args (of ``apply``):
+        x, h0, c0: the input sequence and the initial states (Tensors).
+        w_ih, w_hh, b_ih, b_hh: the layer's weights, gates stacked i, f, g, o
+            (biases may be None).
+        mask: ``(T, N, 1)`` booleans, False where a sequence has ended, or None.
+        reverse: run from the last step to the first.
+
+    Shape:
+        x ``(T, N, in)``; h0, c0 ``(N, H)``; w_ih ``(4H, in)``; w_hh ``(4H, H)``;
+        biases ``(4H,)``.
+
+    Returns:
+        ``(output (T, N, H), h_T (N, H), c_T (N, H))``.
+
+    Example:
+        >>> import autograd as ag
+        >>> x, h = ag.randn(5, 2, 3), ag.zeros(2, 4)
+        >>> out, hT, cT = LSTMLayer.apply(x, h, h, ag.randn(16, 3), ag.randn(16, 4), None,
+        ...                               None)
+        >>> out.shape, hT.shape
+        ((5, 2, 4), (2, 4))
     """
 
     @staticmethod
@@ -304,11 +322,28 @@ def _lstm_slopes(a: np.ndarray, d: np.ndarray, c: np.ndarray, tc: np.ndarray, k:
 
 
 class GRULayer(Function):
-    """A GRU layer in one direction over ``(T, N, in)``: ``(output, h_T)``.
+    """A GRU layer in one direction over a whole sequence, as one node.
 
-    Inputs: ``x`` ``(T, N, in)``, ``h0`` ``(N, H)``, ``w_ih`` ``(3H, in)``,
-    ``w_hh`` ``(3H, H)``, ``b_ih`` and ``b_hh`` ``(3H,)`` or None; keyword ``mask``
-    ``(T, N, 1)`` booleans or None and ``reverse``.
+    Args (of ``apply``):
+        x, h0: the input sequence and the initial state (Tensors).
+        w_ih, w_hh, b_ih, b_hh: the layer's weights, gates stacked r, z, n
+            (biases may be None).
+        mask: ``(T, N, 1)`` booleans, False where a sequence has ended, or None.
+        reverse: run from the last step to the first.
+
+    Shape:
+        x ``(T, N, in)``; h0 ``(N, H)``; w_ih ``(3H, in)``; w_hh ``(3H, H)``;
+        biases ``(3H,)``.
+
+    Returns:
+        ``(output (T, N, H), h_T (N, H))``.
+
+    Example:
+        >>> import autograd as ag
+        >>> out, hT = GRULayer.apply(ag.randn(5, 2, 3), ag.zeros(2, 4), ag.randn(12, 3),
+        ...                          ag.randn(12, 4), None, None, reverse=True)
+        >>> out.shape, hT.shape
+        ((5, 2, 4), (2, 4))
     """
 
     @staticmethod
