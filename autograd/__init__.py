@@ -79,6 +79,7 @@ from .mode import (
     is_grad_enabled,
     is_inference_mode_enabled,
     no_grad,
+    set_detect_anomaly,
     set_grad_enabled,
 )
 from .ops.conv import col2im, im2col
@@ -97,6 +98,18 @@ from .sampling import (
 )
 from .serialization import load, save
 from .tensor import Tensor
+from .torch_names import (
+    Size,
+    are_deterministic_algorithms_enabled,
+    finfo,
+    get_num_threads,
+    iinfo,
+    is_floating_point,
+    numel,
+    set_num_threads,
+    set_printoptions,
+    use_deterministic_algorithms,
+)
 from .version import increment_version
 
 # Every registered op as ``ag.name`` (and its aliases, ``ag.clamp``), from the registry the op

@@ -121,6 +121,13 @@ def _record_creation_site(node: Any) -> None:
     node._trace = "".join(traceback.format_list(frames[-5:]))
 
 
+def set_detect_anomaly(mode: bool) -> None:
+    """Turn anomaly mode on or off for this thread (``detect_anomaly`` as a switch)."""
+    STATE.anomaly = bool(mode)
+    hooks = tuple(h for h in ACTIVE.created if h is not _record_creation_site)
+    ACTIVE.created = hooks + (_record_creation_site,) if mode else hooks
+
+
 def is_anomaly_enabled() -> bool:
     """True inside ``detect_anomaly()`` in this thread."""
     return STATE.anomaly

@@ -46,7 +46,7 @@ def _parse_to(args: tuple, kwargs: dict) -> tuple[Any, Any]:
 
 
 class ConvertMethods:
-    """Device, dtype and format conversions of a Tensor."""
+    """Device, dtype and format conversions of a Tensor, and ``new_*`` tensors like it."""
 
     __slots__ = ()
     array: np.ndarray
@@ -126,6 +126,45 @@ class ConvertMethods:
             return format(self.array.item(), spec)
         return format(repr(self), spec)
 
+    # ---------------------------------------------------------------- new_* (same dtype)
+    def new_tensor(self, data: Any, dtype: Any = None, device: Any = None,
+                   requires_grad: bool = False) -> Tensor:
+        """A new tensor from ``data``, in this tensor's dtype unless given."""
+        check_device(device, "new_tensor")
+        return _new(self, np.array(_plain(data), dtype=dtype or self.array.dtype),
+                    requires_grad)
+
+    def new_zeros(self, *size: Any, dtype: Any = None, device: Any = None,
+                  requires_grad: bool = False) -> Tensor:
+        """Zeros of ``size``, in this tensor's dtype unless given (``h = x.new_zeros(2, 3)``)."""
+        return self._new_filled(size, 0, dtype, device, requires_grad, "new_zeros")
+
+    def new_ones(self, *size: Any, dtype: Any = None, device: Any = None,
+                 requires_grad: bool = False) -> Tensor:
+        """Ones of ``size``, in this tensor's dtype unless given."""
+        return self._new_filled(size, 1, dtype, device, requires_grad, "new_ones")
+
+    def new_empty(self, *size: Any, dtype: Any = None, device: Any = None,
+                  requires_grad: bool = False) -> Tensor:
+        """An uninitialised tensor of ``size`` (zeros here), in this tensor's dtype."""
+        return self._new_filled(size, 0, dtype, device, requires_grad, "new_empty")
+
+    def new_full(self, size: Any, fill_value: Any, dtype: Any = None, device: Any = None,
+                 requires_grad: bool = False) -> Tensor:
+        """``fill_value`` everywhere in ``size``, in this tensor's dtype unless given."""
+        return self._new_filled((size,), fill_value, dtype, device, requires_grad, "new_full")
+
+    def _new_filled(self, size: tuple, value: Any, dtype: Any, device: Any,
+                    requires_grad: bool, op: str) -> Tensor:
+        check_device(device, op)
+        if len(size) == 1 and isinstance(size[0], (tuple, list)):
+            size = tuple(size[0])
+        if not all(isinstance(s, (int, np.integer)) and not isinstance(s, bool) and s >= 0
+                   for s in size):
+            raise TypeError(f"{op}: sizes must be non-negative integers, got {size}")
+        arr = np.full(tuple(int(s) for s in size), value, dtype=dtype or self.array.dtype)
+        return _new(self, arr, requires_grad)
+
     # (last in the class: these names shadow the builtins in annotations below them)
     def float(self) -> Tensor:
         return self.to(np.float32)
@@ -150,3 +189,14 @@ class ConvertMethods:
 
     def bool(self) -> Tensor:
         return self.to(np.bool_)
+
+
+def _plain(data: Any) -> Any:
+    return data.array if hasattr(data, "grad_fn") and hasattr(data, "array") else data
+
+
+def _new(like: Any, arr: np.ndarray, requires_grad: bool) -> Any:
+    """A plain Tensor holding ``arr`` (``like.detach()`` is a plain Tensor even for a Parameter,
+    and its class is the one to make: this module sits below tensor.py)."""
+    t = type(like.detach())._make(arr)
+    return t.requires_grad_() if requires_grad else t

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Callable
 
+import numpy as np
+
+from .random import default_generator
 from .registry import OPS as _ops
 
 if TYPE_CHECKING:  # annotations only: tensor.py imports this module
@@ -296,3 +299,36 @@ class InplaceMethods:
 
     absolute_ = abs_
 
+    # ---------------------------------------------------------------- random fills
+    # (nn.init's style, as PyTorch scripts write them: w.data.normal_(0, 0.02))
+    def normal_(self, mean: float = 0.0, std: float = 1.0, *, generator: Any = None) -> Tensor:
+        """Fill with samples of N(mean, std²) from the global generator (or ``generator``)."""
+        return self._fill_random(lambda g, shape: g.normal(mean, std, shape), "normal_",
+                                 generator)
+
+    def uniform_(self, a: float = 0.0, b: float = 1.0, *, generator: Any = None) -> Tensor:
+        """Fill with samples of U(a, b)."""
+        return self._fill_random(lambda g, shape: g.uniform(a, b, shape), "uniform_", generator)
+
+    def bernoulli_(self, p: float = 0.5, *, generator: Any = None) -> Tensor:
+        """Fill with 1 (probability ``p``) or 0."""
+        return self._fill_random(lambda g, shape: g.random(shape) < p, "bernoulli_", generator)
+
+    def exponential_(self, lambd: float = 1.0, *, generator: Any = None) -> Tensor:
+        """Fill with samples of the exponential distribution of rate ``lambd``."""
+        return self._fill_random(lambda g, shape: g.exponential(1.0 / lambd, shape),
+                                 "exponential_", generator)
+
+    def random_(self, low: int = 0, high: int | None = None, *, generator: Any = None) -> Tensor:
+        """Fill with integers in [low, high) (``random_(high)`` means [0, high))."""
+        if high is None:
+            low, high = 0, low
+        return self._fill_random(lambda g, shape: g.integers(low, high, shape), "random_",
+                                 generator)
+
+    def _fill_random(self, draw: Callable, name: str, generator: Any) -> Tensor:
+        gen = getattr(generator, "numpy_generator", generator) or default_generator()
+        values = np.asarray(draw(gen, self.shape)).astype(self.dtype)  # type: ignore[attr-defined]
+        # the new values do not depend on the old ones: written as copy_ writes
+        src = type(self.detach())._make(values)  # type: ignore[attr-defined]
+        return self._apply_(lambda x, s: _ops.expand(s, x.shape), src, name)

@@ -32,13 +32,6 @@ runner = _load_runner()
 HAVE_TORCH = importlib.util.find_spec("torch") is not None
 HAVE_TORCHVISION = importlib.util.find_spec("torchvision") is not None
 needs_torch = pytest.mark.skipif(not HAVE_TORCH, reason="PyTorch not installed")
-NEW_ZEROS = "Tensor.new_zeros is missing (AttributeError: 'Parameter' object has no " \
-            "attribute 'new_zeros'), used by the LSTM language model's init_hidden"
-NORMAL_ = "Tensor.normal_ is missing (AttributeError: 'Tensor' object has no attribute " \
-          "'normal_'), used by DCGAN's weights_init as m.weight.data.normal_(0.0, 0.02)"
-DETERMINISTIC = "autograd has no use_deterministic_algorithms (AttributeError: module " \
-                "'autograd' has no attribute 'use_deterministic_algorithms')"
-
 
 class MissingFeature(RuntimeError):
     """The ported script stopped on a name this engine does not have yet."""
@@ -202,18 +195,16 @@ def test_vae_against_pytorch(tmp_path):
 LM_ARGS = ("--epochs", "2", "--tied")
 
 
-@pytest.mark.xfail(strict=True, raises=MissingFeature, reason=NEW_ZEROS)
 def test_word_lm_learns():
-    r = ported("word_lm", *LM_ARGS, missing="new_zeros")
+    r = ported("word_lm", *LM_ARGS)
     first, last = head_tail(r.losses)
     assert last < 0.6 * first
     assert r.values["test_ppl"] < 8  # 37 words: a uniform guess is 37
 
 
 @needs_torch
-@pytest.mark.xfail(strict=True, raises=MissingFeature, reason=NEW_ZEROS)
 def test_word_lm_against_pytorch():
-    ours, theirs = compare("word_lm", *LM_ARGS, every=10, missing="new_zeros")
+    ours, theirs = compare("word_lm", *LM_ARGS, every=10)
     assert 0.67 < ours.values["test_ppl"] / theirs.values["test_ppl"] < 1.5
 
 
@@ -240,10 +231,8 @@ def test_cnn_bn_scheduler_resumes_from_a_checkpoint(tmp_path):
     assert resumed.values["accuracy"] > 0.9
 
 
-@pytest.mark.xfail(strict=True, raises=MissingFeature, reason=DETERMINISTIC)
 def test_cnn_bn_scheduler_deterministic_mode():
-    r = ported("cnn_bn_scheduler", "--epochs", "1", "--limit", "320", "--deterministic",
-               missing="use_deterministic_algorithms")
+    r = ported("cnn_bn_scheduler", "--epochs", "1", "--limit", "320", "--deterministic")
     assert r.values["accuracy"] > 0.5
 
 
@@ -256,9 +245,8 @@ def test_cnn_bn_scheduler_against_pytorch():
 
 
 # --- DCGAN: ConvTranspose2d, BCELoss, weights_init through .data.normal_ ------------------------
-@pytest.mark.xfail(strict=True, raises=MissingFeature, reason=NORMAL_)
 def test_dcgan_learns_and_writes_grids(tmp_path):
-    r = ported("dcgan", "--epochs", "5", "--out", str(tmp_path), missing="normal_")
+    r = ported("dcgan", "--epochs", "5", "--out", str(tmp_path))
     # the average generated image moves towards the average digit
     assert r.values["image_gap_end"] < 0.6 * r.values["image_gap_start"]
     import matplotlib.image as mpimg
