@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import gc
 import itertools
-import weakref
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any, Iterator, Sequence
@@ -31,8 +30,6 @@ from .nodes import built_in_backward, node_inputs, node_scope, output_index
 __all__ = ["Graph", "Var", "Op", "Edge", "snapshot", "with_grads", "node_inputs",
            "register_display"]
 
-#: nodes made by a backward pass run with ``create_graph=True`` (see ``record.py``)
-GRAD_BUILT: weakref.WeakSet = weakref.WeakSet()
 #: functions turning a Graph into SVG text for Jupyter; the DOT renderer registers itself
 _DISPLAY: list = []
 
@@ -200,7 +197,6 @@ class _Walker:
         self.given = given  # id(tensor) -> a parameter name
         self.ids = itertools.count()
         self.graph = Graph([], [], [])
-        self.built = set(GRAD_BUILT)  # one look-up per node in a plain set, not a WeakSet
         self.ops: dict = {}  # fn -> Op
         self.leaf_vars: dict = {}  # id(tensor) -> Var
         self.keep: list = []  # hold what ids are taken from while walking
@@ -215,7 +211,7 @@ class _Walker:
         if fn in self.ops:
             return
         op = Op(self.new_id(), type(fn).__name__, fn, node_scope(fn))
-        op.built_in_backward = fn in self.built or built_in_backward(fn)
+        op.built_in_backward = built_in_backward(fn)
         self.ops[fn] = op
         self.graph.ops.append(op)
         self.stack.append(fn)

@@ -3,8 +3,8 @@
 :func:`trace` is the usual entry point: it snapshots the graph, runs backward
 with an observer (see ``nodes.observing``) and returns a
 :class:`~autograd.viz.graph.Graph` whose every edge carries its gradient.
-:func:`watch_backward` remembers which nodes a ``create_graph=True`` backward
-built, so drawings can set them apart.
+Which nodes a ``create_graph=True`` backward built is recorded by the engine
+itself (:func:`watch_backward` stays, for older code, as a block that does nothing).
 
 A small traced graph is remembered with its root (while the root lives), so
 drawing the steps of a backward that ``trace`` already ran shows that run
@@ -18,10 +18,9 @@ from typing import Any, Iterator, Sequence
 
 import numpy as np
 
-from ..engine import topological_order
 from ..tensor import Tensor
-from .graph import GRAD_BUILT, Graph, snapshot, with_grads
-from .nodes import node_leaves, node_parents, observing
+from .graph import Graph, snapshot, with_grads
+from .nodes import observing
 
 #: root -> (forward snapshot, record, order) of the last trace that freed its graph
 _TRACED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -45,17 +44,12 @@ def record_backward(root: Tensor, gradient: Any = None, retain_graph: bool = Fal
     """
     record: dict = {}
     order: list = []
-    made: list = []
 
     def observe(node: Any, out_grads: Sequence[Any], in_grads: Sequence[Any]) -> None:
         order.append(node)
         record[node] = ([None if x is None else x.array for x in out_grads],
                         [None if x is None else x.array for x in in_grads])
-        if create_graph:
-            for grads in (out_grads, in_grads):
-                made.extend(x for x in grads if x is not None and x.grad_fn is not None)
 
-    forward = set(topological_order([root.grad_fn])) if create_graph else set()
     try:
         with observing(observe):
             root.backward(gradient, retain_graph=retain_graph, create_graph=create_graph)
@@ -63,21 +57,15 @@ def record_backward(root: Tensor, gradient: Any = None, retain_graph: bool = Fal
         if getattr(err, "node", None) is not None:  # detect_anomaly: keep what ran so far
             err.record = (record, order)  # type: ignore[attr-defined]
         raise
-    if made:
-        leaves = [t for fn in order for t in node_leaves(fn)
-                  if t.grad is not None and t.grad.grad_fn is not None]
-        _mark_built(made + [t.grad for t in leaves], forward)  # with the sums into leaves
     return record, order
 
 
 @contextmanager
 def watch_backward() -> Iterator[None]:
-    """Remember the nodes that backward passes with ``create_graph=True`` make in this block.
-
-    Drawings then show those gradient-built nodes dashed on an orange fill, so
-    a gradient penalty or a Hessian-vector product shows which part of its
-    graph came from differentiating (``trace(..., create_graph=True)`` does
-    this by itself).
+    """Kept for code written against earlier versions: drawings now always show the nodes a
+    ``create_graph=True`` backward made (the engine marks them as it records them), dashed on
+    an orange fill, so a gradient penalty or a Hessian-vector product shows which part of
+    its graph came from differentiating.
 
     Example:
         >>> import autograd as ag
@@ -88,31 +76,7 @@ def watch_backward() -> Iterator[None]:
         >>> [op.built_in_backward for op in viz.snapshot(gx).ops]
         [True, True]
     """
-    made: list = []
-    seen: list = []
-
-    def observe(node: Any, out_grads: Sequence[Any], in_grads: Sequence[Any]) -> None:
-        seen.append(node)
-        for grads in (out_grads, in_grads):  # out_grads: sums of several contributions
-            made.extend(x for x in grads if x is not None and x.grad_fn is not None)
-
-    try:
-        with observing(observe):
-            yield
-    finally:
-        if made:
-            _mark_built(made, set(topological_order(seen)))
-
-
-def _mark_built(made: list, forward: set) -> None:
-    """Remember nodes made by a create_graph backward: gradient ancestors not in forward."""
-    stack = [t.grad_fn for t in made]
-    while stack:
-        fn = stack.pop()
-        if fn is None or fn in forward or fn in GRAD_BUILT:
-            continue
-        GRAD_BUILT.add(fn)
-        stack.extend(node_parents(fn))
+    yield
 
 
 def trace(root: Tensor, gradient: Any = None, retain_graph: bool = False,
