@@ -5,6 +5,7 @@ Run from the repository root::
     python3 benchmarks/bench_conv.py            # 2 threads, 15 rounds
     python3 benchmarks/bench_conv.py --rounds 30 --threads 1
     python3 benchmarks/bench_conv.py --threads 1 --cpu-time   # on a busy machine
+    python3 benchmarks/bench_conv.py --threads 1 --cpu-time --choices   # CONV_NOTES.md's tables
 
 Workloads (float32):
 
@@ -39,6 +40,8 @@ def _parse() -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--rounds", type=int, default=15)
+    p.add_argument("--choices", action="store_true",
+                   help="race the implementation choices of benchmarks/CONV_NOTES.md instead")
     p.add_argument("--cpu-time", action="store_true",
                    help="time with process CPU time instead of wall time (robust to other load "
                         "on the machine; meaningful with --threads 1)")
@@ -46,7 +49,7 @@ def _parse() -> argparse.Namespace:
 
 
 ARGS = _parse() if __name__ == "__main__" else argparse.Namespace(threads=2, rounds=15,
-                                                                   cpu_time=False)
+                                                                   cpu_time=False, choices=False)
 if __name__ == "__main__":
     _set_threads(ARGS.threads)  # before numpy loads its BLAS (a harness importing us sets its own)
 
@@ -147,7 +150,7 @@ def _race(contenders: dict, rounds: int) -> dict:
     names = list(contenders)
     for r in range(rounds):
         for name in names[r % len(names):] + names[:r % len(names)]:
-            time.sleep(0.3)
+            time.sleep(0.3 if ARGS.threads > 1 else 0.02)
             t0 = clock()
             contenders[name]()
             times[name].append(clock() - t0)
@@ -235,5 +238,169 @@ def main() -> None:
     print("\nall targets met" if all(rows) else "\nsome targets missed")
 
 
+# ------------------------------------------------ the choices of CONV_NOTES.md
+def _with(settings: dict, fn: Any) -> Any:
+    """``fn`` run with module attributes set as in ``settings`` {(module, name): value}."""
+    def run() -> Any:
+        old = {k: getattr(*k) for k in settings}
+        for (mod, name), value in settings.items():
+            setattr(mod, name, value)
+        try:
+            return fn()
+        finally:
+            for (mod, name), value in old.items():
+                setattr(mod, name, value)
+    return run
+
+
+def _fresh() -> dict:
+    """Settings under which every temporary is a fresh array (no scratch buffers)."""
+    from autograd.ops import _scratch
+    return {(_scratch, "empty"): lambda name, shape, dtype: np.empty(shape, dtype),
+            (_scratch, "zeros"): lambda name, shape, dtype: np.zeros(shape, dtype)}
+
+
+def _no_winograd() -> dict:
+    from autograd.ops import _winograd
+    return {(_winograd, "MIN_CHANNELS"): 1 << 30}
+
+
+def _forward_formulations(x: np.ndarray, w: np.ndarray) -> dict:
+    """conv2d forward (stride 1, padding 1) written five ways, for the same x and w."""
+    from numpy.lib.stride_tricks import sliding_window_view
+
+    from autograd.ops import _winograd
+    from autograd.ops import conv as cv
+    win = cv.Window(K, K, 1, 1, 1, 1, 1, 1)
+    oc = w.shape[0]
+
+    def windows() -> np.ndarray:  # (N, C, OH, OW, KH, KW) view of the padded input
+        return sliding_window_view(np.pad(x, ((0, 0), (0, 0), (1, 1), (1, 1))), (K, K), (2, 3))
+
+    def nhwc() -> np.ndarray:  # columns (N*OH*OW, KH*KW*C) from a channels-last copy
+        xl = np.pad(x.transpose(0, 2, 3, 1), ((0, 0), (1, 1), (1, 1), (0, 0)))
+        v = sliding_window_view(xl, (K, K), (1, 2))          # (N, OH, OW, C, KH, KW)
+        cols = np.ascontiguousarray(v.transpose(0, 1, 2, 4, 5, 3)).reshape(N * H * W, -1)
+        wl = w.transpose(2, 3, 1, 0).reshape(-1, oc)          # (KH*KW*C, OC)
+        return (cols @ wl).reshape(N, H, W, oc).transpose(0, 3, 1, 2).copy()
+
+    return {"im2col NCHW, chunked (engine)": lambda: cv._im2col_conv(x, w, win, 1, (H, W)),
+            "im2col NHWC, one matmul": nhwc,
+            "sliding_window_view + tensordot": lambda: np.ascontiguousarray(
+                np.tensordot(windows(), w, ((1, 4, 5), (1, 2, 3))).transpose(0, 3, 1, 2)),
+            "sliding_window_view + einsum(optimize)": lambda: np.einsum(
+                "nchwij,ocij->nohw", windows(), w, optimize=True),
+            "Winograd F(2x2,3x3) (engine)": lambda: _winograd.conv3x3(x, w, (1, 1), (H, W))}
+
+
+def _lenet() -> tuple:
+    """The W2 LeNet train step (batch 64) in scratchgrad and PyTorch, same weights."""
+    import nn
+    import nn.functional as F
+    import optim
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((64, 1, 28, 28)).astype(np.float32)
+    y = rng.integers(0, 10, 64)
+
+    def layers(m: Any) -> Any:
+        return m.Sequential(m.Conv2d(1, 6, 5, padding=2), m.ReLU(), m.MaxPool2d(2),
+                            m.Conv2d(6, 16, 5), m.ReLU(), m.MaxPool2d(2), m.Flatten(),
+                            m.Linear(400, 120), m.ReLU(), m.Linear(120, 84), m.ReLU(),
+                            m.Linear(84, 10))
+
+    model = layers(nn)
+    opt = optim.SGD(model.parameters(), lr=0.01)
+    xt, yt = ag.tensor(x), ag.tensor(y)
+
+    def ours() -> None:
+        opt.zero_grad()
+        F.cross_entropy(model(xt), yt).backward()
+        opt.step()
+
+    torch = _torch()
+    if torch is None:
+        return ours, None
+    tm = layers(torch.nn)
+    with torch.no_grad():
+        for p, q in zip(tm.parameters(), model.parameters()):
+            p.copy_(torch.from_numpy(q.array))
+    topt = torch.optim.SGD(tm.parameters(), lr=0.01)
+    tx, ty = torch.from_numpy(x), torch.from_numpy(y)
+
+    def theirs() -> None:
+        topt.zero_grad()
+        torch.nn.functional.cross_entropy(tm(tx), ty).backward()
+        topt.step()
+
+    return ours, theirs
+
+
+def _table(title: str, contenders: dict) -> None:
+    res = _race(contenders, ARGS.rounds)
+    first = next(iter(res.values()))[0]
+    print(f"\n{title}\n\n| choice | median ms | best ms | vs first |\n|---|---|---|---|")
+    for name, (med, best) in res.items():
+        print(f"| {name} | {med:.2f} | {best:.2f} | {med / first:.2f}x |")
+
+
+def choices() -> None:
+    """Race each implementation choice against its alternatives, in interleaved rounds."""
+    from autograd.ops import _conv_rows, _winograd
+    from autograd.ops import conv as cv
+    torch = _torch()
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((N, C, H, W), dtype=np.float32)
+    w = (rng.standard_normal((OC, C, K, K), dtype=np.float32) * 0.05).astype(np.float32)
+    b = rng.standard_normal(OC, dtype=np.float32)
+    g = rng.standard_normal((N, OC, H, W), dtype=np.float32)
+    xt, wt, bt = (ag.tensor(a, requires_grad=True) for a in (x, w, b))
+    gt = ag.tensor(g)
+    print(f"{ARGS.threads} threads, {'CPU' if ARGS.cpu_time else 'wall'} time, "
+          f"{ARGS.rounds} rounds, medians; load average {os.getloadavg()[0]:.1f}")
+
+    def step() -> Any:
+        return engine_conv(xt, wt, bt, gt)
+
+    w3 = {"im2col, fresh temporaries (before)": _with({**_no_winograd(), **_fresh()}, step),
+          "im2col, scratch buffers": _with(_no_winograd(), step),
+          "Winograd, fresh temporaries": _with(_fresh(), step),
+          "Winograd, scratch buffers (kept)": step}
+    if torch is not None:
+        tx, tw, tb = (torch.tensor(a, requires_grad=True) for a in (x, w, b))
+        tg = torch.tensor(g)
+
+        def torch_conv() -> None:
+            tx.grad = tw.grad = tb.grad = None
+            torch.nn.functional.conv2d(tx, tw, tb, padding=1).backward(tg)
+
+        w3["PyTorch"] = torch_conv
+    _table("W3 conv2d (32,64,32,32)*(64,64,3,3) pad 1, forward + backward", w3)
+    _table("Winograd batch chunk (bytes of transformed tiles)",
+           {f"{mb} MB": _with({(_winograd, "BUDGET"): mb << 20}, step) for mb in (1, 2, 4, 8, 16)})
+    _table("conv2d forward only, W3 shapes: formulations", _forward_formulations(x, w))
+    for c in (8, 16, 32):
+        xs, ws = (ag.tensor(rng.standard_normal(s, dtype=np.float32), requires_grad=True)
+                  for s in ((N, c, H, W), (c, c, K, K)))
+        gs = ag.tensor(rng.standard_normal((N, c, H, W), dtype=np.float32))
+
+        def small(xs: Any = xs, ws: Any = ws, gs: Any = gs) -> None:
+            xs.grad = ws.grad = None
+            conv2d(xs, ws, padding=1).backward(gs)
+
+        _table(f"Winograd threshold: {c} channels in and out, fwd + bwd",
+               {"im2col": _with(_no_winograd(), small), "Winograd": _with(
+                   {(_winograd, "MIN_CHANNELS"): 1}, small)})
+    ours, theirs = _lenet()
+    rows_off = {(_conv_rows, "ENABLED"): False}
+    w2 = {"fresh temporaries, per-output-row im2col (before)": _with({**_fresh(), **rows_off},
+                                                                     ours),
+          "scratch buffers, per-output-row im2col": _with(rows_off, ours)}
+    w2.update({f"scratch, whole-row im2col, chunk {kb} kB{' (kept)' if kb == 2048 else ''}":
+               _with({(cv, "COLS_BUDGET"): kb << 10}, ours) for kb in (512, 1024, 2048, 4096)})
+    if theirs is not None:
+        w2["PyTorch"] = theirs
+    _table("W2 LeNet train step, batch 64", w2)
+
+
 if __name__ == "__main__":
-    main()
+    choices() if ARGS.choices else main()

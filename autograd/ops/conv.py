@@ -35,7 +35,7 @@ from .._threads import matmul as blas_matmul
 from ..function import Function
 from ..registry import OPS, register
 from ..tensor import Tensor
-from . import _scratch
+from . import _conv_rows, _scratch
 from . import _winograd as wino
 from ._common import as_tensor, tensor_arg
 from ._notation import Derivative
@@ -267,6 +267,16 @@ def _im2col_conv(x: np.ndarray, w: np.ndarray, win: Window, groups: int, out_hw:
     oh, ow = out_hw
     wg = w.reshape(groups, oc // groups, -1)                           # (G, OC/G, C/G*KH*KW)
     out = np.empty((n, oc, oh, ow), np.result_type(x, w))
+    if win.sh == win.sw == 1 and _conv_rows.ENABLED:  # whole padded rows; fillers dropped
+        wp = x.shape[3] + 2 * win.pw
+        step = _batch_step(n, c * win.kh * win.kw, oh * wp, x.itemsize)
+        for s in range(0, n, step):
+            cols, _ = _conv_rows.unfold(x[s:s + step], win, oh)        # (C*KH*KW, m*OH*Wp)
+            m = cols.shape[1] // (oh * wp)
+            res = _scratch.empty("rows_out", (m, groups, oc // groups, oh * wp), out.dtype)
+            blas_matmul(wg, cols.reshape(groups, -1, m, oh * wp).transpose(2, 0, 1, 3), out=res)
+            out[s:s + m] = res.reshape(m, oc, oh, wp)[..., :ow]
+        return out
     step = _batch_step(n, c * win.kh * win.kw, oh * ow, x.itemsize)
     for s in range(0, n, step):
         cols = _unfold(x[s:s + step], win, oh, ow)                     # (C*KH*KW, m*OH*OW)
@@ -317,6 +327,18 @@ def _col2im_conv_transpose(x: np.ndarray, w: np.ndarray, win: Window, groups: in
     n, cin, h, wd = x.shape
     cout = w.shape[1] * groups
     wt = w.reshape(groups, cin // groups, -1).transpose(0, 2, 1)       # (G, Cout/G*KH*KW, Cin/G)
+    shape = (n, cout) + tuple(out_hw)
+    if win.sh == win.sw == 1 and _conv_rows.ENABLED and np.isfinite(w.sum()):  # zero fillers
+        wp = out_hw[1] + 2 * win.pw
+        step = _batch_step(n, cout * win.kh * win.kw, h * wp, x.itemsize)
+
+        def rows():
+            for s in range(0, n, step):
+                x3 = _conv_rows.rows_first(x[s:s + step], groups, wp)  # (G, Cin/G, m*H*Wp)
+                cols = _scratch.empty("dcols", (groups, wt.shape[1], x3.shape[2]), x3.dtype)
+                yield s, blas_matmul(wt, x3, out=cols).reshape(-1, x3.shape[2])
+
+        return _conv_rows.fold(rows(), shape, win, h, np.result_type(x, w))
     step = _batch_step(n, cout * win.kh * win.kw, h * wd, x.itemsize)
 
     def parts():
@@ -326,7 +348,7 @@ def _col2im_conv_transpose(x: np.ndarray, w: np.ndarray, win: Window, groups: in
             blas_matmul(wt, x3, out=cols)
             yield s, cols.reshape(-1, x3.shape[2])                     # (Cout*KH*KW, m*H*W)
 
-    return _fold(parts(), (n, cout) + tuple(out_hw), win, h, wd, np.result_type(x, w))
+    return _fold(parts(), shape, win, h, wd, np.result_type(x, w))
 
 
 class ConvTranspose2d(Function):
@@ -381,10 +403,17 @@ class Conv2dWeight(Function):
             return wino.conv3x3_weight_grad(x, grad, (win.ph, win.pw))
         gw = np.zeros((groups, oc // groups, c // groups * win.kh * win.kw),
                       np.result_type(x, grad))                         # (G, OC/G, C/G*KH*KW)
-        step = _batch_step(n, c * win.kh * win.kw, oh * ow, x.itemsize)
+        # on whole padded rows: the filler columns times a zero gradient
+        rows = win.sh == win.sw == 1 and _conv_rows.ENABLED and bool(np.isfinite(x.sum()))
+        wp = x.shape[3] + 2 * win.pw if rows else ow
+        step = _batch_step(n, c * win.kh * win.kw, oh * wp, x.itemsize)
         for s in range(0, n, step):
-            cols = _unfold(x[s:s + step], win, oh, ow)                 # (C*KH*KW, m*OH*OW)
-            g3 = _channels_first(grad[s:s + step], groups)             # (G, OC/G, m*OH*OW)
+            if rows:
+                cols, _ = _conv_rows.unfold(x[s:s + step], win, oh)    # (C*KH*KW, m*OH*Wp)
+                g3 = _conv_rows.rows_first(grad[s:s + step], groups, wp)
+            else:
+                cols = _unfold(x[s:s + step], win, oh, ow)             # (C*KH*KW, m*OH*OW)
+                g3 = _channels_first(grad[s:s + step], groups)         # (G, OC/G, m*OH*OW)
             # (cols @ g.T).T: the same product, but OpenBLAS runs it ~15% faster than g @ cols.T
             if groups == 1:
                 gw[0] += blas_matmul(cols, g3[0].T).T                      # (OC, C*KH*KW)

@@ -157,3 +157,22 @@ def test_scratch_buffers_are_per_thread():
     th.join()
     assert not np.shares_memory(mine, seen[0])
     assert np.shares_memory(mine, _scratch.empty("t", (4,), np.float64))
+
+
+# ------------------------------- stride 1 on whole padded rows (filler windows)
+def test_rows_layout_leaves_non_finite_inputs_to_the_direct_sum():
+    from autograd.ops import _conv_rows
+    assert _conv_rows.ENABLED
+    x, w = _arrays(10, (2, 2, 5, 6), (3, 2, 3, 3))
+    x[1, 0, 2, 0] = np.inf                                 # read by filler windows of row 1
+    xt, wt = t64(x), t64(w)
+    y = conv2d(xt, wt, padding=(0, 1))
+    up = np.abs(np.random.default_rng(2).normal(size=y.shape)) + 0.5
+    y.backward(ag.tensor(up))
+    xp = np.pad(x, ((0, 0), (0, 0), (0, 0), (1, 1)))
+    oh, ow = up.shape[2:]
+    want = np.einsum("nohw,nchwij->ocij", up, np.stack(
+        [np.stack([xp[:, :, i:i + oh, j:j + ow] for j in range(3)], -1) for i in range(3)], -2))
+    np.testing.assert_array_equal(np.isnan(wt.grad.array), np.isnan(want))
+    np.testing.assert_allclose(wt.grad.array, want, rtol=1e-10, atol=1e-12)
+    assert np.isfinite(want[:, 1]).all() and np.isposinf(want[:, 0, 1:]).any()
