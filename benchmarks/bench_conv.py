@@ -390,6 +390,17 @@ def choices() -> None:
         _table(f"Winograd threshold: {c} channels in and out, fwd + bwd",
                {"im2col": _with(_no_winograd(), small), "Winograd": _with(
                    {(_winograd, "MIN_CHANNELS"): 1}, small)})
+    x1, w1 = (ag.tensor(rng.standard_normal(s, dtype=np.float32), requires_grad=True)
+              for s in ((N, 256, 16, 16), (64, 256, 1, 1)))
+    g1 = ag.tensor(rng.standard_normal((N, 64, 16, 16), dtype=np.float32))
+
+    def pointwise() -> None:
+        x1.grad = w1.grad = None
+        conv2d(x1, w1).backward(g1)
+
+    _table("1x1 conv (32,256,16,16)*(64,256,1,1), fwd + bwd",
+           {"im2col (before)": _with({(_conv_rows, "ENABLED"): False}, pointwise),
+            "a product per image (kept)": pointwise})
     ours, theirs = _lenet()
     rows_off = {(_conv_rows, "ENABLED"): False}
     w2 = {"fresh temporaries, per-output-row im2col (before)": _with({**_fresh(), **rows_off},

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
+from .._threads import matmul as blas_matmul
 from . import _scratch
 
 #: whether stride-1 convolutions take this layout (off: the per-output-row im2col)
@@ -89,3 +90,40 @@ def fold(parts: Any, shape: tuple, win: Any, rows: int, dtype: Any) -> np.ndarra
                                      (hp * wp * it, c * hp * wp * it, it))
                     dst += c5[c0:c0 + cb, i, j]
     return flat[:size].reshape(n, c, hp, wp)[:, :, win.ph:win.ph + h, win.pw:win.pw + w].copy()
+
+
+# ------------------------------------------------ 1x1 kernels: no columns at all
+def pointwise(win: Any, in_hw: tuple, out_hw: tuple) -> bool:
+    """Whether the window is a 1x1 kernel at stride 1 without padding (dilation is moot)
+    between images of the same size (a transposed one's output_padding adds rows)."""
+    return (win.kh == win.kw == 1 and win.sh == win.sw == 1 and not win.ph and not win.pw
+            and tuple(in_hw) == tuple(out_hw) and ENABLED)
+
+
+def pointwise_conv(x: np.ndarray, w: np.ndarray, groups: int, transposed: bool = False
+                   ) -> np.ndarray:
+    """A 1x1 conv2d (or conv_transpose2d) as one product per image: no copy of the input.
+
+    x (N, C, H, W); w (OC, C/groups, 1, 1), or (C, OC/groups, 1, 1) when ``transposed``.
+    Returns a new (N, OC, H, W) array.
+    """
+    n, c, h, wd = x.shape
+    if transposed:
+        wg = w.reshape(groups, c // groups, -1).transpose(0, 2, 1)     # (G, OC/G, C/G)
+    else:
+        wg = w.reshape(groups, -1, c // groups)                          # (G, OC/G, C/G)
+    oc = wg.shape[0] * wg.shape[1]
+    out = np.empty((n, oc, h, wd), np.result_type(x, w))
+    blas_matmul(wg, x.reshape(n, groups, c // groups, h * wd),
+                out=out.reshape(n, groups, oc // groups, h * wd))
+    return out
+
+
+def pointwise_weight_grad(x: np.ndarray, g: np.ndarray, groups: int) -> np.ndarray:
+    """The weight gradient (OC, C/groups, 1, 1) of a 1x1 conv2d: the products summed over images."""
+    n, c, h, wd = x.shape
+    oc = g.shape[1]
+    g4 = g.reshape(n, groups, oc // groups, h * wd)
+    x4 = x.reshape(n, groups, c // groups, h * wd).transpose(0, 1, 3, 2)
+    gw = blas_matmul(g4, x4).sum(0)                                      # (G, OC/G, C/G)
+    return gw.reshape(oc, c // groups, 1, 1)

@@ -297,7 +297,9 @@ class Conv2d(Function):
     @staticmethod
     def forward(ctx, x, w, b, win, groups, out_hw):
         c, oc = x.shape[1], w.shape[0]
-        if _winograd(win, groups, c, oc, x, w):
+        if _conv_rows.pointwise(win, x.shape[2:], out_hw):
+            out = _conv_rows.pointwise_conv(x, w, groups)
+        elif _winograd(win, groups, c, oc, x, w):
             out = wino.conv3x3(x, w, (win.ph, win.pw), out_hw)
         else:
             out = _im2col_conv(x, w, win, groups, out_hw)
@@ -361,7 +363,9 @@ class ConvTranspose2d(Function):
     @staticmethod
     def forward(ctx, x, w, b, win, groups, out_hw):
         cin, cout = x.shape[1], w.shape[1] * groups
-        if win.ph <= 2 and win.pw <= 2 and _winograd(win, groups, cin, cout, x, w):
+        if _conv_rows.pointwise(win, x.shape[2:], out_hw):
+            out = _conv_rows.pointwise_conv(x, w, groups, transposed=True)
+        elif win.ph <= 2 and win.pw <= 2 and _winograd(win, groups, cin, cout, x, w):
             # stride 1: the conv2d with the flipped, transposed kernel and padding 2 - P
             wf = w.transpose(1, 0, 2, 3)[:, :, ::-1, ::-1]
             out = wino.conv3x3(x, wf, (2 - win.ph, 2 - win.pw), out_hw)
@@ -399,6 +403,8 @@ class Conv2dWeight(Function):
         oc, oh, ow = grad.shape[1:]
         ctx.save_for_backward(x, grad)
         ctx.win, ctx.groups = win, groups
+        if _conv_rows.pointwise(win, x.shape[2:], grad.shape[2:]):
+            return _conv_rows.pointwise_weight_grad(x, grad, groups)
         if _winograd(win, groups, c, oc, x, grad):
             return wino.conv3x3_weight_grad(x, grad, (win.ph, win.pw))
         gw = np.zeros((groups, oc // groups, c // groups * win.kh * win.kw),

@@ -176,3 +176,38 @@ def test_rows_layout_leaves_non_finite_inputs_to_the_direct_sum():
     np.testing.assert_array_equal(np.isnan(wt.grad.array), np.isnan(want))
     np.testing.assert_allclose(wt.grad.array, want, rtol=1e-10, atol=1e-12)
     assert np.isfinite(want[:, 1]).all() and np.isposinf(want[:, 0, 1:]).any()
+
+
+# ------------------------------------------------ 1x1 kernels: a product per image
+@pytest.mark.parametrize("groups,dilation", [(1, 1), (2, 1), (1, 2)])
+def test_pointwise_conv_matches_the_definition_and_gradchecks(groups, dilation):
+    x, w, b = _arrays(11 + groups, (2, 4, 3, 5), (6, 4 // groups, 1, 1), (6,))
+    xt, wt, bt = t64(x), t64(w), t64(b)
+    y = conv2d(xt, wt, bt, dilation=dilation, groups=groups)
+    np.testing.assert_allclose(y.array, ref_conv2d(x, w, b, 1, 0, dilation, groups),
+                               rtol=1e-12, atol=1e-12)
+    f = lambda a, k, c: conv2d(a, k, c, dilation=dilation, groups=groups)  # noqa: E731
+    assert gradcheck(f, (xt, wt, bt))
+    assert gradgradcheck(f, (xt, wt, bt))
+
+
+@pytest.mark.parametrize("output_padding", [0, 1])
+def test_pointwise_conv_transpose2d(output_padding):
+    x, w = _arrays(13, (2, 4, 3, 3), (4, 3, 1, 1))
+    xt, wt = t64(x), t64(w)
+    kw = dict(dilation=2, output_padding=output_padding)   # output_padding adds a row and column
+    y = conv_transpose2d(xt, wt, **kw)
+    np.testing.assert_allclose(y.array, ref_conv_transpose2d(x, w, None, 1, 0, output_padding,
+                                                             1, 2), rtol=1e-12, atol=1e-12)
+    assert gradcheck(lambda a, k: conv_transpose2d(a, k, **kw), (xt, wt))
+    assert gradgradcheck(lambda a, k: conv_transpose2d(a, k, **kw), (xt, wt))
+
+
+def test_pointwise_takes_no_column_copy(monkeypatch):
+    from autograd.ops import _conv_rows, conv
+    spent = []
+    monkeypatch.setattr(conv, "_unfold", lambda *a: spent.append("im2col"))
+    monkeypatch.setattr(_conv_rows, "unfold", lambda *a: spent.append("rows"))
+    x, w = (t64(a) for a in _arrays(14, (2, 3, 4, 4), (5, 3, 1, 1)))
+    conv2d(x, w).sum().backward()
+    assert spent == [] and x.grad.shape == x.shape and w.grad.shape == w.shape
