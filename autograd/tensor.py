@@ -308,61 +308,6 @@ class Tensor(Operators, OpMethods, MathMethods, InplaceMethods, ConvertMethods):
 
         return remove
 
-    # ------------------------------------------------------------ comparisons, bitwise
-    # (the registered ops in ops/compare.py and ops/bitwise.py: bool or integer results, no
-    # gradient); an operand that is no number or array gives NotImplemented, so ``x == None``
-    # is False as in PyTorch
-    def __eq__(self, other: Any) -> Tensor:  # type: ignore[override]
-        return _ops.eq(self, other) if _operand(other) else NotImplemented
-
-    def __ne__(self, other: Any) -> Tensor:  # type: ignore[override]
-        return _ops.ne(self, other) if _operand(other) else NotImplemented
-
-    def __lt__(self, other: Any) -> Tensor:
-        return _ops.lt(self, other) if _operand(other) else NotImplemented
-
-    def __le__(self, other: Any) -> Tensor:
-        return _ops.le(self, other) if _operand(other) else NotImplemented
-
-    def __gt__(self, other: Any) -> Tensor:
-        return _ops.gt(self, other) if _operand(other) else NotImplemented
-
-    def __ge__(self, other: Any) -> Tensor:
-        return _ops.ge(self, other) if _operand(other) else NotImplemented
-
-    def __invert__(self) -> Tensor:
-        return _ops.bitwise_not(self)
-
-    def __and__(self, other: Any) -> Tensor:
-        return _ops.bitwise_and(self, other) if _operand(other) else NotImplemented
-
-    def __rand__(self, other: Any) -> Tensor:
-        return _ops.bitwise_and(other, self) if _operand(other) else NotImplemented
-
-    def __or__(self, other: Any) -> Tensor:
-        return _ops.bitwise_or(self, other) if _operand(other) else NotImplemented
-
-    def __ror__(self, other: Any) -> Tensor:
-        return _ops.bitwise_or(other, self) if _operand(other) else NotImplemented
-
-    def __xor__(self, other: Any) -> Tensor:
-        return _ops.bitwise_xor(self, other) if _operand(other) else NotImplemented
-
-    def __rxor__(self, other: Any) -> Tensor:
-        return _ops.bitwise_xor(other, self) if _operand(other) else NotImplemented
-
-    def __lshift__(self, other: Any) -> Tensor:
-        return _ops.bitwise_left_shift(self, other) if _operand(other) else NotImplemented
-
-    def __rlshift__(self, other: Any) -> Tensor:
-        return _ops.bitwise_left_shift(other, self) if _operand(other) else NotImplemented
-
-    def __rshift__(self, other: Any) -> Tensor:
-        return _ops.bitwise_right_shift(self, other) if _operand(other) else NotImplemented
-
-    def __rrshift__(self, other: Any) -> Tensor:
-        return _ops.bitwise_right_shift(other, self) if _operand(other) else NotImplemented
-
     # ------------------------------------------------------------ in place
     def __iadd__(self, other: Any) -> Tensor:
         return self._inplace(_ops.add, other, "add_")
@@ -485,11 +430,6 @@ def _init(t: Tensor, arr: np.ndarray, grad_fn: Any, idx: int, requires_grad: boo
     t.name = None
     t._hooks = None
     t._view = None  # [base, view_fn, put_back, version] for a recorded view (share_version)
-
-
-def _operand(x: Any) -> bool:
-    """Whether ``x`` can be the other side of a comparison or bitwise operator."""
-    return isinstance(x, (Tensor, np.ndarray, np.generic, bool, int, float))
 
 
 def _raw(x: Any) -> Any:
