@@ -27,7 +27,8 @@ import math
 from bisect import bisect_right
 from typing import Any, Callable, Sequence
 
-from .lr_scheduler import LRScheduler, ReduceLROnPlateau, _fail, _is_int, _per_group
+from .lr_scheduler import LRScheduler, _fail, _is_int, _per_group
+from .lr_scheduler_plateau import ReduceLROnPlateau
 from .optimizer import Optimizer
 
 __all__ = ["MultiplicativeLR", "ConstantLR", "PolynomialLR", "SequentialLR", "ChainedScheduler",
