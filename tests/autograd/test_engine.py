@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 import autograd as ag
-from autograd.engine import topological_order
 from autograd import hooks
+from autograd.engine import topological_order
 from tests.autograd.custom_ops import Cube
 
 
