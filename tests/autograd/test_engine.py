@@ -44,7 +44,7 @@ def test_textbook_graphs(name, values, expr, value, grads, dtype):
     leaves = {k: ag.tensor(v, dtype=dtype, requires_grad=True, name=k) for k, v in values.items()}
     out = expr(leaves)
     out.backward()
-    # 100 * 2 * 1.1 is not exactly 220 in binary floating point: compare with a tolerance
+    # 10 * 2 * 1.1 is not exactly 22 in binary floating point: compare with a tolerance
     rel = 1e-6 if dtype == "float32" else 1e-12
     assert out.item() == pytest.approx(value, rel=rel)
     for k, g in grads.items():
