@@ -66,3 +66,10 @@ def test_encoder_decoder_reverses_sequences():
     out = printed("11")
     loss, _, digits, sequences = line_numbers(out, "after 400 steps:")
     assert loss < 0.3 and digits > 80 and sequences > 50
+
+
+def test_gradient_flow_vanishes_in_the_sigmoid_net_and_not_with_shortcuts():
+    out = printed("10")
+    sigmoid = number_after(out, "sigmoid : first layer")
+    residual = number_after(out, "residual: first layer")
+    assert sigmoid < 1e-8 and residual > 1e-4      # vanishing vs kept in range
