@@ -8,6 +8,28 @@ import numpy as np
 from .optimizer import Optimizer, ParamsT, fma, fma_, lerp_
 
 
+def adam_weight_decay(p: np.ndarray, g: np.ndarray, lr: float, wd: float, decoupled: bool,
+                      dt: Any) -> np.ndarray:
+    """Weight decay as the Adam family applies it: decoupled (AdamW: p *= 1 - lr·wd, in
+    place) or as L2 in the gradient (g + wd·p). Returns the gradient to use."""
+    if wd == 0:
+        return g
+    if decoupled:
+        p *= dt(1 - lr * wd)
+        return g
+    return fma(p, dt(wd), g)
+
+
+def adam_moments(state: dict, g: np.ndarray, beta1: float, beta2: float,
+                 dt: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Update the running moments in place: m ← β₁m + (1-β₁)g, v ← β₂v + (1-β₂)g²."""
+    m, v = state["exp_avg"], state["exp_avg_sq"]
+    lerp_(m, g, 1 - beta1)
+    v *= dt(beta2)
+    fma_(v, dt(1 - beta2) * g, g)
+    return m, v
+
+
 class Adam(Optimizer):
     r"""Adam, with PyTorch's order of operations.
 
@@ -92,15 +114,8 @@ class Adam(Optimizer):
             state["max_exp_avg_sq"] = np.zeros_like(p)
         state["step"] += 1
         t = state["step"]
-        if wd != 0:
-            if group["decoupled_weight_decay"]:
-                p *= dt(1 - lr * wd)
-            else:
-                g = fma(p, dt(wd), g)
-        m, v = state["exp_avg"], state["exp_avg_sq"]
-        lerp_(m, g, 1 - beta1)
-        v *= dt(beta2)
-        fma_(v, dt(1 - beta2) * g, g)
+        g = adam_weight_decay(p, g, lr, wd, group["decoupled_weight_decay"], dt)
+        m, v = adam_moments(state, g, beta1, beta2, dt)
         step_size = lr / (1 - beta1 ** t)
         bias_correction2_sqrt = (1 - beta2 ** t) ** 0.5
         if group["amsgrad"]:

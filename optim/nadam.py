@@ -5,7 +5,8 @@ from typing import Any
 
 import numpy as np
 
-from .optimizer import Optimizer, ParamsT, fma, fma_, lerp_
+from .adam import adam_moments, adam_weight_decay
+from .optimizer import Optimizer, ParamsT
 
 
 def check_betas(opt: Optimizer, group: dict[str, Any]) -> None:
@@ -99,19 +100,12 @@ class NAdam(Optimizer):
                          exp_avg_sq=np.zeros_like(p))
         state["step"] += 1
         t = state["step"]
-        if wd != 0:
-            if group["decoupled_weight_decay"]:
-                p *= dt(1 - lr * wd)
-            else:
-                g = fma(p, dt(wd), g)
+        g = adam_weight_decay(p, g, lr, wd, group["decoupled_weight_decay"], dt)
         mu = beta1 * (1.0 - 0.5 * 0.96 ** (t * psi))
         mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((t + 1) * psi))
         mu_product = float(np.float32(state["mu_product"]) * np.float32(mu))
         state["mu_product"] = mu_product
-        m, v = state["exp_avg"], state["exp_avg_sq"]
-        lerp_(m, g, 1 - beta1)
-        v *= dt(beta2)
-        fma_(v, dt(1 - beta2) * g, g)
+        m, v = adam_moments(state, g, beta1, beta2, dt)
         denom = np.sqrt(v / dt(1 - beta2 ** t))
         denom += dt(group["eps"])
         p += dt(-lr * (1.0 - mu) / (1.0 - mu_product)) * g / denom

@@ -6,8 +6,9 @@ from typing import Any
 
 import numpy as np
 
+from .adam import adam_moments, adam_weight_decay
 from .nadam import check_betas
-from .optimizer import Optimizer, ParamsT, fma, fma_, lerp_
+from .optimizer import Optimizer, ParamsT
 
 
 class RAdam(Optimizer):
@@ -85,15 +86,8 @@ class RAdam(Optimizer):
             state.update(step=0, exp_avg=np.zeros_like(p), exp_avg_sq=np.zeros_like(p))
         state["step"] += 1
         t = state["step"]
-        if wd != 0:
-            if group["decoupled_weight_decay"]:
-                p *= dt(1 - lr * wd)
-            else:
-                g = fma(p, dt(wd), g)
-        m, v = state["exp_avg"], state["exp_avg_sq"]
-        lerp_(m, g, 1 - beta1)
-        v *= dt(beta2)
-        fma_(v, dt(1 - beta2) * g, g)
+        g = adam_weight_decay(p, g, lr, wd, group["decoupled_weight_decay"], dt)
+        m, v = adam_moments(state, g, beta1, beta2, dt)
         bc1, bc2 = 1 - beta1 ** t, 1 - beta2 ** t
         step = (m / dt(bc1)) * dt(lr)  # (bias-corrected m) * lr, as PyTorch multiplies
         rho_inf = 2 / (1 - beta2) - 1
