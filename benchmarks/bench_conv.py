@@ -42,14 +42,18 @@ def _parse() -> argparse.Namespace:
     p.add_argument("--rounds", type=int, default=15)
     p.add_argument("--choices", action="store_true",
                    help="race the implementation choices of benchmarks/CONV_NOTES.md instead")
+    p.add_argument("--alone", action="store_true",
+                   help="with --choices: time the before/after/PyTorch steps of W2 and W3, each in "
+                        "a fresh process of its own, in turns")
+    p.add_argument("--one", nargs=2, metavar=("WORKLOAD", "VARIANT"), help=argparse.SUPPRESS)
     p.add_argument("--cpu-time", action="store_true",
                    help="time with process CPU time instead of wall time (robust to other load "
                         "on the machine; meaningful with --threads 1)")
     return p.parse_args()
 
 
-ARGS = _parse() if __name__ == "__main__" else argparse.Namespace(threads=2, rounds=15,
-                                                                   cpu_time=False, choices=False)
+ARGS = _parse() if __name__ == "__main__" else argparse.Namespace(
+    threads=2, rounds=15, cpu_time=False, choices=False, alone=False, one=None)
 if __name__ == "__main__":
     _set_threads(ARGS.threads)  # before numpy loads its BLAS (a harness importing us sets its own)
 
@@ -294,10 +298,9 @@ def _forward_formulations(x: np.ndarray, w: np.ndarray) -> dict:
 
 
 def _lenet() -> tuple:
-    """The W2 LeNet train step (batch 64) in scratchgrad and PyTorch, same weights."""
+    """The W2 LeNet train step (batch 64, SGD by hand) in scratchgrad and PyTorch, same weights."""
     import nn
     import nn.functional as F
-    import optim
     rng = np.random.default_rng(0)
     x = rng.standard_normal((64, 1, 28, 28)).astype(np.float32)
     y = rng.integers(0, 10, 64)
@@ -309,13 +312,15 @@ def _lenet() -> tuple:
                             m.Linear(84, 10))
 
     model = layers(nn)
-    opt = optim.SGD(model.parameters(), lr=0.01)
+    params = list(model.parameters())
     xt, yt = ag.tensor(x), ag.tensor(y)
 
-    def ours() -> None:
-        opt.zero_grad()
+    def ours() -> None:  # plain SGD by hand, as below for PyTorch
+        for p in params:
+            p.grad = None
         F.cross_entropy(model(xt), yt).backward()
-        opt.step()
+        for p in params:
+            p.array -= 0.01 * p.grad.array
 
     torch = _torch()
     if torch is None:
@@ -324,13 +329,16 @@ def _lenet() -> tuple:
     with torch.no_grad():
         for p, q in zip(tm.parameters(), model.parameters()):
             p.copy_(torch.from_numpy(q.array))
-    topt = torch.optim.SGD(tm.parameters(), lr=0.01)
+    tparams = list(tm.parameters())
     tx, ty = torch.from_numpy(x), torch.from_numpy(y)
 
     def theirs() -> None:
-        topt.zero_grad()
+        for p in tparams:
+            p.grad = None
         torch.nn.functional.cross_entropy(tm(tx), ty).backward()
-        topt.step()
+        with torch.no_grad():
+            for p in tparams:
+                p -= 0.01 * p.grad
 
     return ours, theirs
 
@@ -413,5 +421,63 @@ def choices() -> None:
     _table("W2 LeNet train step, batch 64", w2)
 
 
+def _one(workload: str, variant: str) -> None:
+    """Time one step (``W2`` or ``W3``; ``before``, ``after`` or ``pytorch``) in this process."""
+    from autograd.ops import _conv_rows, _winograd
+    before = {**_fresh(), (_conv_rows, "ENABLED"): False, (_winograd, "MIN_CHANNELS"): 1 << 30}
+    if workload == "W2":
+        ours, theirs = _lenet()
+    else:
+        rng = np.random.default_rng(0)
+        arrays = [rng.standard_normal(s, dtype=np.float32) for s in ((N, C, H, W), (OC, C, K, K),
+                                                                      (OC,), (N, OC, H, W))]
+        xt, wt, bt = (ag.tensor(a, requires_grad=True) for a in arrays[:3])
+        gt = ag.tensor(arrays[3])
+
+        def ours() -> Any:
+            return engine_conv(xt, wt, bt, gt)
+
+        torch = _torch()
+        tx, tw, tb = (torch.tensor(a, requires_grad=True) for a in arrays[:3])
+
+        def theirs() -> None:
+            tx.grad = tw.grad = tb.grad = None
+            torch.nn.functional.conv2d(tx, tw, tb, padding=1).backward(torch.tensor(arrays[3]))
+
+    fn = {"before": _with(before, ours), "after": ours, "pytorch": theirs}[variant]
+    clock = time.process_time if ARGS.cpu_time else time.perf_counter
+    for _ in range(3):
+        fn()
+    times = []
+    for _ in range(60 if workload == "W2" else 12):
+        t0 = clock()
+        fn()
+        times.append(clock() - t0)
+    print(f"{float(np.median(times)) * 1e3:.2f}")
+
+
+def alone() -> None:
+    """Each step in a fresh process of its own (as a user's script runs it), in turns."""
+    import subprocess
+    base = [sys.executable, os.path.abspath(__file__), "--threads", str(ARGS.threads)] + \
+        (["--cpu-time"] if ARGS.cpu_time else [])
+    for workload in ("W3", "W2"):
+        times: dict = {"before": [], "after": [], "pytorch": []}
+        for _ in range(max(1, ARGS.rounds // 3)):
+            for variant in times:
+                out = subprocess.run(base + ["--one", workload, variant], capture_output=True,
+                                     text=True, check=True).stdout
+                times[variant].append(float(out.split()[-1]))
+        print(f"\n{workload}, each step alone in a fresh process, median of the processes' "
+              f"medians\n\n| variant | ms |\n|---|---|")
+        for variant, t in times.items():
+            print(f"| {variant} | {float(np.median(t)):.2f} |")
+
+
 if __name__ == "__main__":
-    choices() if ARGS.choices else main()
+    if ARGS.one:
+        _one(*ARGS.one)
+    elif ARGS.choices:
+        alone() if ARGS.alone else choices()
+    else:
+        main()

@@ -39,10 +39,8 @@ def unfold(x: np.ndarray, win: Any, oh: int) -> tuple[np.ndarray, int]:
     size = m * c * hp * wp
     flat = _scratch.empty("pad", (size + (win.kw - 1) * win.dw,), x.dtype)
     xp = flat[:size].reshape(m, c, hp, wp)
-    if win.ph or win.pw:
-        flat.fill(0)
-    else:
-        flat[size:] = 0                   # the filler windows of the last row read past it
+    flat[size:] = 0                       # the filler windows of the last row read past it
+    _scratch.zero_outside(xp, (win.ph, win.ph + h), (win.pw, win.pw + w))
     xp[:, :, win.ph:win.ph + h, win.pw:win.pw + w] = x
     it = x.itemsize
     view = as_strided(flat, (c, win.kh, win.kw, m, oh * wp),

@@ -65,3 +65,22 @@ def zeros(name: str, shape: tuple, dtype: Any) -> np.ndarray:
     out = empty(name, shape, dtype)
     out.fill(0)
     return out
+
+
+def zero_outside(a: np.ndarray, rows: tuple[int, int], cols: tuple[int, int]) -> None:
+    """Zero ``a[..., r, c]`` outside ``rows[0] <= r < rows[1]``, ``cols[0] <= c < cols[1]``
+    (the border around a region about to be written, without writing the region twice).
+
+    Example:
+        >>> a = np.ones((3, 4))
+        >>> zero_outside(a, (1, 2), (1, 3))
+        >>> a
+        array([[0., 0., 0., 0.],
+               [0., 1., 1., 0.],
+               [0., 0., 0., 0.]])
+    """
+    (r0, r1), (c0, c1) = rows, cols
+    a[..., :r0, :] = 0
+    a[..., r1:, :] = 0
+    a[..., r0:r1, :c0] = 0
+    a[..., r0:r1, c1:] = 0

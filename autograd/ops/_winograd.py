@@ -61,7 +61,8 @@ def _input_tf(x: np.ndarray, ph: int, pw: int, ht: int, wt: int) -> np.ndarray:
     h2, w2 = ht + 1, wt + 1
     size = c * m * h2 * w2
     # phases, flat, + a tail
-    ph4 = _scratch.zeros("w_phases", (2, 2, size + w2 + 1), x.dtype)
+    ph4 = _scratch.empty("w_phases", (2, 2, size + w2 + 1), x.dtype)
+    ph4[:, :, size:] = 0
     for pr in (0, 1):
         r0 = (pr - ph) % 2                                           # first x row in phase pr
         i0 = (r0 + ph) // 2
@@ -71,6 +72,7 @@ def _input_tf(x: np.ndarray, ph: int, pw: int, ht: int, wt: int) -> np.ndarray:
             src = x[:, :, r0::2, c0::2]
             nr, nc = max(0, min(src.shape[2], h2 - i0)), max(0, min(src.shape[3], w2 - j0))
             dst = ph4[pr, pc, :size].reshape(c, m, h2, w2)
+            _scratch.zero_outside(dst, (i0, i0 + nr), (j0, j0 + nc))
             dst[:, :, i0:i0 + nr, j0:j0 + nc] = src[:, :, :nr, :nc].transpose(1, 0, 2, 3)
     rows = [ph4[k % 2, :, (k // 2) * w2:(k // 2) * w2 + size + 1] for k in range(4)]
     # Bᵀ d, by column phase
@@ -125,10 +127,11 @@ def _grad_tf(g: np.ndarray, ht: int, wt: int) -> np.ndarray:
     h2, w2 = ht + 1, wt + 1
     size = oc * m * h2 * w2
     # (r, s, OC, m, tile i, j)
-    gp = _scratch.zeros("w_g", (2, 2, oc, m, h2, w2), g.dtype)
+    gp = _scratch.empty("w_g", (2, 2, oc, m, h2, w2), g.dtype)
     for r in (0, 1):
         for s_ in (0, 1):
             src = g[:, :, r::2, s_::2]
+            _scratch.zero_outside(gp[r, s_], (0, src.shape[2]), (0, src.shape[3]))
             gp[r, s_, :, :, :src.shape[2], :src.shape[3]] = src.transpose(1, 0, 2, 3)
     g3 = gp.reshape(2, 2, size)
     # A dY, a = 0..3

@@ -102,7 +102,8 @@ def _unfold(x: np.ndarray, win: Window, oh: int, ow: int) -> np.ndarray:
     """Windows of ``x`` (N, C, H, W) as the matrix (C*KH*KW, N*OH*OW), one column per window."""
     n, c, h, w = x.shape
     if win.ph or win.pw:
-        xp = _scratch.zeros("pad", (n, c, h + 2 * win.ph, w + 2 * win.pw), x.dtype)
+        xp = _scratch.empty("pad", (n, c, h + 2 * win.ph, w + 2 * win.pw), x.dtype)
+        _scratch.zero_outside(xp, (win.ph, win.ph + h), (win.pw, win.pw + w))
         xp[:, :, win.ph:win.ph + h, win.pw:win.pw + w] = x
     else:
         xp = x

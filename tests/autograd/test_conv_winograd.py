@@ -211,3 +211,36 @@ def test_pointwise_takes_no_column_copy(monkeypatch):
     x, w = (t64(a) for a in _arrays(14, (2, 3, 4, 4), (5, 3, 1, 1)))
     conv2d(x, w).sum().backward()
     assert spent == [] and x.grad.shape == x.shape and w.grad.shape == w.shape
+
+
+# ------------------------- scratch buffers hold stale values: only written parts are read
+CASES = [dict(padding=1), dict(padding=(2, 0)), dict(padding=2, dilation=2),
+         dict(stride=2, padding=1), dict(padding=0), dict(stride=(1, 2), padding=(0, 1))]
+
+
+@pytest.mark.parametrize("kw", CASES, ids=str)
+@pytest.mark.parametrize("k", [1, 3])
+def test_stale_scratch_contents_never_reach_a_result(monkeypatch, kw, k):
+    from autograd.ops import _scratch
+    monkeypatch.setattr(wino, "MIN_CHANNELS", 1)
+    x, w, b, = _arrays(k, (3, 2, 7, 6), (4, 2, k, k), (4,))
+
+    def run():
+        xt, wt, bt = t64(x), t64(w), t64(b)
+        y = conv2d(xt, wt, bt, **kw)
+        y.backward(ag.tensor(np.cos(np.arange(y.array.size)).reshape(y.shape)))
+        ct = conv_transpose2d(t64(y.array, False), t64(w, False),
+                              **{a: v for a, v in kw.items() if a != "dilation"})
+        return y.array, xt.grad.array, wt.grad.array, ct.array
+
+    want = run()
+    real = _scratch.empty
+
+    def stale(name, shape, dtype):  # what a previous call could have left there
+        out = real(name, shape, dtype)
+        out.fill(np.nan)
+        return out
+
+    monkeypatch.setattr(_scratch, "empty", stale)
+    for got, ref in zip(run(), want):
+        np.testing.assert_array_equal(got, ref)
