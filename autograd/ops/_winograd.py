@@ -17,7 +17,9 @@ they differ by a few units in the last place (relative to the sums' magnitude).
 
 The transforms run channel-major, ``(C, N, rows, cols)``, so each of the 16
 products is one contiguous (OC, C) @ (C, m*tiles) call, a batch chunk of m images
-at a time (about :data:`BUDGET` bytes of transformed tiles).
+at a time (about :data:`BUDGET` bytes of transformed tiles). The temporaries take
+turns in three scratch buffers (``w_a``, ``w_b``, ``w_c``), each reused as soon as the
+previous holder is dead, so a chunk works in little more than its tiles' bytes.
 """
 from __future__ import annotations
 
@@ -61,7 +63,7 @@ def _input_tf(x: np.ndarray, ph: int, pw: int, ht: int, wt: int) -> np.ndarray:
     h2, w2 = ht + 1, wt + 1
     size = c * m * h2 * w2
     # phases, flat, + a tail
-    ph4 = _scratch.empty("w_phases", (2, 2, size + w2 + 1), x.dtype)
+    ph4 = _scratch.empty("w_a", (2, 2, size + w2 + 1), x.dtype)
     ph4[:, :, size:] = 0
     for pr in (0, 1):
         r0 = (pr - ph) % 2                                           # first x row in phase pr
@@ -76,10 +78,10 @@ def _input_tf(x: np.ndarray, ph: int, pw: int, ht: int, wt: int) -> np.ndarray:
             dst[:, :, i0:i0 + nr, j0:j0 + nc] = src[:, :, :nr, :nc].transpose(1, 0, 2, 3)
     rows = [ph4[k % 2, :, (k // 2) * w2:(k // 2) * w2 + size + 1] for k in range(4)]
     # Bᵀ d, by column phase
-    e = _scratch.empty("w_rows", (4, 2, size + 1), x.dtype)
+    e = _scratch.empty("w_b", (4, 2, size + 1), x.dtype)
     for a, (i, j, sign) in enumerate(_BT_ROWS):
         _combine(rows[i], rows[j], sign, e[a])
-    v = _scratch.empty("w_v", (4, 4, size), x.dtype)
+    v = _scratch.empty("w_a", (4, 4, size), x.dtype)
     cols = [e[:, k % 2, k // 2:k // 2 + size] for k in range(4)]     # (4, size)
     for b, (i, j, sign) in enumerate(_BT_ROWS):
         _combine(cols[i], cols[j], sign, v[:, b])
@@ -95,13 +97,13 @@ def _output_tf(mm: np.ndarray, out: np.ndarray, ht: int, wt: int) -> None:
     m, oc, oh, ow = out.shape
     m3 = mm.reshape(4, 4, -1)
     # Aᵀ M, rows r = 0, 1
-    t = _scratch.empty("w_t", (2,) + m3.shape[1:], mm.dtype)
+    t = _scratch.empty("w_a", (2,) + m3.shape[1:], mm.dtype)
     np.add(m3[0], m3[1], out=t[0])
     t[0] += m3[2]
     np.subtract(m3[1], m3[2], out=t[1])
     t[1] -= m3[3]
     # (s, r, OC*m*(ht+1)*(wt+1))
-    y = _scratch.empty("w_y", (2, 2) + t.shape[2:], mm.dtype)
+    y = _scratch.empty("w_b", (2, 2) + t.shape[2:], mm.dtype)
     np.add(t[:, 0], t[:, 1], out=y[0])
     y[0] += t[:, 2]
     np.subtract(t[:, 1], t[:, 2], out=y[1])
@@ -127,7 +129,7 @@ def _grad_tf(g: np.ndarray, ht: int, wt: int) -> np.ndarray:
     h2, w2 = ht + 1, wt + 1
     size = oc * m * h2 * w2
     # (r, s, OC, m, tile i, j)
-    gp = _scratch.empty("w_g", (2, 2, oc, m, h2, w2), g.dtype)
+    gp = _scratch.empty("w_b", (2, 2, oc, m, h2, w2), g.dtype)
     for r in (0, 1):
         for s_ in (0, 1):
             src = g[:, :, r::2, s_::2]
@@ -135,12 +137,12 @@ def _grad_tf(g: np.ndarray, ht: int, wt: int) -> np.ndarray:
             gp[r, s_, :, :, :src.shape[2], :src.shape[3]] = src.transpose(1, 0, 2, 3)
     g3 = gp.reshape(2, 2, size)
     # A dY, a = 0..3
-    e = _scratch.empty("w_grows", (4, 2, size), g.dtype)
+    e = _scratch.empty("w_c", (4, 2, size), g.dtype)
     e[0] = g3[0]
     np.add(g3[0], g3[1], out=e[1])
     np.subtract(g3[0], g3[1], out=e[2])
     np.negative(g3[1], out=e[3])
-    dm = _scratch.empty("w_dm", (4, 4, size), g.dtype)
+    dm = _scratch.empty("w_b", (4, 4, size), g.dtype)
     dm[:, 0] = e[:, 0]
     np.add(e[:, 0], e[:, 1], out=dm[:, 1])
     np.subtract(e[:, 0], e[:, 1], out=dm[:, 2])
@@ -169,7 +171,7 @@ def conv3x3(x: np.ndarray, w: np.ndarray, pad: tuple[int, int], out_hw: tuple[in
     step = _step(n, 16 * (c + oc) * (ht + 1) * (wt + 1) * x.itemsize)
     for s in range(0, n, step):
         v = _input_tf(x[s:s + step], pad[0], pad[1], ht, wt)         # (16, C, m*tiles)
-        mm = _scratch.empty("w_m", (16, oc, v.shape[2]), dtype)
+        mm = _scratch.empty("w_b", (16, oc, v.shape[2]), dtype)
         _output_tf(blas_matmul(u, v, out=mm), out[s:s + step], ht, wt)  # (16, OC, m*tiles)
     return out
 

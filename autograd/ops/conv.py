@@ -98,8 +98,11 @@ def _out_hw(op: str, h: int, w: int, win: Window) -> tuple[int, int]:
 
 
 # ------------------------------------------------------- numpy im2col / col2im
-def _unfold(x: np.ndarray, win: Window, oh: int, ow: int) -> np.ndarray:
-    """Windows of ``x`` (N, C, H, W) as the matrix (C*KH*KW, N*OH*OW), one column per window."""
+def _unfold(x: np.ndarray, win: Window, oh: int, ow: int, scratch: bool = False) -> np.ndarray:
+    """Windows of ``x`` (N, C, H, W) as the matrix (C*KH*KW, N*OH*OW), one column per window.
+
+    A new array, or with ``scratch`` one in the scratch buffer (valid until the next call).
+    """
     n, c, h, w = x.shape
     if win.ph or win.pw:
         xp = _scratch.empty("pad", (n, c, h + 2 * win.ph, w + 2 * win.pw), x.dtype)
@@ -111,7 +114,8 @@ def _unfold(x: np.ndarray, win: Window, oh: int, ow: int) -> np.ndarray:
     view = as_strided(xp, (c, win.kh, win.kw, n, oh, ow),  # (C, KH, KW, N, OH, OW)
                       (s_c, s_h * win.dh, s_w * win.dw, s_n, s_h * win.sh, s_w * win.sw),
                       writeable=False)
-    cols = _scratch.empty("cols", view.shape, x.dtype)  # dropped after the chunk's product
+    cols = _scratch.empty("cols", view.shape, x.dtype) if scratch else np.empty(view.shape,
+                                                                                  x.dtype)
     np.copyto(cols, view)  # reads each channel's image KH*KW times while it is in cache
     return cols.reshape(c * win.kh * win.kw, n * oh * ow)
 
@@ -201,7 +205,7 @@ def im2col(x: Any, kernel_size: Any, stride: Any = 1, padding: Any = 0,
     win = _window("im2col", as_pair(kernel_size, "kernel_size", "im2col"), stride, padding,
                   dilation)
     oh, ow = _out_hw("im2col", arr.shape[2], arr.shape[3], win)
-    return _unfold(arr, win, oh, ow).T.copy()  # out of the scratch buffer
+    return np.ascontiguousarray(_unfold(arr, win, oh, ow).T)
 
 
 def col2im(cols: Any, input_shape: Any, kernel_size: Any, stride: Any = 1, padding: Any = 0,
@@ -280,7 +284,7 @@ def _im2col_conv(x: np.ndarray, w: np.ndarray, win: Window, groups: int, out_hw:
         return out
     step = _batch_step(n, c * win.kh * win.kw, oh * ow, x.itemsize)
     for s in range(0, n, step):
-        cols = _unfold(x[s:s + step], win, oh, ow)                     # (C*KH*KW, m*OH*OW)
+        cols = _unfold(x[s:s + step], win, oh, ow, True)               # (C*KH*KW, m*OH*OW)
         m = cols.shape[1] // (oh * ow)
         # one product per image and group, written straight into the (N, OC, OH, OW) output
         blas_matmul(wg, cols.reshape(groups, -1, m, oh * ow).transpose(2, 0, 1, 3),
@@ -419,7 +423,7 @@ class Conv2dWeight(Function):
                 cols, _ = _conv_rows.unfold(x[s:s + step], win, oh)    # (C*KH*KW, m*OH*Wp)
                 g3 = _conv_rows.rows_first(grad[s:s + step], groups, wp)
             else:
-                cols = _unfold(x[s:s + step], win, oh, ow)             # (C*KH*KW, m*OH*OW)
+                cols = _unfold(x[s:s + step], win, oh, ow, True)       # (C*KH*KW, m*OH*OW)
                 g3 = _channels_first(grad[s:s + step], groups)         # (G, OC/G, m*OH*OW)
             # (cols @ g.T).T: the same product, but OpenBLAS runs it ~15% faster than g @ cols.T
             if groups == 1:

@@ -146,6 +146,16 @@ def test_results_do_not_share_the_scratch_buffers():
     np.testing.assert_array_equal(y.array, y1)
 
 
+def test_functional_unfold_of_one_image_is_its_own_array():
+    from autograd.ops.fold import unfold
+    x = np.arange(32.0).reshape(1, 2, 4, 4)
+    cols = unfold(t64(x, False), 3, padding=1)
+    want = cols.array.copy()
+    unfold(t64(-x, False), 3, padding=1)
+    conv2d(t64(-x), t64(np.ones((1, 2, 3, 3))), stride=2, padding=1).sum().backward()
+    np.testing.assert_array_equal(cols.array, want)
+
+
 def test_scratch_buffers_are_per_thread():
     import threading
 
