@@ -21,8 +21,11 @@ The weight gradient sums ``grad (OC, m*OH*OW) @ cols.T`` over the chunks
 3x3 stride-1 convolutions with 16 or more channels each way (the VGG/ResNet
 layer) take Winograd's F(2x2, 3x3) instead (:mod:`._winograd`): 16 multiplications
 per 2x2 outputs where im2col spends 36, for the forward, the input gradient (a
-conv_transpose2d of stride 1) and the weight gradient alike; measured 1.35x faster
-fwd + bwd on a (32, 64, 32, 32) batch (``benchmarks/CONV_NOTES.md``).
+conv_transpose2d of stride 1) and the weight gradient alike: fwd + bwd on a
+(32, 64, 32, 32) batch 84 -> 60 ms. Other stride-1 convolutions unfold on whole
+padded rows (:mod:`._conv_rows`), 1x1 ones need no columns at all, and every
+per-chunk temporary lives in a per-thread scratch buffer (:mod:`._scratch`). Each
+choice and its figures: ``benchmarks/CONV_NOTES.md``.
 """
 from __future__ import annotations
 
