@@ -353,22 +353,14 @@ def _retake_view(t: Tensor) -> None:
 
 def _constants(args: tuple, edges: list) -> tuple:
     """``(position, value)`` of the inputs that need no gradient, as drawings need them:
-    Python values and small arrays as they are (an unnamed small tensor as its array, which
-    the garbage collector need not track), named tensors as themselves, big values as an
-    :class:`InputStub`."""
+    Python values, small tensors and arrays as they are, big ones as an :class:`InputStub`."""
     grad_pos = [e[0] for e in edges]
     out = []
     for i, a in enumerate(args):
         if i in grad_pos:
             continue
-        if isinstance(a, Tensor):
-            if a.array.size > DRAW_KEEP:
-                a = InputStub(a)
-            elif a.name is None:
-                a = a.array
-        elif type(a) is np.ndarray and a.size > DRAW_KEEP:
-            a = InputStub(a)
-        out.append((i, a))
+        size = a.array.size if isinstance(a, Tensor) else a.size if type(a) is np.ndarray else 0
+        out.append((i, InputStub(a) if size > DRAW_KEEP else a))
     return tuple(out)
 
 

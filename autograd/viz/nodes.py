@@ -11,8 +11,6 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import Any, Callable, Iterator
 
-import numpy as np
-
 from .. import hooks
 from ..function import InputStub
 from ..tensor import Tensor
@@ -50,8 +48,6 @@ def node_inputs(fn: Any) -> list:
         if isinstance(value, InputStub):
             live = value.tensor()
             value = live if live is not None else Tensor._make(value)  # type: ignore[arg-type]
-        elif isinstance(value, np.ndarray):  # a small constant tensor, kept as its array
-            value = Tensor._make(value)
         got.append((pos, value))
     return sorted(got, key=lambda kv: kv[0])
 
