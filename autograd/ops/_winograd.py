@@ -198,8 +198,10 @@ def conv3x3_weight_grad(x: np.ndarray, g: np.ndarray, pad: tuple[int, int]) -> n
 def applies(win: Any, groups: int, c: int, oc: int, dtype: Any) -> bool:
     """Whether :func:`conv3x3` computes this convolution, and faster than im2col."""
     return (win.kh == win.kw == 3 and win.sh == win.sw == 1 and win.dh == win.dw == 1
-            and groups == 1 and np.dtype(dtype).kind == "f" and min(c, oc) >= MIN_CHANNELS)
+            and groups == 1 and np.dtype(dtype) in _FLOATS and min(c, oc) >= MIN_CHANNELS)
 
 
 #: fewest input and output channels for which the transforms pay for themselves
 MIN_CHANNELS = 16
+# float16 would lose too much in the transforms' sums: it keeps the direct sum
+_FLOATS = (np.dtype(np.float32), np.dtype(np.float64))

@@ -92,6 +92,13 @@ def test_non_finite_input_gives_what_the_direct_sum_gives(calls, monkeypatch):
     assert np.isposinf(y[0, :, 1:4, 1:4]).all() and np.isfinite(y[0, :, 0]).all()
 
 
+def test_float16_keeps_the_direct_sum(calls):
+    x, w = _arrays(15, (1, 16, 4, 4), (16, 16, 3, 3))
+    y = conv2d(ag.tensor(x.astype(np.float16)), ag.tensor(w.astype(np.float16)), padding=1)
+    assert calls == [] and y.dtype == np.float16
+    np.testing.assert_allclose(y.array, ref_conv2d(x, w, None, 1, 1), rtol=0.02, atol=0.1)
+
+
 def test_taken_by_default_for_16_channels():
     assert wino.MIN_CHANNELS <= 16
     x, w = _arrays(6, (2, 16, 6, 5), (16, 16, 3, 3))
