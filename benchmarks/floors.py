@@ -18,6 +18,8 @@ from typing import Any
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+from autograd.ops import _winograd as winograd
+
 Params = dict[str, np.ndarray]
 
 
@@ -376,7 +378,20 @@ def lenet_step(params: Params, x: np.ndarray, y: np.ndarray, lr: float = 0.01,
 def conv_fwd_bwd(x: np.ndarray, w: np.ndarray, g: np.ndarray, pad: int = 1
                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """conv2d forward, then the gradients for x and w given the upstream gradient g;
-    returns the output, dx and dw."""
+    returns the output, dx and dw.
+
+    A 3x3 stride-1 convolution with 16 or more channels each way takes Winograd's
+    F(2x2, 3x3) (16 multiplications per 2x2 outputs where im2col spends 36), the fastest
+    numpy formulation we have: the engine's own numpy kernels, called without a graph.
+    """
+    oc, c, kh, kw = w.shape
+    if kh == kw == 3 and min(c, oc) >= winograd.MIN_CHANNELS:
+        h, wd = x.shape[2] + 2 * pad - 2, x.shape[3] + 2 * pad - 2
+        out = winograd.conv3x3(x, w, (pad, pad), (h, wd))
+        flipped = np.ascontiguousarray(w.transpose(1, 0, 2, 3)[:, :, ::-1, ::-1])
+        dx = winograd.conv3x3(g, flipped, (2 - pad, 2 - pad), x.shape[2:])
+        dw = winograd.conv3x3_weight_grad(x, g, (pad, pad))
+        return out, dx, dw
     out, xp = conv2d_forward(x, w, None, pad)
     dx, dw, _ = conv2d_backward(g, x.shape, w, xp, pad, need_db=False)
     assert dx is not None

@@ -138,11 +138,13 @@ def test_floor_steps_update_the_parameters_by_sgd() -> None:
 
 @pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("pad", [0, 1, 2])
-def test_conv2d(engine: str, pad: int) -> None:
+@pytest.mark.parametrize("channels", [(3, 4), (16, 17)], ids=["im2col", "winograd"])
+def test_conv2d(engine: str, pad: int, channels: tuple) -> None:
     e = Engine(engine)
     conv = e.F.conv2d if engine == "torch" else workloads._sg_conv2d()
     rng = np.random.default_rng(4)
-    x, w = rng.standard_normal((2, 3, 6, 7)), rng.standard_normal((4, 3, 3, 3))
+    c, oc = channels
+    x, w = rng.standard_normal((2, c, 6, 7)), rng.standard_normal((oc, c, 3, 3))
     xt, wt = e.tensor(x, True), e.tensor(w, True)
     out = conv(xt, wt, padding=pad)
     g = rng.standard_normal(tuple(out.shape))
