@@ -35,6 +35,23 @@ __all__ = ["LRScheduler", "LambdaLR", "StepLR", "MultiStepLR", "ExponentialLR",
            "InverseTimeLR", "CosineAnnealingLR", "LinearLR", "OneCycleLR", "ReduceLROnPlateau"]
 
 
+def lr_lambdas(cls: str, optimizer: Optimizer, lr_lambda: Any) -> list:
+    """One function per parameter group: ``lr_lambda`` repeated, or the list given (checked)."""
+    n = len(optimizer.param_groups)
+    if isinstance(lr_lambda, (list, tuple)):
+        if len(lr_lambda) != n:
+            raise ValueError(f"{cls}: expected {n} lr_lambdas (one per parameter group), got "
+                             f"{len(lr_lambda)}")
+        fs = list(lr_lambda)
+    else:
+        fs = [lr_lambda] * n
+    for f in fs:
+        if not callable(f):
+            raise TypeError(f"{cls}: lr_lambda must be a function (a callable), got "
+                            f"{type(f).__name__}")
+    return fs
+
+
 def _fail(cls: str, what: str, value: Any, rule: str) -> ValueError:
     return ValueError(f"{cls}: invalid {what}: {value!r} (must be {rule})")
 
@@ -136,16 +153,7 @@ class LambdaLR(LRScheduler):
     def __init__(self, optimizer: Optimizer,
                  lr_lambda: Callable[[int], float] | Sequence[Callable[[int], float]],
                  last_epoch: int = -1) -> None:
-        n = len(optimizer.param_groups)
-        if isinstance(lr_lambda, (list, tuple)):
-            if len(lr_lambda) != n:
-                raise ValueError(f"LambdaLR: expected {n} lr_lambdas (one per parameter "
-                                 f"group), got {len(lr_lambda)}")
-            self.lr_lambdas = list(lr_lambda)
-        else:
-            self.lr_lambdas = [lr_lambda] * n
-        if not all(callable(f) for f in self.lr_lambdas):
-            raise TypeError(f"LambdaLR: lr_lambda must be callable, got {lr_lambda!r}")
+        self.lr_lambdas = lr_lambdas("LambdaLR", optimizer, lr_lambda)
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:

@@ -27,7 +27,7 @@ import math
 from bisect import bisect_right
 from typing import Any, Callable, Sequence
 
-from .lr_scheduler import LRScheduler, _fail, _is_int, _per_group
+from .lr_scheduler import LRScheduler, _fail, _is_int, _per_group, lr_lambdas
 from .lr_scheduler_plateau import ReduceLROnPlateau
 from .optimizer import Optimizer
 
@@ -55,18 +55,7 @@ class MultiplicativeLR(LRScheduler):
     def __init__(self, optimizer: Optimizer,
                  lr_lambda: Callable[[int], float] | Sequence[Callable[[int], float]],
                  last_epoch: int = -1) -> None:
-        n = len(optimizer.param_groups)
-        if isinstance(lr_lambda, (list, tuple)):
-            if len(lr_lambda) != n:
-                raise ValueError(f"MultiplicativeLR: expected {n} lr_lambdas, but got "
-                                 f"{len(lr_lambda)}")
-            self.lr_lambdas = list(lr_lambda)
-        else:
-            self.lr_lambdas = [lr_lambda] * n
-        for f in self.lr_lambdas:
-            if not callable(f):
-                raise TypeError(f"MultiplicativeLR: lr_lambda should be a function, but got "
-                                f"{type(f).__name__}")
+        self.lr_lambdas = lr_lambdas("MultiplicativeLR", optimizer, lr_lambda)
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
