@@ -73,3 +73,11 @@ def test_gradient_flow_vanishes_in_the_sigmoid_net_and_not_with_shortcuts():
     sigmoid = number_after(out, "sigmoid : first layer")
     residual = number_after(out, "residual: first layer")
     assert sigmoid < 1e-8 and residual > 1e-4      # vanishing vs kept in range
+
+
+def test_ctc_learns_to_read_sequences_without_alignments():
+    out = printed("11")
+    first = number_after(out, "step   0: CTC loss")
+    last = number_after(out, "step 300: CTC loss")
+    assert first > 3 and last < 0.3                   # CTC loss from ~5 down to near 0
+    assert number_after(out, "greedy decoding:") >= 170   # of 200 sequences read exactly
