@@ -204,14 +204,15 @@ class _Pass:
         if not t.requires_grad:
             return
         dtype = t.array.dtype
+        owned = False
         if type(g) is np.ndarray or isinstance(g, np.generic):
             arr = np.asarray(g)
-            g = self.own_array(arr.astype(dtype) if arr.dtype != dtype else arr)
+            g, owned = self.own_array(arr.astype(dtype) if arr.dtype != dtype else arr), True
         elif g.array.dtype != dtype:
             g = g.to(dtype)
         with _LEAF_LOCK:  # backward may run in several threads into one shared leaf
             if t.grad is None:
-                t.grad = self.own(g)
+                t.grad = g if owned else self.own(g)
             else:
                 # out of place: the old .grad buffer may be held by the user
                 t.grad = t.grad + g
