@@ -146,7 +146,9 @@ class Input:
     value: Any = None
 
 
-def _as_inputs(specs: Sequence) -> list:
+def input_specs(specs: Sequence) -> list:
+    """``check_op``'s input specs as :class:`Input` records: an int n is n drawn inputs, a
+    shape tuple or strategy a drawn input of that shape, anything else a constant."""
     if len(specs) == 1 and isinstance(specs[0], int) and not isinstance(specs[0], bool):
         return [Input() for _ in range(specs[0])]
     out = []
@@ -197,7 +199,7 @@ def check_op(fn: Callable, *inputs: Any, ref: Callable | None = None, domain: An
         >>> check_op(ag.mul, 2, ref=np.multiply, max_examples=5)
         >>> check_op(ag.matmul, (2, 3), (3, 4), ref=np.matmul, max_examples=3)
     """
-    specs = _as_inputs(inputs)
+    specs = input_specs(inputs)
     drawn = [k for k, s in enumerate(specs) if s.value is None and s.shape is None]
     shape_kw = dict(min_dims=min_dims, max_dims=max_dims, min_side=min_side, max_side=max_side)
     if shapes is not None:

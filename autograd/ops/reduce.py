@@ -19,6 +19,7 @@ from ..registry import OPS, register
 from ..tensor import Tensor
 from ._common import float_arg, norm_dims, reduce_args, tensor_arg
 from ._notation import Derivative, elementwise, extreme_symbol
+from .unary import Sqrt
 
 #: what ``max``/``min`` with a ``dim`` return, as ``torch.return_types.max``
 MaxMin = namedtuple("MaxMin", ["values", "indices"])
@@ -128,8 +129,8 @@ def var(x: Tensor, dim: Any = None, *, correction: int | None = None,
     return sum(d * d, dims, keepdim) / builtins.max(n - correction, 0)
 
 
-class StdFromVar(Function):
-    """The square root that turns a variance into a standard deviation.
+class StdFromVar(Sqrt):
+    """The square root that turns a variance into a standard deviation (``sqrt``'s forward).
 
     Unlike ``sqrt``, its gradient is 0 where the deviation is 0 (a constant
     input), as PyTorch's ``std`` backward defines it, instead of 0 * inf = nan.
@@ -137,12 +138,6 @@ class StdFromVar(Function):
 
     symbol = "√"
     derivative = elementwise("∂σ/∂var = 1/(2σ)", lambda v, y: 0.0 if y == 0 else 0.5 / y)
-
-    @staticmethod
-    def forward(ctx, v):
-        out = np.sqrt(v)
-        ctx.save_for_backward(out)
-        return out
 
     @staticmethod
     def backward(ctx, grad):

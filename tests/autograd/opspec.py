@@ -23,7 +23,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import autograd as ag
-from autograd.testing import Input, arrays, broadcastable_shapes, check_op, shapes
+from autograd.testing import arrays, broadcastable_shapes, check_op, input_specs, shapes
 
 #: a bad-input builder: op name -> a case drawing ``(thunk, name the error must show, needles)``
 Builder = Callable[[str], Callable[[Any], tuple]]
@@ -114,24 +114,9 @@ def all_rows() -> list:
 _SHAPE_KW = ("min_dims", "max_dims", "min_side", "max_side")
 
 
-def _input_specs(inputs: tuple) -> list:
-    if len(inputs) == 1 and isinstance(inputs[0], int) and not isinstance(inputs[0], bool):
-        return [Input() for _ in range(inputs[0])]
-    out = []
-    for s in inputs or (Input(),):
-        if isinstance(s, Input):
-            out.append(s)
-        elif isinstance(s, st.SearchStrategy) or (isinstance(s, tuple) and
-                                                 all(isinstance(n, int) for n in s)):
-            out.append(Input(shape=s))
-        else:
-            out.append(Input(value=s))
-    return out
-
-
 def _draw(spec: OpSpec, data: Any) -> list:
     """Arguments as ``check_op`` draws them: ``(array, requires_grad)`` or a constant."""
-    specs = _input_specs(spec.inputs)
+    specs = input_specs(spec.inputs)
     shape_kw = {k: v for k, v in spec.kw.items() if k in _SHAPE_KW}
     drawn = [k for k, s in enumerate(specs) if s.value is None and s.shape is None]
     if "shapes" in spec.kw:
