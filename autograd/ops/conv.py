@@ -35,6 +35,7 @@ import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
 from .._threads import matmul as blas_matmul
+from ..errors import OpError
 from ..function import Function
 from ..registry import OPS, register
 from ..tensor import Tensor
@@ -399,8 +400,8 @@ class Conv2dWeight(Function):
 
 def _same_padding(x: Tensor, k: tuple, dilation: Any, stride: Any) -> tuple[Tensor, tuple]:
     if as_pair(stride, "stride", "conv2d") != (1, 1):
-        raise ValueError("conv2d: padding='same' needs stride 1 (as PyTorch), got "
-                         f"stride={stride!r}")
+        raise OpError("conv2d: padding='same' needs stride 1 (as PyTorch), got "
+                      f"stride={stride!r}")
     dh, dw = as_pair(dilation, "dilation", "conv2d")
     th, tw = dh * (k[0] - 1), dw * (k[1] - 1)          # total padding per axis
     if th % 2 or tw % 2:                               # the odd extra goes bottom/right
@@ -456,8 +457,8 @@ def conv2d(input: Any, weight: Any, bias: Any = None, stride: Any = 1,  # noqa: 
         elif padding == "same":
             x, padding = _same_padding(x, k, dilation, stride)
         else:
-            raise ValueError(f"{op}: padding must be an int, a pair, 'valid' or 'same', "
-                             f"got {padding!r}")
+            raise OpError(f"{op}: padding must be an int, a pair, 'valid' or 'same', "
+                          f"got {padding!r}")
     win = _window(op, k, stride, padding, dilation)
     out_hw = _out_hw(op, x.shape[2], x.shape[3], win)
     return Conv2d.apply(x, weight, bias, win, int(groups), out_hw)
@@ -508,8 +509,8 @@ def conv_transpose2d(input: Any, weight: Any, bias: Any = None, stride: Any = 1,
     win = _window(op, tuple(weight.shape[2:]), stride, padding, dilation)
     oph, opw = as_pair(output_padding, "output_padding", op, low=0)
     if not (oph < max(win.sh, win.dh) and opw < max(win.sw, win.dw)):
-        raise ValueError(f"{op}: output_padding {(oph, opw)} must be smaller than stride "
-                         f"{(win.sh, win.sw)} or dilation {(win.dh, win.dw)}")
+        raise OpError(f"{op}: output_padding {(oph, opw)} must be smaller than stride "
+                      f"{(win.sh, win.sw)} or dilation {(win.dh, win.dw)}")
     out_hw = (_transposed_len(op, "height", x.shape[2], win.kh, win.sh, win.ph, win.dh, oph),
               _transposed_len(op, "width", x.shape[3], win.kw, win.sw, win.pw, win.dw, opw))
     return ConvTranspose2d.apply(x, weight, bias, win, int(groups), out_hw)

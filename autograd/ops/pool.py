@@ -22,6 +22,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from ..errors import OpError
 from ..function import Function
 from ..registry import register
 from ..tensor import Tensor
@@ -40,7 +41,7 @@ def _pool_len(op: str, axis: str, size: int, k: int, s: int, p: int, d: int,
     if n < 1:
         a = axis[0].upper()
         rnd = "ceil" if ceil_mode else "floor"
-        raise ValueError(
+        raise OpError(
             f"{op}: the kernel is larger than the padded input along the {axis}: the window "
             f"spans {d * (k - 1) + 1} but the padded {axis} is {size + 2 * p} ({size} + 2*{p}), "
             f"so the output would be empty: O{a} = {rnd}(({a} + 2P - D*(K-1) - 1) / S) + 1 = "
@@ -61,16 +62,16 @@ class _Geom(NamedTuple):
 def _geometry(op: str, x: Tensor, kernel_size: Any, stride: Any, padding: Any, dilation: Any,
               ceil_mode: bool) -> _Geom:
     if x.ndim != 4:
-        raise ValueError(f"{op}: expected input of shape (N, C, H, W) or (C, H, W), got shape "
-                         f"{tuple(x.shape)}")
+        raise OpError(f"{op}: expected input of shape (N, C, H, W) or (C, H, W), got shape "
+                      f"{tuple(x.shape)}")
     kh, kw = as_pair(kernel_size, "kernel_size", op)
     no_stride = stride is None or (isinstance(stride, (tuple, list)) and len(stride) == 0)
     sh, sw = (kh, kw) if no_stride else as_pair(stride, "stride", op)
     ph, pw = as_pair(padding, "padding", op, low=0)
     dh, dw = as_pair(dilation, "dilation", op)
     if ph > kh // 2 or pw > kw // 2:
-        raise ValueError(f"{op}: padding {(ph, pw)} must be at most half the kernel size "
-                         f"{(kh, kw)}, so every window holds at least one input value")
+        raise OpError(f"{op}: padding {(ph, pw)} must be at most half the kernel size "
+                      f"{(kh, kw)}, so every window holds at least one input value")
     win = Window(kh, kw, sh, sw, ph, pw, dh, dw)
     n, c, h, w = x.shape
     oh = _pool_len(op, "height", h, kh, sh, ph, dh, ceil_mode)
