@@ -22,15 +22,17 @@ _BASIC = (int, np.integer, slice, type(None), type(Ellipsis))
 
 
 def _normalize(index: Any) -> tuple[Any, bool]:
-    """Index with Tensors turned into arrays; True when it is basic (views, no repeats)."""
+    """Index with Tensors, lists and tuples inside it turned into arrays (a tuple inside the
+    index tuple is an index array, as in PyTorch and numpy); True when it is basic (views,
+    no repeats)."""
     items = index if isinstance(index, tuple) else (index,)
     out: list = []
     basic = True
     for it in items:
         if isinstance(it, Tensor):
             it = it.array
-        if isinstance(it, (list, np.ndarray)):
-            arr = np.asarray(it)
+        if isinstance(it, (list, tuple, np.ndarray)):
+            arr = _index_array(it)
             if arr.dtype == bool:
                 out.append(arr)  # numpy checks the mask's shape against the indexed dims
             elif arr.dtype.kind in "iu" or arr.size == 0:
@@ -55,6 +57,27 @@ def _normalize(index: Any) -> tuple[Any, bool]:
     if not basic and any(isinstance(it, (int, np.integer)) for it in out):
         return _staged(tuple(out)), False
     return tuple(out), basic
+
+
+def _plain(it: Any) -> Any:
+    """A nested list or tuple with Tensors replaced by their arrays."""
+    if isinstance(it, Tensor):
+        return it.array
+    if isinstance(it, (list, tuple)):
+        return [_plain(v) for v in it]
+    return it
+
+
+def _index_array(it: Any) -> np.ndarray:
+    """An index array from an array or a (nested) list or tuple, as PyTorch reads one: all
+    bools make a mask, ints (bools among ints count as 0 and 1) an integer array."""
+    if isinstance(it, np.ndarray):
+        return it
+    try:
+        return np.asarray(_plain(it))
+    except ValueError:
+        raise IndexError(f"getitem: the nested index {it!r} is ragged; every list inside "
+                         "an index must have the same length at each depth") from None
 
 
 class Staged(tuple):

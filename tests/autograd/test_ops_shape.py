@@ -123,6 +123,17 @@ TABLE = [
            torch=lambda T, x: x[x > 0]),
     OpSpec("getitem", lambda x: x[1, [0, 1], [2, 2]], lambda x: x[1, [0, 1], [2, 2]],
            (Input((2, 2, 3)),), torch=lambda T, x: x[1, [0, 1], [2, 2]]),
+    # a tuple or nested list inside the index is an index array (PyTorch's and numpy's rule)
+    OpSpec("getitem", lambda x: x[(1, 0), :, (2, 0)], lambda x: x[[1, 0], :, [2, 0]],
+           (Input((2, 3, 3)),), torch=lambda T, x: x[(1, 0), :, (2, 0)]),
+    OpSpec("getitem", lambda x: x[1, (2, 1), None, ((0,), (3,))],
+           lambda x: x[1][[2, 1], None, [[0], [3]]], (Input((2, 3, 4)),),
+           torch=lambda T, x: x[1, (2, 1), None, ((0,), (3,))]),
+    OpSpec("getitem", lambda x: x[[True, False, 2]], lambda x: x[[1, 0, 2]], (Input((3, 2)),),
+           torch=lambda T, x: x[[True, False, 2]]),
+    OpSpec("index_put", lambda x, v: ag.index_put(x, ((1, 0), (2, 2)), v),
+           lambda x, v: _put(x, ([1, 0], [2, 2]), v), (Input((2, 3)), Input((2,))),
+           torch=lambda T, x, v: _put(x, ((1, 0), (2, 2)), v)),
     OpSpec("index_put", lambda x, v: ag.index_put(x, (slice(None), 1), v),
            lambda x, v: _put(x, (slice(None), 1), v), (Input((3, 2)), Input((3,))),
            torch=lambda T, x, v: _put(x, (slice(None), 1), v),
@@ -155,6 +166,46 @@ def test_repeated_fancy_index_accumulates():
     x = ag.tensor([1.0, 2.0, 3.0], requires_grad=True)
     x[[0, 0, 0, 2]].sum().backward()
     assert x.grad.tolist() == [3.0, 0.0, 1.0]
+
+
+def test_tuple_and_nested_list_inside_an_index():
+    x = ag.arange(24.0).reshape(2, 3, 4).requires_grad_()
+    assert x[((0,),)].shape == (1, 3, 4)
+    assert x[(((1,),),)].shape == (1, 1, 3, 4)
+    y = x[1, (2, 1), None, (0, 3)]  # after the int, the arrays sit apart: broadcast dim first
+    assert y.shape == (2, 1) and y.tolist() == [[20.0], [19.0]]
+    assert x[(ag.tensor([1, 0]), (2, 2))].tolist() == [[20.0, 21.0, 22.0, 23.0],
+                                                       [8.0, 9.0, 10.0, 11.0]]
+    assert x[0, [True, False, 2], 0].tolist() == [4.0, 0.0, 8.0]  # ints among bools: ints
+    assert x[0, (True, False, True), 1].tolist() == [1.0, 9.0]  # all bools: a mask
+    x[(0, 0), (1, 1), (3, 3)].sum().backward()  # the repeated position gets both gradients
+    assert x.grad[0, 1, 3].item() == 2.0 and x.grad.sum().item() == 2.0
+    z = ag.zeros(2, 3)
+    z[(1, 0), ((2,), (0,))] = ag.tensor([[5.0, 6.0], [7.0, 8.0]])
+    assert z.tolist() == [[8.0, 0.0, 6.0], [7.0, 0.0, 5.0]]
+
+
+@pytest.mark.parametrize("index", [1.5, [1.1], (0, (1, 0.5)), ag.tensor([1.0]), [[0], [0, 1]]])
+def test_float_and_ragged_indices_raise_index_error(index):
+    with pytest.raises(IndexError, match="getitem"):
+        ag.ones(3, 2)[index]
+
+
+def test_tuple_indices_match_pytorch():
+    torch = pytest.importorskip("torch")
+    x = np.random.default_rng(0).standard_normal((2, 5, 6, 5, 3))
+    b, c = np.array([[0], [4], [2]]), np.array([[1, 5]])
+    for f in (lambda x, T: x[(1, 0), T(b), T(c), (0, 2), :],
+              lambda x, T: x[0, T(b), T(c), :, (2, -1)],
+              lambda x, T: x[1, ((2,), (1,), (0,)), None, T(c), (2, 1)],
+              lambda x, T: x[(T(np.array([1, 0])), (1, 1))]):
+        mine, theirs = ag.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+        a, r = f(mine, ag.tensor), f(theirs, torch.tensor)
+        w = np.random.default_rng(1).standard_normal(tuple(r.shape))
+        (a * ag.tensor(w)).sum().backward()
+        (r * torch.tensor(w)).sum().backward()
+        np.testing.assert_allclose(a.detach().numpy(), r.detach().numpy())
+        np.testing.assert_allclose(mine.grad.numpy(), theirs.grad.numpy())
 
 
 @pytest.mark.parametrize("call, match", [
