@@ -13,6 +13,7 @@ from autograd.ops import conv
 from autograd.ops.conv import col2im, conv2d, conv_transpose2d, im2col
 from autograd.testing import Input
 from tests.autograd.opspec import Nan, OpSpec, torch_walk, walk
+from tests.autograd.rows_conv3d import CONV_ROWS as CONV3D_ROWS
 from tests.robustness import bad_op_cases as bad
 from tests.robustness.bad_input_helpers import t
 
@@ -131,7 +132,7 @@ def _arrays(seed, *shapes):
 
 
 SETTINGS = dict(deadline=None, database=None)
-TABLE = _conv_rows()
+TABLE = _conv_rows() + CONV3D_ROWS
 
 
 @pytest.mark.parametrize("spec", TABLE, ids=str)

@@ -15,6 +15,7 @@ from autograd.ops import pool
 from autograd.ops.pool import adaptive_avg_pool2d, avg_pool2d, max_pool2d
 from autograd.testing import Input
 from tests.autograd.opspec import Nan, OpSpec, torch_walk, walk
+from tests.autograd.rows_conv3d import POOL_ROWS as POOL3D_ROWS
 from tests.robustness import bad_op_cases as bad
 
 SEED_X = [[1, 2, 3, 0], [0, 1, 2, 3], [3, 0, 1, 2], [2, 3, 0, 1]]
@@ -140,7 +141,7 @@ def _pool_rows():
     ]
 
 
-TABLE = _pool_rows()
+TABLE = _pool_rows() + POOL3D_ROWS
 
 
 @pytest.mark.parametrize("spec", TABLE, ids=str)
