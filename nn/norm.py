@@ -23,7 +23,7 @@ from .module import Module, Parameter
 
 __all__ = [
     "Normalize", "normalize", "batch_norm", "layer_norm", "group_norm",
-    "BatchNorm1d", "BatchNorm2d", "LayerNorm", "GroupNorm",
+    "BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "LayerNorm", "GroupNorm",
 ]
 
 
@@ -185,7 +185,7 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
     *unbiased* batch variance, as PyTorch. Otherwise the running statistics are used.
 
     Args:
-        input: ``(N, C)``, ``(N, C, L)`` or ``(N, C, H, W)``.
+        input: ``(N, C)``, ``(N, C, L)``, ``(N, C, H, W)`` or ``(N, C, D, H, W)``.
         running_mean, running_var: ``(C,)`` buffers, or None.
         weight, bias: ``(C,)`` affine parameters, or None.
         training: use batch statistics (and update the running ones).
@@ -403,6 +403,23 @@ class BatchNorm2d(_BatchNorm):
     """
 
     _ndims = (4,)
+
+
+class BatchNorm3d(_BatchNorm):
+    """Batch normalization of ``(N, C, D, H, W)`` volumes, per channel (over N, D, H, W).
+
+    Args: as :class:`BatchNorm1d`.
+
+    Shape:
+        - Input: ``(N, C, D, H, W)``; Output: the same.
+
+    Example:
+        >>> import autograd as ag
+        >>> BatchNorm3d(2)(ag.randn(2, 2, 3, 3, 3)).shape
+        (2, 2, 3, 3, 3)
+    """
+
+    _ndims = (5,)
 
 
 class LayerNorm(Module):

@@ -22,7 +22,7 @@ Example:
     >>> w, sched.get_last_lr()
     (tensor([0.9000, 1.9000], requires_grad=True), [0.05])
 """
-from . import lr_scheduler
+from . import lr_scheduler, swa_utils
 from .adadelta import Adadelta
 from .adagrad import Adagrad
 from .adam import Adam, AdamW
@@ -41,5 +41,5 @@ from .sgd import SGD
 __all__ = [
     "Optimizer", "required", "SGD", "Adagrad", "RMSprop", "Adam", "AdamW", "Adadelta", "Adamax",
     "NAdam", "RAdam", "Rprop", "ASGD", "LBFGS", "Momentum", "AdaGradEpsInRoot", "CourseAdaGrad",
-    "EarlyStopping", "lr_scheduler",
+    "EarlyStopping", "lr_scheduler", "swa_utils",
 ]
