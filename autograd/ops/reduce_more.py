@@ -7,6 +7,7 @@ existing ops. Integer and boolean results (counts, indices, any/all) never requi
 """
 from __future__ import annotations
 
+import warnings
 from collections import namedtuple
 from typing import Any
 
@@ -141,15 +142,18 @@ def amin(x: Tensor, dim: Any = (), keepdim: bool = False, *, axis: Any = None,
 
 
 @register(method=True)
-def aminmax(x: Tensor, *, dim: int | None = None, keepdim: bool = False) -> MinMax:
+def aminmax(x: Tensor, *, dim: int | None = None, keepdim: bool = False, axis: Any = None,
+            keepdims: Any = None) -> MinMax:
     """``(min, max)`` over ``dim`` (all dims when None), as ``torch.aminmax``."""
     x = tensor_arg(x, "aminmax")
+    dim, keepdim = reduce_args("aminmax", dim, keepdim, axis, keepdims)
     return MinMax(_amaxmin(x, dim, keepdim, None, None, "aminmax", AMin),
                   _amaxmin(x, dim, keepdim, None, None, "aminmax", AMax))
 
 
 @register(method=True)
-def nansum(x: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+def nansum(x: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None,
+           axis: Any = None, keepdims: Any = None) -> Tensor:
     """Sum over ``dim`` counting NaN as 0 (NaN places get no gradient).
 
     Example:
@@ -158,6 +162,7 @@ def nansum(x: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = No
         tensor(3.)
     """
     x = _cast(tensor_arg(x, "nansum"), dtype)
+    dim, keepdim = reduce_args("nansum", dim, keepdim, axis, keepdims)
     norm_dims(dim, x.ndim, "nansum")
     if x.array.dtype.kind != "f":
         return reduce_sum(x, dim, keepdim)
@@ -165,7 +170,8 @@ def nansum(x: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = No
 
 
 @register(method=True)
-def nanmean(x: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+def nanmean(x: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None,
+            axis: Any = None, keepdims: Any = None) -> Tensor:
     """Mean over ``dim`` of the values that are not NaN.
 
     Example:
@@ -174,6 +180,7 @@ def nanmean(x: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = N
         tensor(1.5000)
     """
     x = _cast(tensor_arg(x, "nanmean"), dtype)
+    dim, keepdim = reduce_args("nanmean", dim, keepdim, axis, keepdims)
     if x.array.dtype.kind != "f":
         raise TypeError(f"nanmean: needs a floating point tensor, got dtype {x.array.dtype}")
     dims = norm_dims(dim, x.ndim, "nanmean")
@@ -182,36 +189,53 @@ def nanmean(x: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = N
         return nansum(x, dim, keepdim) / Tensor._make(count.astype(x.array.dtype))
 
 
+def _spread_and_mean(x: Any, dim: Any, correction: Any, unbiased: Any, keepdim: Any,
+                     axis: Any, keepdims: Any, op: str) -> tuple:
+    """``(var or std, mean)``; warns as PyTorch when N - correction is not positive."""
+    x = tensor_arg(x, op)
+    dim, keepdim = reduce_args(op, dim, keepdim, axis, keepdims)
+    dims = norm_dims(dim, x.ndim, op)
+    n = x.array.size if dims is None else int(np.prod([x.shape[d] for d in dims]))
+    c = correction if correction is not None else (0 if unbiased is False else 1)
+    if n - c <= 0:
+        warnings.warn(f"{op}(): degrees of freedom is <= 0. Correction should be strictly "
+                      "less than the reduction factor (input numel divided by output numel).",
+                      UserWarning, stacklevel=3)
+    spread = std if op == "std_mean" else var
+    with np.errstate(divide="ignore", invalid="ignore"):  # the warning above says it once
+        return (spread(x, dim, correction=correction, unbiased=unbiased, keepdim=keepdim),
+                mean(x, dim, keepdim))
+
+
 @register()
 def var_mean(x: Tensor, dim: Any = None, *, correction: Any = None, unbiased: Any = None,
-             keepdim: bool = False) -> tuple:
-    """``(var, mean)`` over ``dim`` in one call, as ``torch.var_mean``."""
-    x = tensor_arg(x, "var_mean")
-    norm_dims(dim, x.ndim, "var_mean")
-    return (var(x, dim, correction=correction, unbiased=unbiased, keepdim=keepdim),
-            mean(x, dim, keepdim))
+             keepdim: bool = False, axis: Any = None, keepdims: Any = None) -> tuple:
+    """``(var, mean)`` over ``dim`` in one call, as ``torch.var_mean``.
+
+    ``axis`` and ``keepdims`` are aliases of ``dim`` and ``keepdim``, as in PyTorch.
+    """
+    return _spread_and_mean(x, dim, correction, unbiased, keepdim, axis, keepdims, "var_mean")
 
 
 @register()
 def std_mean(x: Tensor, dim: Any = None, *, correction: Any = None, unbiased: Any = None,
-             keepdim: bool = False) -> tuple:
-    """``(std, mean)`` over ``dim`` in one call, as ``torch.std_mean``.
+             keepdim: bool = False, axis: Any = None, keepdims: Any = None) -> tuple:
+    """``(std, mean)`` over ``dim`` in one call, as ``torch.std_mean`` (``axis`` and
+    ``keepdims`` are aliases of ``dim`` and ``keepdim``).
 
     Example:
         >>> import autograd as ag
         >>> ag.std_mean(ag.tensor([1.0, 3.0]))
         (tensor(1.4142), tensor(2.))
     """
-    x = tensor_arg(x, "std_mean")
-    norm_dims(dim, x.ndim, "std_mean")
-    return (std(x, dim, correction=correction, unbiased=unbiased, keepdim=keepdim),
-            mean(x, dim, keepdim))
+    return _spread_and_mean(x, dim, correction, unbiased, keepdim, axis, keepdims, "std_mean")
 
 
 @register(method=True)
-def count_nonzero(x: Tensor, dim: Any = None) -> Tensor:
+def count_nonzero(x: Tensor, dim: Any = None, *, axis: Any = None) -> Tensor:
     """How many elements are not zero, over ``dim`` (int64, no gradient)."""
     x = tensor_arg(x, "count_nonzero")
+    dim, _ = reduce_args("count_nonzero", dim, False, axis, None)
     dims = norm_dims(dim, x.ndim, "count_nonzero")
     return Tensor._make(np.asarray(np.count_nonzero(x.array, axis=dims), np.int64))
 
@@ -243,8 +267,9 @@ def all(x: Tensor, dim: Any = None, keepdim: bool = False, *, axis: Any = None, 
     return _logical(x, dim, keepdim, axis, keepdims, "all")
 
 
-def _arg(x: Any, dim: Any, keepdim: bool, op: str, fn: Any) -> Tensor:
+def _arg(x: Any, dim: Any, keepdim: bool, op: str, fn: Any, axis: Any, keepdims: Any) -> Tensor:
     x = tensor_arg(x, op)
+    dim, keepdim = reduce_args(op, dim, keepdim, axis, keepdims)
     dims = norm_dims(dim, x.ndim, op)
     if dims is not None and len(dims) > 1:
         raise TypeError(f"{op}: dim must be an int or None, got {dim!r}")
@@ -256,7 +281,8 @@ def _arg(x: Any, dim: Any, keepdim: bool, op: str, fn: Any) -> Tensor:
 
 
 @register(method=True)
-def argmax(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
+def argmax(x: Tensor, dim: int | None = None, keepdim: bool = False, *, axis: Any = None,
+           keepdims: Any = None) -> Tensor:
     """The index of the largest value (of the flattened tensor when ``dim`` is None); the
     first one on ties, and a NaN counts as the largest.
 
@@ -265,10 +291,11 @@ def argmax(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
         >>> ag.argmax(ag.tensor([[1.0, 5.0], [7.0, 2.0]]), dim=1)
         tensor([1, 0])
     """
-    return _arg(x, dim, keepdim, "argmax", np.argmax)
+    return _arg(x, dim, keepdim, "argmax", np.argmax, axis, keepdims)
 
 
 @register(method=True)
-def argmin(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
+def argmin(x: Tensor, dim: int | None = None, keepdim: bool = False, *, axis: Any = None,
+           keepdims: Any = None) -> Tensor:
     """The index of the smallest value (of the flattened tensor when ``dim`` is None)."""
-    return _arg(x, dim, keepdim, "argmin", np.argmin)
+    return _arg(x, dim, keepdim, "argmin", np.argmin, axis, keepdims)

@@ -185,3 +185,47 @@ def test_numpy_aliases():
     x = ag.tensor(np.arange(6.0).reshape(2, 3))
     assert x.sum(axis=1, keepdims=True).shape == (2, 1)
     assert x.mean(axis=0).tolist() == [1.5, 2.5, 3.5]
+
+
+def test_axis_and_keepdims_aliases_of_the_other_reductions():
+    x = ag.tensor([[1.0, 3.0, 2.0], [5.0, 0.0, 4.0]])
+    s, m = ag.std_mean(x, axis=(0, 1))
+    assert round(s.item(), 4) == 1.8708 and m.item() == 2.5
+    v, m = ag.var_mean(x, axis=1, keepdims=True, correction=0)
+    assert v.shape == (2, 1) and [round(a, 4) for a in v.flatten().tolist()] == [0.6667, 4.6667]
+    assert ag.argmax(x, axis=1, keepdims=True).tolist() == [[1], [0]]
+    assert ag.argmin(x, axis=0).tolist() == [0, 1, 0]
+    assert ag.nansum(x, axis=0).tolist() == [6.0, 3.0, 6.0]
+    assert ag.nanmean(x, axis=1, keepdims=True).tolist() == [[2.0], [3.0]]
+    assert ag.count_nonzero(x, axis=(0, 1)).item() == 5
+    assert ag.aminmax(x, axis=1).max.tolist() == [3.0, 5.0]
+    with pytest.raises(TypeError, match="std_mean: give dim or axis, not both"):
+        ag.std_mean(x, 0, axis=1)
+
+
+def test_std_mean_with_no_degrees_of_freedom_warns_and_gives_nan():
+    x = ag.zeros(1, 0, 3, 0, 5)
+    with pytest.warns(UserWarning, match=r"std_mean\(\): degrees of freedom is <= 0"):
+        s, m = ag.std_mean(x, axis=(1, 3))
+    assert s.shape == m.shape == (1, 3, 5)
+    assert np.isnan(s.numpy()).all() and np.isnan(m.numpy()).all()
+    with pytest.warns(UserWarning, match=r"var_mean\(\): degrees of freedom"):
+        v, m = ag.var_mean(ag.ones(3, 1), 1)
+    assert np.isnan(v.numpy()).all() and m.tolist() == [1.0, 1.0, 1.0]
+
+
+def test_std_mean_aliases_match_pytorch():
+    torch = pytest.importorskip("torch")
+    x = np.random.default_rng(0).standard_normal((3, 4, 5, 2))
+    for name, kw in (("std_mean", dict(axis=(1, 2))), ("var_mean", dict(axis=-1, keepdims=True)),
+                     ("std_mean", dict(axis=(1, 3), correction=0))):
+        mine = getattr(ag, name)(ag.tensor(x), **kw)
+        theirs = getattr(torch, name)(torch.tensor(x), **kw)
+        for a, b in zip(mine, theirs):
+            np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-12)
+    with pytest.warns(UserWarning):
+        theirs = torch.std_mean(torch.zeros(1, 0, 3, 0, 5), axis=(1, 3))
+    with pytest.warns(UserWarning):
+        mine = ag.std_mean(ag.zeros(1, 0, 3, 0, 5), axis=(1, 3))
+    for a, b in zip(mine, theirs):
+        np.testing.assert_array_equal(a.numpy(), b.numpy())
