@@ -187,6 +187,18 @@ def neg(a: Tensor) -> Tensor:
     return Neg.apply(a)
 
 
+def _power(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``a ** b``; integer powers with negative exponents give PyTorch's integer results
+    (1 ** -n = 1, (-1) ** -n = ±1, other bases 0) where numpy refuses them."""
+    if b.dtype.kind not in "iu" or not (b < 0).any():
+        return np.power(a, b)
+    neg = b < 0
+    out = np.power(a, np.where(neg, 0, b))
+    odd = (b % 2) != 0
+    tiny = np.where(a == 1, 1, np.where(a == -1, np.where(odd, -1, 1), 0)).astype(out.dtype)
+    return np.where(neg, tiny, out)
+
+
 class PowScalar(Function):
     symbol = power_symbol  # x², √x, **1.5: from the recorded exponent
     derivative = power_derivative
@@ -225,7 +237,7 @@ class Pow(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        out = _binary("pow", np.power, a, b)
+        out = _binary("pow", _power, a, b)
         ctx.save_for_backward(a, b, out if ctx.needs_input_grad[1] else None)
         return out
 
@@ -257,7 +269,12 @@ def pow(a: Any, b: Any) -> Tensor:  # noqa: A001
         6.0
     """
     if isinstance(a, Tensor) and isinstance(b, (int, float)) and not isinstance(b, bool):
-        return PowScalar.apply(a, b)
+        if a.array.dtype.kind not in "biu":
+            return PowScalar.apply(a, b)
+        if isinstance(b, int) and b < 0:
+            raise OpError(f"pow: Integers to negative integer powers are not allowed "
+                          f"(tensor of dtype {a.array.dtype}, exponent {b}); use a float "
+                          "exponent or a float tensor")
     return Pow.apply(*pair(a, b, "pow"))
 
 

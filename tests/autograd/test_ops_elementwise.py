@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 import autograd as ag
+from autograd.errors import OpError
 from autograd.testing import Input
 from tests.autograd import rows_activation, rows_compare, rows_math
 from tests.autograd.opspec import Nan, OpSpec, torch_walk, walk
@@ -153,6 +154,35 @@ def test_relu_gradient_at_zero_is_zero():
     x = ag.tensor([0.0], requires_grad=True)
     ag.relu(x).sum().backward()
     assert x.grad.item() == 0.0
+
+
+def test_integer_pow_negative_exponents():
+    x = ag.tensor([1, 2, 3])
+    with pytest.raises(RuntimeError, match=r"pow: Integers to negative integer powers .*int64"):
+        x ** -2
+    with pytest.raises(OpError, match="dtype bool, exponent -1"):
+        ag.tensor([True, False]) ** -1
+    # a tensor exponent computes, as PyTorch: 1 ** -n = 1, (-1) ** -n = +-1, other bases 0
+    assert (ag.tensor([0, -1, -2, 1, 2]) ** ag.tensor(-1)).tolist() == [0, -1, 0, 1, 0]
+    assert (ag.tensor([-1, -1]) ** ag.tensor([-2, -3])).tolist() == [1, -1]
+    assert (2 ** ag.tensor([-1, 0, 1])).tolist() == [0, 1, 2]
+    y = x ** -2.0  # a float exponent gives the default float dtype
+    assert y.dtype == ag.float32 and y.tolist() == pytest.approx([1.0, 0.25, 1 / 9])
+    assert (ag.tensor([True, False]) ** 2).dtype == ag.int64
+
+
+def test_integer_pow_matches_pytorch():
+    torch = pytest.importorskip("torch")
+    base, exp = [0, -1, -2, 1, 2, 3], [-1, -2, -3, 2, 0, 1]
+    mine = ag.tensor(base) ** ag.tensor(exp)
+    assert mine.tolist() == (torch.tensor(base) ** torch.tensor(exp)).tolist()
+    for e in (0.5, 2, True):
+        mine, theirs = ag.tensor(base[3:]) ** e, torch.tensor(base[3:]) ** e
+        assert mine.numpy().dtype == theirs.numpy().dtype
+    with pytest.raises(RuntimeError) as theirs:
+        torch.tensor(base) ** -2
+    with pytest.raises(RuntimeError, match=str(theirs.value).rstrip(".")):
+        ag.tensor(base) ** -2
 
 
 def test_pow_gradient_wrt_exponent_at_zero_base():
