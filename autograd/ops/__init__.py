@@ -12,6 +12,7 @@ from . import (  # noqa: F401  # noqa: F401  # noqa: F401  # noqa: F401  (produc
     ctc,
     decompositions,
     diag,
+    distance,
     explog,
     fold,
     gather,

@@ -97,6 +97,7 @@ def all_rows() -> list:
     """Every row of every op table."""
     from tests.autograd import (
         test_conv,
+        test_ops_distance,
         test_ops_elementwise,
         test_ops_linalg,
         test_ops_nn,
@@ -107,7 +108,7 @@ def all_rows() -> list:
 
     return rows_of(test_ops_elementwise.TABLE, test_ops_reduce.TABLE, test_ops_shape.TABLE,
                    test_conv.TABLE, test_pool.TABLE, test_ops_nn.TABLE,
-                   test_ops_linalg.TABLE)
+                   test_ops_linalg.TABLE, test_ops_distance.TABLE)
 
 
 # ------------------------------------------------------------------ PyTorch parity
