@@ -15,7 +15,8 @@ from typing import Any as _Any
 
 import numpy as _np
 
-from . import linalg, ops, registry, utils, viz
+# functional: torch.autograd.functional (ag.autograd.functional.jacobian, ...)
+from . import functional, linalg, ops, registry, utils, viz
 from .device import accelerator, backends, cuda, device, mps
 
 # dtypes under PyTorch's names (ag.tensor(x, dtype=ag.float64)) and PyTorch's promotion
