@@ -17,3 +17,17 @@ Example:
 
 class OpError(RuntimeError, ValueError):
     """A bad shape or value given to an op (PyTorch's RuntimeError, numpy's ValueError)."""
+
+
+class OpNotImplementedError(NotImplementedError, ValueError):
+    """A mode or dtype an op does not implement (PyTorch's NotImplementedError, itself a
+    RuntimeError; and numpy's ValueError, since the argument's value is what is wrong).
+
+    Example:
+        >>> import autograd as ag
+        >>> try:
+        ...     ag.linspace(0, 1, 3, dtype=ag.bool)
+        ... except NotImplementedError as e:
+        ...     print(isinstance(e, RuntimeError), isinstance(e, ValueError))
+        True True
+    """

@@ -8,6 +8,7 @@ import numpy as np
 
 from .device import check_device
 from .dtypes import as_array, get_default_dtype
+from .errors import OpNotImplementedError
 from .random import Generator, default_generator
 from .tensor import Tensor
 from .tensor_methods import _shape_args
@@ -298,6 +299,14 @@ def _steps(steps: Any, op: str) -> int:
     return int(steps)
 
 
+def _no_bool(dtype: Any, op: str) -> Any:
+    """``dtype``, refused as PyTorch refuses it when it is bool (spacing needs numbers)."""
+    if np.dtype(dtype) == np.bool_:
+        raise OpNotImplementedError(f"{op}: not implemented for dtype bool (as in PyTorch); "
+                                    "give a float or integer dtype")
+    return dtype
+
+
 def _linspace64(start: float, end: float, steps: int) -> np.ndarray:
     """PyTorch's values: from ``start`` for the first half, back from ``end`` for the rest."""
     if steps == 1:
@@ -316,7 +325,7 @@ def linspace(start: Any, end: Any, steps: int, *, dtype: Any = None,
         >>> ag.linspace(0, 1, 5)
         tensor([0.0000, 0.2500, 0.5000, 0.7500, 1.0000])
     """
-    dtype = _float_default(dtype, kwargs, "linspace")
+    dtype = _no_bool(_float_default(dtype, kwargs, "linspace"), "linspace")
     a, b = _number(start, "linspace", "start"), _number(end, "linspace", "end")
     arr = _linspace64(float(a), float(b), _steps(steps, "linspace"))
     return _factory(arr.astype(dtype), requires_grad, device=device)
@@ -331,7 +340,7 @@ def logspace(start: Any, end: Any, steps: int, base: float = 10.0, *, dtype: Any
         >>> ag.logspace(0, 2, 3), ag.logspace(0, 3, 4, base=2)
         (tensor([  1.,  10., 100.]), tensor([1., 2., 4., 8.]))
     """
-    dtype = _float_default(dtype, kwargs, "logspace")
+    dtype = _no_bool(_float_default(dtype, kwargs, "logspace"), "logspace")
     a, b = _number(start, "logspace", "start"), _number(end, "logspace", "end")
     with np.errstate(over="ignore"):  # overflow gives inf, as PyTorch
         arr = np.power(float(_number(base, "logspace", "base")),

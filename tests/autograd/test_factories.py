@@ -156,6 +156,8 @@ def test_multinomial_without_replacement():
     (lambda: ag.linspace(0, 1, -2), "linspace", ("-2",)),
     (lambda: ag.linspace(0, 1, 2.5), "linspace", ("2.5",)),
     (lambda: ag.logspace(0, 1, -1), "logspace", ("non-negative",)),
+    (lambda: ag.linspace(5, 10, 3, dtype=ag.bool), "linspace", ("bool",)),
+    (lambda: ag.logspace(0, 1, 3, dtype="bool"), "logspace", ("bool",)),
     (lambda: ag.arange(0, 5, 0), "arange", ("step",)),
     (lambda: ag.arange(0, 5, -1), "arange", ("inconsistent with step sign",)),
     (lambda: ag.arange(0, ag.ones(2)), "arange", ("(2,)",)),
@@ -195,6 +197,30 @@ def test_value_errors_are_runtime_errors_as_in_pytorch():
             call()
         with pytest.raises(ValueError):
             call()
+
+
+def test_bool_spacing_is_not_implemented_as_in_pytorch():
+    for call in (lambda: ag.linspace(5, 10, 3, dtype=ag.bool),
+                 lambda: ag.logspace(1, 2, 3, dtype=bool)):
+        with pytest.raises(NotImplementedError, match="not implemented for dtype bool"):
+            call()
+        with pytest.raises(RuntimeError):  # NotImplementedError is one, as in PyTorch
+            call()
+    assert ag.linspace(5, -5, 6, dtype=ag.int32).tolist() == [5, 3, 1, -1, -3, -5]
+    assert ag.linspace(0, 10, 4, dtype=ag.int64).tolist() == [0, 3, 6, 10]
+
+
+def test_linspace_errors_and_int_dtypes_match_pytorch(torch):
+    for kw in (dict(steps=3, dtype="bool"), dict(steps=-1)):
+        mine = dict(kw, dtype=getattr(ag, kw["dtype"])) if "dtype" in kw else kw
+        theirs = dict(kw, dtype=getattr(torch, kw["dtype"])) if "dtype" in kw else kw
+        with pytest.raises(RuntimeError) as want:
+            torch.linspace(1, 2, **theirs)
+        with pytest.raises(type(want.value)):
+            ag.linspace(1, 2, **mine)
+    for a, b, n in ((5, 10, 20), (5, -5, 20), (-3.5, 3.5, 5)):
+        assert (ag.linspace(a, b, n, dtype=ag.int32).tolist()
+                == torch.linspace(a, b, n, dtype=torch.int32).tolist())
 
 
 # ------------------------------------------------------------------ PyTorch parity
