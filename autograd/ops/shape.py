@@ -11,7 +11,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from ..errors import OpError
+from ..errors import OpError, OpNotImplementedError
 from ..function import Function, share_version
 from ..registry import register
 from ..tensor import Tensor
@@ -357,7 +357,8 @@ def pad(x: Tensor, pad: Sequence[int], mode: str = "constant",
     from .padding import MODES, pad_with_mode
 
     if mode not in MODES:
-        raise OpError(f"pad: mode must be one of {MODES}, got {mode!r}")
+        raise OpNotImplementedError(f"pad: unrecognised padding mode {mode!r}; mode must be "
+                                    f"one of {MODES}")
     pad = tuple(int(p) for p in pad)
     if len(pad) % 2 or len(pad) // 2 > x.ndim:
         raise OpError(f"pad: padding {pad} must have an even length of at most 2 * ndim "

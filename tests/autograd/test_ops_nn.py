@@ -415,6 +415,33 @@ def test_pad_written_examples_and_gradients():
         assert gradgradcheck(lambda v: ag.pad(v, (2, -1, 1, 2), mode=mode), (a,))  # noqa: B023
 
 
+def test_pad_unknown_mode_is_not_implemented():
+    for mode in ("typo", "wrap", ""):
+        with pytest.raises(NotImplementedError, match=f"pad: unrecognised padding mode {mode!r}"):
+            ag.pad(ag.ones(3, 3, 3), (3, 0), mode=mode)
+    with pytest.raises(ValueError, match="'constant', 'reflect', 'replicate', 'circular'"):
+        ag.pad(ag.ones(3, 3), (1, 0), mode="typo")  # still a ValueError for numpy-minded code
+
+
+def test_pad_mode_and_circular_errors_match_pytorch():
+    torch = pytest.importorskip("torch")
+    F = torch.nn.functional
+    with pytest.raises(NotImplementedError):
+        F.pad(torch.ones(3, 3, 3), (3, 0), mode="typo")
+    with pytest.raises(NotImplementedError):
+        ag.pad(ag.ones(3, 3, 3), (3, 0), mode="typo")
+    x = np.arange(5.0).reshape(1, 1, 5)
+    # each pad at most the (cropped) size: beyond it both refuse, within it both agree
+    for pad in ((3, 6), (6, 0), (4, -3), (-3, 4), (5, 5), (3, -2), (-2, 3), (-4, 1)):
+        try:
+            want = F.pad(torch.tensor(x), pad, mode="circular").tolist()
+        except RuntimeError:
+            with pytest.raises(RuntimeError, match="more than once"):
+                ag.pad(ag.tensor(x), pad, mode="circular")
+            continue
+        assert ag.pad(ag.tensor(x), pad, mode="circular").tolist() == want
+
+
 def test_f_pad_defaults_to_no_value():
     import nn.functional as F
 
