@@ -50,6 +50,7 @@ from .conv1d import Conv1d, ConvTranspose1d
 from .distance import CosineSimilarity, Fold, PairwiseDistance, Unfold
 from .dropout import Dropout, Dropout1d, Dropout2d, Dropout3d
 from .embedding import Embedding
+from .embedding_bag import EmbeddingBag
 from .instance_norm import InstanceNorm1d, InstanceNorm2d, InstanceNorm3d
 from .linear import Bilinear, Flatten, Identity, Linear, Unflatten
 from .local_response_norm import LocalResponseNorm
@@ -146,5 +147,5 @@ __all__ = [
     "ZeroPad1d", "ZeroPad2d", "ZeroPad3d", "ConstantPad1d", "ConstantPad2d", "ConstantPad3d",
     "ReflectionPad1d", "ReflectionPad2d", "ReflectionPad3d", "ReplicationPad1d",
     "ReplicationPad2d", "ReplicationPad3d", "CircularPad1d", "CircularPad2d", "CircularPad3d",
-    "BatchNorm3d",
+    "BatchNorm3d", "EmbeddingBag",
 ]

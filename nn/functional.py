@@ -29,6 +29,7 @@ from .channel_dropout import dropout1d, dropout2d, dropout3d
 from .conv1d import conv1d, conv_transpose1d
 from .distance import cosine_similarity, normalize, pairwise_distance
 from .embedding import embedding
+from .embedding_bag import embedding_bag
 from .instance_norm import instance_norm
 from .local_response_norm import local_response_norm
 from .margin_losses import (
@@ -56,7 +57,7 @@ from .upsample import interpolate, pixel_shuffle, pixel_unshuffle, upsample
 
 __all__ = [
     "linear", "bilinear", "dropout", "one_hot", "pad",
-    "batch_norm", "layer_norm", "group_norm", "embedding",
+    "batch_norm", "layer_norm", "group_norm", "embedding", "embedding_bag",
     "relu", "relu6", "leaky_relu", "elu", "gelu", "silu", "sigmoid", "tanh", "softplus",
     "logsigmoid", "softmax", "log_softmax",
     "mse_loss", "l1_loss", "huber_loss", "smooth_l1_loss", "cross_entropy", "nll_loss",
