@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 import autograd as ag
+from autograd.errors import OpError
 from autograd.tensor import Tensor
 
 from . import init
@@ -74,7 +75,8 @@ def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor,
         attn_mask: bool (True = may attend) or float (added), broadcastable to ``(*, L, S)``.
         dropout_p: dropout on the attention weights (applied whenever > 0, as PyTorch;
             pass ``dropout_p if self.training else 0.0``).
-        is_causal: attend only to positions ``<= `` own (top-left aligned); not with attn_mask.
+        is_causal: attend only to positions ``<= `` own (top-left aligned); giving attn_mask
+            too raises, as PyTorch documents.
         scale: defaults to ``1 / sqrt(E)``.
         enable_gqa: grouped-query attention: with ``(*, Hq, L, E)`` queries and
             ``(*, Hk, S, E)`` keys/values, each key head serves ``Hq / Hk`` query heads.
@@ -91,21 +93,21 @@ def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor,
     """
     if query.ndim < 2 or key.ndim < 2 or value.ndim < 2 or query.shape[-1] != key.shape[-1] \
             or key.shape[-2] != value.shape[-2]:
-        raise ValueError(f"scaled_dot_product_attention: query {tuple(query.shape)}, key "
-                         f"{tuple(key.shape)} and value {tuple(value.shape)} do not fit "
-                         "(*, L, E), (*, S, E), (*, S, Ev)")
+        raise OpError(f"scaled_dot_product_attention: query {tuple(query.shape)}, key "
+                      f"{tuple(key.shape)} and value {tuple(value.shape)} do not fit "
+                      "(*, L, E), (*, S, E), (*, S, Ev)")
     if is_causal and attn_mask is not None:
-        raise ValueError("scaled_dot_product_attention: give either attn_mask or "
-                         "is_causal=True, not both")
+        raise OpError("scaled_dot_product_attention: give either attn_mask or "
+                      "is_causal=True, not both (fold the causal mask into attn_mask)")
     if not 0.0 <= dropout_p <= 1.0:
-        raise ValueError(f"scaled_dot_product_attention: dropout_p must be in [0, 1], got "
-                         f"{dropout_p}")
+        raise OpError(f"scaled_dot_product_attention: dropout_p must be in [0, 1], got "
+                      f"{dropout_p}")
     if enable_gqa and query.ndim >= 3 and key.shape[-3] != query.shape[-3]:
         hq, hk = query.shape[-3], key.shape[-3]
         if hk == 0 or hq % hk or value.shape[-3] != hk:
-            raise ValueError(f"scaled_dot_product_attention: with enable_gqa the query heads "
-                             f"({hq}) must be a multiple of the key/value heads ({hk}, "
-                             f"{value.shape[-3]})")
+            raise OpError(f"scaled_dot_product_attention: with enable_gqa the query heads "
+                          f"({hq}) must be a multiple of the key/value heads ({hk}, "
+                          f"{value.shape[-3]})")
         heads = np.repeat(np.arange(hk), hq // hk)  # key head of each query head
         key, value = key[..., heads, :, :], value[..., heads, :, :]
     L, S = query.shape[-2], key.shape[-2]

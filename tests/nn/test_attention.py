@@ -46,6 +46,31 @@ def test_sdpa_written_values():
         F.scaled_dot_product_attention(q, _t(np.ones((2, 3))), v)
 
 
+def test_sdpa_errors_are_runtime_errors_as_in_pytorch():
+    q = _t(np.ones((1, 2, 3, 4)))
+    for kw in (dict(attn_mask=np.ones((3, 3), bool), is_causal=True), dict(dropout_p=1.5)):
+        with pytest.raises(RuntimeError, match="scaled_dot_product_attention"):
+            F.scaled_dot_product_attention(q, q, q, **kw)
+    with pytest.raises(RuntimeError, match=r"\(1, 2, 3, 5\)"):
+        F.scaled_dot_product_attention(q, _t(np.ones((1, 2, 3, 5))), q)
+    with pytest.raises(RuntimeError, match="multiple of the key/value heads"):
+        F.scaled_dot_product_attention(q, _t(np.ones((1, 3, 3, 4))), _t(np.ones((1, 3, 3, 4))),
+                                       enable_gqa=True)
+
+
+def test_sdpa_error_classes_match_pytorch():
+    torch = pytest.importorskip("torch")
+    tF = torch.nn.functional
+    q = np.ones((1, 2, 3, 4), np.float32)
+    v = np.ones((1, 2, 3, 2), np.float32)  # Ev != E: the path where PyTorch checks the mask
+    for kw in (dict(is_causal=True, attn_mask=np.ones((3, 3), bool)), dict(dropout_p=1.5)):
+        theirs = {k: torch.tensor(a) if isinstance(a, np.ndarray) else a for k, a in kw.items()}
+        with pytest.raises(RuntimeError):
+            tF.scaled_dot_product_attention(*map(torch.tensor, (q, q, v)), **theirs)
+        with pytest.raises(RuntimeError):
+            F.scaled_dot_product_attention(_t(q), _t(q), _t(v), **kw)
+
+
 def test_sdpa_gradcheck_with_float_mask():
     q, k, v = (_t(RNG.standard_normal(s), True) for s in [(2, 3, 4), (2, 5, 4), (2, 5, 2)])
     mask = RNG.standard_normal((3, 5))
