@@ -16,7 +16,8 @@ from typing import Any as _Any
 import numpy as _np
 
 # functional: torch.autograd.functional (ag.autograd.functional.jacobian, ...)
-from . import functional, linalg, ops, registry, utils, viz
+from . import amp, functional, linalg, ops, registry, utils, viz
+from .amp import autocast
 from .device import accelerator, backends, cuda, device, mps
 
 # dtypes under PyTorch's names (ag.tensor(x, dtype=ag.float64)) and PyTorch's promotion
@@ -102,6 +103,7 @@ from .tensor import Tensor
 from .torch_names import (
     Size,
     are_deterministic_algorithms_enabled,
+    compile,  # noqa: A004  (PyTorch's name; returns the model unchanged)
     finfo,
     get_num_threads,
     iinfo,

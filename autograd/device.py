@@ -18,6 +18,8 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Any
 
+from .amp import CudaAutocast, CudaGradScaler
+
 _KNOWN = ("cpu", "cuda", "mps", "xpu", "meta", "hip", "xla", "mtia", "privateuseone")
 
 
@@ -102,7 +104,7 @@ cuda = SimpleNamespace(
     is_available=_false, device_count=_zero, is_initialized=_false,
     manual_seed=_none, manual_seed_all=_none, synchronize=_none, empty_cache=_none,
     current_device=_no_cuda, get_device_name=_no_cuda, set_device=_no_cuda,
-    amp=SimpleNamespace(autocast=_no_cuda, GradScaler=_no_cuda),
+    amp=SimpleNamespace(autocast=CudaAutocast, GradScaler=CudaGradScaler),  # pass through
 )
 
 #: ``torch.backends``: the flags scripts set are accepted; mps is not available

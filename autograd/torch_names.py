@@ -88,3 +88,37 @@ def set_printoptions(precision: int | None = None, threshold: int | None = None,
     if sci_mode is not None:
         opts["suppress"] = not sci_mode
     np.set_printoptions(**opts)
+
+
+def compile(model: Any = None, *, fullgraph: bool = False, dynamic: bool | None = None,  # noqa: A001
+            backend: Any = "inductor", mode: str | None = None, options: dict | None = None,
+            disable: bool = False) -> Any:
+    """``torch.compile``: returns ``model`` (a Module or a function) unchanged.
+
+    Nothing is compiled here: the model runs as written, with the same results. PyTorch
+    returns a wrapper that behaves the same (its ``state_dict`` keys gain an ``_orig_mod.``
+    prefix; here they do not). Called without a model it returns a decorator, as in
+    ``@torch.compile(mode="max-autotune")``.
+
+    Args:
+        model: the Module or function.
+        fullgraph, dynamic, backend, mode, options, disable: accepted and ignored.
+
+    Returns:
+        ``model`` itself.
+
+    Example:
+        >>> import autograd as torch
+        >>> f = torch.compile(lambda x: x * 2)
+        >>> f(torch.ones(2))
+        tensor([2., 2.])
+    """
+    if mode is not None and options is not None:
+        raise RuntimeError("compile: either mode or options can be specified, but both can't "
+                           "be specified at the same time.")
+    if model is None:
+        return lambda m: m
+    if not callable(model):
+        raise RuntimeError(f"compile: model must be a callable (a Module or a function), got "
+                           f"{type(model).__name__}")
+    return model
