@@ -47,6 +47,7 @@ from .attention import MultiheadAttention
 from .containers import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
 from .conv import Conv2d, ConvTranspose2d
 from .conv1d import Conv1d, ConvTranspose1d
+from .conv3d import Conv3d, ConvTranspose3d
 from .distance import CosineSimilarity, Fold, PairwiseDistance, Unfold
 from .dropout import Dropout, Dropout1d, Dropout2d, Dropout3d
 from .embedding import Embedding
@@ -101,6 +102,7 @@ from .parallel import DataParallel
 from .parameter import Parameter
 from .pooling import AdaptiveAvgPool2d, AdaptiveMaxPool2d, AvgPool2d, MaxPool2d
 from .pooling1d import AdaptiveAvgPool1d, AdaptiveMaxPool1d, AvgPool1d, MaxPool1d, MaxUnpool2d
+from .pooling3d import AvgPool3d, MaxPool3d
 from .rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell
 from .serialization import CheckpointError, load, save
 from .transformer import (
@@ -139,6 +141,7 @@ __all__ = [
     "Upsample", "UpsamplingNearest2d", "UpsamplingBilinear2d", "PixelShuffle", "PixelUnshuffle",
     "MaxPool1d", "AvgPool1d", "AdaptiveAvgPool1d", "AdaptiveMaxPool1d", "MaxUnpool2d",
     "Fold", "Unfold", "CosineSimilarity", "PairwiseDistance",
+    "Conv3d", "ConvTranspose3d", "MaxPool3d", "AvgPool3d",
     "CosineEmbeddingLoss", "MarginRankingLoss", "TripletMarginLoss", "HingeEmbeddingLoss",
     "SoftMarginLoss", "MultiLabelSoftMarginLoss", "MultiMarginLoss", "MultiLabelMarginLoss",
     "PoissonNLLLoss", "GaussianNLLLoss", "CTCLoss",

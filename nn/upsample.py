@@ -1,10 +1,13 @@
-"""Resampling: ``interpolate`` (nearest, linear, bilinear, area), Upsample and PixelShuffle.
+"""Resampling: ``interpolate`` (nearest, (bi/tri)linear, area), Upsample and PixelShuffle.
 
 Each is a composite of registered ops, so gradients come from their chain
 rule: nearest gathers rows and columns by index arrays (getitem), linear
-interpolation is a weighted sum of two gathered neighbours per axis, and
-pixel shuffle is a reshape and a permute. Source coordinates follow
-PyTorch's rules, so outputs match it.
+interpolation is a weighted sum of two gathered neighbours per axis (one axis
+after the other, so trilinear is three linear passes), and pixel shuffle is a
+reshape and a permute. Source coordinates follow PyTorch's rules, so outputs
+match it. A uint8 image resized bilinearly follows PyTorch's CPU rule for
+integer images (fixed-point weights, rounding after each axis); see
+:func:`_bilinear_uint8`.
 """
 from __future__ import annotations
 
@@ -21,7 +24,8 @@ from .module import Module
 __all__ = ["interpolate", "upsample", "pixel_shuffle", "pixel_unshuffle", "Upsample",
            "UpsamplingNearest2d", "UpsamplingBilinear2d", "PixelShuffle", "PixelUnshuffle"]
 
-_MODES = {"nearest": None, "nearest-exact": None, "linear": 1, "bilinear": 2, "area": None}
+_MODES = {"nearest": None, "nearest-exact": None, "linear": 1, "bilinear": 2, "trilinear": 3,
+          "area": None}
 
 
 def _out_sizes(x: Tensor, size: Any, scale_factor: Any, recompute: bool | None,
@@ -77,20 +81,73 @@ def _resample_axis(x: Tensor, axis: int, src: np.ndarray, linear: bool) -> Tenso
     return _take(x, axis, i0) * w0 + _take(x, axis, i1) * w1
 
 
+def _fixed_point_weights(src: np.ndarray, n_in: int) -> tuple:
+    """Both neighbours of each source coordinate and their weights as integers over
+    ``2**bits``, with ``bits`` the most that keeps the largest weight below 2**15."""
+    i0 = np.minimum(np.floor(src).astype(np.int64), n_in - 1)
+    i1 = np.minimum(i0 + 1, n_in - 1)
+    lam = np.where(i0 < n_in - 1, src - i0, 0.0)
+    w_max = max(float((1 - lam).max()), float(lam.max()))
+    bits = 0
+    while bits < 22 and int(0.5 + w_max * (1 << (bits + 1))) < (1 << 15):
+        bits += 1
+    w0, w1 = (np.floor(0.5 + w * (1 << bits)).astype(np.int64) for w in (1 - lam, lam))
+    return i0, i1, w0, w1, bits
+
+
+def _bilinear_uint8(x: Tensor, sizes: list, scales: list, align_corners: bool) -> Tensor:
+    """Bilinear resize of a uint8 image as PyTorch's CPU kernel does it.
+
+    Width first, then height (an axis whose size does not change is skipped); each
+    pass weighs the two neighbours with integer weights over ``2**bits`` and rounds
+    the sum half up back to uint8 (Pillow's fixed-point resampling). PyTorch's result
+    is uint8 too. Not differentiable (a uint8 tensor cannot require grad).
+    """
+    a = x.numpy()                                                    # (N, C, H, W)
+    for axis in (3, 2):
+        n_in, n_out = a.shape[axis], sizes[axis - 2]
+        if n_in == n_out:
+            continue
+        src = _source(n_in, n_out, scales[axis - 2], align_corners, "bilinear")
+        i0, i1, w0, w1, bits = _fixed_point_weights(src, n_in)
+        shape = (-1,) + (1,) * (3 - axis)
+        acc = (np.take(a, i0, axis).astype(np.int64) * w0.reshape(shape)
+               + np.take(a, i1, axis).astype(np.int64) * w1.reshape(shape))
+        a = np.clip((acc + (1 << (bits - 1))) >> bits, 0, 255).astype(np.uint8)
+    return Tensor._make(np.ascontiguousarray(a))
+
+
+def _integer_input(x: Tensor, mode: str) -> bool:
+    """Whether ``x`` takes the uint8 bilinear path; other integer input to a linear mode is
+    refused as PyTorch refuses it."""
+    if x.dtype.kind not in "iub" or _MODES[mode] is None:
+        return False
+    if mode == "bilinear" and x.dtype == np.uint8:
+        return True
+    raise NotImplementedError(f"interpolate: mode {mode!r} is not implemented for integer "
+                              f"input of dtype {x.dtype} (PyTorch has only uint8 'bilinear'); "
+                              "convert first, e.g. x.float()")
+
+
 def interpolate(input: Tensor, size: Any = None, scale_factor: Any = None,  # noqa: A002
                 mode: str = "nearest", align_corners: bool | None = None,
                 recompute_scale_factor: bool | None = None, antialias: bool = False) -> Tensor:
     """Resize the spatial dims of ``(N, C, *spatial)`` to ``size`` or by ``scale_factor``.
 
     Args:
-        input: ``(N, C, L)``, ``(N, C, H, W)`` (or 5-D for nearest).
+        input: ``(N, C, L)``, ``(N, C, H, W)`` or ``(N, C, D, H, W)``.
         size: output spatial size (int or one per spatial dim).
         scale_factor: multiplier (float or one per dim); the output size is
             ``floor(in * scale)`` and, unless ``recompute_scale_factor``, the
             coordinate map uses ``1 / scale`` as PyTorch.
         mode: ``'nearest'``, ``'nearest-exact'``, ``'linear'`` (3-D),
-            ``'bilinear'`` (4-D) or ``'area'`` (adaptive average).
+            ``'bilinear'`` (4-D), ``'trilinear'`` (5-D) or ``'area'`` (adaptive average).
         align_corners: for linear modes: map corner pixels' centres onto each other.
+
+    Returns:
+        The resized Tensor, dtype of ``input``. Integer input works where PyTorch's
+        CPU kernels take it: nearest modes, and uint8 with ``'bilinear'`` (rounded
+        as PyTorch rounds); other linear modes refuse it (NotImplementedError).
 
     Example:
         >>> import autograd as ag
@@ -99,6 +156,9 @@ def interpolate(input: Tensor, size: Any = None, scale_factor: Any = None,  # no
         [1.0, 1.0, 2.0, 2.0]
         >>> interpolate(x, size=3, mode="bilinear", align_corners=True)[0, 0, 0].tolist()
         [1.0, 1.5, 2.0]
+        >>> v = ag.tensor([0.0, 2.0, 4.0, 6.0]).reshape(1, 1, 2, 1, 2)    # (N, C, D, H, W)
+        >>> interpolate(v, size=(3, 1, 3), mode="trilinear", align_corners=True).flatten().tolist()
+        [0.0, 1.0, 2.0, 2.0, 3.0, 4.0, 4.0, 5.0, 6.0]
     """
     if mode not in _MODES:
         raise NotImplementedError(f"interpolate: mode {mode!r} is not supported; use one of "
@@ -115,8 +175,10 @@ def interpolate(input: Tensor, size: Any = None, scale_factor: Any = None,  # no
     linear = want is not None
     if align_corners is not None and not linear:
         raise ValueError("interpolate: align_corners can only be set with the linear modes "
-                         f"('linear', 'bilinear'), got mode {mode!r}")
+                         f"('linear', 'bilinear', 'trilinear'), got mode {mode!r}")
     sizes, scales = _out_sizes(x, size, scale_factor, recompute_scale_factor)
+    if _integer_input(x, mode):
+        return _bilinear_uint8(x, sizes, scales, bool(align_corners))
     if mode == "area":
         return adaptive_avg_pool2d(x, tuple(sizes))
     for i, (n_out, scale) in enumerate(zip(sizes, scales)):
@@ -189,7 +251,8 @@ class Upsample(Module):
     Args:
         size: output spatial size.
         scale_factor: spatial multiplier.
-        mode: ``'nearest'`` (default), ``'nearest-exact'``, ``'linear'``, ``'bilinear'``.
+        mode: ``'nearest'`` (default), ``'nearest-exact'``, ``'linear'``, ``'bilinear'``,
+            ``'trilinear'``.
         align_corners: for the linear modes.
         recompute_scale_factor: use the output size, not the factor, in the coordinate map.
 
@@ -208,7 +271,7 @@ class Upsample(Module):
         super().__init__()
         who = type(self).__name__
         if mode not in _MODES:
-            known = ("bicubic", "trilinear")
+            known = ("bicubic",)
             kind = NotImplementedError if mode in known else ValueError
             raise kind(f"{who}: mode {mode!r} is not supported; use one of {sorted(_MODES)}")
         if (size is None) == (scale_factor is None):

@@ -51,7 +51,8 @@ def _geometry(op: str, x: Tensor, kernel_size: Any, stride: Any, padding: Any,
         raise OpError(f"{op}: padding {p} must be at most half the kernel size {k}, so every "
                       "window holds at least one input value")
     size = x.shape[2:]
-    out = tuple(_pool_len(op, *args, ceil_mode) for args in zip(_AXES, size, k, s, p, d))
+    out = tuple(_pool_len(op, a, n, kk, ss, pp, dd, ceil_mode)
+                for a, n, kk, ss, pp, dd in zip(_AXES, size, k, s, p, d))
     ext = tuple(max((o - 1) * ss + dd * (kk - 1) + 1, pp + n)
                 for o, ss, dd, kk, pp, n in zip(out, s, d, k, p, size))
     return _Geom3(tuple(x.shape), k, s, p, d, out, ext)
@@ -280,7 +281,8 @@ def avg_pool3d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 
         divisor_override: divide every window's sum by this instead.
 
     Shape:
-        (N, C, D, H, W) -> (N, C, OD, OH, OW), ``OD = floor((D + 2P - K) / S) + 1``.
+        (N, C, D, H, W) -> (N, C, OD, OH, OW), ``OD = floor((D + 2P - K) / S) + 1``; as
+        in PyTorch, each of D, H, W must be at least the kernel's size even with padding.
 
     Returns:
         The pooled Tensor, dtype of ``input``.
@@ -297,6 +299,10 @@ def avg_pool3d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 
         raise TypeError(f"{op}: needs a floating point input, got dtype {x.dtype}; "
                         "convert first, e.g. x.float()")
     geom = _geometry(op, x, kernel_size, stride, padding, 1, ceil_mode)
+    if any(n < k for n, k in zip(x.shape[2:], geom.k)):
+        raise OpError(f"{op}: input of spatial size {tuple(x.shape[2:])} is smaller than the "
+                      f"kernel size {geom.k} (PyTorch's avg_pool3d needs the unpadded input to "
+                      "hold a whole kernel along each axis)")
     if divisor_override is not None and divisor_override == 0:
         raise OpError(f"{op}: divisor_override must be non-zero")
     out = AvgPool3d.apply(x, geom, _divisor(geom, count_include_pad, divisor_override))

@@ -59,6 +59,7 @@ FUNCTIONAL = {"MSELoss": "mse_loss", "L1Loss": "l1_loss", "HuberLoss": "huber_lo
               "LogSoftmax": "log_softmax"}
 FUNCTIONAL.update({
     "MaxPool1d": "max_pool1d", "AvgPool1d": "avg_pool1d",
+    "MaxPool3d": "max_pool3d", "AvgPool3d": "avg_pool3d", "ConvTranspose3d": "conv_transpose3d",
     "AdaptiveAvgPool1d": "adaptive_avg_pool1d", "AdaptiveMaxPool1d": "adaptive_max_pool1d",
     "MaxUnpool2d": "max_unpool2d", "CosineSimilarity": "cosine_similarity",
     "PairwiseDistance": "pairwise_distance",

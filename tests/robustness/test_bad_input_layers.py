@@ -269,6 +269,17 @@ LAYER_CASES += [  # the activations of issue 13: bad constructor values, a non-T
 ]
 
 
+LAYER_CASES += [  # the 3-D convolution and pooling layers
+    _layer("Conv3d", lambda a, b: (lambda: nn.Conv3d(a, b, (3, a)), ((3, a),))),
+    _layer("Conv3d", lambda a, b: (lambda: nn.Conv3d(a, b, 2)(_x(1, a + 1, 3, 3, 3)),
+                                   (f"input has {a + 1} channels", (b, a, 2, 2, 2)))),
+    _layer("ConvTranspose3d", lambda a, b: (lambda: nn.ConvTranspose3d(
+        a, b, 3, stride=2, output_padding=2 + a), (2 + a,))),
+    _layer("MaxPool3d", lambda a, b: (lambda: nn.MaxPool3d(5 + a)(_x(1, 1, 4, 4, 4)), (5 + a,))),
+    _layer("AvgPool3d", lambda a, b: (lambda: nn.AvgPool3d(2)(_x(a, b)), ((a, b),))),
+]
+
+
 def _layer_params() -> list:
     seen: Counter = Counter()
     out = []
@@ -312,7 +323,8 @@ LAYER_ARGS = {"Linear": (2, 3), "Bilinear": (2, 2, 3), "Unflatten": (1, (2, 2)),
               "InstanceNorm3d": (2,), "AdaptiveMaxPool2d": (2,), "LocalResponseNorm": (2,),
               "PixelShuffle": (2,), "PixelUnshuffle": (2,), "MultiheadAttention": (4, 2),
               "TransformerEncoderLayer": (4, 2), "TransformerDecoderLayer": (4, 2),
-              "DataParallel": (nn.Identity(),)}
+              "DataParallel": (nn.Identity(),), "Conv3d": (1, 2, 3), "ConvTranspose3d": (1, 2, 3),
+              "MaxPool3d": (2,), "AvgPool3d": (2,)}
 KWARG_LAYERS = sorted(n for n in nn.__all__ if isinstance(getattr(nn, n), type)
                       and issubclass(getattr(nn, n), nn.Module)
                       and n not in {"Module", "Identity", "RNNBase", "Sequential"})
@@ -370,6 +382,10 @@ LAYER_VALUES = {
     "AdaptiveAvgPool1d": (lambda: nn.AdaptiveAvgPool1d(1), (1, 2, 4)),
     "AdaptiveMaxPool1d": (lambda: nn.AdaptiveMaxPool1d(1), (1, 2, 4)),
     "Unfold": (lambda: nn.Unfold(2), (1, 2, 3, 3)),
+    "Conv3d": (lambda: nn.Conv3d(2, 3, 2, padding=1), (1, 2, 3, 3, 3)),
+    "ConvTranspose3d": (lambda: nn.ConvTranspose3d(2, 3, 2, stride=2), (1, 2, 2, 2, 2)),
+    "MaxPool3d": (lambda: nn.MaxPool3d(2), (1, 2, 2, 4, 4)),
+    "AvgPool3d": (lambda: nn.AvgPool3d(2), (1, 2, 2, 4, 4)),
     "Fold": (lambda: nn.Fold((3, 3), 2), (1, 8, 4)),
     "TransformerEncoderLayer": (lambda: nn.TransformerEncoderLayer(4, 2, 8, dropout=0.0),
                                 (3, 2, 4)),
