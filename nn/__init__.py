@@ -53,6 +53,7 @@ from .dropout import Dropout, Dropout1d, Dropout2d, Dropout3d
 from .embedding import Embedding
 from .embedding_bag import EmbeddingBag
 from .instance_norm import InstanceNorm1d, InstanceNorm2d, InstanceNorm3d
+from .lazy import LazyConv1d, LazyConv2d, LazyLinear
 from .linear import Bilinear, Flatten, Identity, Linear, Unflatten
 from .local_response_norm import LocalResponseNorm
 from .loss import (
@@ -99,7 +100,7 @@ from .padding import (
     ZeroPad3d,
 )
 from .parallel import DataParallel
-from .parameter import Parameter
+from .parameter import Parameter, UninitializedParameter
 from .pooling import AdaptiveAvgPool2d, AdaptiveMaxPool2d, AvgPool2d, MaxPool2d
 from .pooling1d import AdaptiveAvgPool1d, AdaptiveMaxPool1d, AvgPool1d, MaxPool1d, MaxUnpool2d
 from .pooling3d import AvgPool3d, MaxPool3d
@@ -150,5 +151,6 @@ __all__ = [
     "ZeroPad1d", "ZeroPad2d", "ZeroPad3d", "ConstantPad1d", "ConstantPad2d", "ConstantPad3d",
     "ReflectionPad1d", "ReflectionPad2d", "ReflectionPad3d", "ReplicationPad1d",
     "ReplicationPad2d", "ReplicationPad3d", "CircularPad1d", "CircularPad2d", "CircularPad3d",
-    "BatchNorm3d", "EmbeddingBag",
+    "BatchNorm3d", "EmbeddingBag", "LazyLinear", "LazyConv1d", "LazyConv2d",
+    "UninitializedParameter",
 ]

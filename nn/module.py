@@ -18,7 +18,7 @@ from autograd.viz.names import note_model
 
 from .module_convert import ConvertMixin
 from .module_hooks import HooksMixin, RemovableHandle
-from .parameter import Parameter
+from .parameter import Parameter, UninitializedParameter
 from .scope import current_scope, enter_scope, leave_scope
 
 __all__ = ["Module", "RemovableHandle", "IncompatibleKeys"]
@@ -407,11 +407,14 @@ class Module(HooksMixin, ConvertMixin):
             if key not in state_dict:
                 continue
             value = state_dict[key]
+            lazy = isinstance(target, UninitializedParameter)  # takes the shape it is given
+            if lazy and isinstance(value, UninitializedParameter):
+                continue  # nothing to load: both still wait for a first forward
             arr = value.array if isinstance(value, Tensor) else np.asarray(value)
             if arr.dtype.kind not in "biuf":
                 problems.append(f"value for {key!r} is not numeric (dtype {arr.dtype})")
                 continue
-            if arr.shape != target.array.shape:
+            if arr.shape != target.array.shape and not lazy:
                 problems.append(
                     f"size mismatch for {key}: copying a param with shape {tuple(arr.shape)} "
                     f"from checkpoint, the shape in current model is {tuple(target.array.shape)}."
@@ -430,6 +433,8 @@ class Module(HooksMixin, ConvertMixin):
                                + "\n\t".join(problems))
         with no_grad():
             for target, arr in staged:
+                if isinstance(target, UninitializedParameter):
+                    target.materialize(arr.shape)
                 target.copy_(arr)  # casts to the target's dtype and bumps its version
         return IncompatibleKeys(missing, unexpected)
 

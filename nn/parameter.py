@@ -59,3 +59,75 @@ class Parameter(Tensor):
             p.grad = Tensor._make(self.grad.array.copy())
         memo[id(self)] = p
         return p
+
+
+_UNINIT = ("Attempted to use an uninitialized parameter in {}. This happens with a lazy module "
+           "(nn.LazyLinear ...) before its first forward: call forward with a dummy batch to "
+           "initialize the parameters first")
+
+
+class UninitializedParameter(Parameter):
+    """A parameter of a lazy module whose shape is not known yet.
+
+    It holds no data: asking for its shape raises RuntimeError, its size or
+    value ValueError. :meth:`materialize` gives it a shape (uninitialised
+    memory) and turns this very object into a plain :class:`Parameter`, so
+    an optimizer that already holds it keeps working (as PyTorch).
+
+    Args:
+        requires_grad: as :class:`Parameter`.
+        device: CPU only.
+        dtype: the dtype it will have (float32 by default).
+
+    Example:
+        >>> p = UninitializedParameter()
+        >>> p
+        <UninitializedParameter>
+        >>> p.materialize((2, 3)); type(p).__name__, p.shape
+        ('Parameter', (2, 3))
+    """
+
+    __slots__ = ()
+    cls_to_become = Parameter
+
+    def __init__(self, requires_grad: bool = True, device: Any = None,
+                 dtype: Any = None) -> None:
+        super().__init__(np.empty((0,), np.dtype(np.float32 if dtype is None else dtype)),
+                         requires_grad)
+
+    def materialize(self, shape: Any, device: Any = None, dtype: Any = None) -> None:
+        """Give this parameter ``shape`` (values uninitialised) and make it a plain Parameter."""
+        dt = self.array.dtype if dtype is None else np.dtype(dtype)
+        dims = (shape,) if isinstance(shape, (int, np.integer)) else tuple(shape)
+        self.array = np.empty(tuple(int(d) for d in dims), dt)
+        self.__class__ = self.cls_to_become  # type: ignore[assignment]
+
+    @property
+    def shape(self) -> tuple:
+        raise RuntimeError("Can't access the shape of an uninitialized parameter. Call "
+                           "`forward` of its lazy module first to initialize it (or "
+                           "load_state_dict into the module)")
+
+    def size(self, dim: int | None = None) -> Any:
+        raise ValueError(_UNINIT.format("size"))
+
+    def numel(self) -> int:
+        raise ValueError(_UNINIT.format("numel"))
+
+    def numpy(self) -> np.ndarray:
+        raise ValueError(_UNINIT.format("numpy"))
+
+    def detach(self) -> Tensor:
+        """Itself: there is no data to share (``state_dict`` shows it as it is)."""
+        return self
+
+    def __repr__(self) -> str:
+        return "<UninitializedParameter>"
+
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        return (UninitializedParameter, (self.requires_grad, None, self.array.dtype))
+
+    def __deepcopy__(self, memo: dict) -> UninitializedParameter:  # type: ignore[override]
+        p = UninitializedParameter(self.requires_grad, dtype=self.array.dtype)
+        memo[id(self)] = p
+        return p
