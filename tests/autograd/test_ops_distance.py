@@ -78,6 +78,9 @@ TABLE = [
     _cdist_row(0.5),
     _cdist_row(1.5),
     _cdist_row(math.inf),
+    OpSpec("cdist", lambda a, b: ag.cdist(a, b, compute_mode="use_mm_for_euclid_dist"),
+           np_cdist, (Input(), Input(domain=_SHIFTED)), kw=dict(shapes=_rows()),
+           torch=lambda T, a, b: T.cdist(a, b, compute_mode="use_mm_for_euclid_dist")),
     # PyTorch 2.13's pdist backward crashes the process on zero rows: compared from one row up
     OpSpec("pdist", lambda a: F.pdist(a), np_pdist, (Input(),),
            kw=dict(shapes=st.tuples(st.integers(1, 4), st.integers(0, 3)).map(lambda s: (s,))),
@@ -107,9 +110,9 @@ X = np.array([[0.0, 0.0], [1.0, 2.0]])
 Y = np.array([[0.0, 0.0], [3.0, 1.0]])
 
 
-def _grads(p, a=X, b=Y):
+def _grads(p, a=X, b=Y, mode="donot_use_mm_for_euclid_dist"):
     x, y = ag.tensor(a, requires_grad=True), ag.tensor(b, requires_grad=True)
-    d = ag.cdist(x, y, p)
+    d = ag.cdist(x, y, p, compute_mode=mode)
     d.sum().backward()
     return d.numpy(), x.grad.numpy(), y.grad.numpy()
 
@@ -193,3 +196,20 @@ def test_errors_are_pytorchs_classes():
             ours(torch)
         with pytest.raises(theirs):
             ours(ag)
+
+
+@pytest.mark.parametrize("mode", ["use_mm_for_euclid_dist_if_necessary", "use_mm_for_euclid_dist",
+                                  "donot_use_mm_for_euclid_dist"])
+def test_compute_modes_agree(mode):
+    """Above 25 rows the default takes the matrix-product path; every mode gives the same
+    distances and gradients to rounding, and the gradient at coinciding rows stays finite."""
+    rng = np.random.default_rng(3)
+    a, b = rng.normal(size=(2, 40, 3)), rng.normal(size=(2, 30, 3))
+    b[:, 0] = a[:, 5]
+    want, gx, gy = _grads(2.0, a, b)
+    x, y = ag.tensor(a, requires_grad=True), ag.tensor(b, requires_grad=True)
+    d = ag.cdist(x, y, compute_mode=mode)
+    d.sum().backward()
+    np.testing.assert_allclose(d.numpy(), want, atol=1e-7)
+    np.testing.assert_allclose(x.grad.numpy(), gx, atol=1e-6)
+    np.testing.assert_allclose(y.grad.numpy(), gy, atol=1e-6)
