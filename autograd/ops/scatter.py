@@ -33,13 +33,19 @@ def _prepare(x: Any, dim: int, index: Any, src: Any, op: str) -> tuple:
         return x, pos, None
     s = tensor_arg(src, op, "src")
     if s.ndim != idx.ndim or any(a > b for a, b in zip(idx.shape, s.shape)):
-        raise RuntimeError(f"{op}: src of shape {s.shape} must have as many dims as index "
-                           f"of shape {idx.shape}, and be at least as large in each")
+        raise OpError(f"{op}: src of shape {s.shape} must have as many dims as index "
+                      f"of shape {idx.shape}, and be at least as large in each")
+    _same_dtype(x, s, op, "src")
     if s.shape != idx.shape:
         s = getitem(s, tuple(slice(0, m) for m in idx.shape))
-    if s.array.dtype != x.array.dtype:
-        s = s.to(x.array.dtype)
     return x, pos, s.reshape(pos[0].shape if x.ndim == 0 else idx.shape)
+
+
+def _same_dtype(x: Tensor, s: Tensor, op: str, what: str) -> None:
+    """PyTorch writes ``src`` into ``x`` only when their dtypes agree (no silent cast)."""
+    if s.array.dtype != x.array.dtype:
+        raise OpError(f"{op}: expected self and {what} to have the same dtype, got "
+                      f"{x.array.dtype} and {s.array.dtype}; cast one with .to(...)")
 
 
 def _flat0(x: Tensor) -> Tensor:
@@ -196,7 +202,8 @@ def _dim_index(x: Tensor, dim: int, index: Any, op: str) -> tuple[int, np.ndarra
     d = norm_dim(dim, x.ndim, op)
     idx = index_array(index, op)
     if idx.ndim > 1:
-        raise RuntimeError(f"{op}: index must be 0-d or 1-D, got shape {idx.shape}")
+        kind = OpError if op == "index_fill" else IndexError  # PyTorch's classes
+        raise kind(f"{op}: index must be 0-d or 1-D, got shape {idx.shape}")
     idx = idx.reshape(-1)
     n = x.shape[d] if x.ndim else 1
     if idx.size and (idx.min() < -n or idx.max() >= n):
@@ -209,10 +216,9 @@ def _source(x: Tensor, d: int, idx: np.ndarray, source: Any, op: str) -> Tensor:
     s = tensor_arg(source, op, "source")
     want = x.shape[:d] + (idx.size,) + x.shape[d + 1:] if x.ndim else (idx.size,)
     if s.shape != want and not (x.ndim == 0 and s.array.size == idx.size):
-        raise RuntimeError(f"{op}: source of shape {s.shape} does not fit: expected {want} "
-                           f"for index of {idx.size} entries into dim {d} of {x.shape}")
-    if s.array.dtype != x.array.dtype:
-        s = s.to(x.array.dtype)
+        raise OpError(f"{op}: source of shape {s.shape} does not fit: expected {want} "
+                      f"for index of {idx.size} entries into dim {d} of {x.shape}")
+    _same_dtype(x, s, op, "source")
     return s.reshape(want)
 
 
@@ -237,6 +243,9 @@ def index_add(x: Tensor, dim: int, index: Any, source: Any, *, alpha: Any = 1) -
 def index_copy(x: Tensor, dim: int, index: Any, source: Any) -> Tensor:
     """A copy of ``x`` with slice ``index[k]`` of ``dim`` replaced by ``source[k]``."""
     x = tensor_arg(x, "index_copy")
+    if isinstance(index, Tensor) and index.array.dtype != np.int64:
+        raise OpError(f"index_copy: expected an int64 (long) tensor for index, got dtype "
+                      f"{index.array.dtype}")
     d, idx, where_ = _dim_index(x, dim, index, "index_copy")
     out = index_put(_flat0(x), where_, _source(x, d, idx, source, "index_copy"))
     return out.reshape(()) if x.ndim == 0 else out
@@ -296,8 +305,7 @@ def masked_scatter(x: Tensor, mask: Any, source: Any) -> Tensor:
     if s.array.size < n:
         raise RuntimeError(f"masked_scatter: source has {s.array.size} elements (shape "
                            f"{s.shape}) but the mask selects {n}")
-    if s.array.dtype != x.array.dtype:
-        s = s.to(x.array.dtype)
+    _same_dtype(x, s, "masked_scatter", "source")
     if x.ndim == 0:
         return where(m, s.reshape(-1)[0], x) if n else x
     return index_put(x, np.ascontiguousarray(m), s.reshape(-1)[:n])

@@ -285,3 +285,60 @@ def test_inplace_index_form_on_a_leaf_that_requires_grad_raises():
     before = x._version
     x.index_fill_(0, ag.tensor([1]), 2.0)
     assert x.tolist() == [0.0, 2.0, 0.0] and x._version == before + 1
+
+
+# ------------------------------------------------------------------ writing: dtypes and shapes
+WRITES = [
+    ("scatter", lambda L, x, i, s: x.scatter(1, i, s)),
+    ("scatter_add", lambda L, x, i, s: x.scatter_add(1, i, s)),
+    ("scatter_reduce", lambda L, x, i, s: x.scatter_reduce(1, i, s, "sum")),
+    ("index_add", lambda L, x, i, s: x.index_add(0, i[0], s[:2])),
+    ("index_copy", lambda L, x, i, s: x.index_copy(0, i[0], s[:2])),
+    ("masked_scatter", lambda L, x, i, s: x.masked_scatter(x == 0, s)),
+]
+
+
+@pytest.mark.parametrize("name, call", WRITES, ids=[w[0] for w in WRITES])
+def test_writes_refuse_a_source_of_another_dtype(name, call):
+    x, i = ag.zeros(3, 4).half(), ag.tensor([[0, 1], [2, 0]])
+    with pytest.raises(RuntimeError, match=f"{name}: expected self and .* same dtype, got "
+                                           "float16 and float32"):
+        call(ag, x, i, ag.ones(3, 4))
+    out = call(ag, x, i, ag.ones(3, 4).half())  # the same dtype writes
+    assert out.dtype == ag.float16 and out.sum().item() > 0
+
+
+def test_write_shape_and_index_errors():
+    x, s = ag.zeros(3, 4), ag.ones(3, 4)
+    i = ag.tensor([[0, 1], [2, 0]])
+    with pytest.raises(RuntimeError, match=r"index of shape \(2, 2\) is larger than the input"):
+        ag.zeros(1, 4).scatter_add(1, i, s)
+    with pytest.raises(RuntimeError, match=r"src of shape \(1, 4\)"):
+        x.scatter(1, i, ag.ones(1, 4))
+    with pytest.raises(RuntimeError, match="reduce must be one of"):
+        x.scatter_reduce(0, i, s, "INVALID")
+    with pytest.raises(RuntimeError, match="reduce must be 'add' or 'multiply'"):
+        x.scatter(1, i, s, reduce="INVALID")
+    with pytest.raises(RuntimeError, match="index_copy: expected an int64"):
+        x.index_copy(0, ag.tensor([1, 0]).int(), s[:2])
+    with pytest.raises(IndexError, match=r"index_add: index must be 0-d or 1-D"):
+        x.index_add(0, i, s[:2])
+    # int32 indices are fine elsewhere, as in PyTorch
+    assert x.scatter(1, i.int(), s).sum().item() == 4.0
+    assert x.index_add(0, i[0].int(), s[:2]).sum().item() == 8.0
+
+
+def test_write_errors_match_pytorch(torch):
+    cases = [lambda L, x, i, s: x.half().scatter(1, i, s),
+             lambda L, x, i, s: x.half().scatter_reduce(1, i, s, "sum"),
+             lambda L, x, i, s: x.scatter_reduce(1, i, s, "INVALID"),
+             lambda L, x, i, s: x.double().index_add(0, i[0], s[:2]),
+             lambda L, x, i, s: x.index_copy(0, i[0].int(), s[:2]),
+             lambda L, x, i, s: x.index_add(0, i, s[:2]),
+             lambda L, x, i, s: L.zeros(1, 4).scatter_add(1, i, s),
+             lambda L, x, i, s: x.masked_scatter(x == 0, s.long())]
+    for case in cases:
+        with pytest.raises((RuntimeError, IndexError)) as theirs:
+            case(torch, torch.zeros(3, 4), torch.tensor([[0, 1], [2, 0]]), torch.ones(3, 4))
+        with pytest.raises(type(theirs.value)):
+            case(ag, ag.zeros(3, 4), ag.tensor([[0, 1], [2, 0]]), ag.ones(3, 4))
