@@ -483,8 +483,8 @@ def adaptive_avg_pool2d(input: Any, output_size: Any) -> Tensor:  # noqa: A002
     h, w = x.shape[2:]
     sizes = list(output_size) if isinstance(output_size, (tuple, list)) else [output_size] * 2
     if len(sizes) != 2:
-        raise ValueError(f"adaptive_avg_pool2d: output_size must be an int or a pair, got "
-                         f"{output_size!r}")
+        raise OpError(f"adaptive_avg_pool2d: output_size must be an int or a pair, got "
+                      f"{output_size!r}")
     oh, ow = as_pair((h if sizes[0] is None else sizes[0], w if sizes[1] is None else sizes[1]),
                      "output_size", "adaptive_avg_pool2d")
     if h == 0 or w == 0:

@@ -243,6 +243,10 @@ ERRORS = [
     ("2-D conv stride tuple", lambda: ag.conv2d(ag.zeros(1, 1, 4, 4), ag.zeros(1, 1, 2, 2),
                                                 stride=(1, 1, 1)),
      r"conv2d: stride must be an int or a pair of ints"),
+    ("adaptive pool size tuple", lambda: ag.adaptive_avg_pool2d(ag.zeros(1, 1, 4, 4), (1, 1, 1)),
+     r"adaptive_avg_pool2d: output_size must be an int or a pair"),
+    ("unfold kernel tuple", lambda: ag.REGISTRY["unfold"](ag.zeros(1, 1, 4, 4), (2, 2, 2)),
+     r"unfold: kernel_size must be an int or a pair of ints"),
     ("2-D conv kernel too large", lambda: ag.conv2d(ag.zeros(1, 1, 3, 3), ag.zeros(1, 1, 5, 5)),
      r"conv2d: the kernel is larger than the padded input"),
 ]
