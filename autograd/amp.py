@@ -81,6 +81,8 @@ class autocast:  # noqa: N801  (PyTorch's name)
         dtype('float32')
     """
 
+    _warn_level = 2  # warnings point at the caller's line (3 through torch.cuda.amp)
+
     def __init__(self, device_type: str, dtype: Any = None, enabled: bool = True,
                  cache_enabled: bool | None = None) -> None:
         if not isinstance(device_type, str):
@@ -93,7 +95,7 @@ class autocast:  # noqa: N801  (PyTorch's name)
         self.fast_dtype = dtype if dtype is not None else (
             "bfloat16" if device_type == "cpu" else "float16")
         if enabled and device_type == "cuda":
-            warnings.warn(_NO_CUDA_AUTOCAST, UserWarning, stacklevel=2)
+            warnings.warn(_NO_CUDA_AUTOCAST, UserWarning, stacklevel=self._warn_level)
             enabled = False
         elif enabled and device_type == "cpu":
             reduced = _reduced(self.fast_dtype)
@@ -155,6 +157,8 @@ def custom_bwd(bwd: Callable | None = None, *, device_type: str) -> Callable:
 class CudaAutocast(autocast):
     """``torch.cuda.amp.autocast``: deprecated in PyTorch; warns and does nothing here."""
 
+    _warn_level = 3
+
     def __init__(self, enabled: bool = True, dtype: Any = "float16",
                  cache_enabled: bool = True) -> None:
         warnings.warn("`torch.cuda.amp.autocast(args...)` is deprecated. Please use "
@@ -198,13 +202,15 @@ class GradScaler:
         tensor([0.7000, 0.7000], requires_grad=True))
     """
 
+    _warn_level = 2  # warnings point at the caller's line (3 through torch.cuda.amp)
+
     def __init__(self, device: str = "cuda", init_scale: float = 2.0 ** 16,
                  growth_factor: float = 2.0, backoff_factor: float = 0.5,
                  growth_interval: int = 2000, enabled: bool = True) -> None:
         self._device = str(device).partition(":")[0]
         self._enabled = bool(enabled)
         if self._enabled and self._device == "cuda":
-            warnings.warn(_NO_CUDA_SCALER, UserWarning, stacklevel=2)
+            warnings.warn(_NO_CUDA_SCALER, UserWarning, stacklevel=self._warn_level)
             self._enabled = False
         if self._enabled and self._device != "cpu":
             raise RuntimeError(f"GradScaler: device {str(device)!r} is not available: this "
@@ -376,6 +382,8 @@ class GradScaler:
 class CudaGradScaler(GradScaler):
     """``torch.cuda.amp.GradScaler``: deprecated in PyTorch; on a CPU build it warns and
     passes everything through, as here."""
+
+    _warn_level = 3
 
     def __init__(self, init_scale: float = 2.0 ** 16, growth_factor: float = 2.0,
                  backoff_factor: float = 0.5, growth_interval: int = 2000,
