@@ -199,3 +199,12 @@ def test_every_function_matches_pytorch(create_graph):
           TF.hessian(lambda x: g(x).sum(), tsingle, **cg))
     _same(AF.jvp(lambda x: x.sum() * 2, ag.ones(1), **cg),
           TF.jvp(lambda x: x.sum() * 2, torch.ones(1), **cg))
+
+
+def test_works_inside_no_grad_and_with_identity():
+    x = ag.tensor([1.0, 2.0])
+    with ag.no_grad():
+        np.testing.assert_allclose(AF.jacobian(lambda a: a ** 2, x).numpy(), np.diag([2.0, 4.0]))
+        np.testing.assert_allclose(AF.hessian(lambda a: (a ** 3).sum(), x).numpy(),
+                                   np.diag([6.0, 12.0]))
+    np.testing.assert_allclose(AF.jacobian(lambda a: a, x).numpy(), np.eye(2))
