@@ -73,12 +73,48 @@ def reshape(x: Tensor, shape: Sequence[int]) -> Tensor:
 
 @register(method=True)
 def view(x: Tensor, shape: Sequence[int]) -> Tensor:
-    """Same as :func:`reshape` (every array here can be viewed or copied)."""
+    """Same as :func:`reshape` (every array here can be viewed or copied); ``view(dtype)``
+    reinterprets the bytes instead (see :func:`view_dtype`)."""
+    if len(shape) == 1 and isinstance(shape[0], (type, np.dtype, str)):
+        return view_dtype(x, shape[0])
     shape = _infer_shape(tuple(shape), x.array.size, "view", x.shape)
     out = Reshape.apply(x, shape)
     if not out.requires_grad:  # no history to keep for in-place writes through the view
         return share_version(out, x)
     return share_version(out, x, lambda b: reshape(b, shape), lambda b, v: reshape(v, b.shape))
+
+
+def view_dtype(x: Tensor, dtype: Any) -> Tensor:
+    """The same memory read as ``dtype`` (PyTorch's ``Tensor.view(dtype)``, a bitcast).
+
+    With a different element size the last dim scales by the size ratio (float32 -> uint8
+    makes it 4 times longer); it must then be contiguous and, for a larger element,
+    divisible by the ratio. The result shares memory and version with ``x`` and never
+    requires grad, as in PyTorch.
+
+    Example:
+        >>> import autograd as ag
+        >>> ag.tensor([1.0]).view(ag.int32), ag.ones(2, 1).view(ag.uint8).shape
+        (tensor([1065353216], dtype=int32), (2, 4))
+    """
+    x = tensor_arg(x, "view")
+    try:
+        dt = np.dtype(dtype)
+    except TypeError:
+        raise TypeError(f"view: {dtype!r} is neither a shape nor a dtype") from None
+    src = x.array
+    where = f"view: cannot view a {src.dtype} tensor of shape {x.shape} as {dt}"
+    if dt.itemsize != src.dtype.itemsize:
+        if x.ndim == 0:
+            raise OpError(f"{where}: a 0-d tensor cannot change its element size")
+        if (x.shape[-1] * src.dtype.itemsize) % dt.itemsize:
+            raise OpError(f"{where}: the last dim of size {x.shape[-1]} must be divisible by "
+                          f"{dt.itemsize // src.dtype.itemsize} (different element sizes)")
+        if x.shape[-1] > 1 and src.strides[-1] != src.dtype.itemsize:
+            raise OpError(f"{where}: the last dim must be contiguous (stride 1) when the "
+                          "element size changes; call .contiguous() first")
+    out = Tensor._make(src.view(dt))
+    return share_version(out, x)
 
 
 @register(method=True)

@@ -242,3 +242,40 @@ def test_setitem_records_history():
     y[1] = 0.0
     y.sum().backward()
     assert x.grad.tolist() == [2.0, 0.0, 2.0]
+
+
+def test_view_dtype_reinterprets_the_bytes():
+    x = ag.tensor([[1.0, -2.0]], requires_grad=True)
+    i = x.view(ag.int32)
+    assert i.dtype == ag.int32 and i.tolist() == [[1065353216, -1073741824]]
+    assert not i.requires_grad  # a bitcast is not differentiable, as in PyTorch
+    b = x.view(ag.uint8)  # a smaller element: the last dim grows by the ratio
+    assert b.shape == (1, 8) and b.tolist() == [[0, 0, 128, 63, 0, 0, 0, 192]]
+    assert x.view(ag.float64).shape == (1, 1) and x.view(ag.float32).requires_grad is False
+    assert ag.ones(3, 2, dtype=ag.float16).view(ag.float32).shape == (3, 1)
+    z = ag.zeros(2)
+    z.view(ag.int32)[0] = 1065353216  # the view shares memory: z[0] becomes 1.0
+    assert z.tolist() == [1.0, 0.0]
+    with pytest.raises(RuntimeError, match="divisible by 2"):
+        ag.ones(3, dtype=ag.float16).view(ag.float32)
+    with pytest.raises(RuntimeError, match="0-d tensor"):
+        ag.tensor(1.0).view(ag.int16)
+    with pytest.raises(RuntimeError, match=r"contiguous \(stride 1\)"):
+        ag.ones(2, 3).t().view(ag.int16)
+
+
+def test_view_dtype_matches_pytorch():
+    torch = pytest.importorskip("torch")
+    x = np.random.default_rng(0).standard_normal((3, 4)).astype(np.float32)
+    for name in ("int32", "int16", "uint8", "float16", "float64", "int64", "bool"):
+        mine, theirs = ag.tensor(x).view(getattr(ag, name)), torch.tensor(x).view(
+            getattr(torch, name))
+        assert mine.shape == tuple(theirs.shape)
+        np.testing.assert_array_equal(mine.numpy(), theirs.numpy())
+    assert torch.tensor(x, requires_grad=True).view(torch.int32).requires_grad is False
+    for call in (lambda L: L.ones(3, dtype=L.float16).view(L.float32),
+                 lambda L: L.tensor(1.0).view(L.int16), lambda L: L.ones(2, 3).t().view(L.int16)):
+        with pytest.raises(RuntimeError):
+            call(torch)
+        with pytest.raises(RuntimeError):
+            call(ag)
