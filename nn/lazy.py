@@ -13,9 +13,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from autograd.mode import no_grad
 from autograd.tensor import Tensor
 
+from ._checks import check_size
 from ._factory import check_device
 from .conv import Conv2d
 from .conv1d import Conv1d
@@ -104,7 +107,8 @@ class LazyLinear(LazyModuleMixin, Linear):
         Module.__init__(self)
         check_device(device, "LazyLinear")
         dt = _dtype(dtype)
-        self.in_features, self.out_features = 0, int(out_features)
+        self.in_features = 0
+        self.out_features = check_size("LazyLinear", "out_features", out_features)
         self.weight = UninitializedParameter(dtype=dt)
         if bias:
             self.bias = UninitializedParameter(dtype=dt)
@@ -130,6 +134,15 @@ class LazyLinear(LazyModuleMixin, Linear):
                                      f"is not equal to in_features from self.weight: "
                                      f"{self.weight.shape[-1]}")
             self.in_features = width
+
+
+def _check_conv_args(who: str, out_channels: Any, groups: Any) -> None:
+    for name, v in (("out_channels", out_channels), ("groups", groups)):
+        if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < 1:
+            raise ValueError(f"{who}: {name} must be a positive int, got {v!r}")
+    if out_channels % groups:
+        raise ValueError(f"{who}: out_channels={out_channels} must be divisible by "
+                         f"groups={groups}")
 
 
 class _LazyConvMixin(LazyModuleMixin):
@@ -196,6 +209,7 @@ class LazyConv1d(_LazyConvMixin, Conv1d):
                  dilation: Any = 1, groups: int = 1, bias: bool = True,
                  padding_mode: str = "zeros", device: Any = None, dtype: Any = None) -> None:
         # a stand-in in_channels (= groups) passes Conv1d's checks; the weights are replaced
+        _check_conv_args("LazyConv1d", out_channels, groups)
         Conv1d.__init__(self, groups, out_channels, kernel_size, stride, padding, dilation,
                         groups, bias, padding_mode, device, dtype)
         self._lazy_conv_init(bias, dtype)
@@ -224,6 +238,7 @@ class LazyConv2d(_LazyConvMixin, Conv2d):
     def __init__(self, out_channels: int, kernel_size: Any, stride: Any = 1, padding: Any = 0,
                  dilation: Any = 1, groups: int = 1, bias: bool = True,
                  padding_mode: str = "zeros", device: Any = None, dtype: Any = None) -> None:
+        _check_conv_args("LazyConv2d", out_channels, groups)
         Conv2d.__init__(self, groups, out_channels, kernel_size, stride, padding, dilation,
                         groups, bias, padding_mode, device, dtype)
         self._lazy_conv_init(bias, dtype)

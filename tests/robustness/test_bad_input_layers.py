@@ -21,6 +21,7 @@ import autograd as ag
 import nn
 import nn.functional as F
 from tests.robustness.bad_input_helpers import (
+    FUNCTIONAL,
     SETTINGS,
     TRIED,
     _ids,
@@ -279,6 +280,37 @@ LAYER_CASES += [  # the 3-D convolution and pooling layers
     _layer("AvgPool3d", lambda a, b: (lambda: nn.AvgPool3d(2)(_x(a, b)), ((a, b),))),
 ]
 
+LAYER_CASES += [  # padding, BatchNorm3d, EmbeddingBag and the lazy layers
+    _layer("ZeroPad1d", lambda a, b: (lambda: nn.ZeroPad1d((a, b, 1))(_x(2, 3)), ((a, b, 1),))),
+    _layer("ZeroPad2d", lambda a, b: (lambda: nn.ZeroPad2d(a)(_x(b)), ((a, a, a, a),))),
+    _layer("ZeroPad3d", lambda a, b: (lambda: nn.ZeroPad3d(a)(_x(b, 2)), ((b, 2),))),
+    *[_layer(f"ConstantPad{d}d", lambda a, b, d=d: (
+        lambda: getattr(nn, f"ConstantPad{d}d")(-(a + 2), 1.0)(_x(*(2,) * (d + 1))),
+        ((2,) * (d + 1),))) for d in (1, 2, 3)],
+    *[_layer(f"{kind}Pad{d}d", lambda a, b, kind=kind, d=d: (
+        lambda: getattr(nn, f"{kind}Pad{d}d")(a)(_x(*(4,) * (d + 3))), ((4,) * (d + 3),)))
+      for kind in ("Reflection", "Replication", "Circular") for d in (1, 2, 3)],
+    _layer("ReflectionPad1d", lambda a, b: (lambda: nn.ReflectionPad1d(a + 3)(_x(1, 2, 3)),
+                                            (a + 3,))),
+    _layer("CircularPad1d", lambda a, b: (lambda: nn.CircularPad1d(a + 3)(_x(1, 2, 3)),
+                                          (a + 3,))),
+    _layer("BatchNorm3d", lambda a, b: (lambda: nn.BatchNorm3d(a)(_x(2, a + 1, 2, 2, 2)),
+                                        (a + 1,))),
+    _layer("BatchNorm3d", lambda a, b: (lambda: nn.BatchNorm3d(a)(_x(2, a, 2, 2)),
+                                        ((2, a, 2, 2),))),
+    _layer("EmbeddingBag", lambda a, b: (lambda: nn.EmbeddingBag(a, 2)(
+        ag.tensor([0, a + b]), ag.tensor([0])), (a + b, f"[0, {a})"))),
+    _layer("EmbeddingBag", lambda a, b: (lambda: nn.EmbeddingBag(a, 2)(
+        ag.tensor([0, 0]), ag.tensor([0, b + 2])), (b + 2,))),
+    _layer("LazyLinear", lambda a, b: (lambda: nn.LazyLinear(-a), (-a,))),
+    _layer("LazyConv1d", lambda a, b: (lambda: nn.LazyConv1d(-a, 3), (-a,))),
+    _layer("LazyConv2d", lambda a, b: (lambda: nn.LazyConv2d(a, 3)(_x(b, 5)), ((b, 5),))),
+]
+FUNCTIONAL.update({"BatchNorm3d": "batch_norm", "EmbeddingBag": "embedding_bag",
+                   **{f"{kind}Pad{d}d": "pad" for d in (1, 2, 3)
+                      for kind in ("Zero", "Constant", "Reflection", "Replication")},
+                   "CircularPad1d": "pad"})
+
 
 def _layer_params() -> list:
     seen: Counter = Counter()
@@ -302,7 +334,7 @@ def test_layer_bad_input_raises_clear_error(case, data):
 
 NO_ARGS_TO_CHECK = {"Module", "Parameter", "IncompatibleKeys", "RemovableHandle", "Identity",
                     "ModuleList", "ModuleDict", "RNNBase", "ReLU", "ReLU6", "Sigmoid", "Tanh",
-                    "GELU", "SiLU", "Softplus", "CheckpointError"}
+                    "GELU", "SiLU", "Softplus", "CheckpointError", "UninitializedParameter"}
 
 
 def test_every_layer_has_a_bad_input_case():
@@ -324,7 +356,11 @@ LAYER_ARGS = {"Linear": (2, 3), "Bilinear": (2, 2, 3), "Unflatten": (1, (2, 2)),
               "PixelShuffle": (2,), "PixelUnshuffle": (2,), "MultiheadAttention": (4, 2),
               "TransformerEncoderLayer": (4, 2), "TransformerDecoderLayer": (4, 2),
               "DataParallel": (nn.Identity(),), "Conv3d": (1, 2, 3), "ConvTranspose3d": (1, 2, 3),
-              "MaxPool3d": (2,), "AvgPool3d": (2,)}
+              "MaxPool3d": (2,), "AvgPool3d": (2,), "BatchNorm3d": (2,), "EmbeddingBag": (4, 2),
+              "LazyLinear": (2,), "LazyConv1d": (2, 3), "LazyConv2d": (2, 3),
+              **{f"{kind}Pad{d}d": (1,) for d in (1, 2, 3)
+                 for kind in ("Zero", "Reflection", "Replication", "Circular")},
+              **{f"ConstantPad{d}d": (1, 0.0) for d in (1, 2, 3)}}
 KWARG_LAYERS = sorted(n for n in nn.__all__ if isinstance(getattr(nn, n), type)
                       and issubclass(getattr(nn, n), nn.Module)
                       and n not in {"Module", "Identity", "RNNBase", "Sequential"})
