@@ -9,8 +9,9 @@ The transposed convolution is the product the other way round followed by
 every window at once. The weight gradient is ``grad @ cols.T`` summed over the
 batch. As in 2-D, each of the three is an op whose backward uses the others
 (:class:`Conv3d`, :class:`ConvTranspose3d`, :class:`Conv3dWeight`), so
-``create_graph=True`` gives second derivatives. No blocking by batch chunks
-or Winograd here: the columns of a whole batch are built at once.
+``create_graph=True`` gives second derivatives. The columns are built a batch
+chunk at a time (about ``COLS_BUDGET`` bytes) and dropped after its product; no
+Winograd or row tricks here.
 """
 from __future__ import annotations
 
@@ -30,6 +31,9 @@ from ._conv_args import _check_operands, _transposed_len, as_tuple, out_len
 from ._notation import Derivative
 
 _AXES = ("depth", "height", "width")
+
+#: bytes of columns per batch chunk: a whole batch's columns are K (27 for 3x3x3) times its input
+COLS_BUDGET = 1 << 23
 
 
 class Geom3(NamedTuple):
@@ -78,12 +82,22 @@ def _fold3(cols: np.ndarray, g: Geom3, size: tuple, out: tuple) -> np.ndarray:
     return np.ascontiguousarray(full[(slice(None), slice(None)) + inner])
 
 
+def _step(n: int, per_image: int) -> int:
+    """Images per batch chunk so that a chunk's columns take about COLS_BUDGET bytes."""
+    return max(1, min(n, COLS_BUDGET // max(1, per_image)))
+
+
 def _conv(x: np.ndarray, w: np.ndarray, g: Geom3, groups: int, out: tuple) -> np.ndarray:
     """conv3d of arrays: x (N, C, D, H, W), w (OC, C/G, KD, KH, KW) -> (N, OC, *out)."""
-    n, oc = x.shape[0], w.shape[0]
-    cols = _unfold3(x, g, out, groups)                                # (N, G, C/G*K, O)
+    n, c = x.shape[:2]
+    oc = w.shape[0]
     wg = w.reshape(groups, oc // groups, -1)                          # (G, OC/G, C/G*K)
-    return np.matmul(wg, cols).reshape((n, oc) + tuple(out))
+    res = np.empty((n, oc) + tuple(out), np.result_type(x, w))
+    step = _step(n, c * math.prod(g.k) * math.prod(out) * x.itemsize)
+    for s in range(0, n, step):
+        cols = _unfold3(x[s:s + step], g, out, groups)               # (m, G, C/G*K, O)
+        res[s:s + step] = np.matmul(wg, cols).reshape((-1, oc) + tuple(out))
+    return res
 
 
 def _conv_t(x: np.ndarray, w: np.ndarray, g: Geom3, groups: int, out: tuple) -> np.ndarray:
@@ -92,17 +106,26 @@ def _conv_t(x: np.ndarray, w: np.ndarray, g: Geom3, groups: int, out: tuple) -> 
     cout = w.shape[1] * groups
     wt = w.reshape(groups, cin // groups, -1).transpose(0, 2, 1)      # (G, Cout/G*K, Cin/G)
     x4 = x.reshape(n, groups, cin // groups, math.prod(x.shape[2:]))  # (N, G, Cin/G, D*H*W)
-    cols = np.matmul(wt, x4).reshape((n, cout) + g.k + x.shape[2:])  # (N, Cout, K..., D, H, W)
-    return _fold3(cols, g, out, x.shape[2:])
+    res = np.empty((n, cout) + tuple(out), np.result_type(x, w))
+    step = _step(n, cout * math.prod(g.k) * x4.shape[3] * x.itemsize)
+    for s in range(0, n, step):
+        cols = np.matmul(wt, x4[s:s + step])                          # (m, G, Cout/G*K, DHW)
+        res[s:s + step] = _fold3(cols.reshape((-1, cout) + g.k + x.shape[2:]), g, out,
+                                 x.shape[2:])
+    return res
 
 
 def _weight_grad(x: np.ndarray, grad: np.ndarray, g: Geom3, groups: int) -> np.ndarray:
     """conv3d's weight gradient: sum over the batch of grad @ cols.T -> (OC, C/G, KD, KH, KW)."""
     n, c = x.shape[:2]
     oc = grad.shape[1]
-    cols = _unfold3(x, g, grad.shape[2:], groups)                     # (N, G, C/G*K, O)
-    g4 = grad.reshape(n, groups, oc // groups, math.prod(grad.shape[2:]))  # (N, G, OC/G, O)
-    gw = np.matmul(g4, cols.transpose(0, 1, 3, 2)).sum(axis=0)       # (G, OC/G, C/G*K)
+    o = math.prod(grad.shape[2:])
+    gw = np.zeros((groups, oc // groups, c // groups * math.prod(g.k)), np.result_type(x, grad))
+    step = _step(n, c * math.prod(g.k) * o * x.itemsize)
+    for s in range(0, n, step):
+        cols = _unfold3(x[s:s + step], g, grad.shape[2:], groups)    # (m, G, C/G*K, O)
+        g4 = grad[s:s + step].reshape(-1, groups, oc // groups, o)    # (m, G, OC/G, O)
+        gw += np.matmul(g4, cols.transpose(0, 1, 3, 2)).sum(axis=0)  # (G, OC/G, C/G*K)
     return gw.reshape((oc, c // groups) + g.k)
 
 

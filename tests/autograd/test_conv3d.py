@@ -179,6 +179,23 @@ def test_conv_transpose3d_is_the_input_gradient_of_conv3d():
     np.testing.assert_allclose(ct.array, xt.grad.array, rtol=1e-12)
 
 
+@pytest.mark.parametrize("per_chunk", [1, 2])
+def test_batch_chunks_give_the_same_values_and_gradients(monkeypatch, per_chunk):
+    from autograd.ops import conv3d as conv3d_module
+    x, w, b, wt = _arrays(per_chunk, (3, 4, 3, 4, 3), (4, 2, 2, 2, 2), (4,), (4, 3, 2, 2, 2))
+    # the columns of `per_chunk` images: C*K * OD*OH*OW float64 = 4*8 * 4*3*4 * 8 bytes each
+    monkeypatch.setattr(conv3d_module, "COLS_BUDGET", 4 * 8 * 48 * 8 * per_chunk)
+    kw = dict(stride=(1, 2, 1), padding=1, groups=2)
+    y = ag.conv3d(t64(x), t64(w), t64(b), **kw)
+    np.testing.assert_allclose(y.array, ref_conv3d(x, w, b, (1, 2, 1), 1, 1, 2), rtol=1e-12)
+    assert gradcheck(lambda a, f: ag.conv3d(a, f, **kw), (t64(x), t64(w)))
+    got = ag.conv_transpose3d(t64(x), t64(wt), stride=2, groups=2)
+    np.testing.assert_allclose(got.array, ref_conv_transpose3d(x, wt, None, 2, 0, 0, 2),
+                               rtol=1e-12)
+    assert gradcheck(lambda a, f: ag.conv_transpose3d(a, f, stride=2, groups=2),
+                     (t64(x[:2]), t64(wt)))
+
+
 def test_max_pool3d_worked_example_and_indices():
     x = ag.arange(27.0).reshape(1, 1, 3, 3, 3)
     y, idx = ag.max_pool3d(x, 2, stride=1, return_indices=True)
