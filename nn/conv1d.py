@@ -10,6 +10,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from autograd.errors import OpError
 from autograd.ops.conv import conv2d, conv_transpose2d
 from autograd.tensor import Tensor
 
@@ -22,18 +23,19 @@ __all__ = ["conv1d", "conv_transpose1d", "Conv1d", "ConvTranspose1d"]
 
 def _single(v: Any, name: str, who: str, low: int) -> int:
     t = tuple(v) if isinstance(v, (tuple, list)) else (v,)
-    if len(t) != 1 or not isinstance(t[0], (int, np.integer)) or isinstance(t[0], bool) \
-            or t[0] < low:
-        raise ValueError(f"{who}: {name} must be an int >= {low} (or a 1-tuple), got {v!r}")
+    if len(t) == 1 and (not isinstance(t[0], (int, np.integer)) or isinstance(t[0], bool)):
+        raise TypeError(f"{who}: {name} must be an int >= {low} (or a 1-tuple), got {v!r}")
+    if len(t) != 1 or t[0] < low:
+        raise OpError(f"{who}: {name} must be an int >= {low} (or a 1-tuple), got {v!r}")
     return int(t[0])
 
 
 def _as_3d(x: Tensor, weight: Tensor, who: str) -> tuple[Tensor, bool]:
     if x.ndim not in (2, 3):
-        raise ValueError(f"{who}: expected a 2-D (unbatched) or 3-D (N, C, L) input, got "
+        raise OpError(f"{who}: expected a 2-D (unbatched) or 3-D (N, C, L) input, got "
                          f"shape {tuple(x.shape)}")
     if weight.ndim != 3:
-        raise ValueError(f"{who}: expected a 3-D weight, got shape {tuple(weight.shape)}")
+        raise OpError(f"{who}: expected a 3-D weight, got shape {tuple(weight.shape)}")
     return (x.unsqueeze(0), True) if x.ndim == 2 else (x, False)
 
 

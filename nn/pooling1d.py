@@ -14,6 +14,7 @@ from typing import Any, Iterator
 import numpy as np
 
 import autograd as ag
+from autograd.errors import OpError
 from autograd.ops.pool import adaptive_avg_pool2d, avg_pool2d, max_pool2d
 from autograd.tensor import Tensor
 
@@ -27,7 +28,9 @@ __all__ = ["max_pool1d", "avg_pool1d", "adaptive_avg_pool1d", "adaptive_max_pool
 
 def _one(value: Any, what: str, op: str) -> int:
     """An int or a 1-tuple of one, as an int."""
-    v = value[0] if isinstance(value, (tuple, list)) and len(value) == 1 else value
+    if isinstance(value, (tuple, list)) and len(value) != 1:
+        raise OpError(f"{op}: {what} must be an int or a 1-tuple of one, got {value!r}")
+    v = value[0] if isinstance(value, (tuple, list)) else value
     if not isinstance(v, (int, np.integer)) or isinstance(v, bool):
         raise TypeError(f"{op}: {what} must be an int or a 1-tuple of one, got {value!r}")
     return int(v)
@@ -37,7 +40,7 @@ def _signal(x: Any, op: str) -> Tensor:
     if not isinstance(x, Tensor):
         raise TypeError(f"{op}: expected a Tensor, got {type(x).__name__}")
     if x.ndim not in (2, 3):
-        raise ValueError(f"{op}: expected a 2-D (C, L) or 3-D (N, C, L) input, got shape "
+        raise OpError(f"{op}: expected a 2-D (C, L) or 3-D (N, C, L) input, got shape "
                          f"{tuple(x.shape)}")
     return x
 
@@ -149,7 +152,9 @@ def adaptive_max_pool1d(input: Tensor, output_size: Any,  # noqa: A002
 
 def _pair(v: Any, what: str) -> tuple[int, int]:
     pair = tuple(v) if isinstance(v, (tuple, list)) else (v, v)
-    if len(pair) != 2 or not all(isinstance(a, (int, np.integer)) and not isinstance(a, bool)
+    if len(pair) != 2:
+        raise OpError(f"max_unpool2d: {what} must be an int or a pair of ints, got {v!r}")
+    if not all(isinstance(a, (int, np.integer)) and not isinstance(a, bool)
                                  for a in pair):
         raise TypeError(f"max_unpool2d: {what} must be an int or a pair of ints, got {v!r}")
     return int(pair[0]), int(pair[1])

@@ -158,3 +158,30 @@ def test_fold_unfold_modules_match_pytorch():
     back = nn.Fold((5, 6), (2, 3), padding=1, stride=2)(cols)
     np.testing.assert_allclose(back.numpy(), torch.nn.Fold((5, 6), (2, 3), padding=1,
                                                            stride=2)(want).numpy())
+
+
+ERROR_CASES = [  # (call on (F, x, w), PyTorch's error class)
+    (lambda F, x, w: F.conv1d(x, w, padding=(1, 1)), RuntimeError),
+    (lambda F, x, w: F.conv1d(x, w, stride=1.5), TypeError),
+    (lambda F, x, w: F.conv1d(x, w, stride=0), RuntimeError),
+    (lambda F, x, w: F.conv1d(x[None], w), RuntimeError),
+    (lambda F, x, w: F.max_pool1d(x, (2, 2)), RuntimeError),
+    (lambda F, x, w: F.max_pool1d(x, 2.0), TypeError),
+    (lambda F, x, w: F.max_pool1d(x[None, None], 2), RuntimeError),
+    (lambda F, x, w: F.avg_pool1d(x, (2,), padding=(1, 1)), RuntimeError),
+]
+
+
+@pytest.mark.parametrize("case", range(len(ERROR_CASES)))
+def test_1d_argument_errors_have_pytorchs_classes(case):
+    call, cls = ERROR_CASES[case]
+    with pytest.raises(cls, match=r"conv1d|pool1d"):
+        call(F, ag.randn(2, 3, 8), ag.randn(2, 3, 2))
+
+
+@pytest.mark.parametrize("case", range(len(ERROR_CASES)))
+def test_1d_argument_errors_match_torch(case):
+    torch = pytest.importorskip("torch")
+    call, cls = ERROR_CASES[case]
+    with pytest.raises(cls):
+        call(torch.nn.functional, torch.randn(2, 3, 8), torch.randn(2, 3, 2))
