@@ -395,6 +395,11 @@ def pad(x: Tensor, pad: Sequence[int], mode: str = "constant",
     if mode not in MODES:
         raise OpNotImplementedError(f"pad: unrecognised padding mode {mode!r}; mode must be "
                                     f"one of {MODES}")
+    pad = tuple(pad)
+    for p in pad:
+        if not isinstance(p, (int, np.integer)) or isinstance(p, bool):
+            raise TypeError(f"pad: padding must be a tuple of ints, got {pad!r} (element of "
+                            f"type {type(p).__name__})")
     pad = tuple(int(p) for p in pad)
     if len(pad) % 2 or len(pad) // 2 > x.ndim:
         raise OpError(f"pad: padding {pad} must have an even length of at most 2 * ndim "

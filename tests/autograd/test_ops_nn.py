@@ -448,3 +448,16 @@ def test_f_pad_defaults_to_no_value():
     x = ag.ones(1, 1, 3)
     assert F.pad(x, (1, 1), mode="reflect").shape == (1, 1, 5)
     assert F.pad(x, (1, 1)).tolist() == [[[0.0, 1.0, 1.0, 1.0, 0.0]]]
+
+
+@pytest.mark.parametrize("bad", [(1.5, 1), (True, 1), (1, None)])
+def test_pad_refuses_non_int_padding_as_pytorch(bad):
+    with pytest.raises(TypeError, match="pad: padding must be a tuple of ints"):
+        ag.pad(ag.ones(2, 3), bad)
+    torch = pytest.importorskip("torch")
+    with pytest.raises(TypeError):
+        torch.nn.functional.pad(torch.ones(2, 3), bad)
+
+
+def test_pad_takes_numpy_ints():
+    assert ag.pad(ag.ones(2, 3), (np.int64(1), 2)).shape == (2, 6)
