@@ -408,13 +408,18 @@ class Module(HooksMixin, ConvertMixin):
                 continue
             value = state_dict[key]
             lazy = isinstance(target, UninitializedParameter)  # takes the shape it is given
-            if lazy and isinstance(value, UninitializedParameter):
-                continue  # nothing to load: both still wait for a first forward
+            if isinstance(value, UninitializedParameter):
+                if lazy:
+                    continue  # nothing to load: both still wait for a first forward
+                problems.append(f"size mismatch for {key}: the checkpoint's value is an "
+                                "uninitialized parameter (of a lazy module before its first "
+                                "forward); call forward on that module before saving it")
+                continue
             arr = value.array if isinstance(value, Tensor) else np.asarray(value)
             if arr.dtype.kind not in "biuf":
                 problems.append(f"value for {key!r} is not numeric (dtype {arr.dtype})")
                 continue
-            if arr.shape != target.array.shape and not lazy:
+            if not lazy and arr.shape != target.array.shape:
                 problems.append(
                     f"size mismatch for {key}: copying a param with shape {tuple(arr.shape)} "
                     f"from checkpoint, the shape in current model is {tuple(target.array.shape)}."

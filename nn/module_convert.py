@@ -12,6 +12,11 @@ from ._factory import check_device, parse_to
 __all__ = ["ConvertMixin"]
 
 
+#: the slot holding a tensor's data, read directly so that conversions also reach the
+#: placeholders of a lazy module's uninitialised parameters (as PyTorch's ``to`` does)
+_DATA: Any = vars(Tensor)["array"]
+
+
 class ConvertMixin:
     """``to(device | dtype | tensor)``, ``cpu()``, ``cuda()``, ``float()``, ``double()``..."""
 
@@ -24,8 +29,8 @@ class ConvertMixin:
         """
         for m in self.modules():
             for p in m._parameters.values():
-                if p is not None and p.array.dtype.kind == "f":
-                    p.array = fn(p.array)
+                if p is not None and _DATA.__get__(p).dtype.kind == "f":
+                    _DATA.__set__(p, fn(_DATA.__get__(p)))
                     if p.grad is not None:
                         p.grad = Tensor._make(fn(p.grad.array))
             for b in m._buffers.values():

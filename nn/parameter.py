@@ -5,6 +5,7 @@ from typing import Any
 
 import numpy as np
 
+from autograd.errors import OpError
 from autograd.tensor import Tensor
 
 
@@ -61,6 +62,7 @@ class Parameter(Tensor):
         return p
 
 
+_ARRAY: Any = vars(Tensor)["array"]  # the slot that holds a tensor's data
 _UNINIT = ("Attempted to use an uninitialized parameter in {}. This happens with a lazy module "
            "(nn.LazyLinear ...) before its first forward: call forward with a dummy batch to "
            "initialize the parameters first")
@@ -69,8 +71,8 @@ _UNINIT = ("Attempted to use an uninitialized parameter in {}. This happens with
 class UninitializedParameter(Parameter):
     """A parameter of a lazy module whose shape is not known yet.
 
-    It holds no data: asking for its shape raises RuntimeError, its size or
-    value ValueError. :meth:`materialize` gives it a shape (uninitialised
+    It holds no data: asking for its shape raises RuntimeError (an OpError, also a
+    ValueError), and any op, its size or its value raise ValueError, as PyTorch's do. :meth:`materialize` gives it a shape (uninitialised
     memory) and turns this very object into a plain :class:`Parameter`, so
     an optimizer that already holds it keeps working (as PyTorch).
 
@@ -95,16 +97,35 @@ class UninitializedParameter(Parameter):
         super().__init__(np.empty((0,), np.dtype(np.float32 if dtype is None else dtype)),
                          requires_grad)
 
+    @property  # type: ignore[override]
+    def array(self) -> np.ndarray:
+        """Refused: every op reaches a tensor's data here, and there is none yet (as PyTorch,
+        which raises ValueError for any use but materializing)."""
+        raise ValueError(_UNINIT.format("an op"))
+
+    @array.setter
+    def array(self, value: np.ndarray) -> None:
+        _ARRAY.__set__(self, value)
+
+    @property
+    def _placeholder(self) -> np.ndarray:
+        """The empty array that records the dtype the parameter will have."""
+        return _ARRAY.__get__(self)
+
+    @property
+    def dtype(self) -> Any:  # type: ignore[override]
+        return self._placeholder.dtype
+
     def materialize(self, shape: Any, device: Any = None, dtype: Any = None) -> None:
         """Give this parameter ``shape`` (values uninitialised) and make it a plain Parameter."""
-        dt = self.array.dtype if dtype is None else np.dtype(dtype)
+        dt = self._placeholder.dtype if dtype is None else np.dtype(dtype)
         dims = (shape,) if isinstance(shape, (int, np.integer)) else tuple(shape)
-        self.array = np.empty(tuple(int(d) for d in dims), dt)
+        _ARRAY.__set__(self, np.empty(tuple(int(d) for d in dims), dt))
         self.__class__ = self.cls_to_become  # type: ignore[assignment]
 
     @property
     def shape(self) -> tuple:
-        raise RuntimeError("Can't access the shape of an uninitialized parameter. Call "
+        raise OpError("Can't access the shape of an uninitialized parameter. Call "
                            "`forward` of its lazy module first to initialize it (or "
                            "load_state_dict into the module)")
 
@@ -125,9 +146,9 @@ class UninitializedParameter(Parameter):
         return "<UninitializedParameter>"
 
     def __reduce_ex__(self, protocol: Any) -> Any:
-        return (UninitializedParameter, (self.requires_grad, None, self.array.dtype))
+        return (UninitializedParameter, (self.requires_grad, None, self._placeholder.dtype))
 
     def __deepcopy__(self, memo: dict) -> UninitializedParameter:  # type: ignore[override]
-        p = UninitializedParameter(self.requires_grad, dtype=self.array.dtype)
+        p = UninitializedParameter(self.requires_grad, dtype=self._placeholder.dtype)
         memo[id(self)] = p
         return p

@@ -137,7 +137,7 @@ class Optimizer:
                 raise ValueError(f"{self._name}: can't optimize a non-leaf Tensor (parameter {i} "
                                  "was computed by an op); optimize the leaf it came from, or "
                                  "use .detach().requires_grad_()")
-            if p.array.dtype.kind not in "fc":
+            if p.dtype.kind not in "fc":
                 raise TypeError(f"{self._name}: can only optimize floating point Tensors, "
                                 f"parameter {i} has dtype {p.array.dtype}")
         # Tensors hash by identity, so these sets hold the parameter objects themselves

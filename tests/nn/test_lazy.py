@@ -135,3 +135,19 @@ def test_lazy_conv_checks_its_input():
     m = nn.LazyConv2d(4, 3)
     m.load_state_dict(nn.Conv2d(2, 4, 3).state_dict())
     assert m.weight.shape == (4, 2, 3, 3)
+
+
+def test_an_uninitialized_parameter_refuses_every_op_as_pytorch():
+    p = nn.parameter.UninitializedParameter()
+    for use in (lambda: p + 1, lambda: ag.zeros_like(p), lambda: p.sum(), lambda: p * p):
+        with pytest.raises(ValueError, match="uninitialized parameter"):
+            use()
+    assert p.dtype == np.float32  # the dtype it will have is known
+
+
+def test_adagrad_built_before_the_first_forward_says_why_as_pytorch():
+    with pytest.raises(ValueError, match="uninitialized parameter"):
+        optim.Adagrad(nn.LazyLinear(3).parameters())
+    torch = pytest.importorskip("torch")
+    with pytest.raises(ValueError, match="uninitialized parameter"):
+        torch.optim.Adagrad(torch.nn.LazyLinear(3).parameters())
