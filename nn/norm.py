@@ -293,12 +293,20 @@ def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None,  # 
 
 
 # --------------------------------------------------------------------- modules
+def _affine_parameters(module: Module, affine: bool, bias: bool, channels: int,
+                       dt: np.dtype) -> None:
+    """A per-channel ``weight`` (ones) with ``affine``, and a ``bias`` (zeros) if ``bias`` too."""
+    module.register_parameter("weight", Parameter(np.ones(channels, dt)) if affine else None)
+    module.register_parameter("bias", Parameter(np.zeros(channels, dt))
+                              if affine and bias else None)
+
+
 class _BatchNorm(Module):
     _ndims: tuple = ()
 
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1,
                  affine: bool = True, track_running_stats: bool = True,
-                 device: Any = None, dtype: Any = None) -> None:
+                 device: Any = None, dtype: Any = None, *, bias: bool = True) -> None:
         super().__init__()
         check_device(device, type(self).__name__)
         if not isinstance(num_features, (int, np.integer)) or num_features <= 0:
@@ -310,12 +318,7 @@ class _BatchNorm(Module):
         dt = np.dtype(np.float32 if dtype is None else dtype)
         self.num_features, self.eps, self.momentum = int(num_features), float(eps), momentum
         self.affine, self.track_running_stats = affine, track_running_stats
-        if affine:
-            self.weight = Parameter(np.ones(num_features, dt))
-            self.bias = Parameter(np.zeros(num_features, dt))
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        _affine_parameters(self, affine, bias, num_features, dt)
         if track_running_stats:
             self.register_buffer("running_mean", Tensor._make(np.zeros(num_features, dt)))
             self.register_buffer("running_var", Tensor._make(np.ones(num_features, dt)))
@@ -332,8 +335,9 @@ class _BatchNorm(Module):
 
     def reset_parameters(self) -> None:
         self.reset_running_stats()
-        if self.affine:
+        if self.weight is not None:
             init.ones_(self.weight)
+        if self.bias is not None:
             init.zeros_(self.bias)
 
     def forward(self, x: Tensor) -> Tensor:
@@ -355,7 +359,8 @@ class _BatchNorm(Module):
 
     def extra_repr(self) -> str:
         return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
-                f"affine={self.affine}, track_running_stats={self.track_running_stats}")
+                f"affine={self.affine}, bias={self.bias is not None}, "
+                f"track_running_stats={self.track_running_stats}")
 
 
 class BatchNorm1d(_BatchNorm):
@@ -369,6 +374,7 @@ class BatchNorm1d(_BatchNorm):
         affine: learn ``weight`` (init 1) and ``bias`` (init 0).
         track_running_stats: keep ``running_mean``, ``running_var`` and
             ``num_batches_tracked`` buffers and use them in eval mode.
+        bias: with ``affine``, learn the bias too (keyword only, as PyTorch 2.13).
 
     Shape:
         - Input: ``(N, C)`` or ``(N, C, L)``; Output: the same.
@@ -466,7 +472,7 @@ class LayerNorm(Module):
 
     def extra_repr(self) -> str:
         return (f"{self.normalized_shape}, eps={self.eps}, "
-                f"elementwise_affine={self.elementwise_affine}")
+                f"elementwise_affine={self.elementwise_affine}, bias={self.bias is not None}")
 
 
 class GroupNorm(Module):
@@ -477,6 +483,7 @@ class GroupNorm(Module):
         num_channels: ``C``.
         eps: added to the variance.
         affine: learn per-channel ``weight`` (init 1) and ``bias`` (init 0).
+        bias: with ``affine``, learn the bias too (keyword only).
 
     Shape:
         - Input: ``(N, C, *)``; Output: the same.
@@ -488,7 +495,8 @@ class GroupNorm(Module):
     """
 
     def __init__(self, num_groups: int, num_channels: int, eps: float = 1e-5,
-                 affine: bool = True, device: Any = None, dtype: Any = None) -> None:
+                 affine: bool = True, device: Any = None, dtype: Any = None, *,
+                 bias: bool = True) -> None:
         super().__init__()
         check_device(device, type(self).__name__)
         if num_groups <= 0 or num_channels % num_groups:
@@ -496,17 +504,13 @@ class GroupNorm(Module):
                              f"num_groups={num_groups}")
         self.num_groups, self.num_channels = int(num_groups), int(num_channels)
         self.eps, self.affine = float(eps), affine
-        dt = np.dtype(np.float32 if dtype is None else dtype)
-        if affine:
-            self.weight = Parameter(np.ones(num_channels, dt))
-            self.bias = Parameter(np.zeros(num_channels, dt))
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        _affine_parameters(self, affine, bias, num_channels,
+                           np.dtype(np.float32 if dtype is None else dtype))
 
     def forward(self, x: Tensor) -> Tensor:
         _check_channels(x, self.num_channels, "GroupNorm", "the layer")
         return group_norm(x, self.num_groups, self.weight, self.bias, self.eps)
 
     def extra_repr(self) -> str:
-        return f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}"
+        return (f"{self.num_groups}, {self.num_channels}, eps={self.eps}, "
+                f"affine={self.affine}, bias={self.bias is not None}")

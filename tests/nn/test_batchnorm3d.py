@@ -1,5 +1,4 @@
 """BatchNorm3d: batch statistics over (N, D, H, W), running statistics, state_dict."""
-import re
 
 import numpy as np
 import pytest
@@ -41,7 +40,7 @@ def test_state_dict_repr_and_input_check():
     bn = nn.BatchNorm3d(4)
     assert list(bn.state_dict()) == ["weight", "bias", "running_mean", "running_var",
                                      "num_batches_tracked"]
-    assert repr(bn) == ("BatchNorm3d(4, eps=1e-05, momentum=0.1, affine=True, "
+    assert repr(bn) == ("BatchNorm3d(4, eps=1e-05, momentum=0.1, affine=True, bias=True, "
                         "track_running_stats=True)")
     assert list(nn.BatchNorm3d(4, affine=False, track_running_stats=False).state_dict()) == []
     with pytest.raises(ValueError, match="5-D"):
@@ -57,20 +56,20 @@ def test_gradcheck_training():
                      (x, bn.weight, bn.bias))
 
 
-@pytest.mark.parametrize("kwargs", [{}, {"momentum": None}, {"affine": False},
+@pytest.mark.parametrize("kwargs", [{}, {"momentum": None}, {"affine": False}, {"bias": False},
                                     {"track_running_stats": False}, {"eps": 1e-3,
                                                                      "momentum": 0.3}])
 def test_matches_torch_over_several_steps(kwargs):
     torch = pytest.importorskip("torch")
     ours, theirs = nn.BatchNorm3d(3, **kwargs), torch.nn.BatchNorm3d(3, **kwargs)
-    # PyTorch 2.13's repr also shows its new keyword-only ``bias=`` (not yet in nn.norm)
-    assert repr(ours) == re.sub(r", bias=(True|False)", "", repr(theirs))
+    assert repr(ours) == repr(theirs)
     assert list(ours.state_dict()) == list(theirs.state_dict())
     if ours.affine:
         w = np.random.default_rng(9).normal(size=(2, 3)).astype(np.float32)
-        ours.load_state_dict({**ours.state_dict(), "weight": w[0], "bias": w[1]})
-        theirs.load_state_dict({**theirs.state_dict(), "weight": torch.tensor(w[0]),
-                                "bias": torch.tensor(w[1])})
+        values = {"weight": w[0], "bias": w[1]} if ours.bias is not None else {"weight": w[0]}
+        ours.load_state_dict({**ours.state_dict(), **values})
+        theirs.load_state_dict({**theirs.state_dict(),
+                                **{k: torch.tensor(v) for k, v in values.items()}})
     for step in range(3):
         xa = _x(step, (2, 3, 2, 3, 2), np.float32)
         x, tx = ag.tensor(xa, requires_grad=True), torch.tensor(xa, requires_grad=True)
@@ -88,3 +87,19 @@ def test_matches_torch_over_several_steps(kwargs):
     xa = _x(7, (2, 3, 2, 2, 2), np.float32)
     np.testing.assert_allclose(ours(ag.tensor(xa)).numpy(),
                                theirs(torch.tensor(xa)).detach().numpy(), rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize("make", [lambda m: m.BatchNorm1d(3, bias=False),
+                                  lambda m: m.BatchNorm2d(3, affine=False, bias=False),
+                                  lambda m: m.GroupNorm(1, 3, bias=False),
+                                  lambda m: m.GroupNorm(3, 3, affine=False),
+                                  lambda m: m.LayerNorm(3, bias=False),
+                                  lambda m: m.LayerNorm(3)])
+def test_the_bias_keyword_of_the_norms(make):
+    layer = make(nn)
+    assert "bias=False" in repr(layer) or layer.bias is not None
+    assert ("bias" in layer.state_dict()) == (layer.bias is not None)
+    torch = pytest.importorskip("torch")
+    theirs = make(torch.nn)
+    assert repr(layer) == repr(theirs)
+    assert list(layer.state_dict()) == list(theirs.state_dict())
