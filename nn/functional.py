@@ -53,10 +53,12 @@ from .pooling1d import (
     max_pool1d,
     max_unpool2d,
 )
+from .sampling import affine_grid
 from .upsample import interpolate, pixel_shuffle, pixel_unshuffle, upsample
 
 __all__ = [
     "linear", "bilinear", "dropout", "one_hot", "pad",
+    "affine_grid",
     "batch_norm", "layer_norm", "group_norm", "embedding", "embedding_bag",
     "relu", "relu6", "leaky_relu", "elu", "gelu", "silu", "sigmoid", "tanh", "softplus",
     "logsigmoid", "softmax", "log_softmax",

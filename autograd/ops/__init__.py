@@ -16,6 +16,7 @@ from . import (  # noqa: F401  # noqa: F401  # noqa: F401  # noqa: F401  (produc
     explog,
     fold,
     gather,
+    grid_sample,
     index,
     linalg_ops,
     norm,

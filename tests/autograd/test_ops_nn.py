@@ -16,6 +16,7 @@ import autograd as ag
 from autograd.gradcheck import gradcheck, gradgradcheck
 from autograd.testing import Input
 from tests.autograd.opspec import Nan, OpSpec, torch_walk, walk
+from tests.autograd.rows_grid_sample import ROWS as GRID_SAMPLE_ROWS
 from tests.robustness import bad_op_cases as bad
 from tests.robustness.bad_input_helpers import t
 
@@ -204,7 +205,7 @@ TABLE = [
            torch=lambda T, a: T.nn.functional.ctc_loss(
                a.log_softmax(2), T.tensor(CTC_TARGETS), T.tensor(CTC_IN), T.tensor(CTC_LEN),
                reduction="sum")),
-]
+] + GRID_SAMPLE_ROWS
 
 
 @pytest.mark.parametrize("spec", TABLE, ids=str)

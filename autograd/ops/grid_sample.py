@@ -1,0 +1,275 @@
+"""grid_sample: read an image at arbitrary points, as ``F.grid_sample`` (spatial transformers).
+
+For every output position the grid gives a point ``(x, y)`` (``(x, y, z)`` for volumes) in
+normalised coordinates, -1 the left/top edge and +1 the right/bottom one. The point is
+mapped to pixel coordinates (``align_corners`` says whether +-1 are the corner pixels'
+centres or their outer edges), the padding mode moves points that fall outside
+(``border`` clips, ``reflection`` mirrors at the edges, ``zeros`` reads zeros there) and the
+value is interpolated from the pixels around it: ``nearest`` (round half to even),
+``bilinear`` (trilinear for volumes, 2**d neighbours) or ``bicubic`` (4x4 neighbours, cubic
+convolution with A = -0.75, each neighbour padded on its own; images only), as PyTorch.
+
+The forward is numpy. The backward is written with gather and scatter_add over the same
+neighbour indices, and the interpolation weights are rebuilt as Tensor expressions of the
+grid, so second derivatives (in the input, the grid and the upstream gradient) come from
+the chain rule. The neighbour indices are constants of the position: the result is
+piecewise smooth in the grid and its derivative jumps where a point crosses a pixel (as
+PyTorch's); ``nearest`` gives the grid no gradient, as PyTorch.
+"""
+from __future__ import annotations
+
+import itertools
+import warnings
+from typing import Any, Callable
+
+import numpy as np
+
+from ..errors import OpError
+from ..function import Function
+from ..registry import OPS, register
+from ..tensor import Tensor
+from ._common import tensor_arg
+from ._notation import Derivative
+
+MODES = ("bilinear", "nearest", "bicubic")
+PADDING_MODES = ("zeros", "border", "reflection")
+_A = -0.75  # the cubic convolution's constant, as PyTorch's
+
+
+def _cubic1(x: Any) -> Any:  # |x| <= 1
+    return ((_A + 2) * x - (_A + 3)) * x * x + 1
+
+
+def _cubic2(x: Any) -> Any:  # 1 < |x| < 2
+    return ((_A * x - 5 * _A) * x + 8 * _A) * x - 4 * _A
+
+
+def _dcubic1(x: Any) -> Any:
+    return (3 * (_A + 2) * x - 2 * (_A + 3)) * x
+
+
+def _dcubic2(x: Any) -> Any:
+    return (3 * _A * x - 10 * _A) * x + 8 * _A
+
+
+# per mode: the neighbours' offsets from floor(coordinate), each with its weight as a
+# function of the fraction t and that weight's derivative in t (numpy arrays or Tensors)
+_Tap = tuple[int, Callable[[Any], Any], Callable[[Any], Any]]
+_TAPS: dict[str, tuple[_Tap, ...]] = {
+    "bilinear": ((0, lambda t: 1 - t, lambda t: -1.0), (1, lambda t: t, lambda t: 1.0)),
+    "bicubic": ((-1, lambda t: _cubic2(t + 1), lambda t: _dcubic2(t + 1)),
+                (0, _cubic1, _dcubic1),
+                (1, lambda t: _cubic1(1 - t), lambda t: -_dcubic1(1 - t)),
+                (2, lambda t: _cubic2(2 - t), lambda t: -_dcubic2(2 - t))),
+    "nearest": ((0, lambda t: 1.0, lambda t: 0.0),),
+}
+
+
+def _reflect(c: np.ndarray, twice_low: int, twice_high: int) -> tuple[np.ndarray, np.ndarray]:
+    """Mirror ``c`` into [low, high] at both edges; the second array is dc'/dc (+-1)."""
+    if twice_low == twice_high:
+        return np.zeros_like(c), np.zeros_like(c)
+    low, span = twice_low / 2, (twice_high - twice_low) / 2
+    d = c - low
+    sign = np.where(d < 0, -1.0, 1.0)
+    d = np.abs(d)
+    extra = np.fmod(d, span)
+    even = np.floor(d / span) % 2 == 0
+    return np.where(even, extra + low, span - extra + low), np.where(even, sign, -sign)
+
+
+def _pad(c: np.ndarray, size: int, padding: str, align: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Pixel coordinate after the padding mode, and its derivative in the coordinate."""
+    if padding == "zeros":
+        return c, np.ones_like(c)
+    grad = np.ones_like(c)
+    if padding == "reflection":
+        c, grad = _reflect(c, 0, 2 * (size - 1)) if align else _reflect(c, -1, 2 * size - 1)
+    inside = (c > 0) & (c < size - 1)
+    return np.clip(c, 0, size - 1), np.where(inside, grad, 0.0)
+
+
+class _Axis:
+    """One axis of the sampling: where each output point reads along it, and with what."""
+
+    __slots__ = ("base", "mult", "offset", "taps")
+
+    def __init__(self, g: np.ndarray, size: int, mode: str, padding: str, align: bool) -> None:
+        scale = (size - 1) / 2 if align else size / 2
+        c = (g + 1) * scale - (0.0 if align else 0.5)
+        mult = np.full_like(c, scale)
+        if mode != "bicubic":  # bicubic pads each neighbour, not the point
+            c, dpad = _pad(c, size, padding, align)
+            mult = mult * dpad
+        finite = np.isfinite(c)
+        safe = np.where(finite, c, 0.0)
+        base = np.rint(safe) if mode == "nearest" else np.floor(safe)
+        self.base, self.mult = base, mult
+        self.offset = c - mult * g - base  # t = g * mult + offset (exact value, exact slope)
+        self.taps: list[tuple[np.ndarray, np.ndarray]] = []  # (index, valid) per neighbour
+        for off, _, _ in _TAPS[mode]:
+            idx = base + off
+            if mode == "bicubic" and padding != "zeros":
+                idx = np.trunc(_pad(idx, size, padding, align)[0])
+            valid = finite & (idx >= 0) & (idx <= size - 1)
+            self.taps.append((np.where(valid, idx, 0).astype(np.int64), valid))
+
+
+def _geometry(grid: np.ndarray, sizes: tuple, mode: str, padding: str,
+              align: bool) -> tuple[list[_Axis], list[tuple[np.ndarray, np.ndarray, tuple]]]:
+    """Per axis the reading positions; per neighbour (flat index, valid, tap numbers)."""
+    n, d = grid.shape[0], grid.shape[-1]
+    g = grid.reshape(n, int(np.prod(grid.shape[1:-1])), d)  # (N, Q, d)
+    # grid component j runs along spatial dim d-1-j
+    axes = [_Axis(g[:, :, j], sizes[d - 1 - j], mode, padding, align) for j in range(d)]
+    strides = [int(np.prod(sizes[d - j:])) for j in range(d)]  # x: 1, y: W, z: H*W
+    corners = []
+    for pick in itertools.product(range(len(_TAPS[mode])), repeat=d):
+        flat = np.sum([axes[j].taps[k][0] * strides[j] for j, k in enumerate(pick)], axis=0)
+        valid = np.logical_and.reduce([axes[j].taps[k][1] for j, k in enumerate(pick)])
+        corners.append((flat, valid, pick))
+    return axes, corners
+
+
+def _fractions(axes: list[_Axis], g: Tensor, like: Tensor) -> list[Tensor]:
+    """t per axis as Tensors of the grid ``g`` (N, Q, d): exact value and slope."""
+    dt = like.dtype
+    return [g[:, :, j] * Tensor._make(a.mult.astype(dt)) + Tensor._make(a.offset.astype(dt))
+            for j, a in enumerate(axes)]
+
+
+def _weight(mode: str, pick: tuple, ts: list, skip: int = -1) -> Any:
+    """Product over axes of the neighbour's weight (the derivative's factor at ``skip``)."""
+    out: Any = 1.0
+    for j, k in enumerate(pick):
+        _, w, dw = _TAPS[mode][k]
+        out = out * (dw(ts[j]) if j == skip else w(ts[j]))
+    return out
+
+
+class GridSample(Function):
+    """Sample (N, C, *in) at the points of grid (N, *out, d): (N, C, *out)."""
+
+    symbol = "grid_sample"
+    derivative = Derivative("∂y/∂x = the interpolation weights (scattered back)",
+                            "∂y/∂grid = Σ neighbour values · ∂weight/∂grid")
+
+    @staticmethod
+    def forward(ctx, x, grid, mode, padding, align):
+        (n, c), q = x.shape[:2], int(np.prod(grid.shape[1:-1]))
+        axes, corners = _geometry(grid, x.shape[2:], mode, padding, align)
+        ts = [a.mult * grid.reshape(n, q, grid.shape[-1])[:, :, j] + a.offset
+              for j, a in enumerate(axes)]
+        flat_x = x.reshape(n, c, int(np.prod(x.shape[2:])))
+        out = np.zeros((n, c, q), x.dtype)
+        for flat, valid, pick in corners:
+            w = np.where(valid, _weight(mode, pick, ts), 0.0).astype(x.dtype)  # (N, Q)
+            vals = np.take_along_axis(flat_x, flat[:, None, :], axis=2)  # (N, C, Q)
+            out += np.where(valid[:, None, :], vals, 0.0) * w[:, None, :]
+        ctx.geometry = (axes, corners, mode, x.shape, grid.shape)
+        ctx.save_for_backward(x, grid)
+        return out.reshape((n, c) + grid.shape[1:-1])
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, grid = ctx.saved_tensors
+        axes, corners, mode, xshape, gshape = ctx.geometry
+        n, c, d = xshape[0], xshape[1], gshape[-1]
+        q = int(np.prod(gshape[1:-1]))
+        g2 = grad.reshape(n, c, q)  # (N, C, Q)
+        ts = _fractions(axes, grid.reshape(n, q, d), x)
+        dx = dgrid = None
+        if ctx.needs_input_grad[0]:
+            idx = np.concatenate([np.broadcast_to(f[:, None, :], g2.shape) for f, _, _ in corners],
+                                 axis=2)
+            parts = [g2 * (_weight(mode, pick, ts) * Tensor._make(valid.astype(x.dtype)))
+                     .unsqueeze(1) for _, valid, pick in corners]
+            src = OPS.cat(parts, 2) if len(parts) > 1 else parts[0]
+            zero = Tensor._make(np.zeros((n, c, int(np.prod(xshape[2:]))), x.dtype))
+            dx = OPS.scatter_add(zero, 2, idx, src).reshape(xshape)
+        if ctx.needs_input_grad[1]:
+            if mode == "nearest":
+                dgrid = Tensor._make(np.zeros(gshape, x.dtype))
+            else:
+                dgrid = _grid_grad(x, g2, ts, axes, corners, mode, gshape)
+        return dx, dgrid, None, None, None
+
+
+def _grid_grad(x: Tensor, g2: Tensor, ts: list, axes: list, corners: list, mode: str,
+               gshape: tuple) -> Tensor:
+    """Σ over neighbours of (upstream · value) times each weight's derivative in the grid."""
+    n, c = g2.shape[:2]
+    flat_x = x.reshape(n, c, int(np.prod(x.shape[2:])))
+    comps: list[Any] = [0.0] * len(axes)
+    for flat, valid, pick in corners:
+        vals = OPS.gather(flat_x, 2, np.broadcast_to(flat[:, None, :], g2.shape))
+        s = (g2 * vals).sum(1) * Tensor._make(valid.astype(x.dtype))  # (N, Q)
+        for j in range(len(axes)):
+            comps[j] = comps[j] + s * _weight(mode, pick, ts, skip=j)
+    parts = [comp * Tensor._make(a.mult.astype(x.dtype)) for comp, a in zip(comps, axes)]
+    return OPS.stack(parts, -1).reshape(gshape)
+
+
+def _check(x: Tensor, grid: Tensor, mode: str, padding: str) -> None:
+    if mode not in MODES:
+        raise ValueError("grid_sample: expected mode to be 'bilinear', 'nearest' or "
+                         f"'bicubic', but got: {mode!r}")
+    if padding not in PADDING_MODES:
+        raise ValueError("grid_sample: expected padding_mode to be 'zeros', 'border', or "
+                         f"'reflection', but got: {padding!r}")
+    xs, gs = tuple(x.shape), tuple(grid.shape)
+    if x.ndim not in (4, 5) or grid.ndim != x.ndim:
+        raise OpError(f"grid_sample: expected a 4-D input (N, C, H, W) with a 4-D grid "
+                      f"(N, H_out, W_out, 2), or 5-D with 5-D, but got input with sizes {xs} "
+                      f"and grid with sizes {gs}")
+    if xs[0] != gs[0]:
+        raise OpError(f"grid_sample: expected grid and input to have same batch size, but got "
+                      f"input with sizes {xs} and grid with sizes {gs}")
+    if gs[-1] != x.ndim - 2:
+        raise OpError(f"grid_sample: expected grid to have size {x.ndim - 2} in last "
+                      f"dimension, but got grid with sizes {gs}")
+    if 0 in xs[2:]:
+        raise OpError(f"grid_sample: expected input to have non-empty spatial dimensions, but "
+                      f"input has sizes {xs}")
+    if mode == "bicubic" and x.ndim != 4:
+        raise OpError(f"grid_sample: bicubic interpolation only supports 4-D input, got {xs}")
+    if x.dtype.kind != "f" or grid.dtype != x.dtype:
+        raise OpError(f"grid_sample: expected floating-point input and grid of the same dtype, "
+                      f"got {x.dtype} and {grid.dtype}")
+
+
+@register(functional=True)
+def grid_sample(input: Any, grid: Any, mode: str = "bilinear",  # noqa: A002
+                padding_mode: str = "zeros", align_corners: bool | None = None) -> Tensor:
+    """Sample ``input`` at the normalised points of ``grid``, as ``F.grid_sample``.
+
+    Args:
+        input: (N, C, H, W), or (N, C, D, H, W) for volumes.
+        grid: (N, H_out, W_out, 2) of (x, y) points, or (N, D_out, H_out, W_out, 3) of
+            (x, y, z); -1 and +1 are the input's edges, points outside are padded.
+        mode: ``'bilinear'`` (trilinear for volumes), ``'nearest'`` or ``'bicubic'`` (images).
+        padding_mode: ``'zeros'``, ``'border'`` (clip to the edge) or ``'reflection'``.
+        align_corners: True: -1 and +1 are the centres of the corner pixels; False (the
+            default, with a warning when not given, as PyTorch): their outer edges.
+
+    Shape:
+        (N, C, *in) with grid (N, *out, d) -> (N, C, *out).
+
+    Returns:
+        The sampled values; differentiable in ``input`` and ``grid``.
+
+    Example:
+        >>> import autograd as ag
+        >>> x = ag.arange(4.0).reshape(1, 1, 2, 2)
+        >>> grid = ag.tensor([[[[0.0, 0.0], [1.0, -1.0]]]])      # the centre, the top right
+        >>> ag.grid_sample(x, grid, align_corners=True).tolist()
+        [[[[1.5, 1.0]]]]
+    """
+    x = tensor_arg(input, "grid_sample")
+    g = tensor_arg(grid, "grid_sample", "grid")
+    _check(x, g, mode, padding_mode)
+    if align_corners is None:
+        warnings.warn("grid_sample: the default is align_corners=False (PyTorch's since 1.3.0);"
+                      " pass align_corners=True for the old behaviour", UserWarning,
+                      stacklevel=2)
+    return GridSample.apply(x, g, mode, padding_mode, bool(align_corners))
