@@ -52,6 +52,7 @@ from .distance import CosineSimilarity, Fold, PairwiseDistance, Unfold
 from .dropout import Dropout, Dropout1d, Dropout2d, Dropout3d
 from .embedding import Embedding
 from .embedding_bag import EmbeddingBag
+from .fractional_pool import FractionalMaxPool2d, FractionalMaxPool3d
 from .instance_norm import InstanceNorm1d, InstanceNorm2d, InstanceNorm3d
 from .lazy import LazyConv1d, LazyConv2d, LazyLinear
 from .linear import Bilinear, Flatten, Identity, Linear, Unflatten
@@ -104,6 +105,9 @@ from .parameter import Parameter, UninitializedParameter
 from .pooling import AdaptiveAvgPool2d, AdaptiveMaxPool2d, AvgPool2d, MaxPool2d
 from .pooling1d import AdaptiveAvgPool1d, AdaptiveMaxPool1d, AvgPool1d, MaxPool1d, MaxUnpool2d
 from .pooling3d import AvgPool3d, MaxPool3d
+from .pooling_lp import LPPool1d, LPPool2d, LPPool3d
+from .pooling_more import AdaptiveAvgPool3d, AdaptiveMaxPool3d, MaxUnpool1d, MaxUnpool3d
+from .rms_norm import RMSNorm
 from .rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell
 from .serialization import CheckpointError, load, save
 from .transformer import (
@@ -153,4 +157,6 @@ __all__ = [
     "ReplicationPad2d", "ReplicationPad3d", "CircularPad1d", "CircularPad2d", "CircularPad3d",
     "BatchNorm3d", "EmbeddingBag", "LazyLinear", "LazyConv1d", "LazyConv2d",
     "UninitializedParameter",
+    "RMSNorm", "AdaptiveAvgPool3d", "AdaptiveMaxPool3d", "LPPool1d", "LPPool2d", "LPPool3d",
+    "MaxUnpool1d", "MaxUnpool3d", "FractionalMaxPool2d", "FractionalMaxPool3d",
 ]

@@ -30,6 +30,12 @@ from .conv1d import conv1d, conv_transpose1d
 from .distance import cosine_similarity, normalize, pairwise_distance
 from .embedding import embedding
 from .embedding_bag import embedding_bag
+from .fractional_pool import (
+    fractional_max_pool2d,
+    fractional_max_pool2d_with_indices,
+    fractional_max_pool3d,
+    fractional_max_pool3d_with_indices,
+)
 from .instance_norm import instance_norm
 from .local_response_norm import local_response_norm
 from .margin_losses import (
@@ -53,6 +59,20 @@ from .pooling1d import (
     max_pool1d,
     max_unpool2d,
 )
+from .pooling_lp import lp_pool1d, lp_pool2d, lp_pool3d
+from .pooling_more import (
+    adaptive_avg_pool3d,
+    adaptive_max_pool1d_with_indices,
+    adaptive_max_pool2d_with_indices,
+    adaptive_max_pool3d,
+    adaptive_max_pool3d_with_indices,
+    max_pool1d_with_indices,
+    max_pool2d_with_indices,
+    max_pool3d_with_indices,
+    max_unpool1d,
+    max_unpool3d,
+)
+from .rms_norm import rms_norm
 from .sampling import affine_grid
 from .upsample import interpolate, pixel_shuffle, pixel_unshuffle, upsample
 
@@ -72,6 +92,12 @@ __all__ = [
     "cosine_embedding_loss", "margin_ranking_loss", "triplet_margin_loss", "hinge_embedding_loss",
     "soft_margin_loss", "multilabel_soft_margin_loss", "multi_margin_loss",
     "multilabel_margin_loss", "poisson_nll_loss", "gaussian_nll_loss",
+    "rms_norm", "adaptive_avg_pool3d", "adaptive_max_pool3d", "lp_pool1d", "lp_pool2d",
+    "lp_pool3d", "max_unpool1d", "max_unpool3d", "fractional_max_pool2d",
+    "fractional_max_pool3d", "fractional_max_pool2d_with_indices",
+    "fractional_max_pool3d_with_indices", "max_pool1d_with_indices", "max_pool2d_with_indices",
+    "max_pool3d_with_indices", "adaptive_max_pool1d_with_indices",
+    "adaptive_max_pool2d_with_indices", "adaptive_max_pool3d_with_indices",
 ]
 
 _REDUCTIONS = ("mean", "sum", "none")

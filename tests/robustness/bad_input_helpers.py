@@ -69,6 +69,12 @@ FUNCTIONAL.update({
     "MultiMarginLoss": "multi_margin_loss", "MultiLabelMarginLoss": "multilabel_margin_loss",
     "PoissonNLLLoss": "poisson_nll_loss", "GaussianNLLLoss": "gaussian_nll_loss",
     "CTCLoss": "ctc_loss"})
+FUNCTIONAL.update({
+    "RMSNorm": "rms_norm", "AdaptiveAvgPool3d": "adaptive_avg_pool3d",
+    "AdaptiveMaxPool3d": "adaptive_max_pool3d", "LPPool1d": "lp_pool1d", "LPPool2d": "lp_pool2d",
+    "LPPool3d": "lp_pool3d", "MaxUnpool1d": "max_unpool1d", "MaxUnpool3d": "max_unpool3d",
+    "FractionalMaxPool2d": "fractional_max_pool2d",
+    "FractionalMaxPool3d": "fractional_max_pool3d"})
 
 
 def t(*shape: int, dtype: Any = np.float64, grad: bool = True) -> ag.Tensor:

@@ -311,6 +311,42 @@ FUNCTIONAL.update({"BatchNorm3d": "batch_norm", "EmbeddingBag": "embedding_bag",
                       for kind in ("Zero", "Constant", "Reflection", "Replication")},
                    "CircularPad1d": "pad"})
 
+LAYER_CASES += [  # RMSNorm, the 3-D adaptive, power-average, fractional pools and unpools
+    _layer("RMSNorm", lambda a, b: (lambda: nn.RMSNorm(a)(_x(2, a + b)), ((2, a + b),))),
+    _layer("RMSNorm", lambda a, b: (lambda: nn.RMSNorm(-a), (-a,))),
+    _layer("AdaptiveAvgPool3d", lambda a, b: (lambda: nn.AdaptiveAvgPool3d(-a)(
+        _x(1, 1, 3, 3, 3)), (-a,))),
+    _layer("AdaptiveAvgPool3d", lambda a, b: (lambda: nn.AdaptiveAvgPool3d(2)(_x(a, b)),
+                                              ((a, b),))),
+    _layer("AdaptiveMaxPool3d", lambda a, b: (lambda: nn.AdaptiveMaxPool3d(2)(_x(a, b, 3)),
+                                              ((a, b, 3),))),
+    _layer("AdaptiveMaxPool3d", lambda a, b: (lambda: nn.AdaptiveMaxPool3d((a, b))(
+        _x(1, 1, 3, 3, 3)), ((a, b),))),
+    *[_layer(f"LPPool{d}d", lambda a, b, d=d: (lambda: getattr(nn, f"LPPool{d}d")(2, 4 + a)(
+        _x(*(1, 2) + (3,) * d)), (4 + a,))) for d in (1, 2, 3)],
+    *[_layer(f"LPPool{d}d", lambda a, b, d=d: (lambda: getattr(nn, f"LPPool{d}d")("two", 2),
+                                                ("two",))) for d in (1, 2, 3)],
+    _layer("MaxUnpool1d", lambda a, b: (lambda: nn.MaxUnpool1d(2)(_x(1, a, b), _ids(0)),
+                                        ((1, a, b),))),
+    _layer("MaxUnpool1d", lambda a, b: (lambda: nn.MaxUnpool1d(2)(
+        _x(1, 1, 2), _ids(0, 3 + a).reshape(1, 1, 2)), (3 + a,))),
+    _layer("MaxUnpool3d", lambda a, b: (lambda: nn.MaxUnpool3d(2)(_x(a, b), _ids(0)),
+                                        ((a, b),))),
+    _layer("MaxUnpool3d", lambda a, b: (lambda: nn.MaxUnpool3d(2)(
+        _x(1, 1, 1, 1, 1), _ids(0).reshape(1, 1, 1, 1, 1), output_size=(a + 3,) * 3),
+        ((a + 3,) * 3,))),
+    _layer("FractionalMaxPool2d", lambda a, b: (lambda: nn.FractionalMaxPool2d(
+        2, output_ratio=1.0 + a), (1.0 + a,))),
+    _layer("FractionalMaxPool2d", lambda a, b: (lambda: nn.FractionalMaxPool2d(
+        a + 3, output_size=2)(_x(1, 1, 4, 4)), (a + 3,))),
+    _layer("FractionalMaxPool2d", lambda a, b: (lambda: nn.FractionalMaxPool2d(
+        2, output_size=2, _random_samples=ag.rand(1, a + 1, 2))(_x(1, a, 5, 5)), (a + 1,))),
+    _layer("FractionalMaxPool3d", lambda a, b: (lambda: nn.FractionalMaxPool3d(2),
+                                                ("output size",))),
+    _layer("FractionalMaxPool3d", lambda a, b: (lambda: nn.FractionalMaxPool3d(
+        2, output_size=a + 3)(_x(1, 1, 4, 4, 4)), (a + 3,))),
+]
+
 
 def _layer_params() -> list:
     seen: Counter = Counter()
@@ -433,6 +469,17 @@ LAYER_VALUES.update({  # the activations of issue 13
                     "LogSigmoid", "Tanhshrink", "Softshrink", "Hardshrink", "GLU", "RReLU")},
     "Softmin": (lambda: nn.Softmin(dim=-1), (3, 4)),
     "Threshold": (lambda: nn.Threshold(0.1, 20.0), (3, 4)),
+})
+
+LAYER_VALUES.update({  # RMSNorm, the 3-D adaptive, power-average and fractional pools
+    "RMSNorm": (lambda: nn.RMSNorm(4), (3, 4)),
+    "AdaptiveAvgPool3d": (lambda: nn.AdaptiveAvgPool3d((1, 2, 3)), (1, 2, 2, 3, 4)),
+    "AdaptiveMaxPool3d": (lambda: nn.AdaptiveMaxPool3d((1, 2, 3)), (1, 2, 2, 3, 4)),
+    "LPPool1d": (lambda: nn.LPPool1d(2, 2), (1, 2, 4)),
+    "LPPool2d": (lambda: nn.LPPool2d(2, 2), (1, 2, 4, 4)),
+    "LPPool3d": (lambda: nn.LPPool3d(2, 2), (1, 2, 2, 4, 4)),
+    "FractionalMaxPool2d": (lambda: nn.FractionalMaxPool2d(2, output_size=3), (1, 2, 5, 5)),
+    "FractionalMaxPool3d": (lambda: nn.FractionalMaxPool3d(2, output_size=2), (1, 2, 4, 4, 4)),
 })
 
 
