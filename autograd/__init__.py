@@ -18,6 +18,7 @@ import numpy as _np
 # functional: torch.autograd.functional (ag.autograd.functional.jacobian, ...)
 from . import amp, functional, linalg, ops, registry, utils, viz
 from .amp import autocast
+from .conversion import asarray, scalar_tensor
 from .device import accelerator, backends, cuda, device, mps
 
 # dtypes under PyTorch's names (ag.tensor(x, dtype=ag.float64)) and PyTorch's promotion
@@ -85,7 +86,15 @@ from .mode import (
     set_grad_enabled,
 )
 from .ops.conv import col2im, im2col
-from .random import Generator, default_generator, get_rng_state, manual_seed, set_rng_state
+from .random import (
+    Generator,
+    default_generator,
+    get_rng_state,
+    initial_seed,
+    manual_seed,
+    seed,
+    set_rng_state,
+)
 from .registry import REGISTRY
 from .registry import exports as _op_exports
 from .sampling import (
@@ -99,21 +108,40 @@ from .sampling import (
     randperm,
 )
 from .serialization import load, save
+from .strided import as_strided
 from .tensor import Tensor
 from .torch_names import (
     Size,
     are_deterministic_algorithms_enabled,
+    broadcast_shapes,
+    can_cast,
+    channels_last,
+    channels_last_3d,
     compile,  # noqa: A004  (PyTorch's name; returns the model unchanged)
+    contiguous_format,
     finfo,
+    get_default_device,
+    get_float32_matmul_precision,
+    get_num_interop_threads,
     get_num_threads,
     iinfo,
     is_floating_point,
+    is_nonzero,
+    is_same_size,
+    is_signed,
+    memory_format,
     numel,
+    preserve_format,
+    set_default_device,
+    set_float32_matmul_precision,
+    set_flush_denormal,
+    set_num_interop_threads,
     set_num_threads,
     set_printoptions,
     use_deterministic_algorithms,
 )
 from .version import increment_version
+from .windows import bartlett_window, blackman_window, hamming_window, hann_window, kaiser_window
 
 # Every registered op as ``ag.name`` (and its aliases, ``ag.clamp``), from the registry the op
 # files fill when ``ops`` is imported above: an op's own file is the one place that names it.

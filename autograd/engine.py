@@ -23,6 +23,10 @@ from .registry import OPS
 
 _ARRAYISH = (np.ndarray, np.generic, float, int)
 
+#: ``id(leaf) -> (weakref to the leaf, [hook, ...])``: the hooks
+#: ``Tensor.register_post_accumulate_grad_hook`` registered (empty, and free, when none)
+POST_ACCUMULATE_HOOKS: dict = {}
+
 
 # ------------------------------------------------------------------ order
 def count_consumers(roots: Iterable[Any]) -> dict:
@@ -115,7 +119,7 @@ class _Pass:
     """One backward pass: where gradients go and what has been handed out."""
 
     __slots__ = ("pending", "handed", "captured", "wanted", "create_graph", "retain_graph",
-                 "anomaly", "ran_hooks", "fast", "wrap")
+                 "anomaly", "ran_hooks", "fast", "wrap", "post_hooked")
 
     def __init__(self, seeds: Sequence[Any], retain_graph: bool, create_graph: bool,
                  inputs: Sequence[Any] | None, tensor_cls: Any) -> None:
@@ -136,6 +140,7 @@ class _Pass:
         # without create_graph, ops that have backward_arrays run on plain numpy arrays:
         # no graph is recorded, so the per-op cost of Tensor dispatch buys nothing
         self.fast = not create_graph
+        self.post_hooked: dict | None = None  # leaves with post-accumulate hooks, by id
 
     def add_pending(self, node: Any, idx: int, g: Any) -> None:
         """Accumulate ``g`` as the gradient of output ``idx`` of ``node``."""
@@ -216,6 +221,10 @@ class _Pass:
             else:
                 # out of place: the old .grad buffer may be held by the user
                 t.grad = t.grad + g
+        if POST_ACCUMULATE_HOOKS and id(t) in POST_ACCUMULATE_HOOKS:
+            if self.post_hooked is None:
+                self.post_hooked = {}
+            self.post_hooked[id(t)] = t  # its hooks run once its .grad is complete
 
     def own_array(self, arr: np.ndarray) -> Any:
         """A Tensor a leaf may keep for a gradient array: a copy when the array is shared."""
@@ -353,6 +362,10 @@ def run_backward(
                 root_nodes.append(t.grad_fn)
         for node in iter_topological(root_nodes):
             run.run_node(node)
+        for t in (run.post_hooked or {}).values():
+            entry = POST_ACCUMULATE_HOOKS.get(id(t))
+            for hook in tuple(entry[1]) if entry is not None and entry[0]() is t else ():
+                hook(t)
     if run.captured is None:
         return None
     return _captured_grads(run.captured, inputs, allow_unused,  # type: ignore[arg-type]

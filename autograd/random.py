@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
-_generator = np.random.default_rng()
+_initial_seed = int(np.random.SeedSequence().entropy % (2 ** 63))  # type: ignore[operator]
+_generator = np.random.default_rng(_initial_seed)
 
 
 def manual_seed(seed: int) -> np.random.Generator:
@@ -16,11 +17,24 @@ def manual_seed(seed: int) -> np.random.Generator:
         >>> bool((a == b).all())
         True
     """
-    global _generator
+    global _generator, _initial_seed
     if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool):
         raise TypeError(f"manual_seed: seed must be an int, got {type(seed).__name__}")
-    _generator = np.random.default_rng(int(seed))
+    _initial_seed = int(seed)
+    _generator = np.random.default_rng(_initial_seed)
     return _generator
+
+
+def initial_seed() -> int:
+    """The seed the global generator started from (the last :func:`manual_seed`)."""
+    return _initial_seed
+
+
+def seed() -> int:
+    """Seed the global generator from fresh entropy; returns the new seed."""
+    new = int(np.random.SeedSequence().entropy % (2 ** 63))  # type: ignore[operator]
+    manual_seed(new)
+    return new
 
 
 def default_generator() -> np.random.Generator:

@@ -19,13 +19,16 @@ from .printing import float_formatter
 from .registry import OPS as _ops
 from .tensor_convert import ConvertMethods
 from .tensor_inplace import InplaceMethods
+from .tensor_inplace_shape import ShapeInplaceMethods
+from .tensor_introspection import IntrospectionMethods
 from .tensor_math_methods import MathMethods
 from .tensor_methods import OpMethods
 from .tensor_operators import Operators
 from .version import VersionCounter, version_counter
 
 
-class Tensor(Operators, OpMethods, MathMethods, InplaceMethods, ConvertMethods):
+class Tensor(Operators, OpMethods, MathMethods, InplaceMethods, ConvertMethods,
+             ShapeInplaceMethods, IntrospectionMethods):
     """An n-dimensional array with reverse-mode automatic differentiation.
 
     Args:
@@ -453,6 +456,11 @@ def _write(t: Tensor, new: np.ndarray, opname: str) -> None:
         raise RuntimeError(
             f"{opname}: result of shape {tuple(new.shape)} does not fit the in-place "
             f"target of shape {tuple(t.array.shape)}"
+        )
+    if not t.array.flags.writeable:  # expand / overlapping as_strided: one place, many elements
+        raise RuntimeError(
+            f"{opname}: unsupported operation: more than one element of the written-to tensor "
+            "refers to a single memory location; clone() the tensor first"
         )
     np.copyto(t.array, new, casting="same_kind")
 

@@ -326,6 +326,22 @@ class InplaceMethods:
         return self._fill_random(lambda g, shape: g.integers(low, high, shape), "random_",
                                  generator)
 
+    def geometric_(self, p: float, *, generator: Any = None) -> Tensor:
+        """Fill with trials until the first success, success probability ``p`` (1, 2, ...)."""
+        return self._fill_random(lambda g, shape: g.geometric(p, shape), "geometric_", generator)
+
+    def log_normal_(self, mean: float = 1.0, std: float = 2.0, *, generator: Any = None
+                    ) -> Tensor:
+        """Fill with exp(N(mean, std²)) samples (``mean``/``std`` of the underlying normal)."""
+        return self._fill_random(lambda g, shape: g.lognormal(mean, std, shape), "log_normal_",
+                                 generator)
+
+    def cauchy_(self, median: float = 0.0, sigma: float = 1.0, *, generator: Any = None
+                ) -> Tensor:
+        """Fill with samples of the Cauchy distribution at ``median`` with scale ``sigma``."""
+        return self._fill_random(lambda g, shape: median + sigma * g.standard_cauchy(shape),
+                                 "cauchy_", generator)
+
     def _fill_random(self, draw: Callable, name: str, generator: Any) -> Tensor:
         gen = getattr(generator, "numpy_generator", generator) or default_generator()
         values = np.asarray(draw(gen, self.shape)).astype(self.dtype)  # type: ignore[attr-defined]

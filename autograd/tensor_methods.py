@@ -222,9 +222,9 @@ class OpMethods(IndexInplaceMethods):
         """``self`` where ``condition`` holds, else ``other``, as ``torch.Tensor.where``."""
         return _ops.where(condition, self, other)
 
-    def index_put(self, indices: Any, values: Any) -> Tensor:
-        """A copy with ``[indices] = values`` (out of place, as ``torch.Tensor.index_put``)."""
-        return _ops.index_put(self, indices, values)
+    def index_put(self, indices: Any, values: Any, accumulate: bool = False) -> Tensor:
+        """A copy with ``[indices] = values`` (``+=`` with accumulate), as PyTorch's."""
+        return self._index_put(indices, values, accumulate)  # type: ignore[attr-defined]
 
     # ---- shape, indexing and selection (reshape_more, diag, gather, scatter, sort)
     def flip(self, *dims: Any, **kw: Any) -> Tensor:
