@@ -99,8 +99,8 @@ def blackman_window(window_length: int, periodic: bool = True, *, dtype: Any = N
 
     Example:
         >>> import autograd as torch
-        >>> [round(v, 6) for v in torch.blackman_window(3, periodic=False).tolist()]
-        [0.0, 1.0, 0.0]
+        >>> [round(v, 4) for v in torch.blackman_window(5, periodic=False).tolist()]
+        [-0.0, 0.34, 1.0, 0.34, -0.0]
     """
     return _window("blackman_window", window_length, periodic, dtype, device, requires_grad,
                    lambda n, N: (0.42 - 0.5 * np.cos(2 * np.pi * n / N)
