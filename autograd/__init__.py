@@ -146,6 +146,10 @@ from .windows import bartlett_window, blackman_window, hamming_window, hann_wind
 # Every registered op as ``ag.name`` (and its aliases, ``ag.clamp``), from the registry the op
 # files fill when ``ops`` is imported above: an op's own file is the one place that names it.
 globals().update(_op_exports())
+# and PyTorch's top-level in-place forms (ag.exp_(x) is x.exp_())
+from .inplace_functions import INPLACE_FUNCTIONS as _INPLACE_FUNCTIONS  # noqa: E402
+
+globals().update(_INPLACE_FUNCTIONS)
 
 import sys as _sys  # noqa: E402
 

@@ -23,11 +23,12 @@ from .tensor_inplace_shape import ShapeInplaceMethods
 from .tensor_introspection import IntrospectionMethods
 from .tensor_math_methods import MathMethods
 from .tensor_methods import OpMethods
+from .tensor_special_methods import SpecialMethods
 from .tensor_operators import Operators
 from .version import VersionCounter, version_counter
 
 
-class Tensor(Operators, OpMethods, MathMethods, InplaceMethods, ConvertMethods,
+class Tensor(Operators, OpMethods, MathMethods, SpecialMethods, InplaceMethods, ConvertMethods,
              ShapeInplaceMethods, IntrospectionMethods):
     """An n-dimensional array with reverse-mode automatic differentiation.
 

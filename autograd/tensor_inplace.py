@@ -299,6 +299,16 @@ class InplaceMethods:
 
     absolute_ = abs_
 
+    greater_ = gt_
+
+    greater_equal_ = ge_
+
+    less_ = lt_
+
+    less_equal_ = le_
+
+    not_equal_ = ne_
+
     # ---------------------------------------------------------------- random fills
     # (nn.init's style, as PyTorch scripts write them: w.data.normal_(0, 0.02))
     def normal_(self, mean: float = 0.0, std: float = 1.0, *, generator: Any = None) -> Tensor:

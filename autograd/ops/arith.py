@@ -77,7 +77,7 @@ class Sub(Function):
         return grad, -grad
 
 
-@register(method=True)
+@register(method=True, aliases=("subtract",))
 def sub(a: Any, b: Any) -> Tensor:
     """``a - b`` with broadcasting."""
     return Sub.apply(*pair(a, b, "sub"))
@@ -108,7 +108,7 @@ class Mul(Function):
         return (grad * b if need[0] else None), (grad * a if need[1] else None)
 
 
-@register(method=True)
+@register(method=True, aliases=("multiply",))
 def mul(a: Any, b: Any) -> Tensor:
     """``a * b`` with broadcasting.
 
@@ -149,7 +149,7 @@ class Div(Function):
         return (grad / b if need[0] else None), (-(grad * out) / b if need[1] else None)
 
 
-@register(method=True)
+@register(method=True, aliases=("divide", "true_divide"))
 def div(a: Any, b: Any, rounding_mode: str | None = None) -> Tensor:
     """``a / b`` (true division) with broadcasting; ``rounding_mode`` "trunc" or "floor"
     rounds the quotient (integers stay integers, gradient 0, as PyTorch)."""
@@ -180,7 +180,7 @@ class Neg(Function):
         return -grad
 
 
-@register(method=True)
+@register(method=True, aliases=("negative",))
 def neg(a: Tensor) -> Tensor:
     """``-a``."""
     a = tensor_arg(a, "neg")

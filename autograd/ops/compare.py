@@ -40,7 +40,7 @@ def eq(input: Any, other: Any) -> Tensor:  # noqa: A002
     return _elementwise("eq", np.equal, input, other)
 
 
-@register(method=True)
+@register(method=True, aliases=("not_equal",))
 def ne(input: Any, other: Any) -> Tensor:  # noqa: A002
     """``input != other`` elementwise (``!=``; NaN differs from everything).
 
@@ -52,7 +52,7 @@ def ne(input: Any, other: Any) -> Tensor:  # noqa: A002
     return _elementwise("ne", np.not_equal, input, other)
 
 
-@register(method=True)
+@register(method=True, aliases=("less",))
 def lt(input: Any, other: Any) -> Tensor:  # noqa: A002
     """``input < other`` elementwise.
 
@@ -64,7 +64,7 @@ def lt(input: Any, other: Any) -> Tensor:  # noqa: A002
     return _elementwise("lt", np.less, input, other)
 
 
-@register(method=True)
+@register(method=True, aliases=("less_equal",))
 def le(input: Any, other: Any) -> Tensor:  # noqa: A002
     """``input <= other`` elementwise.
 
@@ -76,7 +76,7 @@ def le(input: Any, other: Any) -> Tensor:  # noqa: A002
     return _elementwise("le", np.less_equal, input, other)
 
 
-@register(method=True)
+@register(method=True, aliases=("greater",))
 def gt(input: Any, other: Any) -> Tensor:  # noqa: A002
     """``input > other`` elementwise.
 
@@ -88,7 +88,7 @@ def gt(input: Any, other: Any) -> Tensor:  # noqa: A002
     return _elementwise("gt", np.greater, input, other)
 
 
-@register(method=True)
+@register(method=True, aliases=("greater_equal",))
 def ge(input: Any, other: Any) -> Tensor:  # noqa: A002
     """``input >= other`` elementwise.
 

@@ -115,7 +115,7 @@ class Abs(Function):
         return grad * Tensor._make(ctx.sign)  # sign(0) = 0, as PyTorch
 
 
-@register(method=True)
+@register(method=True, aliases=("absolute",))
 def abs(x: Tensor) -> Tensor:  # noqa: A001
     """Elementwise |x|; the gradient at 0 is 0 (as PyTorch)."""
     x = tensor_arg(x, "abs")

@@ -7,7 +7,7 @@ import pytest
 import autograd as ag
 from autograd.errors import OpError
 from autograd.testing import Input
-from tests.autograd import rows_activation, rows_compare, rows_math
+from tests.autograd import rows_activation, rows_compare, rows_math, rows_special
 from tests.autograd.opspec import Nan, OpSpec, torch_walk, walk
 from tests.robustness import bad_op_cases as bad
 from tests.robustness.bad_input_helpers import t
@@ -103,7 +103,7 @@ TABLE = [
 
 
 # the families beyond the core, kept in files of their own (each under 500 lines)
-TABLE += rows_math.ROWS + rows_compare.ROWS + rows_activation.ROWS
+TABLE += rows_math.ROWS + rows_compare.ROWS + rows_activation.ROWS + rows_special.ROWS
 
 
 @pytest.mark.parametrize("spec", TABLE, ids=str)
