@@ -75,7 +75,7 @@ def window_max(x: Tensor, idx: Sequence[np.ndarray]) -> tuple[Tensor, Tensor]:
         pos = pos + a4.astype(np.int64).reshape(shape) * strides[i]
     p, kk = int(np.prod(outs)), int(np.prod(ks))
     pos = pos.reshape(pos.shape[:2] + (p, kk))                         # (n|1, c|1, P, K)
-    flat = x.reshape(n, c, -1)                                         # (N, C, L)
+    flat = x.reshape(n, c, int(np.prod(size)))                         # (N, C, L)
     if p == 0 or n * c == 0:
         win = np.zeros((n, c, p), np.int64)
     else:

@@ -237,3 +237,16 @@ def test_max_unpool_matches_pytorch_also_where_windows_overlap(nd, k, s, p):
     idx = ag.tensor(i.numpy())
     _compare(torch, lambda a: ours(a, idx, output_size=size),
              lambda b: theirs(b, i, output_size=size), y.numpy(), nd)
+
+
+def test_empty_batch_and_zero_output_sizes_keep_the_graph():
+    x = ag.randn(0, 2, 5, 5, 5, requires_grad=True)
+    assert F.adaptive_max_pool3d(x, 2).shape == (0, 2, 2, 2, 2)
+    assert F.adaptive_avg_pool3d(x, (2, 3, 1)).shape == (0, 2, 2, 3, 1)
+    F.adaptive_max_pool3d(x, 2).sum().backward()
+    assert x.grad.shape == x.shape
+    y = ag.randn(1, 3, 4, 4, 4, requires_grad=True)
+    out, idx = F.adaptive_max_pool3d(y, (0, 2, 2), return_indices=True)
+    assert out.shape == idx.shape == (1, 3, 0, 2, 2)
+    out.sum().backward()
+    assert y.grad.tolist() == np.zeros(y.shape).tolist()
