@@ -10,14 +10,16 @@ formulas (Abramowitz & Stegun ch. 6 and 9, DLMF 5.11, 5.15, 25.11), accurate to 
 - ``digamma``: upward recurrence to x ≥ 10 plus the asymptotic series, reflection for x < 0.
 - ``polygamma`` (n ≥ 1): ``(−1)^(n+1) n! ζ(n + 1, x)``, the Hurwitz zeta by upward
   recurrence plus the Euler–Maclaurin tail; trigamma reflects below 0.5 as PyTorch does.
-- ``i1``: the power series up to |x| = 30, the asymptotic expansion beyond.
+- ``i1``: the power series up to |x| = 30, the asymptotic expansion beyond; ``i0`` is numpy's.
 
 Non-finite inputs and poles give what PyTorch gives (``lgamma(0) = inf``,
 ``digamma(0) = -inf``, ``digamma(-1) = nan``, ``i1(inf) = nan``, ...).
 """
 from __future__ import annotations
 
+import functools
 import math
+from typing import Any, Callable
 
 import numpy as np
 
@@ -26,6 +28,15 @@ _HALF_LOG_2PI = 0.5 * math.log(2 * math.pi)
 #: Bernoulli numbers B₂, B₄, ..., B₂₀
 _B2K = np.array([1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66, -691 / 2730, 7 / 6, -3617 / 510,
                  43867 / 798, -174611 / 330])
+
+
+def _quiet(fn: Callable[..., np.ndarray]) -> Callable[..., np.ndarray]:
+    """Overflow to inf and NaN from inf are the answers here, not warnings."""
+    @functools.wraps(fn)
+    def wrapped(*args: Any) -> np.ndarray:
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            return fn(*args)
+    return wrapped
 
 
 def _hurwitz_tail(s: float, a: np.ndarray) -> np.ndarray:
@@ -97,6 +108,7 @@ def _lgamma_positive(x: np.ndarray) -> np.ndarray:
     return out
 
 
+@_quiet
 def lgamma(x: np.ndarray) -> np.ndarray:
     """log |Γ(x)| elementwise, in float64 (inf at the poles and at ±inf, as PyTorch)."""
     x = np.asarray(x, np.float64)
@@ -107,9 +119,8 @@ def lgamma(x: np.ndarray) -> np.ndarray:
     neg = np.isfinite(x) & (x < 0) & (x != np.floor(x))
     xn = x[neg]
     r = xn - np.round(xn)  # sin(πx) = ±sin(πr), r exact
-    with np.errstate(divide="ignore"):
-        out[neg] = math.log(math.pi) - np.log(np.abs(np.sin(math.pi * r))) \
-            - _lgamma_positive(1.0 - xn)
+    out[neg] = math.log(math.pi) - np.log(np.abs(np.sin(math.pi * r))) \
+        - _lgamma_positive(1.0 - xn)
     return out
 
 
@@ -129,6 +140,7 @@ def _digamma_positive(x: np.ndarray) -> np.ndarray:
     return acc + np.log(a) - 0.5 / a - series * inv2
 
 
+@_quiet
 def digamma(x: np.ndarray) -> np.ndarray:
     """ψ(x) = d log Γ(x)/dx elementwise, in float64 (PyTorch's values at 0, poles and ±inf)."""
     x = np.asarray(x, np.float64)
@@ -152,14 +164,14 @@ def _trigamma(x: np.ndarray) -> np.ndarray:
     fin = np.isfinite(x)
     xf = x[fin]
     low = xf < 0.5
-    with np.errstate(divide="ignore"):
-        refl = math.pi ** 2 / np.sin(math.pi * xf[low]) ** 2
+    refl = math.pi ** 2 / np.sin(math.pi * xf[low]) ** 2
     val = _hurwitz(2.0, np.where(low, 1.0 - xf, xf))
     val[low] = refl - val[low]
     out[fin] = val
     return out
 
 
+@_quiet
 def polygamma(n: int, x: np.ndarray) -> np.ndarray:
     """ψ⁽ⁿ⁾(x), the n-th derivative of the digamma function, in float64 (n ≥ 0)."""
     x = np.asarray(x, np.float64)
@@ -172,11 +184,11 @@ def polygamma(n: int, x: np.ndarray) -> np.ndarray:
     pole = (x <= 0) & (x == np.floor(x))  # 0, the negative integers and −inf
     out[pole] = sign * np.inf
     ok = np.isfinite(x) & ~pole
-    with np.errstate(over="ignore", invalid="ignore"):
-        out[ok] = sign * math.factorial(n) * _hurwitz(float(n + 1), x[ok])
+    out[ok] = sign * math.factorial(n) * _hurwitz(float(n + 1), x[ok])
     return out
 
 
+@_quiet
 def i1(x: np.ndarray) -> np.ndarray:
     """The modified Bessel function of the first kind of order one, I₁(x), in float64."""
     x = np.asarray(x, np.float64)
@@ -197,6 +209,11 @@ def i1(x: np.ndarray) -> np.ndarray:
     for k in range(1, 25):
         term = term * -(4.0 - (2 * k - 1) ** 2) / (k * 8.0 * xl)
         acc = acc + term
-    with np.errstate(over="ignore"):
-        out[large] = np.exp(xl - 0.5 * np.log(2 * math.pi * xl)) * acc
+    out[large] = np.exp(xl - 0.5 * np.log(2 * math.pi * xl)) * acc
     return np.copysign(out, x)
+
+
+@_quiet
+def i0(x: np.ndarray) -> np.ndarray:
+    """I₀(x), numpy's Chebyshev form, in float64 (NaN at ±inf, as PyTorch's)."""
+    return np.asarray(np.i0(np.asarray(x, np.float64)))

@@ -225,7 +225,9 @@ def float_power(input: Any, exponent: Any) -> Tensor:  # noqa: A002
     if not isinstance(input, Tensor) and not isinstance(exponent, Tensor):
         raise TypeError("float_power(): expected a Tensor as input or exponent, got "
                         f"{type(input).__name__} and {type(exponent).__name__}")
-    return OPS.pow(_float64(input, "float_power"), _float64(exponent, "float_power"))
+    base, power = _float64(input, "float_power"), _float64(exponent, "float_power")
+    with np.errstate(invalid="ignore"):  # a negative base to a fractional power is NaN
+        return OPS.pow(base, power)
 
 
 @register(method=True)
