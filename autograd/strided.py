@@ -118,9 +118,12 @@ def check_geometry(size: Sequence[int], stride: Sequence[int], offset: int, stor
 
 def strided_view(storage: np.ndarray, size: tuple, stride: tuple, offset: int) -> np.ndarray:
     """A numpy view of ``storage`` with element ``size``/``stride`` from ``offset``."""
-    start = storage[offset:] if 0 not in size else storage[:0]
     item = storage.itemsize
-    return np.lib.stride_tricks.as_strided(start, size, tuple(s * item for s in stride))
+    if 0 in size:
+        offset = 0
+    # an ndarray over the storage array, so its .base chain leads back to the storage
+    return np.ndarray(size, storage.dtype, buffer=storage, offset=offset * item,
+                      strides=tuple(s * item for s in stride))
 
 
 class AsStrided(Function):
@@ -164,8 +167,9 @@ def as_strided(x: Tensor, size: Sequence[int], stride: Sequence[int],
 
     Differentiable as PyTorch's: the gradient of each output element goes to the element of
     ``x`` at the same storage position (summed where outputs overlap); storage outside ``x``
-    gets none. Writing in place through such a view of a tensor that records its history is
-    refused (clone it first); on other tensors the write goes to the shared memory.
+    gets none. An in-place write through the view reaches the shared memory and, when
+    recording, gives the viewed tensor the history PyTorch gives it; a view with several
+    elements in one memory location cannot be written (clone it first).
 
     Args:
         x: the tensor whose storage is viewed.
@@ -188,8 +192,37 @@ def as_strided(x: Tensor, size: Sequence[int], stride: Sequence[int],
     out = AsStrided.apply(x, tuple(size), tuple(stride), storage_offset)
     if not out.requires_grad:
         return share_version(out, x)
-    args = (tuple(size), tuple(stride), storage_offset)
-    return share_version(out, x, lambda b: AsStrided.apply(b, *args), None)
+    # described from the tensor x is a view of, if any (a view of y[1] may reach y[0])
+    root = x._view[0] if x._view is not None else x
+    src = _elements_of(root.array, out.array)
+    if src is None:  # the view reads storage outside it: it can be re-taken, not written
+        args = (tuple(size), tuple(stride), storage_offset)
+        return share_version(out, x, lambda b: AsStrided.apply(b, *args), None)
+    shape = out.shape
+    where = Tensor._make(src)
+
+    def view_fn(b: Tensor) -> Tensor:
+        return _ops.reshape(_ops.reshape(b, (-1,))[where], shape)
+
+    def put_back(b: Tensor, v: Tensor) -> Tensor:
+        flat = _ops.index_put(_ops.reshape(b, (-1,)), where, _ops.reshape(v, (-1,)))
+        return _ops.reshape(flat, b.shape)
+
+    unique = np.unique(src).size == src.size  # each output element its own element
+    return share_version(out, root, view_fn, put_back if unique else None)
+
+
+def _elements_of(x: np.ndarray, out: np.ndarray) -> np.ndarray | None:
+    """For each element of ``out`` (a view of ``x``'s storage), the flat index of the element
+    of ``x`` at the same storage position; None when ``out`` reaches outside ``x``."""
+    storage, x_off = storage_of(x)
+    _, out_off = storage_of(out)
+    x_pos = positions(x.shape, element_strides(x), x_off).reshape(-1)
+    out_pos = positions(out.shape, element_strides(out), out_off).reshape(-1)
+    owner = np.full(storage.size, -1, np.int64)
+    owner[x_pos] = np.arange(x_pos.size)
+    src = owner[out_pos]
+    return None if (src < 0).any() else src
 
 
 def empty_strided_array(size: Sequence[int], stride: Sequence[int], dtype: Any) -> np.ndarray:

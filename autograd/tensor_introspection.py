@@ -271,6 +271,8 @@ class IntrospectionMethods:
 
 
 def _dim(dim: int, ndim: int, op: str) -> int:
+    if ndim == 0:
+        raise IndexError(f"{op}: Dimension specified as {dim} but tensor has no dimensions")
     lo, hi = -max(ndim, 1), max(ndim, 1) - 1
     if not isinstance(dim, (int, np.integer)) or not lo <= dim <= hi:
         raise IndexError(f"{op}: Dimension out of range (expected to be in range of "

@@ -49,6 +49,9 @@ def test_geometry_matches_pytorch(what, build, stride, offset, contiguous):
 def test_stride_of_a_bad_dim_is_an_index_error():
     with pytest.raises(IndexError, match=r"range of \[-2, 1\], but got 2"):
         ag.ones(2, 3).stride(2)
+    with pytest.raises(IndexError, match="no dimensions"):
+        ag.tensor(1.0).stride(0)
+    assert ag.tensor(1.0).stride() == ()
 
 
 def test_channels_last_contiguity():
@@ -156,6 +159,58 @@ def test_as_strided_gradient_matches_pytorch():
     np.testing.assert_allclose(grads[0], grads[1])
 
 
+def _written(view, op):
+    def build(lib, x):
+        y = x * 1
+        op(view(y))
+        return (y * y).sum()
+    return build
+
+
+WRITES = [
+    # (name, build(lib, x) -> loss, the gradient PyTorch gives x = [[1, 2, 3], [4, 5, 6]])
+    ("2x2 window times 10", _written(lambda y: y.as_strided((2, 2), (1, 3), 1),
+                                     lambda v: v.mul_(10)),
+     [[2, 400, 600], [8, 1000, 1200]]),
+    ("of a transpose", _written(lambda y: y.t().as_strided((3,), (1,), 2),
+                                lambda v: v.mul_(2)),
+     [[2, 4, 24], [32, 40, 12]]),
+    ("of a row, reaching the row before", _written(lambda y: y[1].as_strided((2,), (1,), 0),
+                                                   lambda v: v.mul_(3)),
+     [[18, 36, 6], [8, 10, 12]]),
+    ("of a column slice", _written(lambda y: y[:, 1:].as_strided((2,), (3,)),
+                                   lambda v: v.mul_(3)),
+     [[2, 36, 6], [8, 90, 12]]),
+]
+
+
+def _written_grad(lib, build):
+    x = lib.tensor(np.arange(1.0, 7.0).reshape(2, 3), requires_grad=True)
+    build(lib, x).backward()
+    return np.asarray(x.grad.tolist())
+
+
+@pytest.mark.parametrize("name,build,expected", WRITES, ids=[w[0] for w in WRITES])
+def test_writes_through_as_strided_give_pytorchs_gradients(name, build, expected):
+    np.testing.assert_allclose(_written_grad(ag, build), np.asarray(expected, float))
+
+
+@pytest.mark.parametrize("name,build,expected", WRITES, ids=[w[0] for w in WRITES])
+def test_writes_through_as_strided_match_pytorch(name, build, expected):
+    torch = pytest.importorskip("torch")
+    np.testing.assert_allclose(_written_grad(ag, build), _written_grad(torch, build))
+
+
+def test_as_strided_view_is_taken_again_after_its_base_changes():
+    x = ag.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    y = x * 1
+    v = y.as_strided((2,), (1,), 1)
+    y.mul_(3)
+    (v * v).sum().backward()
+    assert x.grad.tolist() == [0.0, 36.0, 54.0]
+    assert v.storage_offset() == 1 and v[1:].storage_offset() == 2
+
+
 def test_as_strided_bad_geometry_raises_as_pytorch():
     with pytest.raises(RuntimeError, match="out of bounds for storage of size 24"):
         ag.arange(6.0).as_strided((3,), (3,))
@@ -171,7 +226,7 @@ def test_writing_into_overlapping_memory_is_refused():
             view.add_(1)
     y = ag.ones(3, requires_grad=True) * 1
     with pytest.raises(RuntimeError, match="clone"):  # through a recorded view: refused
-        y.as_strided((2,), (1,), 1).mul_(2)
+        y.as_strided((2, 2), (1, 1)).mul_(2)
 
 
 # ------------------------------------------------------------------ autograd queries and hooks
