@@ -79,9 +79,14 @@ def digamma(x: Tensor) -> Tensor:
     return unary(Digamma, x, "digamma")
 
 
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
 def _polygamma_symbol(args: dict) -> str:
     n = args.get(1)
-    return f"ψ⁽{n}⁾" if isinstance(n, (int, np.integer)) else "ψ⁽ⁿ⁾"
+    if not isinstance(n, (int, np.integer)):
+        return "ψ⁽ⁿ⁾"
+    return "ψ⁽" + str(int(n)).translate(_SUPERSCRIPT) + "⁾"
 
 
 class Polygamma(Function):
@@ -130,8 +135,6 @@ def polygamma(n: int, x: Tensor) -> Tensor:
         >>> ag.polygamma(1, ag.tensor([1.0, 2.0]))  # π²/6, π²/6 − 1
         tensor([1.6449, 0.6449])
     """
-    if isinstance(n, Tensor) and not isinstance(x, Tensor):  # x.polygamma(n)
-        n, x = x, n
     n = _check_order(n, "polygamma")
     x = float_arg(x, "polygamma")
     if n == 0:

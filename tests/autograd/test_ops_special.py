@@ -331,3 +331,12 @@ def test_top_level_in_place_functions():
     w = ag.tensor([1.0], requires_grad=True)
     with pytest.raises(RuntimeError):
         ag.exp_(w)  # a leaf that requires grad, as PyTorch
+
+
+def test_polygamma_takes_its_order_first_and_draws_it():
+    from autograd import viz
+
+    with pytest.raises(TypeError, match="polygamma.*'n'.*Tensor"):
+        ag.polygamma(ag.tensor([1.0]), 1)
+    y = ag.polygamma(12, ag.tensor([1.0, 2.0], requires_grad=True))
+    assert [viz.op_symbol(op.cls, op.args) for op in viz.snapshot(y).ops] == ["ψ⁽¹²⁾"]
