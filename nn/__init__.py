@@ -44,12 +44,14 @@ from .activation_more import (
     Threshold,
 )
 from .attention import MultiheadAttention
+from .buffer import Buffer
 from .containers import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
 from .conv import Conv2d, ConvTranspose2d
 from .conv1d import Conv1d, ConvTranspose1d
 from .conv3d import Conv3d, ConvTranspose3d
 from .distance import CosineSimilarity, Fold, PairwiseDistance, Unfold
 from .dropout import Dropout, Dropout1d, Dropout2d, Dropout3d
+from .dropout_more import AlphaDropout, FeatureAlphaDropout
 from .embedding import Embedding
 from .embedding_bag import EmbeddingBag
 from .fractional_pool import FractionalMaxPool2d, FractionalMaxPool3d
@@ -81,6 +83,7 @@ from .loss_more import (
     SoftMarginLoss,
     TripletMarginLoss,
 )
+from .misc_layers import ChannelShuffle, Softmax2d, TripletMarginWithDistanceLoss
 from .module import IncompatibleKeys, Module, RemovableHandle
 from .norm import BatchNorm1d, BatchNorm2d, BatchNorm3d, GroupNorm, LayerNorm
 from .padding import (
@@ -127,6 +130,8 @@ from .upsample import (
 
 __all__ = [
     "Module", "Parameter", "IncompatibleKeys", "RemovableHandle",
+    "Buffer", "AlphaDropout", "FeatureAlphaDropout", "ChannelShuffle", "Softmax2d",
+    "TripletMarginWithDistanceLoss",
     "data", "datasets", "functional", "init", "transforms", "utils", "save", "load",
     "CheckpointError",
     "Sequential", "ModuleList", "ModuleDict",

@@ -28,6 +28,7 @@ from .bce import bce_terms
 from .channel_dropout import dropout1d, dropout2d, dropout3d
 from .conv1d import conv1d, conv_transpose1d
 from .distance import cosine_similarity, normalize, pairwise_distance
+from .dropout_more import alpha_dropout, feature_alpha_dropout
 from .embedding import embedding
 from .embedding_bag import embedding_bag
 from .fractional_pool import (
@@ -35,6 +36,16 @@ from .fractional_pool import (
     fractional_max_pool2d_with_indices,
     fractional_max_pool3d,
     fractional_max_pool3d_with_indices,
+)
+from .inplace_functional import (
+    celu_,
+    elu_,
+    hardtanh_,
+    leaky_relu_,
+    relu_,
+    rrelu_,
+    selu_,
+    threshold_,
 )
 from .instance_norm import instance_norm
 from .local_response_norm import local_response_norm
@@ -49,6 +60,13 @@ from .margin_losses import (
     poisson_nll_loss,
     soft_margin_loss,
     triplet_margin_loss,
+)
+from .misc_layers import (
+    channel_shuffle,
+    gumbel_softmax,
+    triplet_margin_with_distance_loss,
+    upsample_bilinear,
+    upsample_nearest,
 )
 from .norm import batch_norm, group_norm, layer_norm
 from .pooling import adaptive_max_pool2d
@@ -78,7 +96,10 @@ from .upsample import interpolate, pixel_shuffle, pixel_unshuffle, upsample
 
 __all__ = [
     "linear", "bilinear", "dropout", "one_hot", "pad",
-    "affine_grid",
+    "affine_grid", "alpha_dropout", "feature_alpha_dropout", "channel_shuffle",
+    "gumbel_softmax", "upsample_bilinear", "upsample_nearest",
+    "triplet_margin_with_distance_loss", "relu_", "elu_", "celu_", "selu_", "leaky_relu_",
+    "hardtanh_", "rrelu_", "threshold_",
     "batch_norm", "layer_norm", "group_norm", "embedding", "embedding_bag",
     "relu", "relu6", "leaky_relu", "elu", "gelu", "silu", "sigmoid", "tanh", "softplus",
     "logsigmoid", "softmax", "log_softmax",

@@ -16,6 +16,7 @@ from autograd.mode import no_grad
 from autograd.tensor import Tensor
 from autograd.viz.names import note_model
 
+from .buffer import Buffer
 from .module_convert import ConvertMixin
 from .module_hooks import HooksMixin, RemovableHandle
 from .parameter import Parameter, UninitializedParameter
@@ -130,6 +131,11 @@ class Module(HooksMixin, ConvertMixin):
             modules[name] = None
             return
         buffers = d.get("_buffers")
+        if isinstance(value, Buffer):  # nn.Buffer registers itself, as a Parameter does
+            if buffers is None:
+                raise AttributeError("cannot assign buffer before Module.__init__() call")
+            self.register_buffer(name, value, value.persistent)
+            return
         if buffers is not None and name in buffers:
             if value is not None and not isinstance(value, Tensor):
                 raise TypeError(f"cannot assign {type(value).__name__} as buffer {name!r} "

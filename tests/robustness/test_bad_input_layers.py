@@ -347,6 +347,28 @@ LAYER_CASES += [  # RMSNorm, the 3-D adaptive, power-average, fractional pools a
         2, output_size=a + 3)(_x(1, 1, 4, 4, 4)), (a + 3,))),
 ]
 
+LAYER_CASES += [  # alpha dropout, channel shuffle, Softmax2d, the distance triplet loss, Buffer
+    _layer("AlphaDropout", lambda a, b: (lambda: nn.AlphaDropout(1.0 + a), (1.0 + a,))),
+    _layer("AlphaDropout", lambda a, b: (lambda: nn.AlphaDropout(0.5)(
+        ag.ones(a, b, dtype=ag.int64)), ("int64",))),
+    _layer("FeatureAlphaDropout", lambda a, b: (lambda: nn.FeatureAlphaDropout(0.5)(_x(a + b)),
+                                                ((a + b,),))),
+    _layer("ChannelShuffle", lambda a, b: (lambda: nn.ChannelShuffle(a)(_x(1, a * b + 1, 2)),
+                                           (f"{a * b + 1} channels and {a} groups",))),
+    _layer("ChannelShuffle", lambda a, b: (lambda: nn.ChannelShuffle(2)(_x(a, b)), ((a, b),))),
+    _layer("Softmax2d", lambda a, b: (lambda: nn.Softmax2d()(_x(a, b)), ("2D", (a, b)))),
+    _layer("TripletMarginWithDistanceLoss", lambda a, b: (
+        lambda: nn.TripletMarginWithDistanceLoss()(_x(a, b), _x(a, b), _x(b)),
+        ("negative 1D",))),
+    _layer("TripletMarginWithDistanceLoss", lambda a, b: (
+        lambda: nn.TripletMarginWithDistanceLoss(margin=-a), (-a,))),
+    _layer("Buffer", lambda a, b: (lambda: setattr(nn.Linear(a, b), "weight",
+                                                   nn.Buffer(_x(b, a))), ("weight",))),
+]
+FUNCTIONAL.update({"AlphaDropout": "alpha_dropout", "FeatureAlphaDropout": "feature_alpha_dropout",
+                   "ChannelShuffle": "channel_shuffle",
+                   "TripletMarginWithDistanceLoss": "triplet_margin_with_distance_loss"})
+
 
 def _layer_params() -> list:
     seen: Counter = Counter()
@@ -480,6 +502,13 @@ LAYER_VALUES.update({  # RMSNorm, the 3-D adaptive, power-average and fractional
     "LPPool3d": (lambda: nn.LPPool3d(2, 2), (1, 2, 2, 4, 4)),
     "FractionalMaxPool2d": (lambda: nn.FractionalMaxPool2d(2, output_size=3), (1, 2, 5, 5)),
     "FractionalMaxPool3d": (lambda: nn.FractionalMaxPool3d(2, output_size=2), (1, 2, 4, 4, 4)),
+})
+
+LAYER_VALUES.update({  # alpha dropout, channel shuffle, Softmax2d
+    "AlphaDropout": (lambda: nn.AlphaDropout(0.2), (4, 5)),
+    "FeatureAlphaDropout": (lambda: nn.FeatureAlphaDropout(0.2), (2, 3, 2, 2)),
+    "ChannelShuffle": (lambda: nn.ChannelShuffle(2), (1, 4, 2, 2)),
+    "Softmax2d": (lambda: nn.Softmax2d(), (1, 3, 2, 2)),
 })
 
 
