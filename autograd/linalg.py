@@ -22,12 +22,13 @@ from .ops.linalg_ops import LinAlgError, cholesky, det, linalg_solve, matrix_pow
 from .ops.linalg_ops import inverse as inv
 from .ops.norm import matrix_norm, vector_norm
 from .ops.products import ShapeError
+from .ops.stats import matrix_exp
 from .registry import OPS
 from .tensor import Tensor
 
 __all__ = ["LinAlgError", "cholesky", "cholesky_ex", "cross", "det", "eigh", "eigvalsh", "inv",
            "inv_ex", "lstsq", "matmul", "matrix_power", "matrix_rank", "multi_dot", "pinv", "qr",
-           "slogdet", "solve", "svd", "svdvals", "vecdot",
+           "slogdet", "solve", "svd", "svdvals", "vecdot", "matrix_exp",
            "vector_norm", "matrix_norm"]  # the norms' Functions are in ops/norm.py
 
 

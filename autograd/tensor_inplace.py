@@ -276,6 +276,27 @@ class InplaceMethods:
         return self._apply_(lambda x, _: _ops.addcdiv(x, tensor1, tensor2, value=value),
                             _grad_flag(tensor1, tensor2), "addcdiv_")
 
+    def addmm_(self, mat1: Any, mat2: Any, *, beta: float = 1, alpha: float = 1) -> Tensor:
+        return self._apply_(lambda x, _: _ops.addmm(x, mat1, mat2, beta=beta, alpha=alpha),
+                            _grad_flag(mat1, mat2), "addmm_")
+
+    def baddbmm_(self, batch1: Any, batch2: Any, *, beta: float = 1,
+                 alpha: float = 1) -> Tensor:
+        return self._apply_(lambda x, _: _ops.baddbmm(x, batch1, batch2, beta=beta, alpha=alpha),
+                            _grad_flag(batch1, batch2), "baddbmm_")
+
+    def addmv_(self, mat: Any, vec: Any, *, beta: float = 1, alpha: float = 1) -> Tensor:
+        return self._apply_(lambda x, _: _ops.addmv(x, mat, vec, beta=beta, alpha=alpha),
+                            _grad_flag(mat, vec), "addmv_")
+
+    def addr_(self, vec1: Any, vec2: Any, *, beta: float = 1, alpha: float = 1) -> Tensor:
+        return self._apply_(lambda x, _: _ops.addr(x, vec1, vec2, beta=beta, alpha=alpha),
+                            _grad_flag(vec1, vec2), "addr_")
+
+    def addbmm_(self, batch1: Any, batch2: Any, *, beta: float = 1, alpha: float = 1) -> Tensor:
+        return self._apply_(lambda x, _: _ops.addbmm(x, batch1, batch2, beta=beta, alpha=alpha),
+                            _grad_flag(batch1, batch2), "addbmm_")
+
     def clip_(self, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002
         return self.clamp_(min, max)  # type: ignore[attr-defined]
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .registry import OPS as _ops
+from .tensor_stats_methods import StatsMethods
 
 if TYPE_CHECKING:  # annotations only: tensor.py imports this module
     from .tensor import Tensor
@@ -78,7 +79,7 @@ class IndexInplaceMethods:
                              _flag(source), "index_copy_")
 
 
-class OpMethods(IndexInplaceMethods):
+class OpMethods(IndexInplaceMethods, StatsMethods):
     """Method forms of the registered ops; every one is a one-line call into ``OPS``."""
 
     __slots__ = ()

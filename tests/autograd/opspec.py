@@ -101,14 +101,19 @@ def all_rows() -> list:
         test_ops_elementwise,
         test_ops_linalg,
         test_ops_nn,
+        test_ops_products_more,
         test_ops_reduce,
+        test_ops_select_scatter,
         test_ops_shape,
+        test_ops_stats,
         test_pool,
     )
 
     return rows_of(test_ops_elementwise.TABLE, test_ops_reduce.TABLE, test_ops_shape.TABLE,
                    test_conv.TABLE, test_pool.TABLE, test_ops_nn.TABLE,
-                   test_ops_linalg.TABLE, test_ops_distance.TABLE)
+                   test_ops_linalg.TABLE, test_ops_distance.TABLE,
+                   test_ops_stats.TABLE, test_ops_products_more.TABLE,
+                   test_ops_select_scatter.TABLE)
 
 
 # ------------------------------------------------------------------ PyTorch parity
