@@ -50,23 +50,40 @@ def _quantile_q(q: Any, x: Tensor, op: str) -> tuple[np.ndarray, bool]:
     return arr, scalar
 
 
-def _ranks(srt: np.ndarray, qa: np.ndarray, ignore_nan: bool, how: str) -> np.ndarray:
-    """The fractional position of each quantile in each sorted slice, ``(*batch, k)``."""
+def _ranks(srt: np.ndarray, qa: np.ndarray, ignore_nan: bool, how: str) -> tuple:
+    """The fractional position of each quantile in each sorted slice, ``(*batch, k)``; the
+    factor that multiplies ``q`` there, and where the position does not depend on ``q``."""
     nan = np.isnan(srt)
     if ignore_nan:
-        ranks = qa * ((~nan).sum(-1, keepdims=True) - 1).astype(qa.dtype)
-        ranks = np.where(ranks < 0, 0, ranks).astype(qa.dtype)
+        scale = ((~nan).sum(-1, keepdims=True) - 1).astype(qa.dtype)
+        ranks = qa * scale
+        fixed = ranks < 0
+        ranks = np.where(fixed, 0, ranks).astype(qa.dtype)
     else:
-        last = srt.shape[-1] - 1
-        ranks = np.broadcast_to(qa * qa.dtype.type(last), srt.shape[:-1] + qa.shape)
-        ranks = np.where(nan.any(-1, keepdims=True), qa.dtype.type(last), ranks)
+        last = qa.dtype.type(srt.shape[-1] - 1)
+        scale = np.full(srt.shape[:-1] + (1,), last, qa.dtype)
+        ranks = np.broadcast_to(qa * last, srt.shape[:-1] + qa.shape)
+        fixed = np.broadcast_to(nan.any(-1, keepdims=True), ranks.shape)
+        ranks = np.where(fixed, last, ranks)
     if how == "lower":
         ranks = np.floor(ranks)
     elif how == "higher":
         ranks = np.ceil(ranks)
     elif how == "nearest":
         ranks = np.round(ranks)  # half to even, as PyTorch's round
-    return ranks
+    return ranks, scale, fixed
+
+
+def _weight(q: Any, ranks: np.ndarray, scale: np.ndarray, fixed: np.ndarray,
+            below: np.ndarray) -> Tensor:
+    """Linear interpolation's weight ``q·scale - below``; a tensor ``q`` that requires grad
+    gets its gradient through it, as PyTorch's does."""
+    dt = ranks.dtype
+    if not (isinstance(q, Tensor) and q.requires_grad):
+        return Tensor._make((ranks - below).astype(dt))
+    pos = OPS.mul(OPS.reshape(q, (-1,)), Tensor._make(scale))
+    pos = OPS.where(fixed, Tensor._make(ranks), pos)
+    return OPS.sub(pos, Tensor._make(below.astype(dt)))
 
 
 def _quantile(x: Any, q: Any, dim: Any, keepdim: bool, how: str, op: str) -> Tensor:
@@ -87,13 +104,14 @@ def _quantile(x: Any, q: Any, dim: Any, keepdim: bool, how: str, op: str) -> Ten
         flat = OPS.movedim(x.reshape(-1) if x.ndim == 0 else x, d, -1)
         out_keep = None
     srt = OPS.sort(flat, -1).values  # NaN sorts last
-    ranks = _ranks(srt.array, qa, op == "nanquantile", how)
+    ranks, scale, fixed = _ranks(srt.array, qa, op == "nanquantile", how)
     below = np.floor(ranks).astype(np.int64)
     out = OPS.gather(srt, -1, below)
     if how in ("linear", "midpoint"):
         above = OPS.gather(srt, -1, np.ceil(ranks).astype(np.int64))
-        w = np.full_like(ranks, 0.5) if how == "midpoint" else ranks - below
-        out = OPS.lerp(out, above, Tensor._make(w.astype(x.array.dtype)))
+        w = (Tensor._make(np.full_like(ranks, 0.5)) if how == "midpoint"
+             else _weight(q, ranks, scale, fixed, below))
+        out = OPS.lerp(out, above, w)
     out = OPS.movedim(out, -1, 0)  # (k, *batch)
     if keepdim:
         out = (OPS.reshape(out, (len(qa),) + out_keep) if out_keep is not None

@@ -75,6 +75,10 @@ ROWS = [
     OpSpec("quantile", lambda x: x.quantile(0.6, 0, keepdim=True),
            lambda x: np.quantile(x, 0.6, 0, keepdims=True), kw=dict(min_side=1, min_dims=1),
            torch=lambda T, x: x.quantile(0.6, 0, keepdim=True)),
+    # q differentiable too: d/dq = (above - below)·(n - 1)
+    OpSpec("quantile", lambda x, q: ag.quantile(x, q, -1), lambda x, q: np.quantile(x, q, -1),
+           (Input((3, 4)), Input((3,), domain=(0.05, 0.95))),
+           torch=lambda T, x, q: T.quantile(x, q, -1)),
     OpSpec("nanquantile", lambda x: ag.nanquantile(x, ag.tensor(Q), 0),
            lambda x: np.nanquantile(x, Q, axis=0), kw=dict(min_side=1, min_dims=1),
            torch=lambda T, x: T.nanquantile(x, T.tensor(Q), 0),

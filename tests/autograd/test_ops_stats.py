@@ -50,6 +50,12 @@ def test_quantile_interpolations_and_where_the_gradient_goes(how, value, grad):
     np.testing.assert_allclose(g, [grad[3], grad[1], grad[0], grad[2]], atol=1e-12)
 
 
+def test_quantile_gradient_reaches_q():
+    q = ag.tensor([0.4, 0.9, 1.0], dtype=ag.float64, requires_grad=True)
+    ag.quantile(ag.tensor([1.0, 2.0, 4.0, 8.0], dtype=ag.float64), q).sum().backward()
+    assert q.grad.tolist() == [6.0, 12.0, 0.0]  # (above - below)·(n - 1); none at the end
+
+
 def test_quantile_shapes():
     x = ag.randn(2, 3, 4)
     q = ag.tensor([0.2, 0.8])
