@@ -76,6 +76,11 @@ def _int_beta(op: str, inp: Tensor, beta: Any, alpha: Any) -> None:
 def addmv(input: Any, mat: Any, vec: Any, *, beta: float = 1, alpha: float = 1) -> Tensor:  # noqa: A002
     """``beta * input + alpha * (mat @ vec)``, as ``torch.addmv``.
 
+    Args:
+        input: added, scaled by ``beta`` (ignored when ``beta`` is 0, NaN and all).
+        mat, vec: the matrix and the vector multiplied.
+        beta, alpha: the scales (whole numbers for integer tensors).
+
     Shape:
         input broadcastable to (n,), mat (n, m), vec (m,) -> (n,)
 
@@ -98,6 +103,12 @@ def addmv(input: Any, mat: Any, vec: Any, *, beta: float = 1, alpha: float = 1) 
 @register(method=True)
 def addr(input: Any, vec1: Any, vec2: Any, *, beta: float = 1, alpha: float = 1) -> Tensor:  # noqa: A002
     """``beta * input + alpha * outer(vec1, vec2)``, as ``torch.addr``.
+
+    Args:
+        input: added, scaled by ``beta`` (ignored when ``beta`` is 0).
+        vec1, vec2: the 1-D tensors whose outer product is added (for bool tensors: "and",
+            then "or" with ``input``).
+        beta, alpha: the scales (whole numbers for integer tensors).
 
     Shape:
         input broadcastable to (n, m), vec1 (n,), vec2 (m,) -> (n, m)
@@ -123,6 +134,11 @@ def addr(input: Any, vec1: Any, vec2: Any, *, beta: float = 1, alpha: float = 1)
 def addbmm(input: Any, batch1: Any, batch2: Any, *, beta: float = 1,  # noqa: A002
            alpha: float = 1) -> Tensor:
     """``beta * input + alpha * Σᵢ batch1[i] @ batch2[i]``, as ``torch.addbmm``.
+
+    Args:
+        input: added, scaled by ``beta`` (ignored when ``beta`` is 0).
+        batch1, batch2: 3-D tensors with the same number of matrices.
+        beta, alpha: the scales (whole numbers for integer tensors).
 
     Shape:
         input broadcastable to (n, m), batch1 (b, n, k), batch2 (b, k, m) -> (n, m)
@@ -231,6 +247,11 @@ def combinations(input: Any, r: int = 2, with_replacement: bool = False) -> Tens
     """The length-``r`` combinations of a 1-D tensor's elements, one per row
     (itertools.combinations order, or combinations_with_replacement).
 
+    Args:
+        input: a 1-D tensor.
+        r: the length of each combination, >= 0.
+        with_replacement: allow an element more than once.
+
     Shape:
         (n,) -> (number of combinations, r); r = 0 gives an empty 1-D tensor
 
@@ -269,6 +290,11 @@ def diagflat(input: Any, offset: int = 0) -> Tensor:  # noqa: A002
 def vander(x: Any, N: int | None = None, increasing: bool = False) -> Tensor:  # noqa: N803
     """The Vandermonde matrix: columns ``x^(N-1), ..., x, 1`` (or ascending with
     ``increasing``), built by a running product so its gradient is cumprod's.
+
+    Args:
+        x: a 1-D tensor (bool becomes int64).
+        N: the number of columns (default: the length of ``x``).
+        increasing: powers rising from left to right.
 
     Shape:
         x (n,) -> (n, N), N defaulting to n
@@ -328,6 +354,12 @@ def trapezoid(y: Any, x: Any = None, *, dx: Any = None, dim: int = -1) -> Tensor
     """The trapezoidal rule along ``dim``: samples ``y`` at points ``x`` (or spaced ``dx``,
     default 1).
 
+    Args:
+        y: the sampled values (integers give float32).
+        x: the sample points: 1-D with one per sample along ``dim``, or broadcastable to ``y``.
+        dx: the spacing of evenly spaced samples (keyword only; not with ``x``).
+        dim: the dim to integrate along.
+
     Shape:
         y (*), x (n,) or broadcastable to y -> y without dim ``dim``
 
@@ -351,6 +383,9 @@ def trapezoid(y: Any, x: Any = None, *, dx: Any = None, dim: int = -1) -> Tensor
 @register()
 def cumulative_trapezoid(y: Any, x: Any = None, *, dx: Any = None, dim: int = -1) -> Tensor:
     """The running trapezoidal rule along ``dim`` (one value fewer than ``y`` has there).
+
+    Args:
+        y, x, dx, dim: as :func:`trapezoid`.
 
     Example:
         >>> import autograd as ag

@@ -35,6 +35,12 @@ def isin(elements: Any, test_elements: Any, *, assume_unique: bool = False,
     """Whether each element of ``elements`` is in ``test_elements`` (a bool tensor of
     ``elements``' shape; NaN is in nothing). Either may be a number, not both.
 
+    Args:
+        elements: the values looked up.
+        test_elements: the values looked in.
+        assume_unique: a hint that both hold distinct values (the result is the same).
+        invert: True where an element is *not* in ``test_elements``.
+
     Example:
         >>> import autograd as ag
         >>> ag.isin(ag.tensor([1, 2, 3]), ag.tensor([2, 5]))
@@ -70,6 +76,12 @@ def unique_consecutive(input: Any, return_inverse: bool = False,  # noqa: A002
     """``input`` with each run of equal consecutive elements (or slices along ``dim``) kept
     once; optionally where each element went and how long each run was.
 
+    Args:
+        input: the tensor (flattened when ``dim`` is None).
+        return_inverse: also return the run each element (or slice) belongs to.
+        return_counts: also return the length of each run.
+        dim: compare whole slices along this dim.
+
     Example:
         >>> import autograd as ag
         >>> ag.unique_consecutive(ag.tensor([1, 1, 2, 2, 3, 1]), return_counts=True)
@@ -94,6 +106,10 @@ def unique_consecutive(input: Any, return_inverse: bool = False,  # noqa: A002
 def unravel_index(indices: Any, shape: Any) -> tuple:
     """The coordinates in an array of ``shape`` of each flat index (negative ones count from
     the end, larger ones wrap around, as PyTorch's), one int64 tensor per dim.
+
+    Args:
+        indices: an integer tensor of flat indices.
+        shape: the array's shape (an int for one dim).
 
     Example:
         >>> import autograd as ag
@@ -127,6 +143,14 @@ def index_reduce(input: Any, dim: int, index: Any, source: Any, reduce: str, *, 
     """``input`` with slice ``source[.., k, ..]`` combined into slice ``index[k]`` of ``dim``
     by ``reduce`` ('prod', 'mean', 'amax' or 'amin'); ``include_self=False`` leaves
     ``input``'s own values out of the slices written to.
+
+    Args:
+        input: the tensor reduced into (copied; ``index_reduce_`` writes in place).
+        dim: the dim ``index`` counts along.
+        index: 1-D int64 indices into ``dim``, one per slice of ``source`` (repeats combine).
+        source: ``input``'s shape with ``len(index)`` along ``dim``.
+        reduce: how the values combine.
+        include_self: let ``input``'s own values take part.
 
     Example:
         >>> import autograd as ag
@@ -178,6 +202,11 @@ def diagonal_scatter(input: Any, src: Any, offset: int = 0, dim1: int = 0,  # no
     """``input`` with ``src`` written on the diagonal ``diagonal(input, offset, dim1, dim2)``
     reads; differentiable in both.
 
+    Args:
+        input: the tensor written into (copied).
+        src: the values, of the diagonal's shape.
+        offset, dim1, dim2: which diagonal, as :func:`diagonal`.
+
     Example:
         >>> import autograd as ag
         >>> ag.diagonal_scatter(ag.zeros(2, 2), ag.ones(2)).tolist()
@@ -194,6 +223,11 @@ def diagonal_scatter(input: Any, src: Any, offset: int = 0, dim1: int = 0,  # no
 @register(method=True)
 def select_scatter(input: Any, src: Any, dim: int, index: int) -> Tensor:  # noqa: A002
     """``input`` with ``src`` written where ``input.select(dim, index)`` reads.
+
+    Args:
+        input: the tensor written into (copied).
+        src: the values, of ``input``'s shape without ``dim``.
+        dim, index: the slice, as :func:`select`.
 
     Example:
         >>> import autograd as ag
@@ -215,6 +249,11 @@ def slice_scatter(input: Any, src: Any, dim: int = 0, start: int | None = None, 
                   end: int | None = None, step: int = 1) -> Tensor:
     """``input`` with ``src`` written where ``input[.., start:end:step, ..]`` (along ``dim``)
     reads.
+
+    Args:
+        input: the tensor written into (copied).
+        src: the values, of the slice's shape.
+        dim, start, end, step: the slice (``step`` positive).
 
     Example:
         >>> import autograd as ag
@@ -257,6 +296,14 @@ class ModePick(Pick):
 def mode(input: Any, dim: int = -1, keepdim: bool = False) -> Mode:  # noqa: A002
     """The most frequent value along ``dim`` (the smallest of equally frequent ones) and the
     index of its last occurrence, as ``torch.mode``; the value's gradient goes to that index.
+
+    Args:
+        input: the tensor.
+        dim: the dim to look along.
+        keepdim: keep ``dim`` as size 1.
+
+    Returns:
+        ``(values, indices)``.
 
     Example:
         >>> import autograd as ag

@@ -334,6 +334,10 @@ def histogram(input: Any, bins: Any = 100, *, range: Any = None, weight: Any = N
 def dist(input: Any, other: Any, p: float = 2) -> Tensor:  # noqa: A002
     """The ``p``-norm of ``input - other`` (broadcast), as ``torch.dist``.
 
+    Args:
+        input, other: floating point tensors that broadcast together.
+        p: the norm's order (0 counts nonzeros, ``inf`` takes the largest).
+
     Example:
         >>> import autograd as ag
         >>> ag.dist(ag.tensor([0.0, 0.0]), ag.tensor([3.0, 4.0]))
@@ -355,6 +359,12 @@ def dist(input: Any, other: Any, p: float = 2) -> Tensor:  # noqa: A002
 def renorm(input: Any, p: float, dim: int, maxnorm: float) -> Tensor:  # noqa: A002
     """Each slice ``input.select(dim, i)`` whose ``p``-norm exceeds ``maxnorm`` scaled down to
     norm ``maxnorm`` (by ``maxnorm / (norm + 1e-7)``, as PyTorch); the others unchanged.
+
+    Args:
+        input: a floating point tensor of at least 2 dims.
+        p: the norm's order, > 0.
+        dim: the dim whose slices are measured one by one.
+        maxnorm: the largest norm a slice keeps, >= 0.
 
     Example:
         >>> import autograd as ag
