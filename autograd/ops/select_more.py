@@ -164,6 +164,9 @@ def index_reduce(input: Any, dim: int, index: Any, source: Any, reduce: str, *, 
     x = tensor_arg(input, "index_reduce")
     d, idx, _ = _dim_index(x, dim, index, "index_reduce")
     s = tensor_arg(source, "index_reduce", "source")
+    if s.array.dtype != x.array.dtype:
+        raise OpError(f"index_reduce: self ({x.array.dtype}) and source ({s.array.dtype}) must "
+                      "have the same dtype; convert one first, e.g. source.to(input.dtype)")
     if x.ndim == 0:
         x1, d = OPS.reshape(x, (1,)), 0
     else:
