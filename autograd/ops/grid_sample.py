@@ -95,7 +95,7 @@ def _pad(c: np.ndarray, size: int, padding: str, align: bool) -> tuple[np.ndarra
 class _Axis:
     """One axis of the sampling: where each output point reads along it, and with what."""
 
-    __slots__ = ("base", "mult", "offset", "taps")
+    __slots__ = ("base", "lost", "mult", "offset", "taps")
 
     def __init__(self, g: np.ndarray, size: int, mode: str, padding: str, align: bool) -> None:
         scale = (size - 1) / 2 if align else size / 2
@@ -107,8 +107,10 @@ class _Axis:
         finite = np.isfinite(c)
         safe = np.where(finite, c, 0.0)
         base = np.rint(safe) if mode == "nearest" else np.floor(safe)
-        self.base, self.mult = base, mult
-        self.offset = c - mult * g - base  # t = g * mult + offset (exact value, exact slope)
+        self.base, self.mult, self.lost = base, np.where(finite, mult, 0.0), ~finite
+        # t = g * mult + offset (exact value, exact slope), with a NaN / inf grid value read
+        # as 0 (its point is clipped, reflected or lost, not moved)
+        self.offset = np.where(finite, c - mult * np.where(np.isfinite(g), g, 0.0) - base, 0.0)
         self.taps: list[tuple[np.ndarray, np.ndarray]] = []  # (index, valid) per neighbour
         for off, _, _ in _TAPS[mode]:
             idx = base + off
@@ -154,7 +156,10 @@ class GridSample(Function):
     def forward(ctx, x, grid, mode, padding, align):
         (n, c), q = x.shape[:2], int(np.prod(grid.shape[1:-1]))
         axes, corners = _geometry(grid, x.shape[2:], mode, padding, align)
-        ts = [a.mult * grid.reshape(n, q, grid.shape[-1])[:, :, j] + a.offset
+        finite = np.isfinite(grid)
+        ctx.finite = None if finite.all() else finite
+        g = grid if ctx.finite is None else np.where(finite, grid, 0.0)
+        ts = [a.mult * g.reshape(n, q, grid.shape[-1])[:, :, j] + a.offset
               for j, a in enumerate(axes)]
         flat_x = x.reshape(n, c, int(np.prod(x.shape[2:])))
         out = np.zeros((n, c, q), x.dtype)
@@ -162,6 +167,8 @@ class GridSample(Function):
             w = np.where(valid, _weight(mode, pick, ts), 0.0).astype(x.dtype)  # (N, Q)
             vals = np.take_along_axis(flat_x, flat[:, None, :], axis=2)  # (N, C, Q)
             out += np.where(valid[:, None, :], vals, 0.0) * w[:, None, :]
+        if mode != "nearest":  # a NaN or infinite point reads NaN (PyTorch's with zeros padding)
+            out[np.logical_or.reduce([a.lost for a in axes])[:, None, :].repeat(c, 1)] = np.nan
         ctx.geometry = (axes, corners, mode, x.shape, grid.shape)
         ctx.save_for_backward(x, grid)
         return out.reshape((n, c) + grid.shape[1:-1])
@@ -177,6 +184,8 @@ class GridSample(Function):
         be: Any = _Tensors(x.dtype) if STATE.grad_enabled else _Arrays(x.dtype)
         g2, xs, gs = (be.wrap(t) for t in (grad, x, grid))
         g2 = g2.reshape(n, c, q)                                    # (N, C, Q)
+        if ctx.finite is not None:  # NaN / inf grid values: no slope through them
+            gs = be.where(ctx.finite, gs)
         ts = [gs.reshape(n, q, d)[:, :, j] * be.const(a.mult) + be.const(a.offset)
               for j, a in enumerate(axes)]                          # t per axis, (N, Q)
         dx = dgrid = None
@@ -230,6 +239,9 @@ class _Arrays:
     def stack(self, parts: list) -> np.ndarray:
         return np.stack(parts, -1)
 
+    def where(self, mask: np.ndarray, a: np.ndarray) -> np.ndarray:
+        return np.where(mask, a, 0.0).astype(self.dtype)
+
 
 class _Tensors:
     """The same steps as recorded ops (gather, scatter_add, stack), for create_graph."""
@@ -257,6 +269,9 @@ class _Tensors:
 
     def stack(self, parts: list) -> Tensor:
         return OPS.stack(parts, -1)
+
+    def where(self, mask: np.ndarray, a: Tensor) -> Tensor:
+        return OPS.where(mask, a, Tensor._make(np.zeros((), self.dtype)))
 
 
 def _check(x: Tensor, grid: Tensor, mode: str, padding: str) -> None:

@@ -219,3 +219,21 @@ def test_recorded_and_plain_backward_agree(mode):
     for a, b in zip(plain, recorded):
         assert not a.requires_grad
         np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-12, atol=1e-14)
+
+
+@pytest.mark.parametrize("mode", ["bilinear", "nearest", "bicubic"])
+def test_nan_and_inf_grid_points(mode):
+    """A NaN point reads NaN (bilinear, bicubic) or zeros (nearest), as PyTorch's with zeros
+    padding; border clips an infinite point to the edge. No gradient turns NaN."""
+    rng = np.random.default_rng(10)
+    x = ag.tensor(rng.standard_normal((1, 2, 3, 4)), requires_grad=True)
+    g = ag.tensor(np.array([[[[np.nan, 0.0], [0.2, 0.1], [np.inf, 0.0]]]]), requires_grad=True)
+    out = _sample(x, g, mode)
+    lost = 0.0 if mode == "nearest" else np.nan
+    np.testing.assert_array_equal(out.numpy()[..., [0, 2]], np.full((1, 2, 1, 2), lost))
+    assert np.isfinite(out.numpy()[..., 1]).all()
+    out.sum().backward()
+    assert np.isfinite(x.grad.numpy()).all() and np.isfinite(g.grad.numpy()).all()
+    if mode != "bicubic":  # border clips inf to the right edge: the last column's values
+        edge = _sample(x.detach(), g.detach()[:, :, 2:], mode, "border")
+        np.testing.assert_allclose(edge.numpy()[0, :, 0, 0], x.numpy()[0, :, 1, 3])
