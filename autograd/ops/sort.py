@@ -267,7 +267,11 @@ def histc(x: Tensor, bins: int = 100, min: float = 0, max: float = 0) -> Tensor:
         lo, hi = lo - 1, hi + 1
     if lo > hi:
         raise RuntimeError(f"histc: max ({max}) must not be below min ({min})")
-    counts, _ = np.histogram(finite, bins=int(bins), range=(lo, hi))
+    # PyTorch's bin: (x - min)·bins / (max - min) in the input's dtype, max in the last bin
+    dt = x.array.dtype.type
+    inside = finite[(finite >= dt(lo)) & (finite <= dt(hi))]
+    pos = ((inside - dt(lo)) * dt(bins) / (dt(hi) - dt(lo))).astype(np.int64)
+    counts = np.bincount(np.minimum(pos, int(bins) - 1), minlength=int(bins))
     return Tensor._make(counts.astype(x.array.dtype))
 
 

@@ -174,3 +174,20 @@ def test_matrix_exp_gradient_matches_pytorch(torch):
     tx = torch.tensor(a, requires_grad=True)
     (torch.matrix_exp(tx) * torch.tensor(g)).sum().backward()
     np.testing.assert_allclose(x.grad.numpy(), tx.grad.numpy(), rtol=1e-9)
+
+
+def test_histc_bins_as_pytorch_computes_them():
+    # 0.3 and 0.6 sit on bin edges of [0, 0.9]; PyTorch's (x - min)·bins / (max - min) puts
+    # each in the bin below (rounding), where edge comparison would put it above
+    x = ag.tensor([0.3, 0.6, 0.9], dtype=ag.float64)
+    assert ag.histc(x, 3, 0.0, 0.9).tolist() == [1.0, 1.0, 1.0]
+    assert ag.histc(ag.tensor([1.0, 1.0]), 3).tolist() == [0.0, 2.0, 0.0]  # range widens by 1
+
+
+def test_histc_matches_pytorch(torch):
+    rng = np.random.default_rng(4)
+    for x, bins, lo, hi in ((rng.standard_normal(60).astype(np.float32), 7, 0, 0),
+                            (np.linspace(-1, 1, 41), 10, -1, 1),
+                            (np.linspace(-1, 1, 41).astype(np.float32), 7, -0.5, 0.9)):
+        np.testing.assert_array_equal(ag.histc(ag.tensor(x), bins, lo, hi).numpy(),
+                                      torch.histc(torch.tensor(x), bins, lo, hi).numpy())
