@@ -52,9 +52,11 @@ def _guarded(a: np.ndarray, fn: Callable, op: str) -> Any:
         out = fn(a)
     except np.linalg.LinAlgError as e:
         raise LinAlgError(f"{op}: {_reason(op, str(e))} (input of shape {a.shape})") from None
-    if bad.any():
-        for o in out if isinstance(out, tuple) else (out,):
+    if bad.any():  # one matrix gives numpy scalars: arrays, so NaN can be written in
+        outs = tuple(np.array(o) for o in (out if isinstance(out, tuple) else (out,)))
+        for o in outs:
             o[bad] = np.nan
+        out = outs if isinstance(out, tuple) else outs[0]
     return out
 
 

@@ -414,10 +414,7 @@ def logdet(input: Any) -> Tensor:  # noqa: A002
     """
     a = tensor_arg(input, "logdet")
     _square_float("logdet", a)
-    # slogdet on a batch of one: its NaN handling writes into arrays, not numpy scalars
-    sign, logabs = OPS.slogdet(OPS.unsqueeze(a, 0) if a.ndim == 2 else a)
-    if a.ndim == 2:
-        sign, logabs = OPS.squeeze(sign, 0), OPS.squeeze(logabs, 0)
+    sign, logabs = OPS.slogdet(a)
     return OPS.where(sign.array == -1, np.nan, logabs)
 
 

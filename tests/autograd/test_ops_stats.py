@@ -151,6 +151,12 @@ def test_logdet_negative_and_singular(torch):
     np.testing.assert_array_equal(a.grad.numpy(), [[0, 0], [0, 0]])
 
 
+def test_a_single_matrix_holding_nan_gives_nan_determinants():
+    m = ag.tensor([[float("nan"), 1.0], [1.0, 1.0]])
+    assert np.isnan(ag.det(m).item()) and np.isnan(ag.slogdet(m)[1].item())
+    assert np.isnan(ag.logdet(m).item())
+
+
 # ------------------------------------------------------------------ matrix_exp
 def test_matrix_exp_written_values_and_large_norms():
     np.testing.assert_allclose(ag.matrix_exp(ag.tensor([[0.0, 1.0], [0.0, 0.0]])).numpy(),
