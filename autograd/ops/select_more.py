@@ -19,6 +19,7 @@ from ..errors import OpError
 from ..registry import OPS, register
 from ..tensor import Tensor
 from ._common import norm_dim, tensor_arg
+from ._std_sort import std_sort
 from .diag import _diag_positions, _two_dims
 from .gather import along_positions
 from .index import ScatterAdd
@@ -271,10 +272,28 @@ def slice_scatter(input: Any, src: Any, dim: int = 0, start: int | None = None, 
     return _placed(x, s, (slice(None),) * d + (slice(start, end, step),), "slice_scatter")
 
 
+def _torch_mode_index(row: list) -> int:
+    """PyTorch's CPU mode of one row: sort ``(value, index)`` pairs with ``std::sort``, then
+    take the last pair of the first longest run of equal values."""
+    pairs = std_sort([(v, i) for i, v in enumerate(row)])
+    best, run, pick = 0, 0, 0
+    for k, (v, i) in enumerate(pairs):
+        run += 1
+        if k == len(pairs) - 1 or v != pairs[k + 1][0]:
+            if run > best:
+                best, pick = run, i
+            run = 0
+    return pick
+
+
 def _mode_index(arr: np.ndarray) -> np.ndarray:
-    """Per row of a 2-D array: the position of the last occurrence of its smallest most
-    frequent value."""
+    """Per row of a 2-D array: the index PyTorch reports for its smallest most frequent value
+    (the last occurrence, as up to 16 elements, where the sort is stable; beyond that, or with
+    NaN, wherever ``std::sort`` left the run's last element)."""
     m, n = arr.shape
+    if n > 16 or (arr.dtype.kind == "f" and np.isnan(arr).any()):
+        rows = arr.tolist()
+        return np.array([[_torch_mode_index(r)] for r in rows], np.int64).reshape(m, 1)
     srt = order(arr, 1)
     vals = np.take_along_axis(arr, srt, 1)
     same = (vals[:, 1:] == vals[:, :-1]) | (np.isnan(vals[:, 1:]) & np.isnan(vals[:, :-1])) \
@@ -298,7 +317,8 @@ class ModePick(Pick):
 @register(method=True)
 def mode(input: Any, dim: int = -1, keepdim: bool = False) -> Mode:  # noqa: A002
     """The most frequent value along ``dim`` (the smallest of equally frequent ones) and the
-    index of its last occurrence, as ``torch.mode``; the value's gradient goes to that index.
+    index of one occurrence, the one PyTorch's CPU kernel reports (the last, for up to 16
+    elements); the value's gradient goes to that index.
 
     Args:
         input: the tensor.

@@ -37,6 +37,37 @@ def test_mode_picks_the_smallest_most_frequent_value_and_its_last_index():
         ag.mode(ag.ones(2, 0), 1)
 
 
+def test_mode_index_matches_pytorch_beyond_16_elements_and_with_nan(torch):
+    # PyTorch sorts with C++'s unstable std::sort past 16 elements: which equal value's index
+    # it reports follows that sort, and NaN never equals NaN there
+    rng = np.random.default_rng(5)
+    x = rng.integers(0, 4, size=(40, 57)).astype(np.float64)
+    x[:10][rng.random((10, 57)) < 0.3] = np.nan
+    x[10:12, :5] = np.nan
+    for rows in (x, x[:, :9], np.ascontiguousarray(x.T)):
+        got, want = ag.mode(ag.tensor(rows), 1), torch.mode(torch.tensor(rows), 1)
+        np.testing.assert_array_equal(got.values.numpy(), want.values.numpy())
+        np.testing.assert_array_equal(got.indices.numpy(), want.indices.numpy())
+
+
+def test_std_sort_orders_by_key_and_is_stable_up_to_16():
+    from autograd.ops._std_sort import std_sort
+
+    rng = np.random.default_rng(6)
+    for n in (0, 1, 5, 16, 17, 40, 300):
+        keys = rng.integers(0, 5, n).tolist()
+        out = std_sort([(k, i) for i, k in enumerate(keys)])
+        assert sorted(p for _, p in out) == list(range(n))  # a permutation
+        assert [k for k, _ in out] == sorted(keys)
+        if n <= 16:
+            assert out == sorted(out)  # equal keys keep their order
+    # 20 equal keys: the median-of-three pivot and the partition's swaps reverse most of them
+    # (this order is what g++'s std::sort gives for the same input)
+    ties = [p for _, p in std_sort([(0, i) for i in range(20)])]
+    assert ties == [10, 19, 18, 17, 16, 15, 14, 13, 12, 11, 0, 9, 8, 7, 6, 5, 4, 3, 2, 1]
+    assert ag.mode(ag.zeros(20)).indices.item() == 1  # the last of that order
+
+
 def test_isin_unique_consecutive_unravel_index_written():
     assert ag.isin(ag.tensor([1, 2, 3]), ag.tensor([2.0, 5.0])).tolist() == [False, True, False]
     assert ag.isin(ag.tensor([1.0, float("nan")]), ag.tensor([float("nan")])).tolist() == \
