@@ -5,11 +5,15 @@ the index of the last pair of the most frequent run, so which of several equal v
 depends on that (unstable) sort: up to 16 elements it is an insertion sort (stable), beyond it
 a median-of-three quicksort finished by insertion sort, with a heap sort where the recursion
 gets too deep. This module follows those steps on a Python list so ``mode`` can report the same
-index. Comparisons are ``a < b`` on the values, so NaN compares false both ways, as in C++.
+index; ``torch.sort`` without ``stable=True`` sorts the same way (with NaN last), which decides
+which of several equal elements a quantile's gradient reaches. Comparisons are ``a < b`` on
+the keys, so NaN compares false both ways, as in C++.
 """
 from __future__ import annotations
 
 from typing import Any
+
+import numpy as np
 
 _THRESHOLD = 16  # below this many elements introsort leaves the range to insertion sort
 
@@ -129,3 +133,28 @@ def _adjust_heap(a: list, base: int, hole: int, n: int, val: Any) -> None:
         hole = parent
         parent = (hole - 1) // 2
     a[base + hole] = val
+
+
+def torch_sort_order(arr: np.ndarray) -> np.ndarray:
+    """The order ``torch.sort`` (not stable, NaN last) puts each row of ``arr`` in, along the
+    last axis: numpy's stable order where it is the same (no equal values, or at most 16
+    elements), ``std::sort``'s for the other rows.
+
+    Example:
+        >>> torch_sort_order(np.array([[2.0, 1.0, 2.0]])).tolist()
+        [[1, 0, 2]]
+    """
+    order = np.argsort(arr, axis=-1, kind="stable")
+    n = arr.shape[-1]
+    if n <= _THRESHOLD or arr.size == 0:
+        return order
+    srt = np.take_along_axis(arr, order, -1)
+    same = srt[..., 1:] == srt[..., :-1]
+    if arr.dtype.kind == "f":
+        same |= np.isnan(srt[..., 1:]) & np.isnan(srt[..., :-1])
+    flat_order, flat_arr = order.reshape(-1, n), arr.reshape(-1, n)
+    for r in np.flatnonzero(same.reshape(-1, n - 1).any(1)):
+        row = flat_arr[r].tolist()
+        keys = [((1, 0.0) if v != v else (0, v), i) for i, v in enumerate(row)]  # NaN last
+        flat_order[r] = [i for _, i in std_sort(keys)]
+    return flat_order.reshape(order.shape)

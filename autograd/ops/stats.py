@@ -23,6 +23,7 @@ from ..registry import OPS, register
 from ..tensor import Tensor
 from ._common import norm_dim, tensor_arg
 from ._notation import Derivative
+from ._std_sort import torch_sort_order
 
 #: ``(hist, bin_edges)``, as ``torch.return_types.histogram``
 Histogram = namedtuple("Histogram", ["hist", "bin_edges"])
@@ -103,7 +104,11 @@ def _quantile(x: Any, q: Any, dim: Any, keepdim: bool, how: str, op: str) -> Ten
         d = norm_dim(dim, max(x.ndim, 1), op)
         flat = OPS.movedim(x.reshape(-1) if x.ndim == 0 else x, d, -1)
         out_keep = None
-    srt = OPS.sort(flat, -1).values  # NaN sorts last
+    # torch.sort's order (NaN last); its unstable order among equal values decides which of
+    # them the gradient reaches, so it is followed when that matters
+    order = (torch_sort_order(flat.array) if flat.requires_grad
+             else np.argsort(flat.array, -1, kind="stable"))
+    srt = OPS.gather(flat, -1, order)
     ranks, scale, fixed = _ranks(srt.array, qa, op == "nanquantile", how)
     below = np.floor(ranks).astype(np.int64)
     out = OPS.gather(srt, -1, below)

@@ -50,6 +50,20 @@ def test_quantile_interpolations_and_where_the_gradient_goes(how, value, grad):
     np.testing.assert_allclose(g, [grad[3], grad[1], grad[0], grad[2]], atol=1e-12)
 
 
+def test_quantile_gradient_among_equal_values_goes_where_pytorchs_does(torch):
+    # equal values: the gradient reaches the element torch.sort puts at the rank; past 16
+    # elements that sort is C++'s unstable std::sort
+    np.testing.assert_array_equal(_grad(lambda x: ag.quantile(x, 0.5), [1.0, 1.0, 1.0]),
+                                  [0, 1, 0])
+    x = np.random.default_rng(7).integers(0, 3, (3, 40)).astype(np.float64)
+    x[0, ::3] = np.nan
+    for op, dim in (("quantile", 1), ("nanquantile", 1), ("nanquantile", None)):
+        got = _grad(lambda t, op=op, dim=dim: getattr(ag, op)(t, 0.37, dim), x)
+        tx = torch.tensor(x, requires_grad=True)
+        getattr(torch, op)(tx, 0.37, dim).sum().backward()
+        np.testing.assert_allclose(got, tx.grad.numpy())
+
+
 def test_quantile_gradient_reaches_q():
     q = ag.tensor([0.4, 0.9, 1.0], dtype=ag.float64, requires_grad=True)
     ag.quantile(ag.tensor([1.0, 2.0, 4.0, 8.0], dtype=ag.float64), q).sum().backward()
