@@ -16,6 +16,8 @@ from typing import Any
 import numpy as np
 
 _THRESHOLD = 16  # below this many elements introsort leaves the range to insertion sort
+#: rows longer than this keep numpy's stable order in :func:`torch_sort_order`
+EXACT_LIMIT = 100_000
 
 
 def std_sort(items: list) -> list:
@@ -138,7 +140,9 @@ def _adjust_heap(a: list, base: int, hole: int, n: int, val: Any) -> None:
 def torch_sort_order(arr: np.ndarray) -> np.ndarray:
     """The order ``torch.sort`` (not stable, NaN last) puts each row of ``arr`` in, along the
     last axis: numpy's stable order where it is the same (no equal values, or at most 16
-    elements), ``std::sort``'s for the other rows.
+    elements), ``std::sort``'s for the other rows. Following ``std::sort`` is Python work
+    (about 5 s for a million elements), so rows longer than ``EXACT_LIMIT`` keep the stable
+    order: the same values, with equal ones possibly in another order than PyTorch's.
 
     Example:
         >>> torch_sort_order(np.array([[2.0, 1.0, 2.0]])).tolist()
@@ -146,7 +150,7 @@ def torch_sort_order(arr: np.ndarray) -> np.ndarray:
     """
     order = np.argsort(arr, axis=-1, kind="stable")
     n = arr.shape[-1]
-    if n <= _THRESHOLD or arr.size == 0:
+    if n <= _THRESHOLD or n > EXACT_LIMIT or arr.size == 0:
         return order
     srt = np.take_along_axis(arr, order, -1)
     same = srt[..., 1:] == srt[..., :-1]

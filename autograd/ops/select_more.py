@@ -19,7 +19,7 @@ from ..errors import OpError
 from ..registry import OPS, register
 from ..tensor import Tensor
 from ._common import norm_dim, tensor_arg
-from ._std_sort import std_sort
+from ._std_sort import EXACT_LIMIT, std_sort
 from .diag import _diag_positions, _two_dims
 from .gather import along_positions
 from .index import ScatterAdd
@@ -289,9 +289,11 @@ def _torch_mode_index(row: list) -> int:
 def _mode_index(arr: np.ndarray) -> np.ndarray:
     """Per row of a 2-D array: the index PyTorch reports for its smallest most frequent value
     (the last occurrence, as up to 16 elements, where the sort is stable; beyond that, or with
-    NaN, wherever ``std::sort`` left the run's last element)."""
+    NaN, wherever ``std::sort`` left the run's last element; rows longer than ``EXACT_LIMIT``
+    report the last occurrence)."""
     m, n = arr.shape
-    if n > 16 or (arr.dtype.kind == "f" and np.isnan(arr).any()):
+    exact = n > 16 or (arr.dtype.kind == "f" and bool(np.isnan(arr).any()))
+    if exact and n <= EXACT_LIMIT:  # longer rows: the last occurrence (Python work is slow)
         rows = arr.tolist()
         return np.array([[_torch_mode_index(r)] for r in rows], np.int64).reshape(m, 1)
     srt = order(arr, 1)
