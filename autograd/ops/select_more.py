@@ -320,7 +320,7 @@ class ModePick(Pick):
 def mode(input: Any, dim: int = -1, keepdim: bool = False) -> Mode:  # noqa: A002
     """The most frequent value along ``dim`` (the smallest of equally frequent ones) and the
     index of one occurrence, the one PyTorch's CPU kernel reports (the last, for up to 16
-    elements); the value's gradient goes to that index.
+    elements; for rows longer than 100,000, the last too); the value's gradient goes there.
 
     Args:
         input: the tensor.
