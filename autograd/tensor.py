@@ -23,8 +23,8 @@ from .tensor_inplace_shape import ShapeInplaceMethods
 from .tensor_introspection import IntrospectionMethods
 from .tensor_math_methods import MathMethods
 from .tensor_methods import OpMethods
-from .tensor_special_methods import SpecialMethods
 from .tensor_operators import Operators
+from .tensor_special_methods import SpecialMethods
 from .version import VersionCounter, version_counter
 
 

@@ -72,9 +72,10 @@ class UninitializedParameter(Parameter):
     """A parameter of a lazy module whose shape is not known yet.
 
     It holds no data: asking for its shape raises RuntimeError (an OpError, also a
-    ValueError), and any op, its size or its value raise ValueError, as PyTorch's do. :meth:`materialize` gives it a shape (uninitialised
-    memory) and turns this very object into a plain :class:`Parameter`, so
-    an optimizer that already holds it keeps working (as PyTorch).
+    ValueError), and any op, its size or its value raise ValueError, as PyTorch's do.
+    :meth:`materialize` gives it a shape (uninitialised memory) and turns this very
+    object into a plain :class:`Parameter`, so an optimizer that already holds it
+    keeps working (as PyTorch).
 
     Args:
         requires_grad: as :class:`Parameter`.
