@@ -336,21 +336,22 @@ class OpMethods(IndexInplaceMethods, StatsMethods):
     def masked_scatter(self, mask: Any, source: Any) -> Tensor:
         return _ops.masked_scatter(self, mask, source)
 
-    def sort(self, dim: int = -1, descending: bool = False, stable: bool = False) -> Any:
-        return _ops.sort(self, dim, descending, stable)
+    def sort(self, dim: int = -1, descending: bool = False, stable: bool = False, **kw: Any) -> Any:
+        return _ops.sort(self, dim, descending, stable, **kw)
 
-    def argsort(self, dim: int = -1, descending: bool = False, stable: bool = False) -> Tensor:
-        return _ops.argsort(self, dim, descending, stable)
+    def argsort(self, dim: int = -1, descending: bool = False, stable: bool = False,
+                **kw: Any) -> Tensor:
+        return _ops.argsort(self, dim, descending, stable, **kw)
 
-    def topk(self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True  # noqa: A002
-             ) -> Any:
-        return _ops.topk(self, k, dim, largest, sorted)
+    def topk(self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True,  # noqa: A002
+             **kw: Any) -> Any:
+        return _ops.topk(self, k, dim, largest, sorted, **kw)
 
-    def kthvalue(self, k: int, dim: int = -1, keepdim: bool = False) -> Any:
-        return _ops.kthvalue(self, k, dim, keepdim)
+    def kthvalue(self, k: int, dim: int = -1, keepdim: bool = False, **kw: Any) -> Any:
+        return _ops.kthvalue(self, k, dim, keepdim, **kw)
 
-    def median(self, dim: int | None = None, keepdim: bool = False) -> Any:
-        return _ops.median(self, dim, keepdim)
+    def median(self, dim: int | None = None, keepdim: bool = False, **kw: Any) -> Any:
+        return _ops.median(self, dim, keepdim, **kw)
 
     def take_along_dim(self, indices: Any, dim: int | None = None) -> Tensor:
         return _ops.take_along_dim(self, indices, dim)
@@ -445,20 +446,20 @@ class OpMethods(IndexInplaceMethods, StatsMethods):
     def argmin(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
         return _ops.argmin(self, dim, keepdim)
 
-    def cumsum(self, dim: int, **kw: Any) -> Tensor:
+    def cumsum(self, dim: int | None = None, **kw: Any) -> Tensor:
         return _ops.cumsum(self, dim, **kw)
 
-    def cumprod(self, dim: int, **kw: Any) -> Tensor:
+    def cumprod(self, dim: int | None = None, **kw: Any) -> Tensor:
         return _ops.cumprod(self, dim, **kw)
 
-    def cummax(self, dim: int) -> Any:
-        return _ops.cummax(self, dim)
+    def cummax(self, dim: int | None = None, **kw: Any) -> Any:
+        return _ops.cummax(self, dim, **kw)
 
-    def cummin(self, dim: int) -> Any:
-        return _ops.cummin(self, dim)
+    def cummin(self, dim: int | None = None, **kw: Any) -> Any:
+        return _ops.cummin(self, dim, **kw)
 
-    def logcumsumexp(self, dim: int) -> Tensor:
-        return _ops.logcumsumexp(self, dim)
+    def logcumsumexp(self, dim: int | None = None, **kw: Any) -> Tensor:
+        return _ops.logcumsumexp(self, dim, **kw)
 
     def norm(self, p: Any = "fro", dim: Any = None, keepdim: bool = False, **kw: Any) -> Tensor:
         return _ops.norm(self, p, dim, keepdim, **kw)
@@ -488,8 +489,8 @@ class OpMethods(IndexInplaceMethods, StatsMethods):
     def msort(self) -> Tensor:
         return _ops.msort(self)
 
-    def nanmedian(self, dim: int | None = None, keepdim: bool = False) -> Any:
-        return _ops.nanmedian(self, dim, keepdim)
+    def nanmedian(self, dim: int | None = None, keepdim: bool = False, **kw: Any) -> Any:
+        return _ops.nanmedian(self, dim, keepdim, **kw)
 
     def bincount(self, weights: Any = None, minlength: int = 0) -> Tensor:
         return _ops.bincount(self, weights, minlength)

@@ -121,5 +121,14 @@ def reduce_args(op: str, dim: Any, keepdim: Any, axis: Any, keepdims: Any) -> tu
     return dim, bool(keepdim)
 
 
+def dim_alias(op: str, dim: Any, axis: Any, default: Any = None) -> Any:
+    """``dim``, or numpy's ``axis`` given in its place (PyTorch accepts either name)."""
+    if axis is None:
+        return dim
+    if dim is not default and dim != axis:
+        raise TypeError(f"{op}: give dim or axis, not both")
+    return axis
+
+
 def raw(x: Any) -> Any:
     return x.array if isinstance(x, Tensor) else x

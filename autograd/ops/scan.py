@@ -15,7 +15,7 @@ import numpy as np
 from ..function import Function
 from ..registry import register
 from ..tensor import Tensor
-from ._common import float_arg, norm_dim, tensor_arg
+from ._common import dim_alias, float_arg, norm_dim, tensor_arg
 from ._notation import Derivative
 from .gather import along_positions
 from .index import Gather
@@ -58,7 +58,7 @@ def _scan_dim(x: Tensor, dim: Any, op: str) -> int:
 
 
 @register(method=True)
-def cumsum(x: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
+def cumsum(x: Tensor, dim: int | None = None, *, dtype: Any = None, axis: Any = None) -> Tensor:
     """Running sums along ``dim``: ``out[i] = x[0] + ... + x[i]``.
 
     Example:
@@ -67,7 +67,7 @@ def cumsum(x: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
         tensor([1, 3, 6])
     """
     x = _int64(tensor_arg(x, "cumsum"), dtype)
-    d = _scan_dim(x, dim, "cumsum")
+    d = _scan_dim(x, dim_alias("cumsum", dim, axis), "cumsum")
     if x.ndim == 0:
         return x.clone()
     return CumSum.apply(x, d, False)
@@ -101,7 +101,8 @@ class CumProd(Function):
 
 
 @register(method=True)
-def cumprod(x: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
+def cumprod(x: Tensor, dim: int | None = None, *, dtype: Any = None,
+            axis: Any = None) -> Tensor:
     """Running products along ``dim``; the gradient is exact where inputs are 0.
 
     Example:
@@ -110,7 +111,7 @@ def cumprod(x: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
         tensor([1., 2., 6.])
     """
     x = _int64(tensor_arg(x, "cumprod"), dtype)
-    d = _scan_dim(x, dim, "cumprod")
+    d = _scan_dim(x, dim_alias("cumprod", dim, axis), "cumprod")
     if x.ndim == 0 or x.shape[d] == 0:
         return x.clone()
     return CumProd.apply(x, d)
@@ -145,7 +146,7 @@ def _running(x: Any, dim: int, op: str, better: Any) -> Running:
 
 
 @register(method=True)
-def cummax(x: Tensor, dim: int) -> Running:
+def cummax(x: Tensor, dim: int | None = None, *, axis: Any = None) -> Running:
     """Running maximum along ``dim`` and the index where it was reached (the latest on ties).
 
     Example:
@@ -153,13 +154,13 @@ def cummax(x: Tensor, dim: int) -> Running:
         >>> ag.cummax(ag.tensor([1.0, 3.0, 2.0, 3.0]), 0).indices
         tensor([0, 1, 1, 3])
     """
-    return _running(x, dim, "cummax", np.maximum)
+    return _running(x, dim_alias("cummax", dim, axis), "cummax", np.maximum)
 
 
 @register(method=True)
-def cummin(x: Tensor, dim: int) -> Running:
+def cummin(x: Tensor, dim: int | None = None, *, axis: Any = None) -> Running:
     """Running minimum along ``dim`` and the index where it was reached (the latest on ties)."""
-    return _running(x, dim, "cummin", np.minimum)
+    return _running(x, dim_alias("cummin", dim, axis), "cummin", np.minimum)
 
 
 class LogCumSumExp(Function):
@@ -186,7 +187,7 @@ class LogCumSumExp(Function):
 
 
 @register(method=True)
-def logcumsumexp(x: Tensor, dim: int) -> Tensor:
+def logcumsumexp(x: Tensor, dim: int | None = None, *, axis: Any = None) -> Tensor:
     """``log(cumsum(exp(x)))`` along ``dim``, computed without overflow.
 
     Example:
@@ -195,7 +196,7 @@ def logcumsumexp(x: Tensor, dim: int) -> Tensor:
         tensor([1000.0000, 1000.6932])
     """
     x = float_arg(x, "logcumsumexp")
-    d = _scan_dim(x, dim, "logcumsumexp")
+    d = _scan_dim(x, dim_alias("logcumsumexp", dim, axis), "logcumsumexp")
     if x.ndim == 0 or x.array.size == 0:
         return x.clone()
     return LogCumSumExp.apply(x, d)

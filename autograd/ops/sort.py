@@ -16,7 +16,7 @@ from ..errors import OpError
 from ..function import Function
 from ..registry import register
 from ..tensor import Tensor
-from ._common import norm_dim, tensor_arg
+from ._common import dim_alias, norm_dim, reduce_args, tensor_arg
 from ._notation import Derivative
 from .gather import along_positions
 from .index import Gather
@@ -62,7 +62,8 @@ def _pick(x: Tensor, idx: np.ndarray, d: int, how: type[Pick] = Pick) -> Tensor:
 
 
 @register(method=True)
-def sort(x: Tensor, dim: int = -1, descending: bool = False, stable: bool = False) -> Sorted:
+def sort(x: Tensor, dim: int = -1, descending: bool = False, stable: bool = False, *,
+         axis: Any = None) -> Sorted:
     """Values sorted along ``dim`` and the int64 indices they came from (a stable sort).
 
     Example:
@@ -71,7 +72,7 @@ def sort(x: Tensor, dim: int = -1, descending: bool = False, stable: bool = Fals
         Sorted(values=tensor([3., 2., 1.]), indices=tensor([0, 2, 1]))
     """
     x = tensor_arg(x, "sort")
-    d = _dim(x, dim, "sort")
+    d = _dim(x, dim_alias("sort", dim, axis, -1), "sort")
     if x.ndim == 0:
         return Sorted(x.clone(), Tensor._make(np.zeros((), np.int64)))
     idx = order(x.array, d, descending)
@@ -79,18 +80,19 @@ def sort(x: Tensor, dim: int = -1, descending: bool = False, stable: bool = Fals
 
 
 @register(method=True)
-def argsort(x: Tensor, dim: int = -1, descending: bool = False, stable: bool = False) -> Tensor:
+def argsort(x: Tensor, dim: int = -1, descending: bool = False, stable: bool = False, *,
+            axis: Any = None) -> Tensor:
     """The int64 indices that sort ``x`` along ``dim`` (a stable sort)."""
     x = tensor_arg(x, "argsort")
-    d = _dim(x, dim, "argsort")
+    d = _dim(x, dim_alias("argsort", dim, axis, -1), "argsort")
     if x.ndim == 0:
         return Tensor._make(np.zeros((), np.int64))
     return Tensor._make(order(x.array, d, descending).astype(np.int64))
 
 
 @register(method=True)
-def topk(x: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = True  # noqa: A002
-         ) -> Sorted:
+def topk(x: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = True,  # noqa: A002
+         *, axis: Any = None) -> Sorted:
     """The ``k`` largest (or smallest) values along ``dim`` and their indices.
 
     Example:
@@ -99,7 +101,7 @@ def topk(x: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = 
         tensor([1, 2])
     """
     x = tensor_arg(x, "topk")
-    d = _dim(x, dim, "topk")
+    d = _dim(x, dim_alias("topk", dim, axis, -1), "topk")
     n = x.shape[d] if x.ndim else 1
     if not isinstance(k, (int, np.integer)) or not 0 <= k <= n:
         raise RuntimeError(f"topk: k ({k}) is out of range for dim {d} of size {n}")
@@ -110,9 +112,11 @@ def topk(x: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = 
 
 
 @register(method=True)
-def kthvalue(x: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> Sorted:
+def kthvalue(x: Tensor, k: int, dim: int = -1, keepdim: bool = False, *, axis: Any = None,
+             keepdims: Any = None) -> Sorted:
     """The ``k``-th smallest value (counting from 1) along ``dim`` and its index."""
     x = tensor_arg(x, "kthvalue")
+    dim, keepdim = dim_alias("kthvalue", dim, axis, -1), keepdim if keepdims is None else keepdims
     d = _dim(x, dim, "kthvalue")
     n = x.shape[d] if x.ndim else 1
     if not isinstance(k, (int, np.integer)) or not 1 <= k <= n:
@@ -157,7 +161,8 @@ class MedianAll(Function):
 
 
 @register(method=True)
-def median(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
+def median(x: Tensor, dim: int | None = None, keepdim: bool = False, *, axis: Any = None,
+           keepdims: Any = None) -> Any:
     """The lower median (of an even count, the smaller middle value), as PyTorch's.
 
     Without ``dim`` a value, whose gradient ties share evenly; with ``dim`` a
@@ -169,6 +174,7 @@ def median(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
         tensor(2.)
     """
     x = tensor_arg(x, "median")
+    dim, keepdim = reduce_args("median", dim, keepdim, axis, keepdims)
     if dim is None:
         if x.array.size == 0:
             return Tensor._make(np.asarray(np.nan, x.array.dtype))
@@ -206,7 +212,8 @@ class NanMedianAll(Function):
 
 
 @register(method=True)
-def nanmedian(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
+def nanmedian(x: Tensor, dim: int | None = None, keepdim: bool = False, *, axis: Any = None,
+              keepdims: Any = None) -> Any:
     """:func:`median` of the values that are not NaN (NaN only where a slice is all NaN).
 
     Example:
@@ -215,6 +222,7 @@ def nanmedian(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
         tensor(2.)
     """
     x = tensor_arg(x, "nanmedian")
+    dim, keepdim = reduce_args("nanmedian", dim, keepdim, axis, keepdims)
     if dim is None:
         return NanMedianAll.apply(x)
     d = _dim(x, dim, "nanmedian")

@@ -229,3 +229,46 @@ def test_std_mean_aliases_match_pytorch():
         mine = ag.std_mean(ag.zeros(1, 0, 3, 0, 5), axis=(1, 3))
     for a, b in zip(mine, theirs):
         np.testing.assert_array_equal(a.numpy(), b.numpy())
+
+
+SCAN_SORT_AXIS = [  # the scan and ordering ops PyTorch also lets a caller give ``axis``:
+    # (the call with axis=, the same call with dim=)
+    (lambda L, x: L.median(x, axis=1), lambda L, x: L.median(x, dim=1)),
+    (lambda L, x: L.nanmedian(x, axis=0, keepdims=True),
+     lambda L, x: L.nanmedian(x, dim=0, keepdim=True)),
+    (lambda L, x: L.kthvalue(x, 2, axis=1, keepdims=True),
+     lambda L, x: L.kthvalue(x, 2, dim=1, keepdim=True)),
+    (lambda L, x: L.sort(x, axis=0, descending=True), lambda L, x: L.sort(x, 0, True)),
+    (lambda L, x: L.argsort(x, axis=0), lambda L, x: L.argsort(x, 0)),
+    (lambda L, x: L.topk(x, 2, axis=0), lambda L, x: L.topk(x, 2, 0)),
+    (lambda L, x: L.cumsum(x, axis=1), lambda L, x: L.cumsum(x, 1)),
+    (lambda L, x: L.cumprod(x, axis=0), lambda L, x: L.cumprod(x, 0)),
+    (lambda L, x: L.cummax(x, axis=0), lambda L, x: L.cummax(x, 0)),
+    (lambda L, x: L.cummin(x, axis=0), lambda L, x: L.cummin(x, 0)),
+    (lambda L, x: L.logcumsumexp(x, axis=0), lambda L, x: L.logcumsumexp(x, 0)),
+    (lambda L, x: x.cumsum(axis=0) + x.sort(axis=0)[0] + x.cummax(axis=0)[0],
+     lambda L, x: x.cumsum(0) + x.sort(0)[0] + x.cummax(0)[0]),
+]
+AXIS_X = np.array([[3.0, 1.0, 2.0, 5.0], [0.5, 4.0, -1.0, 2.5], [2.0, 2.0, 7.0, -3.0]])
+
+
+def _first(out):
+    return out[0] if isinstance(out, tuple) else out
+
+
+@pytest.mark.parametrize("case", range(len(SCAN_SORT_AXIS)))
+def test_scan_and_sort_accept_axis_as_dim(case):
+    by_axis, by_dim = SCAN_SORT_AXIS[case]
+    x = ag.tensor(AXIS_X)
+    np.testing.assert_array_equal(_first(by_axis(ag, x)).numpy(), _first(by_dim(ag, x)).numpy())
+    with pytest.raises(TypeError, match="dim or axis"):
+        ag.cumsum(x, dim=0, axis=1)
+
+
+@pytest.mark.parametrize("case", range(len(SCAN_SORT_AXIS)))
+def test_scan_and_sort_axis_match_torch(case):
+    torch = pytest.importorskip("torch")
+    by_axis = SCAN_SORT_AXIS[case][0]
+    ours = _first(by_axis(ag, ag.tensor(AXIS_X))).numpy()
+    theirs = _first(by_axis(torch, torch.tensor(AXIS_X))).numpy()
+    np.testing.assert_allclose(ours, theirs)
