@@ -17,6 +17,9 @@ from typing import Any, Iterable, Iterator, Sequence
 
 import numpy as np
 
+from ._quiet import QUIET as _QUIET
+from ._quiet import RESET as _QUIET_RESET
+from ._quiet import SET as _QUIET_SET
 from .hooks import ACTIVE as _HOOKS
 from .mode import STATE
 from .registry import OPS
@@ -353,19 +356,23 @@ def run_backward(
     run = _Pass(grads, retain_graph, create_graph, inputs,
                 tensor_cls if tensor_cls is not None else type(grads[0]))
     root_nodes = []
-    with _collector_paused(), _grad_mode_for(create_graph):
-        for t, g in zip(roots, grads):
-            if t.grad_fn is None:
-                run.deliver_leaf(t, g)
-            else:
-                run.add_pending(t.grad_fn, t._out_idx, g)
-                root_nodes.append(t.grad_fn)
-        for node in iter_topological(root_nodes):
-            run.run_node(node)
-        for t in (run.post_hooked or {}).values():
-            entry = POST_ACCUMULATE_HOOKS.get(id(t))
-            for hook in tuple(entry[1]) if entry is not None and entry[0]() is t else ():
-                hook(t)
+    quiet = _QUIET_SET(_QUIET)  # inf and NaN gradients without numpy's warnings, as PyTorch
+    try:
+        with _collector_paused(), _grad_mode_for(create_graph):
+            for t, g in zip(roots, grads):
+                if t.grad_fn is None:
+                    run.deliver_leaf(t, g)
+                else:
+                    run.add_pending(t.grad_fn, t._out_idx, g)
+                    root_nodes.append(t.grad_fn)
+            for node in iter_topological(root_nodes):
+                run.run_node(node)
+            for t in (run.post_hooked or {}).values():
+                entry = POST_ACCUMULATE_HOOKS.get(id(t))
+                for hook in tuple(entry[1]) if entry is not None and entry[0]() is t else ():
+                    hook(t)
+    finally:
+        _QUIET_RESET(quiet)
     if run.captured is None:
         return None
     return _captured_grads(run.captured, inputs, allow_unused,  # type: ignore[arg-type]

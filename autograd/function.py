@@ -26,6 +26,9 @@ from typing import Any
 
 import numpy as np
 
+from ._quiet import QUIET as _QUIET
+from ._quiet import RESET as _QUIET_RESET
+from ._quiet import SET as _QUIET_SET
 from .hooks import ACTIVE as _HOOKS
 from .mode import STATE
 from .tensor import Tensor, version_counter
@@ -286,13 +289,21 @@ class Function:
         ctx._n_args = i
         if edges is None or not STATE.grad_enabled:
             ctx._edges = ()
-            out = cls.forward(ctx, *arrays, **kwargs)
+            quiet = _QUIET_SET(_QUIET)  # inf and NaN without numpy's warnings, as PyTorch
+            try:
+                out = cls.forward(ctx, *arrays, **kwargs)
+            finally:
+                _QUIET_RESET(quiet)
             if type(out) is tuple:
                 return tuple(Tensor._make(_arr(o)) for o in out)
             return Tensor._make(out if type(out) is np.ndarray else np.asarray(out))
 
         ctx._edges = edges  # forward reads ctx.needs_input_grad
-        out = cls.forward(ctx, *arrays, **kwargs)
+        quiet = _QUIET_SET(_QUIET)
+        try:
+            out = cls.forward(ctx, *arrays, **kwargs)
+        finally:
+            _QUIET_RESET(quiet)
         ctx._consts = _constants(args, edges) if len(edges) < i else ()
         if type(out) is not tuple:  # one output: no lists
             o = out if type(out) is np.ndarray else np.asarray(out)
