@@ -16,7 +16,7 @@ from typing import Any as _Any
 import numpy as _np
 
 # functional: torch.autograd.functional (ag.autograd.functional.jacobian, ...)
-from . import amp, functional, linalg, ops, registry, utils, viz
+from . import amp, distributions, functional, linalg, ops, registry, utils, viz
 from .amp import autocast
 from .conversion import asarray, scalar_tensor
 from .device import accelerator, backends, cuda, device, mps
