@@ -16,8 +16,14 @@ def _batch_mahalanobis(tril: Tensor, x: Tensor) -> Tensor:
     """``x^T (L L^T)^{-1} x`` over broadcast batch dimensions, for lower-triangular ``L``."""
     k = x.shape[-1]
     batch = tuple(broadcast_shapes(tril.shape[:-2], x.shape[:-1]))
-    solved = solve(tril.expand(batch + (k, k)), x.expand(batch + (k,)).unsqueeze(-1))
+    solved = _solve_lower(tril.expand(batch + (k, k)), x.expand(batch + (k,)).unsqueeze(-1))
     return solved.squeeze(-1).pow(2).sum(-1)
+
+
+def _solve_lower(tril: Tensor, rhs: Tensor) -> Tensor:
+    """``L^{-1} rhs`` reading only the lower triangle of ``L`` (a triangular solve), so
+    the entries above the diagonal get no gradient, as in PyTorch."""
+    return solve(tril.tril(), rhs)
 
 
 def _half_log_det(tril: Tensor) -> Tensor:
@@ -162,6 +168,7 @@ def kl_mvn_mvn(p: MultivariateNormal, q: MultivariateNormal) -> Tensor:
     p_tril, q_tril = p._unbroadcasted_scale_tril, q._unbroadcasted_scale_tril
     batch = tuple(broadcast_shapes(q_tril.shape[:-2], p_tril.shape[:-2]))
     # ||q_L^{-1} p_L||_F^2 = trace(Sigma_q^{-1} Sigma_p)
-    term2 = solve(q_tril.expand(batch + (k, k)), p_tril.expand(batch + (k, k))).pow(2).sum((-2, -1))
+    solved = _solve_lower(q_tril.expand(batch + (k, k)), p_tril.expand(batch + (k, k)))
+    term2 = solved.pow(2).sum((-2, -1))
     term3 = _batch_mahalanobis(q_tril, q.loc - p.loc)
     return _half_log_det(q_tril) - _half_log_det(p_tril) + 0.5 * (term2 + term3 - k)
