@@ -13,6 +13,7 @@ Example:
     1.0
 """
 from . import constraints
+from .beta import Beta
 from .continuous import Exponential, Normal, Uniform
 from .discrete import Bernoulli, Categorical, OneHotCategorical
 from .distribution import Distribution
@@ -22,6 +23,7 @@ from .multivariate_normal import MultivariateNormal
 
 __all__ = [
     "Bernoulli",
+    "Beta",
     "Categorical",
     "Distribution",
     "Exponential",

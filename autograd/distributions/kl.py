@@ -5,6 +5,7 @@ import math
 from typing import Callable
 
 from ..tensor import Tensor
+from .beta import Beta, kl_beta_beta
 from .continuous import Exponential, Normal, Uniform
 from .discrete import Bernoulli, Categorical, OneHotCategorical
 from .distribution import Distribution
@@ -129,3 +130,4 @@ def _kl_independent_independent(p: Independent, q: Independent) -> Tensor:
 
 
 register_kl(MultivariateNormal, MultivariateNormal)(kl_mvn_mvn)
+register_kl(Beta, Beta)(kl_beta_beta)

