@@ -188,6 +188,27 @@ def test_categorical_and_mvn_frequencies():
     assert np.allclose(y.mean(0), [1, -1], atol=0.05) and np.allclose(np.cov(y.T), cov, atol=0.08)
 
 
+def test_draws_ignore_numpy_global_state():
+    draws = []
+    for numpy_seed in (1, 2):
+        np.random.seed(numpy_seed)
+        ag.manual_seed(5)
+        draws.append(np.concatenate([Normal(0.0, 1.0).sample((3,)).numpy(),
+                                     Beta(2.0, 2.0).sample((3,)).numpy(),
+                                     Bernoulli(0.5).sample((8,)).numpy()]))
+    assert np.array_equal(draws[0], draws[1])
+
+
+def test_default_validation_can_be_switched_off():
+    ag.distributions.Distribution.set_default_validate_args(False)
+    try:
+        assert np.isnan(Normal(0.0, -1.0).log_prob(ag.tensor(0.0)).item())
+    finally:
+        ag.distributions.Distribution.set_default_validate_args(True)
+    with pytest.raises(ValueError):
+        Normal(0.0, -1.0)
+
+
 def _seeded_rsample(make):
     def f(*params):
         ag.manual_seed(0)

@@ -154,3 +154,26 @@ def test_error_classes_and_messages_match_torch():
             attempt(D, ag)
         # same text up to the printed tensor, which the two libraries format differently
         assert str(mine.value).split("\n")[0] == str(theirs.value).split("\n")[0]
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if "MultivariateNormal(" not in c])
+def test_expand_matches_torch(case):
+    make, names, value = CASES[case]
+    torch, mine, theirs = _both(names)
+    d, t = make(ag.distributions, mine), make(torch.distributions, theirs)
+    shape = (4,) + tuple(t.batch_shape) if t.batch_shape else (2,)  # values are (2, 3)
+    kind = type(d)
+    d, t = d.expand(shape), t.expand(torch.Size(shape))
+    assert tuple(d.batch_shape) == tuple(t.batch_shape) and type(d) is kind
+    v = np.asarray(value, dtype=np.int64 if "Categorical(" in case else np.float64)
+    _close(d.log_prob(ag.tensor(v)), t.log_prob(torch.tensor(v)), "expanded log_prob")
+    assert tuple(d.sample((2,)).shape) == tuple(t.sample((2,)).shape)
+
+
+@pytest.mark.parametrize("case", ["Bernoulli(probs)", "Categorical(logits)", "OneHotCategorical"])
+@pytest.mark.parametrize("expand", [True, False])
+def test_enumerate_support_matches_torch(case, expand):
+    make, names, _ = CASES[case]
+    torch, mine, theirs = _both(names)
+    d, t = make(ag.distributions, mine), make(torch.distributions, theirs)
+    _close(d.enumerate_support(expand), t.enumerate_support(expand), "support")
