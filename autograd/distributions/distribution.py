@@ -158,14 +158,17 @@ class Distribution:
 
     @property
     def mean(self) -> Tensor:
+        """The mean of each batch element."""
         raise NotImplementedError(f"{type(self).__name__} does not implement mean")
 
     @property
     def mode(self) -> Tensor:
+        """The most likely value of each batch element."""
         raise NotImplementedError(f"{type(self).__name__} does not implement mode")
 
     @property
     def variance(self) -> Tensor:
+        """The variance of each batch element."""
         raise NotImplementedError(f"{type(self).__name__} does not implement variance")
 
     @property
