@@ -34,6 +34,8 @@ TABLE: list[tuple[str, str]] = [
     (r"from torch import optim", "import optim"),
     (r"from torch\.optim\.lr_scheduler import (.+)", r"from optim.lr_scheduler import \1"),
     (r"from torch\.utils\.data import (.+)", r"from autograd.utils.data import \1"),
+    (r"from torch\.(distributions|amp) import (.+)", r"from autograd.\1 import \2"),
+    (r"from torch\.autograd\.functional import (.+)", r"from autograd.functional import \1"),
     (r"from torchvision import (.+)", r"from nn import \1"),
     (r"from torchvision\.utils import (.+)", r"from nn.utils import \1"),
     # the same module mapping written as `import ... as`: torchvision.X is nn.X

@@ -42,6 +42,11 @@ SCRIPTS = sorted(f for f in os.listdir(EXAMPLES)
     ("    from torchvision import datasets", "    from nn import datasets"),
     ("import torchvision.utils as vutils", "import nn.utils as vutils"),
     ("import torchvision.transforms as transforms", "import nn.transforms as transforms"),
+    ("from torch.distributions import Normal, kl_divergence",
+     "from autograd.distributions import Normal, kl_divergence"),
+    ("from torch.amp import GradScaler", "from autograd.amp import GradScaler"),
+    ("    from torch.autograd.functional import jacobian",
+     "    from autograd.functional import jacobian"),
 ])
 def test_each_row_of_the_table(before, after):
     assert runner.port_line(before + "\n") == after + "\n"
@@ -87,3 +92,12 @@ def test_losses_are_read_from_loss_lines_only():
 def test_runner_doctests():
     result = doctest.testmod(runner, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted >= 6 and result.failed == 0
+
+
+def test_the_ported_distribution_functional_and_amp_imports_resolve():
+    ns: dict = {}
+    for line in ("from torch.distributions import Normal, kl_divergence",
+                 "from torch.autograd.functional import jacobian",
+                 "from torch.amp import GradScaler"):
+        exec(runner.port_line(line + "\n"), ns)
+    assert {"Normal", "kl_divergence", "jacobian", "GradScaler"} <= set(ns)
