@@ -56,7 +56,7 @@ from .embedding import Embedding
 from .embedding_bag import EmbeddingBag
 from .fractional_pool import FractionalMaxPool2d, FractionalMaxPool3d
 from .instance_norm import InstanceNorm1d, InstanceNorm2d, InstanceNorm3d
-from .lazy import LazyConv1d, LazyConv2d, LazyLinear
+from .lazy import LazyConv1d, LazyConv2d, LazyConv3d, LazyLinear
 from .linear import Bilinear, Flatten, Identity, Linear, Unflatten
 from .local_response_norm import LocalResponseNorm
 from .loss import (
@@ -160,7 +160,7 @@ __all__ = [
     "ZeroPad1d", "ZeroPad2d", "ZeroPad3d", "ConstantPad1d", "ConstantPad2d", "ConstantPad3d",
     "ReflectionPad1d", "ReflectionPad2d", "ReflectionPad3d", "ReplicationPad1d",
     "ReplicationPad2d", "ReplicationPad3d", "CircularPad1d", "CircularPad2d", "CircularPad3d",
-    "BatchNorm3d", "EmbeddingBag", "LazyLinear", "LazyConv1d", "LazyConv2d",
+    "BatchNorm3d", "EmbeddingBag", "LazyLinear", "LazyConv1d", "LazyConv2d", "LazyConv3d",
     "UninitializedParameter",
     "RMSNorm", "AdaptiveAvgPool3d", "AdaptiveMaxPool3d", "LPPool1d", "LPPool2d", "LPPool3d",
     "MaxUnpool1d", "MaxUnpool3d", "FractionalMaxPool2d", "FractionalMaxPool3d",

@@ -22,11 +22,12 @@ from ._checks import check_size
 from ._factory import check_device
 from .conv import Conv2d
 from .conv1d import Conv1d
+from .conv3d import Conv3d
 from .linear import Linear, _dtype
 from .module import Module
 from .parameter import UninitializedParameter
 
-__all__ = ["LazyModuleMixin", "LazyLinear", "LazyConv1d", "LazyConv2d"]
+__all__ = ["LazyModuleMixin", "LazyLinear", "LazyConv1d", "LazyConv2d", "LazyConv3d"]
 
 
 def _infer_parameters(module: Any, args: tuple, kwargs: dict) -> None:
@@ -240,5 +241,32 @@ class LazyConv2d(_LazyConvMixin, Conv2d):
                  padding_mode: str = "zeros", device: Any = None, dtype: Any = None) -> None:
         _check_conv_args("LazyConv2d", out_channels, groups)
         Conv2d.__init__(self, groups, out_channels, kernel_size, stride, padding, dilation,
+                        groups, bias, padding_mode, device, dtype)
+        self._lazy_conv_init(bias, dtype)
+
+
+class LazyConv3d(_LazyConvMixin, Conv3d):
+    """A :class:`nn.Conv3d` whose ``in_channels`` is read from the first input.
+
+    Args: as :class:`nn.Conv3d`, without ``in_channels``.
+
+    Shape:
+        - Input: ``(N, C_in, D, H, W)`` or ``(C_in, D, H, W)``, any ``C_in``; Output: as Conv3d.
+
+    Example:
+        >>> import autograd as ag
+        >>> m = LazyConv3d(4, 3)
+        >>> m(ag.randn(1, 2, 5, 5, 5)).shape, m.weight.shape
+        ((1, 4, 3, 3, 3), (4, 2, 3, 3, 3))
+    """
+
+    cls_to_become = Conv3d
+    _space = 3
+
+    def __init__(self, out_channels: int, kernel_size: Any, stride: Any = 1, padding: Any = 0,
+                 dilation: Any = 1, groups: int = 1, bias: bool = True,
+                 padding_mode: str = "zeros", device: Any = None, dtype: Any = None) -> None:
+        _check_conv_args("LazyConv3d", out_channels, groups)
+        Conv3d.__init__(self, groups, out_channels, kernel_size, stride, padding, dilation,
                         groups, bias, padding_mode, device, dtype)
         self._lazy_conv_init(bias, dtype)

@@ -112,6 +112,8 @@ def test_optimizer_before_first_forward_matches_torch(opt_name):
     ("LazyConv1d", (4, 3), {"padding": 1, "bias": False}, (5, 9)),
     ("LazyConv2d", (6, 3), {"stride": 2, "groups": 2}, (2, 4, 7, 7)),
     ("LazyConv2d", (2, (3, 2)), {"padding": 1, "dilation": 2}, (3, 6, 6)),
+    ("LazyConv3d", (4, 3), {"padding": 1, "stride": (1, 2, 1)}, (2, 3, 4, 5, 4)),
+    ("LazyConv3d", (4, (2, 3, 1)), {"groups": 2, "bias": False}, (2, 4, 4, 4)),
 ])
 def test_lazy_conv_matches_torch(name, args, kwargs, shape):
     torch = pytest.importorskip("torch")

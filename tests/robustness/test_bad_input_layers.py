@@ -305,6 +305,7 @@ LAYER_CASES += [  # padding, BatchNorm3d, EmbeddingBag and the lazy layers
     _layer("LazyLinear", lambda a, b: (lambda: nn.LazyLinear(-a), (-a,))),
     _layer("LazyConv1d", lambda a, b: (lambda: nn.LazyConv1d(-a, 3), (-a,))),
     _layer("LazyConv2d", lambda a, b: (lambda: nn.LazyConv2d(a, 3)(_x(b, 5)), ((b, 5),))),
+    _layer("LazyConv3d", lambda a, b: (lambda: nn.LazyConv3d(a, 3)(_x(b, 5)), ((b, 5),))),
 ]
 FUNCTIONAL.update({"BatchNorm3d": "batch_norm", "EmbeddingBag": "embedding_bag",
                    **{f"{kind}Pad{d}d": "pad" for d in (1, 2, 3)
@@ -415,7 +416,7 @@ LAYER_ARGS = {"Linear": (2, 3), "Bilinear": (2, 2, 3), "Unflatten": (1, (2, 2)),
               "TransformerEncoderLayer": (4, 2), "TransformerDecoderLayer": (4, 2),
               "DataParallel": (nn.Identity(),), "Conv3d": (1, 2, 3), "ConvTranspose3d": (1, 2, 3),
               "MaxPool3d": (2,), "AvgPool3d": (2,), "BatchNorm3d": (2,), "EmbeddingBag": (4, 2),
-              "LazyLinear": (2,), "LazyConv1d": (2, 3), "LazyConv2d": (2, 3),
+              "LazyLinear": (2,), "LazyConv1d": (2, 3), "LazyConv2d": (2, 3), "LazyConv3d": (2, 3),
               **{f"{kind}Pad{d}d": (1,) for d in (1, 2, 3)
                  for kind in ("Zero", "Reflection", "Replication", "Circular")},
               **{f"ConstantPad{d}d": (1, 0.0) for d in (1, 2, 3)}}
