@@ -158,7 +158,15 @@ class _LazyConvMixin(LazyModuleMixin):
     weight: Any
     bias: Any
 
-    def _lazy_conv_init(self, bias: bool, dtype: Any) -> None:
+    def __init__(self, out_channels: int, kernel_size: Any, stride: Any = 1, padding: Any = 0,
+                 dilation: Any = 1, groups: int = 1, bias: bool = True,
+                 padding_mode: str = "zeros", device: Any = None, dtype: Any = None) -> None:
+        _check_conv_args(type(self).__name__, out_channels, groups)
+        # a stand-in in_channels (= groups) passes the plain layer's checks; the weights are
+        # replaced by uninitialised ones below
+        plain: Any = self.cls_to_become
+        plain.__init__(self, groups, out_channels, kernel_size, stride, padding, dilation,
+                       groups, bias, padding_mode, device, dtype)
         dt = _dtype(dtype)
         self.in_channels = 0
         self.weight = UninitializedParameter(dtype=dt)
@@ -206,15 +214,6 @@ class LazyConv1d(_LazyConvMixin, Conv1d):
     cls_to_become = Conv1d
     _space = 1
 
-    def __init__(self, out_channels: int, kernel_size: Any, stride: Any = 1, padding: Any = 0,
-                 dilation: Any = 1, groups: int = 1, bias: bool = True,
-                 padding_mode: str = "zeros", device: Any = None, dtype: Any = None) -> None:
-        # a stand-in in_channels (= groups) passes Conv1d's checks; the weights are replaced
-        _check_conv_args("LazyConv1d", out_channels, groups)
-        Conv1d.__init__(self, groups, out_channels, kernel_size, stride, padding, dilation,
-                        groups, bias, padding_mode, device, dtype)
-        self._lazy_conv_init(bias, dtype)
-
 
 class LazyConv2d(_LazyConvMixin, Conv2d):
     """A :class:`nn.Conv2d` whose ``in_channels`` is read from the first input.
@@ -236,14 +235,6 @@ class LazyConv2d(_LazyConvMixin, Conv2d):
     cls_to_become = Conv2d
     _space = 2
 
-    def __init__(self, out_channels: int, kernel_size: Any, stride: Any = 1, padding: Any = 0,
-                 dilation: Any = 1, groups: int = 1, bias: bool = True,
-                 padding_mode: str = "zeros", device: Any = None, dtype: Any = None) -> None:
-        _check_conv_args("LazyConv2d", out_channels, groups)
-        Conv2d.__init__(self, groups, out_channels, kernel_size, stride, padding, dilation,
-                        groups, bias, padding_mode, device, dtype)
-        self._lazy_conv_init(bias, dtype)
-
 
 class LazyConv3d(_LazyConvMixin, Conv3d):
     """A :class:`nn.Conv3d` whose ``in_channels`` is read from the first input.
@@ -262,11 +253,3 @@ class LazyConv3d(_LazyConvMixin, Conv3d):
 
     cls_to_become = Conv3d
     _space = 3
-
-    def __init__(self, out_channels: int, kernel_size: Any, stride: Any = 1, padding: Any = 0,
-                 dilation: Any = 1, groups: int = 1, bias: bool = True,
-                 padding_mode: str = "zeros", device: Any = None, dtype: Any = None) -> None:
-        _check_conv_args("LazyConv3d", out_channels, groups)
-        Conv3d.__init__(self, groups, out_channels, kernel_size, stride, padding, dilation,
-                        groups, bias, padding_mode, device, dtype)
-        self._lazy_conv_init(bias, dtype)
